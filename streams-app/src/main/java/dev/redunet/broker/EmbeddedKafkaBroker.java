@@ -166,6 +166,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return dataDir;
   }
 
+  /** True if the data directory is temporary (deleted on close). */
+  public boolean isDataDirTemporary() {
+    return deleteDataDirOnClose;
+  }
+
   /** The KRaft cluster id. */
   public String clusterId() {
     return clusterId;
@@ -275,8 +280,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /**
      * Formats the storage if needed, starts the broker and waits until it answers.
      *
-     * @throws IllegalStateException if the data directory is unusable, a port is taken, or the
-     *     broker does not come up within the start-up timeout
+     * @throws IllegalArgumentException if the caller can fix the problem: the data directory is
+     *     foreign or damaged, or a port is taken
+     * @throws IllegalStateException if the broker fails to start or does not answer within the
+     *     start-up timeout
      */
     public EmbeddedKafkaBroker start() {
       long t0 = System.nanoTime();
@@ -291,13 +298,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       try {
         StoredState state = prepareDataDir(dir, port);
         Path logDir = dir.resolve(LOG_SUBDIR);
+        ensurePortFree(state.port(), "client port");
+        ensurePortFree(state.controllerPort(), "controller port");
         Properties props = brokerProperties(state, logDir);
         KafkaConfig config = new KafkaConfig(props, false);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
           format(state, logDir);
         }
-        ensurePortFree(state.port(), "client port");
-        ensurePortFree(state.controllerPort(), "controller port");
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         EmbeddedKafkaBroker broker =
@@ -391,7 +398,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
       Files.createDirectories(dir);
       if (!isEmpty(dir)) {
-        throw new IllegalStateException(
+        throw new IllegalArgumentException(
             "data directory "
                 + dir
                 + " is not empty and has no "
@@ -404,7 +411,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       saveState(stateFile, state);
       return state;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare the data directory " + dir, e);
+      throw new IllegalArgumentException("cannot use the data directory " + dir + ": " + e, e);
     }
   }
 
@@ -415,7 +422,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           Integer.parseInt(saved.getProperty("controller.port", "")),
           Objects.requireNonNull(saved.getProperty("cluster.id"), "cluster.id"));
     } catch (NumberFormatException | NullPointerException e) {
-      throw new IllegalStateException(
+      throw new IllegalArgumentException(
           file + " is damaged (needs port, controller.port, cluster.id): " + e.getMessage(), e);
     }
   }
@@ -533,7 +540,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     } catch (IOException e) {
-      throw new IllegalStateException(
+      throw new IllegalArgumentException(
           "the " + what + " " + port + " is already in use (" + e.getMessage() + ")", e);
     }
   }

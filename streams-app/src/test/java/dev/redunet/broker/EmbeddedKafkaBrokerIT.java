@@ -83,7 +83,7 @@ class EmbeddedKafkaBrokerIT {
     Path foreign = Files.createDirectories(tmp.resolve("foreign"));
     Files.writeString(foreign.resolve("something.txt"), "not a broker", StandardCharsets.UTF_8);
     assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().dataDir(foreign).start())
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not empty")
         .hasMessageContaining(EmbeddedKafkaBroker.STATE_FILE);
   }
