@@ -66,10 +66,26 @@ class EmbeddedKafkaBrokerIT {
   }
 
   @Test
-  void aTemporaryBrokerDeletesItsDataOnCloseAndCloseIsIdempotent() {
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().autoCreateTopics(true).start();
+  void aTemporaryBrokerAutoCreatesTopicsTakesLargeRecordsWhenAskedAndDeletesItsDataOnClose()
+      throws Exception {
+    int twoMiB = 2 * 1024 * 1024;
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder().autoCreateTopics(true).messageMaxBytes(twoMiB).start();
     Path dir = broker.dataDir();
     assertThat(dir).isDirectory();
+    assertThat(broker.isDataDirTemporary()).isTrue();
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, twoMiB);
+    String big = "x".repeat(1_500_000);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      RecordMetadata m = producer.send(new ProducerRecord<>("auto-created", big)).get(30, SECONDS);
+      assertThat(m.serializedValueSize()).isEqualTo(big.length());
+    }
+    assertThat(readAllCommitted(broker.bootstrapServers(), "auto-created", 1))
+        .singleElement()
+        .isEqualTo(big);
     broker.close();
     long t0 = System.nanoTime();
     broker.close();

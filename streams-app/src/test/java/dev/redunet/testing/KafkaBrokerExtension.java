@@ -110,6 +110,7 @@ public final class KafkaBrokerExtension implements ParameterResolver {
           if (dockerAvailable()) {
             return testcontainers();
           }
+          LOG.info("KAFKA_BOOTSTRAP_SERVERS is not set and Docker is not available");
           return embedded();
         }
         default ->
