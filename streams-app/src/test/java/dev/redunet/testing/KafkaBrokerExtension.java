@@ -21,11 +21,12 @@ import org.testcontainers.kafka.KafkaContainer;
  * <ol>
  *   <li>{@code KAFKA_BOOTSTRAP_SERVERS} from the environment, if set: an external cluster;
  *   <li>a Testcontainers {@code KafkaContainer} running {@value #DEFAULT_IMAGE} (or the image in
- *       the {@code redunet.kafka.image} system property), if Docker is available;
+ *       the {@code redunet.kafka.image} system property or {@code KAFKA_TEST_IMAGE}), if Docker is
+ *       available;
  *   <li>otherwise the in-process single-node KRaft broker ({@link EmbeddedKafkaBroker#shared()}).
  * </ol>
  *
- * The system property {@code redunet.kafka} (or the environment variable {@code REDUNET_KAFKA})
+ * The system property {@code redunet.kafka} (or the environment variable {@code KAFKA_TEST_MODE})
  * forces a choice: {@code external}, {@code testcontainers} or {@code embedded} ({@code auto} is
  * the default). The choice and the bootstrap address are logged at INFO. The broker is kept in the
  * root extension-context store, so all test classes of the JVM share it, and it is stopped when the
@@ -86,7 +87,7 @@ public final class KafkaBrokerExtension implements ParameterResolver {
     }
 
     private static RunningBroker startChosen() {
-      String mode = setting("redunet.kafka", "REDUNET_KAFKA", "auto").toLowerCase(Locale.ROOT);
+      String mode = setting("redunet.kafka", "KAFKA_TEST_MODE", "auto").toLowerCase(Locale.ROOT);
       String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
       boolean hasExternal = external != null && !external.isBlank();
       switch (mode) {
@@ -136,7 +137,7 @@ public final class KafkaBrokerExtension implements ParameterResolver {
     }
 
     private static RunningBroker testcontainers() {
-      String image = setting("redunet.kafka.image", "REDUNET_KAFKA_IMAGE", DEFAULT_IMAGE);
+      String image = setting("redunet.kafka.image", "KAFKA_TEST_IMAGE", DEFAULT_IMAGE);
       KafkaContainer container = new KafkaContainer(image);
       container.start();
       return new RunningBroker(
