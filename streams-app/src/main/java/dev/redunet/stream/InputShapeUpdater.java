@@ -34,7 +34,10 @@ final class InputShapeUpdater implements Processor<String, byte[], Void, Void> {
     try {
       proposal = InputShape.fromJson(record.value());
     } catch (IllegalArgumentException e) {
-      LOG.warn("Ignoring an unreadable input-shape record for model {}: {}", record.key(), e);
+      LOG.warn(
+          "Ignoring an unreadable input-shape record for model {}: {}",
+          record.key(),
+          e.getMessage());
       return;
     }
     InputShape current = store.get(record.key());
