@@ -64,8 +64,8 @@ public final class MiclModel {
   }
 
   /**
-   * Builds the model: validates the classes and factors every non-empty class ({@code O(D³)} each,
-   * in parallel over classes when {@code D ≥ 64}).
+   * Builds the model: validates the classes and factors every non-empty class ({@code O(D³)} each),
+   * single-threaded.
    *
    * @param classes statistics of classes {@code 0 … k−1}, all of the same dimension, at least one
    *     non-empty
@@ -74,22 +74,46 @@ public final class MiclModel {
    * @throws IllegalArgumentException on empty input, mixed dimensions or all classes empty
    */
   public static MiclModel build(List<ClassStatistics> classes, double epsSq, CodingMode mode) {
-    return buildReusing(classes, epsSq, mode, null);
+    return build(classes, epsSq, mode, false);
+  }
+
+  /**
+   * Builds the model, optionally factoring the classes in parallel on the common fork-join pool
+   * (the result does not depend on it).
+   *
+   * @param classes statistics of classes {@code 0 … k−1}, all of the same dimension, at least one
+   *     non-empty
+   * @param epsSq {@code ε² > 0}
+   * @param mode affine (MICL) or linear coding
+   * @param parallel whether to factor classes on several threads
+   */
+  public static MiclModel build(
+      List<ClassStatistics> classes, double epsSq, CodingMode mode, boolean parallel) {
+    return buildReusing(classes, epsSq, mode, null, parallel);
   }
 
   /**
    * A model on new statistics with the same {@code ε²} and mode, reusing the factorization of every
    * class whose statistics are the very same instance as in this model (only changed classes are
-   * refactored).
+   * refactored). The number of classes may grow.
    */
   public MiclModel update(List<ClassStatistics> newClasses) {
-    return buildReusing(newClasses, epsSq, mode, this);
+    return update(newClasses, false);
+  }
+
+  /** As {@link #update(List)}, optionally factoring the changed classes in parallel. */
+  public MiclModel update(List<ClassStatistics> newClasses, boolean parallel) {
+    return buildReusing(newClasses, epsSq, mode, this, parallel);
   }
 
   // Reuse is keyed on identity on purpose: equal-valued statistics would need an O(D²) comparison.
   @SuppressWarnings("ReferenceEquality")
   private static MiclModel buildReusing(
-      List<ClassStatistics> classes, double epsSq, CodingMode mode, MiclModel previous) {
+      List<ClassStatistics> classes,
+      double epsSq,
+      CodingMode mode,
+      MiclModel previous,
+      boolean parallel) {
     CodingLength.checkEpsSq(epsSq);
     if (classes.isEmpty()) {
       throw new IllegalArgumentException("a MICL model needs at least one class");
@@ -109,7 +133,7 @@ public final class MiclModel {
     }
     ClassCache[] caches = new ClassCache[classes.size()];
     IntStream idx = IntStream.range(0, caches.length);
-    if (d >= 64 && caches.length > 1) {
+    if (parallel && caches.length > 1) {
       idx = idx.parallel();
     }
     idx.forEach(
