@@ -1,8 +1,8 @@
 package dev.redunet.micl;
 
 /**
- * Dense double-precision kernels for the MICL statistics: packed symmetric storage, rank-k updates,
- * upper Cholesky factorization and forward substitution with many right-hand sides.
+ * Dense double-precision kernels for the MICL statistics: packed symmetric storage, rank-k updates
+ * and the upper Cholesky factorization. (Forward substitution lives in {@link BlockedTriangle}.)
  *
  * <p>Layouts. A symmetric {@code n×n} matrix is stored <b>packed upper, row-major</b>: row {@code
  * i} holds the entries {@code (i, i), (i, i+1), …, (i, n-1)} and starts at {@link #rowStart(int,
@@ -165,102 +165,6 @@ final class DenseKernels {
     for (int i = 0; i < n; i++) {
       System.arraycopy(a[i], i, packed, off, n - i);
       off += n - i;
-    }
-  }
-
-  /**
-   * Forward substitution {@code Uᵀ Y = B} for a panel of right-hand sides, in place: row {@code i}
-   * of the panel holds coordinate {@code i} of every right-hand side.
-   *
-   * <p>Right-looking, eight rows at a time: after the eight rows {@code k..k+7} are solved, every
-   * later row is updated once by {@code y_i -= Σ_p U[k+p][i]·y_{k+p}}, a loop the JIT vectorizes.
-   * Cost {@code n²·width} flops.
-   *
-   * @param u packed upper Cholesky factor of order {@code n}; not modified
-   * @param n order
-   * @param y {@code n} panel rows, each of length ≥ {@code width}; overwritten by {@code Y}
-   * @param width number of right-hand sides (panel columns) used
-   */
-  static void forwardSolvePanel(double[] u, int n, double[][] y, int width) {
-    int k = 0;
-    for (; k + 7 < n; k += 8) {
-      solveDiagonalBlock(u, n, y, width, k, k + 8);
-      double[] y0 = y[k];
-      double[] y1 = y[k + 1];
-      double[] y2 = y[k + 2];
-      double[] y3 = y[k + 3];
-      double[] y4 = y[k + 4];
-      double[] y5 = y[k + 5];
-      double[] y6 = y[k + 6];
-      double[] y7 = y[k + 7];
-      int r0 = rowStart(k, n) - k;
-      int r1 = rowStart(k + 1, n) - (k + 1);
-      int r2 = rowStart(k + 2, n) - (k + 2);
-      int r3 = rowStart(k + 3, n) - (k + 3);
-      int r4 = rowStart(k + 4, n) - (k + 4);
-      int r5 = rowStart(k + 5, n) - (k + 5);
-      int r6 = rowStart(k + 6, n) - (k + 6);
-      int r7 = rowStart(k + 7, n) - (k + 7);
-      for (int i = k + 8; i < n; i++) {
-        double c0 = u[r0 + i];
-        double c1 = u[r1 + i];
-        double c2 = u[r2 + i];
-        double c3 = u[r3 + i];
-        double c4 = u[r4 + i];
-        double c5 = u[r5 + i];
-        double c6 = u[r6 + i];
-        double c7 = u[r7 + i];
-        double[] yi = y[i];
-        for (int b = 0; b < width; b++) {
-          yi[b] -=
-              (c0 * y0[b] + c1 * y1[b] + c2 * y2[b] + c3 * y3[b])
-                  + (c4 * y4[b] + c5 * y5[b] + c6 * y6[b] + c7 * y7[b]);
-        }
-      }
-    }
-    solveDiagonalBlock(u, n, y, width, k, n);
-  }
-
-  /** Solves rows {@code k0..k1} of the panel and applies them to rows {@code < k1} only. */
-  private static void solveDiagonalBlock(
-      double[] u, int n, double[][] y, int width, int k0, int k1) {
-    for (int k = k0; k < k1; k++) {
-      int rk = rowStart(k, n) - k;
-      double[] yk = y[k];
-      double inv = 1.0 / u[rk + k];
-      for (int b = 0; b < width; b++) {
-        yk[b] *= inv;
-      }
-      for (int i = k + 1; i < k1; i++) {
-        double coef = u[rk + i];
-        double[] yi = y[i];
-        for (int b = 0; b < width; b++) {
-          yi[b] -= coef * yk[b];
-        }
-      }
-    }
-  }
-
-  /**
-   * Forward substitution {@code Uᵀ y = b} for one right-hand side, in place (column-oriented: after
-   * {@code y_k} is known, {@code y_i -= U[k][i]·y_k} for every {@code i > k}). Cost {@code n²}
-   * flops; memory-bound for large {@code n}, so batch queries should use {@link
-   * #forwardSolvePanel}.
-   *
-   * @param u packed upper Cholesky factor of order {@code n}; not modified
-   * @param n order
-   * @param y right-hand side of length ≥ {@code n}; overwritten by the solution
-   */
-  static void forwardSolve(double[] u, int n, double[] y) {
-    for (int k = 0; k < n; k++) {
-      int rk = rowStart(k, n) - k;
-      double yk = y[k] / u[rk + k];
-      y[k] = yk;
-      if (yk != 0.0) {
-        for (int i = k + 1; i < n; i++) {
-          y[i] -= u[rk + i] * yk;
-        }
-      }
     }
   }
 }

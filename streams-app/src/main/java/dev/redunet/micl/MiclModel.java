@@ -365,7 +365,9 @@ public final class MiclModel {
     final ClassStatistics stats;
     final int[] active;
     final int[] inactive;
-    final double[] packedU;
+
+    /** Cholesky factor of {@code I + a_{n+1} M} on the active coordinates. */
+    final BlockedTriangle factor;
 
     /** {@code log2 det(I + a_{n+1} M)}. */
     final double log2DetNext;
@@ -389,7 +391,7 @@ public final class MiclModel {
           all[i] = i;
         }
         this.inactive = all;
-        this.packedU = new double[0];
+        this.factor = new BlockedTriangle(new double[0], 0);
         this.log2DetNext = 0.0;
         this.lengthNow = 0.0;
         return;
@@ -398,7 +400,7 @@ public final class MiclModel {
       SpdFactor next = SpdFactor.factor(s, mode, a, split, true);
       this.active = next.active;
       this.inactive = next.inactive;
-      this.packedU = next.packedU;
+      this.factor = new BlockedTriangle(next.packedU, next.active.length);
       this.log2DetNext = next.log2Det;
       double ldNow = SpdFactor.factor(s, mode, d / (epsSq * n), split, false).log2Det;
       double len = 0.5 * (n + d) * ldNow;
@@ -418,7 +420,7 @@ public final class MiclModel {
         int i = active[r];
         work[r] = affine ? x[i] - mu[i] : x[i];
       }
-      DenseKernels.forwardSolve(packedU, m, work);
+      factor.forwardSolve(work);
       double q = 0.0;
       for (int r = 0; r < m; r++) {
         q += work[r] * work[r];
@@ -460,7 +462,7 @@ public final class MiclModel {
           pr[b] = xi[b] - mi;
         }
       }
-      DenseKernels.forwardSolvePanel(packedU, m, panel, w);
+      factor.forwardSolvePanel(panel, w);
       java.util.Arrays.fill(q, 0, w, 0.0);
       for (int r = 0; r < m; r++) {
         double[] pr = panel[r];
