@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       BrokerCommand.class,
+      EvaluateCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       RunCommand.class
