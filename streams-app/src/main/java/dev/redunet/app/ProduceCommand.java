@@ -6,8 +6,13 @@ import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.ConfigException;
 import dev.redunet.app.config.ConfigKeys;
 import dev.redunet.avro.Sample;
+import dev.redunet.data.CsvReader;
+import dev.redunet.data.IdxReader;
+import dev.redunet.data.LabelledDataset;
+import dev.redunet.data.MalformedDataException;
 import dev.redunet.stream.TopicProvisioner;
 import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.JsonRecordWriter;
 import dev.redunet.wire.JsonSampleReader;
 import dev.redunet.wire.WireFormatException;
 import java.io.BufferedInputStream;
@@ -21,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,9 +63,19 @@ import picocli.CommandLine.Option;
  *       --format json} exactly as it is; with {@code --format avro} a valid line is converted to
  *       Avro single-object encoding and an invalid one is sent unchanged, so that bad input
  *       exercises the topology's validation. Blank lines are skipped.
+ *   <li>{@code --images FILE [--labels FILE]}: IDX files (MNIST format, plain or gzipped), one
+ *       sample per image with its shape (e.g. {@code [28, 28]}; none for 1-D items) and, with
+ *       {@code --labels}, its label ("0", "1", ...);
+ *   <li>{@code --data FILE}: CSV, one labelled sample per line, label first ({@link
+ *       dev.redunet.data.CsvReader}).
  * </ul>
  *
- * stdout ends with one JSON line: {@code sent} (records acknowledged by Kafka), {@code topic},
+ * Samples read from IDX or CSV get the ids {@code <prefix><index>} ({@code --id-prefix}, default
+ * the file name up to its first dot and a dash, e.g. {@code train-17}), the file name as source,
+ * and event times one millisecond apart from the start of the command. The files are read whole
+ * before sending (about 16 bytes per value while loading).
+ *
+ * <p>stdout ends with one JSON line: {@code sent} (records acknowledged by Kafka), {@code topic},
  * {@code seconds} (from the first send to the last acknowledgement), {@code format}, {@code
  * invalid} (input lines that are not valid samples, sent unchanged), {@code failed} (records Kafka
  * did not accept). Exit code 0; 1 if a record failed or Kafka is unreachable; 2 for bad arguments.
@@ -71,7 +87,7 @@ import picocli.CommandLine.Option;
     name = "produce",
     mixinStandardHelpOptions = true,
     description = {
-      "Sends samples to a topic (keys = sample ids), from a JSON-lines file.",
+      "Sends samples to a topic (keys = sample ids), from JSON lines, IDX (MNIST) or CSV files.",
       "Prints one JSON line with sent, topic, seconds, format, invalid, failed."
     })
 public final class ProduceCommand implements Callable<Integer> {
@@ -101,6 +117,30 @@ public final class ProduceCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "JSON-lines file of samples; invalid lines are sent unchanged.")
   Path jsonl;
+
+  @Option(
+      names = "--images",
+      paramLabel = "FILE",
+      description = "IDX images (MNIST format, plain or gzipped); one sample per image.")
+  Path images;
+
+  @Option(
+      names = "--labels",
+      paramLabel = "FILE",
+      description = "IDX labels for --images (1-D integers). Default: unlabelled samples.")
+  Path labels;
+
+  @Option(
+      names = "--data",
+      paramLabel = "FILE",
+      description = "CSV of labelled samples, label first, optional header.")
+  Path data;
+
+  @Option(
+      names = "--id-prefix",
+      paramLabel = "P",
+      description = "Id prefix of IDX and CSV samples. Default: the file name up to its first dot.")
+  String idPrefix;
 
   @Option(
       names = "--max-samples",
@@ -163,12 +203,25 @@ public final class ProduceCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return CommandSupport.usageError(err, NAME, "--format must be avro or json, got " + format);
     }
-    if (jsonl == null) {
-      return CommandSupport.usageError(err, NAME, "give the input with --jsonl FILE");
-    }
-    if (!Files.isRegularFile(jsonl)) {
+    int inputs = (jsonl != null ? 1 : 0) + (images != null ? 1 : 0) + (data != null ? 1 : 0);
+    if (inputs != 1) {
       return CommandSupport.usageError(
-          err, NAME, "file not found: " + jsonl + " (check the --jsonl path)");
+          err,
+          NAME,
+          inputs == 0
+              ? "give the input with --jsonl FILE, --images FILE [--labels FILE] or --data FILE"
+              : "give only one of --jsonl, --images and --data");
+    }
+    if (labels != null && images == null) {
+      return CommandSupport.usageError(err, NAME, "--labels needs --images");
+    }
+    for (Map.Entry<String, Path> file : inputFiles().entrySet()) {
+      if (!Files.isRegularFile(file.getValue())) {
+        return CommandSupport.usageError(
+            err,
+            NAME,
+            "file not found: " + file.getValue() + " (check the " + file.getKey() + " path)");
+      }
     }
     if (maxSamples != null && maxSamples < 0) {
       return CommandSupport.usageError(err, NAME, "--max-samples must be >= 0, got " + maxSamples);
@@ -198,11 +251,78 @@ public final class ProduceCommand implements Callable<Integer> {
       err.println("redunet produce: cannot reach Kafka: " + e.getMessage());
       return 1;
     }
-    try (Source source = new JsonLinesSource(jsonl, fmt)) {
+    try (Source source = openSource(fmt)) {
       return send(client, target, fmt, source);
+    } catch (MalformedDataException e) {
+      return CommandSupport.usageError(err, NAME, e.getMessage());
     } catch (IOException e) {
-      return CommandSupport.usageError(err, NAME, "cannot read " + jsonl + ": " + e.getMessage());
+      return CommandSupport.usageError(err, NAME, "cannot read the input: " + e);
     }
+  }
+
+  private Map<String, Path> inputFiles() {
+    Map<String, Path> files = new LinkedHashMap<>();
+    if (jsonl != null) {
+      files.put("--jsonl", jsonl);
+    }
+    if (images != null) {
+      files.put("--images", images);
+    }
+    if (labels != null) {
+      files.put("--labels", labels);
+    }
+    if (data != null) {
+      files.put("--data", data);
+    }
+    return files;
+  }
+
+  private Source openSource(Format fmt) throws IOException {
+    if (jsonl != null) {
+      return new JsonLinesSource(jsonl, fmt);
+    }
+    Path file = images != null ? images : data;
+    String prefix = idPrefix != null ? idPrefix : defaultPrefix(file);
+    String source = String.valueOf(file.getFileName());
+    if (data != null) {
+      LabelledDataset d = CsvReader.read(data);
+      String[] names = new String[d.size()];
+      double[][] rows = new double[d.size()][];
+      for (int i = 0; i < d.size(); i++) {
+        names[i] = d.label(i);
+        rows[i] = d.sample(i);
+      }
+      return new DatasetSource(rows, names, null, prefix, source, fmt);
+    }
+    IdxReader.IdxArray array = IdxReader.read(images);
+    int[] shape = array.shape();
+    if (shape.length < 2 || array.items() == 0) {
+      throw new MalformedDataException(
+          images.toString(),
+          "expected at least one item of at least one dimension, shape is "
+              + Arrays.toString(shape));
+    }
+    List<Integer> itemShape =
+        shape.length == 2
+            ? null
+            : Arrays.stream(Arrays.copyOfRange(shape, 1, shape.length)).boxed().toList();
+    String[] names = null;
+    if (labels != null) {
+      int[] ints = IdxReader.readLabels(labels);
+      if (ints.length != array.items()) {
+        throw new MalformedDataException(
+            labels.toString(), ints.length + " labels for " + array.items() + " images");
+      }
+      names = Arrays.stream(ints).mapToObj(Integer::toString).toArray(String[]::new);
+    }
+    return new DatasetSource(array.rows(), names, itemShape, prefix, source, fmt);
+  }
+
+  /** {@code train.csv} → {@code train-}. */
+  static String defaultPrefix(Path file) {
+    String name = String.valueOf(file.getFileName());
+    int dot = name.indexOf('.');
+    return (dot > 0 ? name.substring(0, dot) : name) + "-";
   }
 
   /** True if {@code target} exists or was created (the configured samples topic only). */
@@ -300,6 +420,64 @@ public final class ProduceCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Samples of an in-memory data set (IDX or CSV), as Avro or JSON. */
+  static final class DatasetSource implements Source {
+    private final double[][] rows;
+    private final String[] labels;
+    private final List<Integer> shape;
+    private final String prefix;
+    private final String source;
+    private final Format format;
+    private final AvroCodec<Sample> avro = AvroCodec.of(Sample.class);
+    private final long start = System.currentTimeMillis();
+    private int next;
+
+    DatasetSource(
+        double[][] rows,
+        String[] labels,
+        List<Integer> shape,
+        String prefix,
+        String source,
+        Format format) {
+      this.rows = rows;
+      this.labels = labels;
+      this.shape = shape;
+      this.prefix = prefix;
+      this.source = source;
+      this.format = format;
+    }
+
+    @Override
+    public Outgoing next() {
+      if (next >= rows.length) {
+        return null;
+      }
+      int i = next++;
+      List<Float> values = new ArrayList<>(rows[i].length);
+      for (double v : rows[i]) {
+        values.add((float) v);
+      }
+      rows[i] = null; // sent: let it go
+      Sample s =
+          Sample.newBuilder()
+              .setId(prefix + i)
+              .setEventTime(Instant.ofEpochMilli(start + i))
+              .setSource(source)
+              .setFeatures(values)
+              .setShape(shape)
+              .setLabel(labels == null ? null : labels[i])
+              .build();
+      byte[] value =
+          format == Format.AVRO
+              ? avro.encode(s)
+              : JsonRecordWriter.toJson(s).getBytes(StandardCharsets.UTF_8);
+      return new Outgoing(s.getId().getBytes(StandardCharsets.UTF_8), value, true);
+    }
+
+    @Override
+    public void close() {}
   }
 
   /**

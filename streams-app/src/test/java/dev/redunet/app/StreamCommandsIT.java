@@ -140,6 +140,92 @@ class StreamCommandsIT {
     assertThat(ids).hasSize(20).doesNotHaveDuplicates().allMatch(id -> id.startsWith("v-"));
   }
 
+  /** A gzip-free IDX file of unsigned bytes with the given shape and values 0, 1, 2, .... */
+  private Path idx(String name, int... shape) throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream d = new java.io.DataOutputStream(bytes);
+    d.writeShort(0);
+    d.writeByte(0x08);
+    d.writeByte(shape.length);
+    int total = 1;
+    for (int s : shape) {
+      d.writeInt(s);
+      total *= s;
+    }
+    for (int i = 0; i < total; i++) {
+      d.writeByte(shape.length == 1 ? i % 3 : i + 1);
+    }
+    return Files.write(tmp.resolve(name), bytes.toByteArray());
+  }
+
+  @Test
+  void idxImagesWithLabelsAndCsvRowsAreProducedWithTheirShapesLabelsAndIds(KafkaCluster kafka)
+      throws Exception {
+    String topic = kafka.createTopic("datasets", 1);
+    Path images = idx("digits.idx3", 4, 2, 3);
+    Path labels = idx("digits-labels.idx1", 4);
+    Path csv = Files.writeString(tmp.resolve("rows.csv"), "label,a,b\ncat,0.5,1\ndog,-2,3e-3\n");
+    String bootstrap = kafka.bootstrapServers();
+    List<JsonNode> fromIdx =
+        execute(
+            "produce",
+            "--bootstrap-servers",
+            bootstrap,
+            "--topic",
+            topic,
+            "--images",
+            images.toString(),
+            "--labels",
+            labels.toString(),
+            "--max-samples",
+            "3");
+    assertThat(fromIdx.get(fromIdx.size() - 1).get("sent").asLong()).isEqualTo(3);
+    List<JsonNode> fromCsv =
+        execute(
+            "produce",
+            "--bootstrap-servers",
+            bootstrap,
+            "--topic",
+            topic,
+            "--data",
+            csv.toString(),
+            "--format",
+            "json",
+            "--id-prefix",
+            "row-",
+            "--rate",
+            "50");
+    assertThat(fromCsv.get(fromCsv.size() - 1).get("sent").asLong()).isEqualTo(2);
+
+    List<JsonNode> consumed =
+        execute(
+            "consume",
+            "--bootstrap-servers",
+            bootstrap,
+            "--topic",
+            topic,
+            "--max",
+            "5",
+            "--timeout",
+            "20");
+    assertThat(consumed).hasSize(6);
+    JsonNode first = consumed.get(0);
+    assertThat(first.get("id").asText()).isEqualTo("digits-0");
+    assertThat(first.get("source").asText()).isEqualTo("digits.idx3");
+    assertThat(first.get("shape").toString()).isEqualTo("[2,3]");
+    assertThat(first.get("features").toString()).isEqualTo("[1.0,2.0,3.0,4.0,5.0,6.0]");
+    assertThat(first.get("label").asText()).isEqualTo("0");
+    assertThat(consumed.get(2).get("id").asText()).isEqualTo("digits-2");
+    assertThat(consumed.get(2).get("label").asText()).isEqualTo("2");
+    assertThat(consumed.get(2).get("features").get(0).asDouble()).isEqualTo(13.0);
+    JsonNode row = consumed.get(4);
+    assertThat(row.get("id").asText()).isEqualTo("row-1");
+    assertThat(row.get("label").asText()).isEqualTo("dog");
+    assertThat(row.get("shape").isNull()).isTrue();
+    assertThat((float) row.get("features").get(1).asDouble()).isEqualTo(3e-3f);
+    assertThat(consumed.get(5).get("undecodable").asLong()).isZero();
+  }
+
   @Test
   void runScoresWhatProduceSentRejectsTheRestAndStopsCleanly(KafkaCluster kafka) throws Exception {
     String prefix = kafka.uniqueName("run") + ".";

@@ -46,8 +46,31 @@ class StreamCommandsTest {
   void produceNeedsAnInput() {
     assertThat(run(produce(), "--bootstrap-servers", "localhost:1")).isEqualTo(2);
     assertThat(err())
-        .isEqualTo("redunet produce: give the input with --jsonl FILE" + System.lineSeparator());
+        .isEqualTo(
+            "redunet produce: give the input with --jsonl FILE, --images FILE [--labels FILE] or"
+                + " --data FILE"
+                + System.lineSeparator());
     assertThat(out.size()).isZero();
+  }
+
+  @Test
+  void produceTakesExactlyOneInputAndLabelsOnlyWithImages() throws Exception {
+    Path f = Files.writeString(tmp.resolve("s.jsonl"), "{}\n");
+    assertThat(run(produce(), "--jsonl", f.toString(), "--data", f.toString())).isEqualTo(2);
+    assertThat(err()).contains("give only one of --jsonl, --images and --data");
+    assertThat(run(produce(), "--data", f.toString(), "--labels", f.toString())).isEqualTo(2);
+    assertThat(err()).contains("--labels needs --images");
+    Path missing = tmp.resolve("labels.idx");
+    assertThat(run(produce(), "--images", f.toString(), "--labels", missing.toString()))
+        .isEqualTo(2);
+    assertThat(err()).contains("file not found: " + missing + " (check the --labels path)");
+  }
+
+  @Test
+  void theDefaultIdPrefixIsTheFileNameUpToItsFirstDot() {
+    assertThat(ProduceCommand.defaultPrefix(Path.of("/d/train-images-idx3-ubyte.gz")))
+        .isEqualTo("train-images-idx3-ubyte-");
+    assertThat(ProduceCommand.defaultPrefix(Path.of("data"))).isEqualTo("data-");
   }
 
   @Test
