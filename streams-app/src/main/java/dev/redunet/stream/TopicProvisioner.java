@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,6 +186,7 @@ public final class TopicProvisioner {
           }
         }
       }
+      awaitVisible(admin, created, deadline);
       List<String> warnings = check(admin, specs, existing, deadline);
       warnings.forEach(w -> LOG.warn(w));
       return new Result(created, existing, warnings);
@@ -196,6 +198,32 @@ public final class TopicProvisioner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating the topics", e);
+    }
+  }
+
+  /**
+   * Waits until every created topic is in the metadata the brokers serve (creation completes on the
+   * controller first): Kafka Streams started on a topic not yet visible would stop with a missing
+   * source topic.
+   */
+  private static void awaitVisible(Admin admin, List<String> created, long deadline)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    while (!created.isEmpty()) {
+      try {
+        admin
+            .describeTopics(created)
+            .allTopicNames()
+            .get(remaining(deadline), TimeUnit.NANOSECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        if (remaining(deadline) == 0) {
+          throw new TimeoutException("created topics not visible in the metadata: " + created);
+        }
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
     }
   }
 
