@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link Processing}: a processor threw (e.g. the scorer, or a future learning stage), reason
- *       OTHER, then processing resumes with the next record;
+ *       OTHER, then processing resumes with the next record (in a global store's processor the
+ *       record is skipped with a WARN);
  *   <li>{@link Deserialization}: a record of a typed source (an internal topic of a later stage;
  *       the samples source reads bytes and cannot fail) could not be deserialized, reason
  *       UNPARSABLE, resume;
@@ -109,7 +110,17 @@ public final class RedunetExceptionHandlers {
     return where.topic() + "-" + where.partition() + "@" + where.offset();
   }
 
-  /** A processor threw: divert the input record (OTHER) and resume. */
+  /** True for the global thread (task id -1_-1), which cannot write dead-letter records. */
+  static boolean isGlobal(ErrorHandlerContext where) {
+    return where.taskId() != null && where.taskId().subtopology() < 0;
+  }
+
+  /**
+   * A processor threw: divert the input record (OTHER) and resume. In a global store's update
+   * processor (enabled by {@code processing.exception.handler.global.enabled}) the record is only
+   * skipped, with a WARN: the global thread cannot write records, and the store keeps its previous
+   * value (e.g. the previous model).
+   */
   public static final class Processing implements ProcessingExceptionHandler {
     private Context context;
 
@@ -122,6 +133,15 @@ public final class RedunetExceptionHandlers {
     public ProcessingExceptionHandler.Response handleError(
         ErrorHandlerContext where, Record<?, ?> record, Exception e) {
       context.metrics().recordHandlerEvent(IngressMetrics.Handler.PROCESSING);
+      if (isGlobal(where)) {
+        LOG.warn(
+            "Global store update of {} failed in node {}; the record is skipped and the store"
+                + " keeps its previous value",
+            at(where),
+            where.processorNodeId(),
+            e);
+        return ProcessingExceptionHandler.Response.resume();
+      }
       LOG.warn(
           "Processing of {} failed in node {}; the input record goes to the rejected topic",
           at(where),

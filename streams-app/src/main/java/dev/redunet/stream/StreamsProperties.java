@@ -14,8 +14,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * <ol>
  *   <li>the application's defaults: the three {@link RedunetExceptionHandlers} (bad input and
- *       failed outputs go to the rejected topic, nothing stops the application), and the producer
- *       size limits below;
+ *       failed outputs go to the rejected topic, nothing stops the application), the processing
+ *       handler also for global stores ({@code processing.exception.handler.global.enabled}), and
+ *       the producer size limits below;
  *   <li>the {@code kafka.*} pass-through settings, without the prefix (security, client tuning,
  *       {@code num.stream.threads}, {@code commit.interval.ms}, or other handlers); Kafka Streams
  *       hands each to the clients it concerns;
@@ -34,6 +35,12 @@ public final class StreamsProperties {
 
   /** Kafka's default {@code max.message.bytes} of a topic (1 MiB + 12 bytes of overhead). */
   public static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
+  /**
+   * Applies the processing exception handler to global store processors too (Kafka 4.x; its
+   * constant is deprecated because it becomes the default, and goes away, in Kafka 5.0).
+   */
+  static final String PROCESSING_HANDLER_GLOBAL = "processing.exception.handler.global.enabled";
 
   private static final long DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
 
@@ -57,6 +64,7 @@ public final class StreamsProperties {
     p.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         RedunetExceptionHandlers.Deserialization.class.getName());
+    p.put(PROCESSING_HANDLER_GLOBAL, "true");
 
     Map<String, String> passThrough = config.kafkaProperties();
     p.putAll(passThrough);

@@ -21,6 +21,7 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,66 @@ class RedunetExceptionHandlersTest {
     assertThat(RedunetTopologyTest.bytes(rejected.getOriginalKey())).isEqualTo(utf8("key"));
     assertThat(rejected.getMessage()).contains("bad bytes");
     assertThat(metrics.handlerEvents(IngressMetrics.Handler.DESERIALIZATION)).isEqualTo(1);
+  }
+
+  @Test
+  void aFailureInAGlobalStoreProcessorIsSkippedWithoutADeadLetter() {
+    RedunetExceptionHandlers.Processing h = new RedunetExceptionHandlers.Processing();
+    h.configure(configs);
+    ErrorHandlerContext global =
+        new ErrorHandlerContext() {
+          @Override
+          public String topic() {
+            return "model";
+          }
+
+          @Override
+          public int partition() {
+            return 0;
+          }
+
+          @Override
+          public long offset() {
+            return 3;
+          }
+
+          @Override
+          public Headers headers() {
+            return new RecordHeaders();
+          }
+
+          @Override
+          public String processorNodeId() {
+            return "model-update";
+          }
+
+          @Override
+          public TaskId taskId() {
+            return new TaskId(-1, -1);
+          }
+
+          @Override
+          public long timestamp() {
+            return 0;
+          }
+
+          @Override
+          public byte[] sourceRawKey() {
+            return null;
+          }
+
+          @Override
+          public byte[] sourceRawValue() {
+            return null;
+          }
+        };
+    ProcessingExceptionHandler.Response r =
+        h.handleError(global, null, new IllegalStateException("bad model"));
+    assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+    assertThat(r.deadLetterQueueRecords()).isEmpty();
+    assertThat(metrics.rejectedTotal()).isZero();
+    assertThat(metrics.handlerEvents(IngressMetrics.Handler.PROCESSING)).isEqualTo(1);
+    assertThat(RedunetExceptionHandlers.isGlobal(WHERE)).isFalse();
   }
 
   @Test
