@@ -133,6 +133,28 @@ public final class RunCommand implements Callable<Integer> {
     return ScoringPlugin.identity();
   }
 
+  private static Map<String, Object> result(
+      String appId,
+      KafkaStreams.State state,
+      long t0,
+      IngressMetrics metrics,
+      TopicProvisioner.Result topics) {
+    IngressMetrics.Snapshot s = metrics.snapshot();
+    Map<String, Long> rejected = new LinkedHashMap<>();
+    for (RejectReason r : RejectReason.values()) {
+      rejected.put(r.name(), s.rejected().get(r));
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("application_id", appId);
+    result.put("state", state.name());
+    result.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
+    result.put("accepted", s.accepted());
+    result.put("rejected_total", s.rejectedTotal());
+    result.put("rejected", rejected);
+    result.put("topics_created", topics.created());
+    return result;
+  }
+
   @Override
   public Integer call() {
     AppConfig config;
@@ -203,40 +225,32 @@ public final class RunCommand implements Callable<Integer> {
     if (installShutdownHook) {
       Runtime.getRuntime().addShutdownHook(hook);
     }
-    boolean closed;
+    boolean closed = false;
+    KafkaStreams.State state = KafkaStreams.State.ERROR;
     try {
-      streams.start();
-      stop.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(CLOSE_TIMEOUT_SECONDS)));
-      if (!closed) {
-        LOG.error("Kafka Streams did not close within {} s", CLOSE_TIMEOUT_SECONDS);
-      }
-    }
-    KafkaStreams.State state = streams.state();
-    IngressMetrics.Snapshot s = metrics.snapshot();
-    Map<String, Long> rejected = new LinkedHashMap<>();
-    for (RejectReason r : RejectReason.values()) {
-      rejected.put(r.name(), s.rejected().get(r));
-    }
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("application_id", appId);
-    result.put("state", state.name());
-    result.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
-    result.put("accepted", s.accepted());
-    result.put("rejected_total", s.rejectedTotal());
-    result.put("rejected", rejected);
-    result.put("topics_created", topics.created());
-    out.println(CommandSupport.json(result));
-    out.flush();
-    finished.countDown();
-    if (installShutdownHook) {
       try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // The JVM is stopping: the hook is running and has just been released.
+        streams.start();
+        stop.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(CLOSE_TIMEOUT_SECONDS)));
+        if (!closed) {
+          LOG.error("Kafka Streams did not close within {} s", CLOSE_TIMEOUT_SECONDS);
+        }
+      }
+      state = streams.state();
+      out.println(CommandSupport.json(result(appId, state, t0, metrics, topics)));
+      out.flush();
+    } finally {
+      // Always release a waiting shutdown hook, or the JVM would wait for it to time out.
+      finished.countDown();
+      if (installShutdownHook) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // The JVM is stopping: the hook is running and has just been released.
+        }
       }
     }
     return closed && failure.get() == null && state != KafkaStreams.State.ERROR ? 0 : 1;

@@ -65,6 +65,9 @@ public final class StreamsProperties {
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         RedunetExceptionHandlers.Deserialization.class.getName());
     p.put(PROCESSING_HANDLER_GLOBAL, "true");
+    // Kafka Streams' partition assignor rebuilds a StreamsConfig from the main consumer's settings
+    // and would warn that the setting is missing: hand it to the main consumer too.
+    p.put(StreamsConfig.mainConsumerPrefix(PROCESSING_HANDLER_GLOBAL), "true");
 
     Map<String, String> passThrough = config.kafkaProperties();
     p.putAll(passThrough);

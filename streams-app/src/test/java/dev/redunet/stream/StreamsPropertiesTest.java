@@ -42,6 +42,7 @@ class StreamsPropertiesTest {
             RedunetExceptionHandlers.Deserialization.class.getName())
         // max(rejected 16 MiB + 256 KiB, features 1 MiB, model 32 MiB)
         .containsEntry("processing.exception.handler.global.enabled", "true")
+        .containsEntry("main.consumer.processing.exception.handler.global.enabled", "true")
         .containsEntry("producer.max.request.size", Long.toString(32L << 20))
         .containsEntry("producer.buffer.memory", Long.toString((32L << 20) + (1 << 20)))
         .doesNotContainKey(StreamsConfig.STATE_DIR_CONFIG);
