@@ -1,6 +1,7 @@
 package dev.redunet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -245,6 +246,7 @@ class StreamCommandsIT {
                 new String[] {"produce", "--jsonl", file.toString(), "--format", "json"}, common));
     assertThat(produced.get(produced.size() - 1).get("sent").asLong()).isEqualTo(34);
 
+    String appId = kafka.uniqueName("run-app");
     ByteArrayOutputStream runOut = new ByteArrayOutputStream();
     CountDownLatch stop = new CountDownLatch(1);
     ExecutorService executor = Executors.newSingleThreadExecutor();
@@ -261,7 +263,7 @@ class StreamCommandsIT {
                               common,
                               new String[] {
                                 "--application-id",
-                                kafka.uniqueName("run-app"),
+                                appId,
                                 "--state-dir",
                                 tmp.resolve("state").toString(),
                                 "--layers",
@@ -302,11 +304,70 @@ class StreamCommandsIT {
       assertThat(summary.get("rejected_total").asLong()).isEqualTo(4);
       assertThat(summary.get("rejected").get("UNPARSABLE").asLong()).isEqualTo(2);
       assertThat(summary.get("topics_created")).hasSize(6);
+      assertThat(Thread.getAllStackTraces().keySet())
+          .as("no thread of the application is left")
+          .noneMatch(t -> t.getName().startsWith(appId));
     } finally {
       stop.countDown();
       executor.shutdownNow();
       assertThat(executor.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  @Test
+  void theLaunchedRunCommandClosesKafkaStreamsOnSigtermAndPrintsItsSummary(KafkaCluster kafka)
+      throws Exception {
+    Path jar = Path.of("target", "redunet-streams.jar").toAbsolutePath();
+    assumeThat(jar).as("the packaged application (built in the package phase)").exists();
+    assumeThat(System.getProperty("os.name")).doesNotStartWith("Windows");
+    Path stderr = tmp.resolve("run-stderr.txt");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-jar",
+                jar.toString(),
+                "run",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "-D",
+                "redunet.topic.prefix=" + kafka.uniqueName("term") + ".",
+                "-D",
+                "redunet.partitions=1",
+                "--application-id",
+                kafka.uniqueName("term-app"),
+                "--state-dir",
+                tmp.resolve("term-state").toString())
+            .redirectError(stderr.toFile())
+            .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!Files.readString(stderr, StandardCharsets.UTF_8).contains("-> RUNNING")) {
+        assertThat(process.isAlive()).as("run is alive; stderr: %s", read(stderr)).isTrue();
+        assertThat(System.nanoTime()).as("RUNNING within 90 s").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      Process kill =
+          new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited after SIGTERM").isTrue();
+      assertThat(process.exitValue()).isEqualTo(143);
+      List<String> out =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .toList();
+      assertThat(out).hasSize(1);
+      JsonNode summary = JSON.readTree(out.get(0));
+      assertThat(summary.get("state").asText()).isEqualTo("NOT_RUNNING");
+      assertThat(summary.get("topics_created")).hasSize(7);
+      assertThat(read(stderr)).contains("PENDING_SHUTDOWN -> NOT_RUNNING");
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static String read(Path file) throws Exception {
+    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
   }
 
   /** Waits until {@code run} has created {@code topic} (consume refuses a missing topic). */

@@ -246,8 +246,12 @@ class RedunetTopologyTest {
           .isEqualTo(bad == null ? null : Arrays.copyOf(bad, Math.min(bad.length, limit)));
       assertThat(v.getRejectedAt()).isAfterOrEqualTo(TopologyFixture.START);
 
-      assertThat(f.predictions.readKeyValuesToMap()).containsOnlyKeys("before", "after");
-      assertThat(f.features.readKeyValuesToMap()).containsOnlyKeys("before", "after");
+      assertThat(f.predictions.readRecordsToList())
+          .extracting(TestRecord::key)
+          .containsExactly("before", "after");
+      assertThat(f.features.readRecordsToList())
+          .extracting(TestRecord::key)
+          .containsExactly("before", "after");
 
       assertThat(f.metrics.rejected(c.reason)).isEqualTo(1);
       assertThat(f.metrics.rejectedTotal()).isEqualTo(1);
