@@ -93,18 +93,11 @@ public final class Cholesky {
       }
       li[ri + i] = inv;
     }
+    // A⁻¹ = (L⁻¹)ᵀ·L⁻¹: the Gram matrix of the rows of L⁻¹, upper triangle by the packed kernel.
     double[] x = new double[n * n];
-    for (int p = 0; p < n; p++) {
-      int rp = p * n;
-      for (int i = 0; i <= p; i++) {
-        double f = li[rp + i];
-        if (f != 0) {
-          Kernels.axpy(f, li, rp, x, i * n, i + 1);
-        }
-      }
-    }
+    Gemm.syrkUpper(li, 0, n, n, n, x, 0, n, false);
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
+      for (int j = i; j < n; j++) {
         double v = scale * x[i * n + j];
         x[i * n + j] = v;
         x[j * n + i] = v;

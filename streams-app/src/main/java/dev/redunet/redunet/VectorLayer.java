@@ -38,8 +38,11 @@ public final class VectorLayer implements Layer {
   /** The serialization tag of this layer type. */
   public static final String TAG = "vector";
 
-  /** Samples per block of the fused product-and-update loop. */
-  private static final int BLOCK = 32;
+  /**
+   * Doubles of the per-thread product buffer Y (block × (k+1)d): 512 KiB, half of a 1 MiB L2, so
+   * the update reads Y from cache.
+   */
+  private static final int BUFFER_DOUBLES = 1 << 16;
 
   /** Below this many multiply-adds a batch is processed on the calling thread only. */
   private static final long PARALLEL_THRESHOLD = 2_000_000L;
@@ -290,14 +293,15 @@ public final class VectorLayer implements Layer {
   void forwardRaw(double[] z, int m, int[] classIdx, double[] out, double[] pi, int threads) {
     int k = labels.length;
     int n = (k + 1) * d;
-    int blocks = (m + BLOCK - 1) / BLOCK;
+    int block = Math.max(Gemm.MR, Math.min(128, BUFFER_DOUBLES / n / Gemm.MR * Gemm.MR));
+    int blocks = (m + block - 1) / block;
     Parallel.forEach(
         blocks,
         threads,
-        () -> new Workspace(BLOCK * n, BLOCK * d + Gemm.MR * d, k, d),
+        () -> new Workspace(block * n, block * d, k, d),
         (ws, b) -> {
-          int i0 = b * BLOCK;
-          int mb = Math.min(BLOCK, m - i0);
+          int i0 = b * block;
+          int mb = Math.min(block, m - i0);
           Gemm.multiply(z, i0 * d, d, mb, stacked, ws.y, 0, n, false, ws.pack);
           for (int r = 0; r < mb; r++) {
             int i = i0 + r;
