@@ -75,6 +75,40 @@ public final class Gemm {
   }
 
   /**
+   * Packs the horizontal concatenation B = [B_0 B_1 … B_{t−1}] of t row-major k × w blocks (so B is
+   * k × t·w) without forming B.
+   *
+   * @param blocks t arrays of k·w entries each; not modified
+   */
+  public static PackedRight packRightBlocks(double[][] blocks, int k, int w) {
+    int n = blocks.length * w;
+    checkPositive(k, n);
+    for (double[] b : blocks) {
+      if (b.length < k * w) {
+        throw new IllegalArgumentException(
+            "a block of " + b.length + " entries is not " + k + "×" + w);
+      }
+    }
+    int np = panels(n, NR);
+    double[] pb = new double[np * k * NR];
+    for (int jp = 0; jp < np; jp++) {
+      int base = jp * k * NR;
+      for (int q = 0; q < NR; q++) {
+        int col = jp * NR + q;
+        if (col >= n) {
+          break;
+        }
+        double[] b = blocks[col / w];
+        int c = col % w;
+        for (int p = 0; p < k; p++) {
+          pb[base + p * NR + q] = b[p * w + c];
+        }
+      }
+    }
+    return new PackedRight(k, n, pb);
+  }
+
+  /**
    * C = A·op(B), or C += A·op(B) if {@code accumulate}, for a row-major A (m × k) and a packed
    * op(B) (k × n). The whole inner dimension is one block, so this suits k up to about a thousand.
    *
@@ -95,6 +129,13 @@ public final class Gemm {
       double[] scratch) {
     int k = b.k;
     int n = b.n;
+    if (m < MR) {
+      // A few rows (single samples while streaming): one row at a time, no padding to MR rows.
+      for (int i = 0; i < m; i++) {
+        multiplyRow(a, aOff + i * lda, b, c, cOff + i * ldc, accumulate);
+      }
+      return;
+    }
     int mp = panels(m, MR);
     double[] pa =
         scratch != null && scratch.length >= mp * MR * k ? scratch : new double[mp * MR * k];
@@ -117,6 +158,44 @@ public final class Gemm {
             mr,
             nr,
             accumulate);
+      }
+    }
+  }
+
+  /** One row: c[j] (+)= Σ_p a[p]·op(B)(p, j), eight columns per panel. */
+  private static void multiplyRow(
+      double[] a, int ao, PackedRight b, double[] c, int co, boolean accumulate) {
+    int k = b.k;
+    int n = b.n;
+    double[] pb = b.data;
+    int np = panels(n, NR);
+    for (int jp = 0; jp < np; jp++) {
+      double c0 = 0;
+      double c1 = 0;
+      double c2 = 0;
+      double c3 = 0;
+      double c4 = 0;
+      double c5 = 0;
+      double c6 = 0;
+      double c7 = 0;
+      int base = jp * k * NR;
+      for (int p = 0; p < k; p++) {
+        double x = a[ao + p];
+        int o = base + p * NR;
+        c0 = Math.fma(x, pb[o], c0);
+        c1 = Math.fma(x, pb[o + 1], c1);
+        c2 = Math.fma(x, pb[o + 2], c2);
+        c3 = Math.fma(x, pb[o + 3], c3);
+        c4 = Math.fma(x, pb[o + 4], c4);
+        c5 = Math.fma(x, pb[o + 5], c5);
+        c6 = Math.fma(x, pb[o + 6], c6);
+        c7 = Math.fma(x, pb[o + 7], c7);
+      }
+      double[] t = {c0, c1, c2, c3, c4, c5, c6, c7};
+      int nr = Math.min(NR, n - jp * NR);
+      int o = co + jp * NR;
+      for (int q = 0; q < nr; q++) {
+        c[o + q] = accumulate ? c[o + q] + t[q] : t[q];
       }
     }
   }

@@ -74,16 +74,11 @@ public final class VectorLayer implements Layer {
     this.gamma = gamma;
     this.e = e;
     this.c = c;
-    int k = labels.length;
-    int n = (k + 1) * d;
-    double[] w = new double[d * n];
-    for (int r = 0; r < d; r++) {
-      System.arraycopy(e, r * d, w, r * n, d);
-      for (int j = 0; j < k; j++) {
-        System.arraycopy(c[j], r * d, w, r * n + (j + 1) * d, d);
-      }
-    }
-    this.stacked = Gemm.packRight(w, 0, n, false, d, n);
+    // W = [E C¹ … Cᵏ] (d × (k+1)d); the operators are symmetric, so Zᵀ·W stacks (Op z)ᵀ.
+    double[][] blocks = new double[labels.length + 1][];
+    blocks[0] = e;
+    System.arraycopy(c, 0, blocks, 1, labels.length);
+    this.stacked = Gemm.packRightBlocks(blocks, d, d);
   }
 
   /**

@@ -92,4 +92,24 @@ class GemmTest {
     }
     assertThat(err).isLessThan(1e-12 * k);
   }
+
+  @org.junit.jupiter.api.Test
+  void packingBlocksEqualsPackingTheirConcatenation() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    int k = 5;
+    int w = 3;
+    double[][] blocks = {random(rnd, k * w), random(rnd, k * w), random(rnd, k * w)};
+    double[] concat = new double[k * 3 * w];
+    for (int t = 0; t < 3; t++) {
+      for (int p = 0; p < k; p++) {
+        System.arraycopy(blocks[t], p * w, concat, p * 3 * w + t * w, w);
+      }
+    }
+    double[] a = random(rnd, 6 * k);
+    double[] c1 = new double[6 * 9];
+    double[] c2 = new double[6 * 9];
+    Gemm.multiply(a, 0, k, 6, Gemm.packRightBlocks(blocks, k, w), c1, 0, 9, false, null);
+    Gemm.multiply(a, 0, k, 6, Gemm.packRight(concat, 0, 9, false, k, 9), c2, 0, 9, false, null);
+    assertThat(c1).isEqualTo(c2);
+  }
 }
