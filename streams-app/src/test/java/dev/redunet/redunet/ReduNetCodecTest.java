@@ -40,6 +40,10 @@ class ReduNetCodecTest {
     java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
     net.layer(0).writePayload(new java.io.DataOutputStream(payload));
     assertThat(payload.size()).isEqualTo(8 + 3 * 4 + 3 * 8 + 3 * 8 + 4 * 6 * 8);
+    // A layer also travels alone.
+    VectorLayer single = (VectorLayer) codec.layerFromBytes(codec.layerToBytes(net.layer(2)));
+    assertThat(single.apply(data.test().features()))
+        .isEqualTo(net.layer(2).apply(data.test().features()));
   }
 
   @Test
