@@ -2,7 +2,9 @@ package dev.redunet.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.data.CsvReader;
 import dev.redunet.data.GaussianMixtures;
+import dev.redunet.data.LabelledDataset;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.linalg.Parallel;
 import dev.redunet.rate.Rates;
@@ -17,7 +19,10 @@ import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -206,11 +211,32 @@ public final class VectorExperimentCommand implements Callable<Integer> {
           gaussian / 2.0 * Math.log(1 + gaussian / (gaussian * epsSq))
               - 0.5 * Math.log(1 + gaussian / epsSq);
     } else {
-      err.println(
-          "experiment vector: --train needs the CSV reader (dev.redunet.data.CsvReader), which"
-              + " is not merged into this build yet; use --gaussian 2|3");
-      err.flush();
-      return USAGE_ERROR;
+      try {
+        LabelledDataset trainSet = CsvReader.read(train);
+        LabelledDataset testSet = test == null ? null : CsvReader.read(test);
+        if (testSet != null && testSet.dimension() != trainSet.dimension()) {
+          err.println(
+              "experiment vector: the test file has "
+                  + testSet.dimension()
+                  + " features per sample but the training file has "
+                  + trainSet.dimension()
+                  + "; give files of the same data set");
+          err.flush();
+          return USAGE_ERROR;
+        }
+        Map<String, Integer> codes = labelCodes(trainSet);
+        trainData = new Data(features(trainSet), encode(trainSet, codes));
+        testData = testSet == null ? null : new Data(features(testSet), encode(testSet, codes));
+        source = train.getFileName().toString();
+      } catch (NoSuchFileException e) {
+        err.println("experiment vector: file not found: " + e.getFile() + " (check the path)");
+        err.flush();
+        return USAGE_ERROR;
+      } catch (IOException | IllegalArgumentException e) {
+        err.println("experiment vector: cannot read the data: " + e.getMessage());
+        err.flush();
+        return USAGE_ERROR;
+      }
     }
     int d = trainData.features.rows();
     int r = components != null ? components : gaussian != null ? gaussian - 1 : Math.min(10, d - 1);
@@ -355,6 +381,52 @@ public final class VectorExperimentCommand implements Callable<Integer> {
             new RatePlot.Series("R", new Color(31, 119, 180), r),
             new RatePlot.Series("R^c", new Color(255, 127, 14), rc),
             new RatePlot.Series("ΔR", new Color(44, 160, 44), dr)));
+  }
+
+  private static Matrix features(LabelledDataset ds) {
+    return Matrix.fromColumns(ds.toRows());
+  }
+
+  /**
+   * Integer class labels for the network: the labels themselves if every training label is an
+   * integer, otherwise the position of the label among the sorted training classes.
+   */
+  private static Map<String, Integer> labelCodes(LabelledDataset trainSet) {
+    Map<String, Integer> codes = new HashMap<>();
+    List<String> classes = trainSet.classes();
+    boolean integers = true;
+    for (String c : classes) {
+      try {
+        codes.put(c, Integer.parseInt(c.trim()));
+      } catch (NumberFormatException e) {
+        integers = false;
+        break;
+      }
+    }
+    if (!integers || new HashSet<>(codes.values()).size() != classes.size()) {
+      codes.clear();
+      for (int i = 0; i < classes.size(); i++) {
+        codes.put(classes.get(i), i);
+      }
+    }
+    return codes;
+  }
+
+  /** The codes of a data set's labels; a label unseen in training gets a fresh code. */
+  private static int[] encode(LabelledDataset ds, Map<String, Integer> codes) {
+    int next = codes.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+    Map<String, Integer> all = new HashMap<>(codes);
+    int[] y = new int[ds.size()];
+    for (int i = 0; i < y.length; i++) {
+      String label = ds.label(i);
+      Integer code = all.get(label);
+      if (code == null) {
+        code = --next;
+        all.put(label, code);
+      }
+      y[i] = code;
+    }
+    return y;
   }
 
   private static RateEvaluation rateEvaluation(String s) {

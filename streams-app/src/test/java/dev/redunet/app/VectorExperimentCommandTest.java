@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.data.GaussianMixtures;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -106,5 +108,84 @@ class VectorExperimentCommandTest {
       assertThat(r.err().strip().lines()).hasSize(1);
       assertThat(r.out()).isEmpty();
     }
+  }
+
+  /** Writes a Gaussian draw as CSV with text labels a/b/c and a header. */
+  private static Path csv(Path file, GaussianMixtures.Draw draw, String... extraRows)
+      throws Exception {
+    StringBuilder sb = new StringBuilder("label,x,y,z\n");
+    int[] y = draw.labels();
+    for (int i = 0; i < y.length; i++) {
+      double[] v = draw.features().column(i);
+      sb.append((char) ('a' + y[i]));
+      for (double x : v) {
+        sb.append(',').append(x);
+      }
+      sb.append('\n');
+    }
+    for (String row : extraRows) {
+      sb.append(row).append('\n');
+    }
+    return Files.writeString(file, sb.toString());
+  }
+
+  @Test
+  void csvTrainingAndTestFilesGiveTheSameResultAsTheDrawsTheyHold(@TempDir Path dir)
+      throws Exception {
+    GaussianMixtures.Split split = GaussianMixtures.trainTest(3, 40, 9);
+    Path trainCsv = csv(dir.resolve("train.csv"), split.train());
+    Path testCsv = csv(dir.resolve("test.csv"), split.test(), "zebra,0,0,1");
+    Run fromCsv =
+        run(
+            "experiment",
+            "vector",
+            "--train",
+            trainCsv.toString(),
+            "--test",
+            testCsv.toString(),
+            "--layers",
+            "15",
+            "--components",
+            "2");
+    Run fromDraw =
+        run(
+            "experiment",
+            "vector",
+            "--gaussian",
+            "3",
+            "--per-class",
+            "40",
+            "--seed",
+            "9",
+            "--layers",
+            "15",
+            "--components",
+            "2");
+    assertThat(fromCsv.code()).as(fromCsv.err()).isZero();
+    JsonNode a = fromCsv.json();
+    JsonNode b = fromDraw.json();
+    assertThat(a.get("deltaR").asDouble()).isCloseTo(b.get("deltaR").asDouble(), within(1e-12));
+    assertThat(a.get("train_accuracy").asDouble()).isEqualTo(b.get("train_accuracy").asDouble());
+    // The extra test row has a class never seen in training: it can only be misclassified.
+    int correct = (int) Math.round(b.get("test_accuracy").asDouble() * 120);
+    assertThat(a.get("test_accuracy").asDouble()).isCloseTo(correct / 121.0, within(1e-12));
+    assertThat(a.get("test_samples").asInt()).isEqualTo(121);
+    assertThat(a.get("source").asText()).isEqualTo("train.csv");
+    assertThat(a.get("seed").isNull()).isTrue();
+  }
+
+  @Test
+  void unreadableOrMismatchedCsvFilesGiveOneLineAndExitCodeTwo(@TempDir Path dir) throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.csv"), "1,0.5,0.25\n2,0.5,oops\n");
+    Path two = Files.writeString(dir.resolve("two.csv"), "1,0.5,0.25\n2,0.5,0.5\n");
+    Path three = Files.writeString(dir.resolve("three.csv"), "1,0.5,0.25,1\n2,0.5,0.5,1\n");
+    Run r1 = run("experiment", "vector", "--train", bad.toString());
+    assertThat(r1.code()).isEqualTo(2);
+    assertThat(r1.err().strip())
+        .startsWith("experiment vector: cannot read the data")
+        .contains("bad.csv:2:3");
+    Run r2 = run("experiment", "vector", "--train", two.toString(), "--test", three.toString());
+    assertThat(r2.code()).isEqualTo(2);
+    assertThat(r2.err().strip()).contains("3 features").contains("2;");
   }
 }
