@@ -91,17 +91,14 @@ public final class Gemm {
     }
     int np = panels(n, NR);
     double[] pb = new double[np * k * NR];
-    for (int jp = 0; jp < np; jp++) {
-      int base = jp * k * NR;
-      for (int q = 0; q < NR; q++) {
-        int col = jp * NR + q;
-        if (col >= n) {
-          break;
-        }
-        double[] b = blocks[col / w];
-        int c = col % w;
-        for (int p = 0; p < k; p++) {
-          pb[base + p * NR + q] = b[p * w + c];
+    // Row by row of every block: contiguous reads, writes in runs of NR.
+    for (int t = 0; t < blocks.length; t++) {
+      double[] b = blocks[t];
+      for (int p = 0; p < k; p++) {
+        int row = p * w;
+        for (int c = 0; c < w; c++) {
+          int col = t * w + c;
+          pb[(col / NR) * k * NR + p * NR + col % NR] = b[row + c];
         }
       }
     }
