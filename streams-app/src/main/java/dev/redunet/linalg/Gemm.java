@@ -58,6 +58,34 @@ public final class Gemm {
     public int n() {
       return n;
     }
+
+    /** Entry (p, j) of op(B). */
+    public double get(int p, int j) {
+      if (p < 0 || p >= k || j < 0 || j >= n) {
+        throw new IndexOutOfBoundsException(
+            "entry (" + p + ", " + j + ") outside a packed " + k + "×" + n + " matrix");
+      }
+      return data[(j / NR) * k * NR + p * NR + j % NR];
+    }
+
+    /**
+     * Columns [from, from+count) of op(B) as a row-major k × count array (the inverse of {@link
+     * #packRightBlocks} for one block).
+     */
+    public double[] columns(int from, int count) {
+      if (from < 0 || count < 0 || from + count > n) {
+        throw new IndexOutOfBoundsException(
+            "columns [" + from + ", " + (from + count) + ") outside " + n + " columns");
+      }
+      double[] out = new double[k * count];
+      for (int p = 0; p < k; p++) {
+        for (int c = 0; c < count; c++) {
+          int j = from + c;
+          out[p * count + c] = data[(j / NR) * k * NR + p * NR + j % NR];
+        }
+      }
+      return out;
+    }
   }
 
   /**

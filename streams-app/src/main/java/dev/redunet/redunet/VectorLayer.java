@@ -31,7 +31,8 @@ import java.util.List;
  * out of the operators and of π̂, never divided by.
  *
  * <p>Cost of a batch of m samples: one product of the stacked (k+1)d × d operator with the d × m
- * batch (2(k+1)d²m flops, cache-blocked, on all processors for large batches), plus O(kdm).
+ * batch (2(k+1)d²m flops, cache-blocked, on all processors for large batches), plus O(kdm). Memory:
+ * the (k+1)d² doubles of the stacked operator, kept once in the packed layout.
  */
 public final class VectorLayer implements Layer {
 
@@ -53,8 +54,8 @@ public final class VectorLayer implements Layer {
   private final double eta;
   private final double lambda;
   private final double[] gamma;
-  private final double[] e;
-  private final double[][] c;
+
+  /** W = [E C¹ … Cᵏ] (d × (k+1)d), packed for the product; the only copy of the operators. */
   private final Gemm.PackedRight stacked;
 
   private VectorLayer(
@@ -72,8 +73,6 @@ public final class VectorLayer implements Layer {
     this.eta = eta;
     this.lambda = lambda;
     this.gamma = gamma;
-    this.e = e;
-    this.c = c;
     // W = [E C¹ … Cᵏ] (d × (k+1)d); the operators are symmetric, so Zᵀ·W stacks (Op z)ᵀ.
     double[][] blocks = new double[labels.length + 1][];
     blocks[0] = e;
@@ -83,6 +82,10 @@ public final class VectorLayer implements Layer {
 
   /**
    * Builds the layer from per-class statistics (see the class comment), on all processors.
+   *
+   * <p>α and α_j come from the counts of the statistics. To build operators at a reference size W
+   * (a streaming window, CALIBRATION.md), pass {@code stats.scale(W / stats.totalCount())}: this
+   * leaves γ unchanged and sets α = d/(W ε²).
    *
    * @param stats the statistics of the features entering the layer; not empty
    * @param epsSq ε² (the reference code's {@code eps}), &gt; 0
@@ -206,12 +209,21 @@ public final class VectorLayer implements Layer {
 
   /** E = α(I + αZZᵀ)⁻¹ (d × d). */
   public Matrix expansion() {
-    return Matrix.ofColumnMajor(d, d, e);
+    return Matrix.ofColumnMajor(d, d, operator(0));
   }
 
   /** Cʲ = α_j(I + α_j Z_jZ_jᵀ)⁻¹ (d × d) of the class at position j of {@link #classLabels()}. */
   public Matrix compression(int j) {
-    return Matrix.ofColumnMajor(d, d, c[j]);
+    if (j < 0 || j >= labels.length) {
+      throw new IndexOutOfBoundsException(
+          "class position " + j + " outside the " + labels.length + " classes of this layer");
+    }
+    return Matrix.ofColumnMajor(d, d, operator(j + 1));
+  }
+
+  /** Operator t of the stack (0 = E, j+1 = Cʲ), row-major d × d (symmetric). */
+  private double[] operator(int t) {
+    return stacked.columns(t * d, d);
   }
 
   /** The soft-membership update of every sample and its π̂ (REDUNET_SPEC §2.2). */
@@ -399,11 +411,8 @@ public final class VectorLayer implements Layer {
     for (double g : gamma) {
       out.writeDouble(g);
     }
-    for (double v : Kernels.packUpper(e, d)) {
-      out.writeDouble(v);
-    }
-    for (double[] cj : c) {
-      for (double v : Kernels.packUpper(cj, d)) {
+    for (int t = 0; t <= labels.length; t++) {
+      for (double v : Kernels.packUpper(operator(t), d)) {
         out.writeDouble(v);
       }
     }
