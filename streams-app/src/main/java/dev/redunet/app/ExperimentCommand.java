@@ -1,5 +1,6 @@
 package dev.redunet.app;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,12 +13,20 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Reproduce the ReduNet paper's experiments (batch forward construction).",
     subcommands = {VectorExperimentCommand.class})
-public final class ExperimentCommand implements Runnable {
+public final class ExperimentCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Without a sub-command: a one-line usage error (exit code 2). */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
+  public Integer call() {
+    spec.commandLine()
+        .getErr()
+        .println(
+            "experiment: give an experiment: "
+                + String.join(", ", spec.subcommands().keySet())
+                + " (see ./redunet experiment --help)");
+    spec.commandLine().getErr().flush();
+    return 2;
   }
 }

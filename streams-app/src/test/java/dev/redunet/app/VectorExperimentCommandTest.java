@@ -92,6 +92,13 @@ class VectorExperimentCommandTest {
   }
 
   @Test
+  void experimentWithoutASubCommandIsAUsageError() {
+    Run r = run("experiment");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).startsWith("experiment: give an experiment: vector");
+  }
+
+  @Test
   void badArgumentsGiveOneLineAndExitCodeTwo() {
     String[][] cases = {
       {"experiment", "vector"},
