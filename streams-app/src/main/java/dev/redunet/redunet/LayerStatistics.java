@@ -4,6 +4,7 @@ import dev.redunet.linalg.Gemm;
 import dev.redunet.linalg.Kernels;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.linalg.Parallel;
+import dev.redunet.rate.Rates;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -240,6 +241,18 @@ public final class LayerStatistics {
       }
     }
     return new LayerStatistics(dimension, map);
+  }
+
+  /**
+   * The coding rates of the features these statistics describe, with the true labels (REDUNET_SPEC
+   * §2.5 with classes = labels): R = ½ log det(I + d/(m ε²) S), R^c = Σ_j (m_j/m) ½ log det(I +
+   * d/(m_j ε²) S_j), ΔR = R − R^c, in nats, where m = Σ m_j and S = Σ S_j.
+   *
+   * @param epsSq ε² &gt; 0
+   * @throws IllegalArgumentException if the statistics are empty
+   */
+  public Rates rates(double epsSq) {
+    return StatisticsFactors.of(this, epsSq, true, 1).trueLabelRates();
   }
 
   /** The dimension d of the samples. */
