@@ -7,8 +7,9 @@ package dev.redunet.micl;
  * i}, the {@code B} coefficients {@code U[k..k+B−1][i]} side by side.
  *
  * <p>Why: the solve's inner update {@code y_i −= Σ_p U[k+p][i]·y_{k+p}} then reads its coefficients
- * from one contiguous stream. Measured on JDK 17: reading them from eight rows of a packed triangle
- * instead ran 3–4× slower. Immutable after construction.
+ * from one contiguous stream. Measured on JDK 17 against reading them from eight rows of the packed
+ * triangle: 10–25% faster for a panel of 64 right-hand sides, about 1.6× for one. Immutable after
+ * construction.
  */
 final class BlockedTriangle {
 
