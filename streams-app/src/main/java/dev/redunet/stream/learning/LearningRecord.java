@@ -46,7 +46,7 @@ public sealed interface LearningRecord {
         out.writeUTF(r.label());
         out.writeInt(r.features().length);
         for (double v : r.features()) {
-          out.writeDouble(v);
+          out.writeFloat((float) v); // samples are float on the wire: this is exact
         }
         out.writeBoolean(r.predicted().isPresent());
         if (r.predicted().isPresent()) {
@@ -84,12 +84,12 @@ public sealed interface LearningRecord {
         case 'R' -> {
           String label = in.readUTF();
           int n = in.readInt();
-          if (n < 0 || n > bytes.length / 8) {
+          if (n < 0 || n > bytes.length / 4) {
             throw new IOException("bad feature count " + n);
           }
           double[] f = new double[n];
           for (int i = 0; i < n; i++) {
-            f[i] = in.readDouble();
+            f[i] = in.readFloat();
           }
           Optional<String> predicted =
               in.readBoolean() ? Optional.of(in.readUTF()) : Optional.empty();

@@ -67,6 +67,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final List<String> names = new ArrayList<>();
   private int dimension = -1;
   private long nextRaw;
+  private long rawCount;
   private ModelStatistics window;
   private long windowLabelled;
   private StatisticsWindows windows;
@@ -98,6 +99,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     byte[] d = state.get("dimension");
     dimension = d == null ? -1 : ByteBuffer.wrap(d).getInt();
     nextRaw = longOf("raw-next");
+    rawCount = longOf("raw-count");
     windowLabelled = longOf("window-labelled");
     model = cache.current(models);
     if (model.isPresent() && model.get().version() != longOf("version")) {
@@ -170,10 +172,12 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     if (keepRaw) {
       state.put(rawKey(nextRaw++), encodeRaw(index, raw.features()));
       state.put("raw-next", longBytes(nextRaw));
+      rawCount++;
       trimRaw();
+      state.put("raw-count", longBytes(rawCount));
     }
     if (model.isEmpty()) {
-      if (countRaw() >= settings.window()) {
+      if (rawCount >= settings.window()) {
         bootstrap();
       }
       saveCounters();
@@ -222,6 +226,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     windowLabelled = samples.size();
     if (settings.construction() == Construction.STATISTICS) {
       deletePrefix("raw/");
+      rawCount = 0;
+      state.put("raw-count", longBytes(rawCount));
     }
     publish(built.model(), (System.nanoTime() - t0) / 1e9);
   }
@@ -407,20 +413,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     return String.format("raw/%019d", seq);
   }
 
-  private long countRaw() {
-    long n = 0;
-    try (KeyValueIterator<String, byte[]> it = state.prefixScan("raw/", new StringSerializer())) {
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-    }
-    return n;
-  }
-
   /** Keeps at most W raw samples (the replay buffer is the last window). */
   private void trimRaw() {
-    long excess = countRaw() - settings.window();
+    long excess = rawCount - settings.window();
     if (excess <= 0 || model.isEmpty()) {
       return;
     }
@@ -431,6 +426,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       }
     }
     keys.forEach(state::delete);
+    rawCount -= keys.size();
   }
 
   private void readRaw(List<double[]> samples, List<Integer> labels) {

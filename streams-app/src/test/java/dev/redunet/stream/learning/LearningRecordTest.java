@@ -1,0 +1,54 @@
+package dev.redunet.stream.learning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LearningRecordTest {
+
+  @Test
+  void everyKindRoundTripsExactly() {
+    double[] x = {0.5, -3.25, 255, 1e-3f};
+    LearningRecord.Raw raw =
+        (LearningRecord.Raw)
+            LearningRecord.decode(
+                LearningRecord.encode(new LearningRecord.Raw("seven", x, Optional.of("one"))));
+    assertThat(raw.label()).isEqualTo("seven");
+    assertThat(raw.features()).containsExactly(x);
+    assertThat(raw.predicted()).contains("one");
+
+    byte[] bytes = {1, 2, 3};
+    LearningRecord.Part part =
+        (LearningRecord.Part)
+            LearningRecord.decode(
+                LearningRecord.encode(new LearningRecord.Part("depth/0/1", bytes)));
+    assertThat(part.name()).isEqualTo("depth/0/1");
+    assertThat(part.bytes()).containsExactly(bytes);
+
+    LearningRecord.End end =
+        (LearningRecord.End)
+            LearningRecord.decode(
+                LearningRecord.encode(
+                    new LearningRecord.End(50, Map.of(LearningRecord.outcome("a", "b"), 3L))));
+    assertThat(end.labelled()).isEqualTo(50);
+    assertThat(end.outcomes()).containsEntry("a\u0000b", 3L);
+  }
+
+  @Test
+  void truncatedOrUnknownBytesAreRefusedWithAClearError() {
+    byte[] full =
+        LearningRecord.encode(new LearningRecord.Raw("a", new double[] {1, 2}, Optional.empty()));
+    for (int len = 0; len < full.length; len++) {
+      byte[] cut = Arrays.copyOf(full, len);
+      assertThatThrownBy(() -> LearningRecord.decode(cut))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("corrupt learning record");
+    }
+    assertThatThrownBy(() -> LearningRecord.decode(new byte[] {'X'}))
+        .hasMessageContaining("unknown learning record kind");
+  }
+}
