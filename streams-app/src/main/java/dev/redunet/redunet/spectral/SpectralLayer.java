@@ -1,0 +1,538 @@
+package dev.redunet.redunet.spectral;
+
+import dev.redunet.data.SignalShape;
+import dev.redunet.linalg.ComplexKernels;
+import dev.redunet.linalg.HermitianCholesky;
+import java.util.Arrays;
+
+/**
+ * One shift-invariant ReduNet layer in the frequency domain (REDUNET_SPEC §3, the reference's
+ * {@code Fourier1D} / {@code Fourier2D}), built from per-class per-frequency statistics.
+ *
+ * <p>Operators, for every bin f (C × C Hermitian):
+ *
+ * <pre>
+ *   E(f)   = α (I + α S(f))⁻¹   = (S(f) + I/α)⁻¹,     α   = C/(m ε²),   S = Σ_j S_j
+ *   Cʲ(f)  = α_j (I + α_j S_j(f))⁻¹ = (S_j(f) + I/α_j)⁻¹, α_j = C/(m_j ε²),  γ_j = m_j/m
+ * </pre>
+ *
+ * (no factor T: spec §3.6). They are kept as Hermitian Cholesky factors of {@code S + I/α} and
+ * applied by two triangular solves, which costs the same as a product with the explicit inverse.
+ * Only the kept bins of the {@link SpectralGrid} are stored: {@code E(−f) = conj E(f)}.
+ *
+ * <p>Update of a sample v (all its C × N coefficients):
+ *
+ * <pre>
+ *   n_j   = max(‖Cʲ v‖, 1e-8),  the norm over all bins and channels
+ *   π̂_j   = softmax_j(−λ n_j)
+ *   v'    = normalize(v + η (E v − Σ_j γ_j P_j Cʲ v)),  P = π̂, or the one-hot label in
+ *           {@link TrainingMembership#LABELS} mode for training samples
+ * </pre>
+ *
+ * A class with no samples has no operator, γ_j = 0 and π̂_j = 0. Immutable; thread-safe.
+ */
+public final class SpectralLayer {
+
+  /** Scratch memory per worker for one chunk of samples (bytes). */
+  static final long CHUNK_BYTES = 96L << 20;
+
+  private final SpectralGrid grid;
+  private final int channels;
+  private final int classes;
+  private final SpectralParameters parameters;
+  private final double alpha;
+  private final double[] classAlpha;
+  private final double[] gamma;
+  private final double[] classCount;
+  private final int[] present;
+  private final double[] eRe;
+  private final double[] eIm;
+  private final double[][] cRe;
+  private final double[][] cIm;
+  private final SpectralRates inputRates;
+
+  private SpectralLayer(
+      SpectralGrid grid,
+      int channels,
+      SpectralParameters parameters,
+      double[] classCount,
+      double[] eRe,
+      double[] eIm,
+      double[][] cRe,
+      double[][] cIm,
+      SpectralRates inputRates) {
+    this.grid = grid;
+    this.channels = channels;
+    this.classes = classCount.length;
+    this.parameters = parameters;
+    this.classCount = classCount;
+    double m = Arrays.stream(classCount).sum();
+    this.alpha = channels / (m * parameters.epsSq());
+    this.classAlpha = new double[classes];
+    this.gamma = new double[classes];
+    this.present =
+        java.util.stream.IntStream.range(0, classes).filter(j -> classCount[j] > 0).toArray();
+    for (int j : present) {
+      classAlpha[j] = channels / (classCount[j] * parameters.epsSq());
+      gamma[j] = classCount[j] / m;
+    }
+    this.eRe = eRe;
+    this.eIm = eIm;
+    this.cRe = cRe;
+    this.cIm = cIm;
+    this.inputRates = inputRates;
+  }
+
+  /**
+   * Builds the layer from the per-class statistics of its input features.
+   *
+   * @param perClass statistics of each class j = 0 … k−1 (same grid and C; at least one sample)
+   * @param parameters ε², η, λ
+   * @throws IllegalArgumentException if the statistics disagree in shape or hold no sample
+   * @throws ArithmeticException if an operator is not positive definite (NaN/Inf in the input)
+   */
+  public static SpectralLayer build(SpectralStatistics[] perClass, SpectralParameters parameters) {
+    return build(perClass, parameters, Workers.shared());
+  }
+
+  /** {@link #build(SpectralStatistics[], SpectralParameters)} on the given workers. */
+  public static SpectralLayer build(
+      SpectralStatistics[] perClass, SpectralParameters parameters, Workers workers) {
+    if (perClass.length == 0) {
+      throw new IllegalArgumentException("a spectral layer needs at least one class");
+    }
+    SpectralGrid grid = perClass[0].grid();
+    int channels = perClass[0].channels();
+    double[] counts = new double[perClass.length];
+    double total = 0;
+    for (int j = 0; j < perClass.length; j++) {
+      if (!perClass[j].grid().equals(grid) || perClass[j].channels() != channels) {
+        throw new IllegalArgumentException(
+            "class "
+                + j
+                + " statistics are of "
+                + perClass[j].grid()
+                + " with C = "
+                + perClass[j].channels()
+                + ", class 0 of "
+                + grid
+                + " with C = "
+                + channels);
+      }
+      counts[j] = perClass[j].count();
+      total += counts[j];
+    }
+    if (!(total > 0)) {
+      throw new IllegalArgumentException("a spectral layer needs at least one sample");
+    }
+    int tri = HermitianCholesky.packedSize(channels);
+    int bins = grid.bins();
+    double alpha = channels / (total * parameters.epsSq());
+    double[] eRe = new double[bins * tri];
+    double[] eIm = new double[bins * tri];
+    double[][] cRe = new double[perClass.length][];
+    double[][] cIm = new double[perClass.length][];
+    double[] classAlpha = new double[perClass.length];
+    for (int j = 0; j < perClass.length; j++) {
+      if (counts[j] > 0) {
+        cRe[j] = perClass[j].packedRe().clone();
+        cIm[j] = perClass[j].packedIm().clone();
+        classAlpha[j] = channels / (counts[j] * parameters.epsSq());
+      }
+    }
+    double[] logDetE = new double[bins];
+    double[][] logDetC = new double[perClass.length][bins];
+    workers.forRanges(
+        bins,
+        (lo, hi) -> {
+          for (int f = lo; f < hi; f++) {
+            int off = f * tri;
+            for (SpectralStatistics s : perClass) {
+              double[] sr = s.packedRe();
+              double[] si = s.packedIm();
+              for (int p = 0; p < tri; p++) {
+                eRe[off + p] += sr[off + p];
+                eIm[off + p] += si[off + p];
+              }
+            }
+            addToDiagonal(channels, eRe, off, 1.0 / alpha);
+            HermitianCholesky.decompose(channels, eRe, eIm, off);
+            logDetE[f] = SpectralRates.logDetShifted(channels, alpha, eRe, off);
+            for (int j = 0; j < perClass.length; j++) {
+              if (cRe[j] != null) {
+                addToDiagonal(channels, cRe[j], off, 1.0 / classAlpha[j]);
+                HermitianCholesky.decompose(channels, cRe[j], cIm[j], off);
+                logDetC[j][f] = SpectralRates.logDetShifted(channels, classAlpha[j], cRe[j], off);
+              }
+            }
+          }
+        });
+    double n2 = 2.0 * grid.fullSize();
+    double r = 0;
+    for (int f = 0; f < bins; f++) {
+      r += grid.weight(f) * logDetE[f];
+    }
+    double rc = 0;
+    for (int j = 0; j < perClass.length; j++) {
+      if (cRe[j] != null) {
+        double s = 0;
+        for (int f = 0; f < bins; f++) {
+          s += grid.weight(f) * logDetC[j][f];
+        }
+        rc += counts[j] / total * s / n2;
+      }
+    }
+    return new SpectralLayer(
+        grid, channels, parameters, counts, eRe, eIm, cRe, cIm, new SpectralRates(r / n2, rc));
+  }
+
+  private static void addToDiagonal(int n, double[] re, int offset, double value) {
+    for (int a = 0; a < n; a++) {
+      re[offset + HermitianCholesky.index(a, a)] += value;
+    }
+  }
+
+  /** The result of a forward pass: the output features and the membership π̂ of the input. */
+  public static final class Output {
+    private final SpectralBatch features;
+    private final double[][] membership;
+
+    Output(SpectralBatch features, double[][] membership) {
+      this.features = features;
+      this.membership = membership;
+    }
+
+    /** The normalised output features. */
+    public SpectralBatch features() {
+      return features;
+    }
+
+    /** π̂_j(v_i) as a k × m array (a copy). */
+    public double[][] membership() {
+      return Arrays.stream(membership).map(double[]::clone).toArray(double[][]::new);
+    }
+
+    /** π̂_j of sample i. */
+    public double membership(int j, int i) {
+      return membership[j][i];
+    }
+
+    /** ŷ_i = argmax_j π̂_j(v_i) (ties to the smaller class). */
+    public int[] predictedClasses() {
+      int m = features.size();
+      int[] out = new int[m];
+      for (int i = 0; i < m; i++) {
+        int best = 0;
+        for (int j = 1; j < membership.length; j++) {
+          if (membership[j][i] > membership[best][i]) {
+            best = j;
+          }
+        }
+        out[i] = best;
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Applies the layer to test (or training, {@link TrainingMembership#SOFTMAX}) samples: all use
+   * π̂.
+   *
+   * @param input m samples of this layer's grid and channel count, not modified
+   */
+  public Output forward(SpectralBatch input) {
+    return forward(input, null, Workers.shared());
+  }
+
+  /**
+   * Applies the layer (REDUNET_SPEC §3.4).
+   *
+   * @param input m samples, not modified
+   * @param labels null to weight every sample by π̂; else the true labels of training samples,
+   *     whose one-hot vectors replace π̂ in the update ({@link TrainingMembership#LABELS})
+   * @param workers threads to split the samples over
+   */
+  public Output forward(SpectralBatch input, int[] labels, Workers workers) {
+    if (!input.grid().equals(grid) || input.channels() != channels) {
+      throw new IllegalArgumentException(
+          "layer of "
+              + grid
+              + " with C = "
+              + channels
+              + " cannot take a batch of "
+              + input.grid()
+              + " with C = "
+              + input.channels());
+    }
+    int m = input.size();
+    if (labels != null) {
+      if (labels.length != m) {
+        throw new IllegalArgumentException(
+            "labels has length " + labels.length + " but the batch has " + m + " samples");
+      }
+      for (int i = 0; i < m; i++) {
+        if (labels[i] < 0 || labels[i] >= classes || classCount[labels[i]] == 0) {
+          throw new IllegalArgumentException(
+              "label " + labels[i] + " of sample " + i + " is not a class of this layer");
+        }
+      }
+    }
+    SpectralBatch out = SpectralBatch.zeros(input.shape(), grid, m);
+    double[][] membership = new double[classes][m];
+    int chunk = chunkSize(m, workers.threads());
+    int chunks = (m + chunk - 1) / chunk;
+    workers.forRanges(
+        chunks,
+        (cLo, cHi) -> {
+          Scratch scratch = new Scratch(Math.min(chunk, m));
+          for (int ch = cLo; ch < cHi; ch++) {
+            int lo = ch * chunk;
+            int hi = Math.min(m, lo + chunk);
+            forwardChunk(input, labels, lo, hi, out, membership, scratch);
+          }
+        });
+    return new Output(out, membership);
+  }
+
+  /** Samples per chunk: bounded by {@link #CHUNK_BYTES} of scratch, at least one per thread. */
+  int chunkSize(int m, int threads) {
+    long perSample = 16L * (present.length + 1) * grid.bins() * channels + 64L * classes;
+    long byMemory = Math.max(8, CHUNK_BYTES / perSample);
+    long perThread = ((long) m + threads - 1) / threads;
+    return (int) Math.max(1, Math.min(perThread, byMemory));
+  }
+
+  /** Per-worker scratch rows: the chunk's input/output and Cʲ v for every present class. */
+  private final class Scratch {
+    final double[][] vRe;
+    final double[][] vIm;
+    final double[][][] yRe;
+    final double[][][] yIm;
+    final double[][] tRe;
+    final double[][] tIm;
+    final double[][] norms;
+    final double[][] coef;
+    final double[] outNorm;
+
+    Scratch(int n) {
+      int rows = grid.bins() * channels;
+      vRe = new double[rows][n];
+      vIm = new double[rows][n];
+      yRe = new double[present.length][rows][n];
+      yIm = new double[present.length][rows][n];
+      tRe = new double[channels][n];
+      tIm = new double[channels][n];
+      norms = new double[present.length][n];
+      coef = new double[present.length][n];
+      outNorm = new double[n];
+    }
+  }
+
+  private void forwardChunk(
+      SpectralBatch input,
+      int[] labels,
+      int lo,
+      int hi,
+      SpectralBatch out,
+      double[][] membership,
+      Scratch s) {
+    int n = hi - lo;
+    int bins = grid.bins();
+    int tri = HermitianCholesky.packedSize(channels);
+    double[][] inRe = input.reRows();
+    double[][] inIm = input.imRows();
+    int rows = bins * channels;
+    for (int row = 0; row < rows; row++) {
+      System.arraycopy(inRe[row], lo, s.vRe[row], 0, n);
+      System.arraycopy(inIm[row], lo, s.vIm[row], 0, n);
+    }
+    // 1. Cʲ v for every present class, and ‖Cʲ v‖² over all bins.
+    for (int q = 0; q < present.length; q++) {
+      int j = present[q];
+      double[][] yr = s.yRe[q];
+      double[][] yi = s.yIm[q];
+      double[] norm = s.norms[q];
+      Arrays.fill(norm, 0, n, 0);
+      for (int row = 0; row < rows; row++) {
+        System.arraycopy(s.vRe[row], 0, yr[row], 0, n);
+        System.arraycopy(s.vIm[row], 0, yi[row], 0, n);
+      }
+      for (int f = 0; f < bins; f++) {
+        HermitianCholesky.solve(channels, cRe[j], cIm[j], f * tri, yr, yi, f * channels, 0, n);
+        double w = grid.weight(f);
+        for (int a = 0; a < channels; a++) {
+          ComplexKernels.addSquaredModulus(
+              w, yr[f * channels + a], yi[f * channels + a], 0, n, norm, 0);
+        }
+      }
+    }
+    // 2. π̂ = softmax(−λ n) over the present classes, and the update weights γ_j P_j.
+    double lambda = parameters.lambda();
+    for (int i = 0; i < n; i++) {
+      double min = Double.POSITIVE_INFINITY;
+      for (int q = 0; q < present.length; q++) {
+        double nj = Math.max(Math.sqrt(s.norms[q][i]), 1e-8);
+        s.norms[q][i] = nj;
+        min = Math.min(min, nj);
+      }
+      double sum = 0;
+      for (int q = 0; q < present.length; q++) {
+        double e = Math.exp(-lambda * (s.norms[q][i] - min));
+        s.coef[q][i] = e;
+        sum += e;
+      }
+      for (int q = 0; q < present.length; q++) {
+        int j = present[q];
+        double p = s.coef[q][i] / sum;
+        membership[j][lo + i] = p;
+        double weight = labels == null ? p : (labels[lo + i] == j ? 1.0 : 0.0);
+        s.coef[q][i] = gamma[j] * weight;
+      }
+    }
+    // 3. v + η (E v − Σ_j γ_j P_j Cʲ v), bin by bin, in place in v; then normalise.
+    double eta = parameters.eta();
+    Arrays.fill(s.outNorm, 0, n, 0);
+    for (int f = 0; f < bins; f++) {
+      int base = f * channels;
+      for (int a = 0; a < channels; a++) {
+        System.arraycopy(s.vRe[base + a], 0, s.tRe[a], 0, n);
+        System.arraycopy(s.vIm[base + a], 0, s.tIm[a], 0, n);
+      }
+      HermitianCholesky.solve(channels, eRe, eIm, f * tri, s.tRe, s.tIm, 0, 0, n);
+      double w = grid.weight(f);
+      for (int a = 0; a < channels; a++) {
+        double[] tr = s.tRe[a];
+        double[] ti = s.tIm[a];
+        for (int q = 0; q < present.length; q++) {
+          subtractWeighted(s.coef[q], s.yRe[q][base + a], s.yIm[q][base + a], tr, ti, n);
+        }
+        double[] vr = s.vRe[base + a];
+        double[] vi = s.vIm[base + a];
+        for (int i = 0; i < n; i++) {
+          vr[i] += eta * tr[i];
+          vi[i] += eta * ti[i];
+        }
+        ComplexKernels.addSquaredModulus(w, vr, vi, 0, n, s.outNorm, 0);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      s.outNorm[i] = 1.0 / Math.max(Math.sqrt(s.outNorm[i]), 1e-8);
+    }
+    double[][] outRe = out.reRows();
+    double[][] outIm = out.imRows();
+    for (int row = 0; row < rows; row++) {
+      double[] vr = s.vRe[row];
+      double[] vi = s.vIm[row];
+      double[] or = outRe[row];
+      double[] oi = outIm[row];
+      for (int i = 0; i < n; i++) {
+        or[lo + i] = vr[i] * s.outNorm[i];
+        oi[lo + i] = vi[i] * s.outNorm[i];
+      }
+    }
+  }
+
+  /** {@code t −= c ⊙ y} on [0, n) for real per-column weights c. */
+  private static void subtractWeighted(
+      double[] c, double[] yr, double[] yi, double[] tr, double[] ti, int n) {
+    for (int i = 0; i < n; i++) {
+      tr[i] -= c[i] * yr[i];
+      ti[i] -= c[i] * yi[i];
+    }
+  }
+
+  /** The grid of kept bins. */
+  public SpectralGrid grid() {
+    return grid;
+  }
+
+  /** Number of channels C. */
+  public int channels() {
+    return channels;
+  }
+
+  /** Number of classes k (including classes without samples, which have no operator). */
+  public int classes() {
+    return classes;
+  }
+
+  /** ε², η, λ. */
+  public SpectralParameters parameters() {
+    return parameters;
+  }
+
+  /** α = C/(m ε²). */
+  public double alpha() {
+    return alpha;
+  }
+
+  /** α_j = C/(m_j ε²), 0 for a class without samples. */
+  public double classAlpha(int j) {
+    return classAlpha[j];
+  }
+
+  /** γ_j = m_j/m (a copy). */
+  public double[] gamma() {
+    return gamma.clone();
+  }
+
+  /** Whether class j had samples (and so an operator). */
+  public boolean hasClass(int j) {
+    return classCount[j] > 0;
+  }
+
+  /** R and R_c of the statistics this layer was built from (its input features). */
+  public SpectralRates inputRates() {
+    return inputRates;
+  }
+
+  /**
+   * The explicit operator {@code E(f) = α (I + α S(f))⁻¹} of a kept bin, row-major C × C.
+   *
+   * @return {@code {re, im}}
+   */
+  public double[][] expansionOperator(int bin) {
+    checkBin(bin);
+    return HermitianCholesky.inverse(
+        channels, eRe, eIm, bin * HermitianCholesky.packedSize(channels));
+  }
+
+  /**
+   * The explicit operator {@code Cʲ(f) = α_j (I + α_j S_j(f))⁻¹} of a kept bin, row-major C × C.
+   *
+   * @return {@code {re, im}}
+   * @throws IllegalArgumentException if class j had no samples
+   */
+  public double[][] compressionOperator(int j, int bin) {
+    checkBin(bin);
+    if (j < 0 || j >= classes || cRe[j] == null) {
+      throw new IllegalArgumentException("class " + j + " has no operator in this layer");
+    }
+    return HermitianCholesky.inverse(
+        channels, cRe[j], cIm[j], bin * HermitianCholesky.packedSize(channels));
+  }
+
+  private void checkBin(int bin) {
+    if (bin < 0 || bin >= grid.bins()) {
+      throw new IllegalArgumentException("bin " + bin + " outside [0, " + grid.bins() + ")");
+    }
+  }
+
+  /** The shape of the layer's samples for spatial size and C. */
+  public SignalShape shape() {
+    return new SignalShape(channels, grid.height(), grid.width());
+  }
+
+  @Override
+  public String toString() {
+    return "SpectralLayer("
+        + grid
+        + ", C = "
+        + channels
+        + ", k = "
+        + classes
+        + ", "
+        + parameters
+        + ")";
+  }
+}
