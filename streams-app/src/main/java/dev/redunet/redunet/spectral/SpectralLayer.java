@@ -34,7 +34,7 @@ import java.util.Arrays;
 public final class SpectralLayer {
 
   /** Scratch memory per worker for one chunk of samples (bytes). */
-  static final long CHUNK_BYTES = 96L << 20;
+  static final long CHUNK_BYTES = Long.getLong("redunet.chunkMiB", 8) << 20;
 
   private final SpectralGrid grid;
   private final int channels;
@@ -297,7 +297,7 @@ public final class SpectralLayer {
   /** Samples per chunk: bounded by {@link #CHUNK_BYTES} of scratch, at least one per thread. */
   int chunkSize(int m, int threads) {
     long perSample = 16L * (present.length + 1) * grid.bins() * channels + 64L * classes;
-    long byMemory = Math.max(8, CHUNK_BYTES / perSample);
+    long byMemory = Math.max(16, CHUNK_BYTES / perSample);
     long perThread = ((long) m + threads - 1) / threads;
     return (int) Math.max(1, Math.min(perThread, byMemory));
   }
