@@ -7,6 +7,8 @@ import dev.redunet.redunet.spectral.SpectralLayer;
 import dev.redunet.redunet.spectral.SpectralParameters;
 import dev.redunet.redunet.spectral.SpectralStatistics;
 import dev.redunet.redunet.spectral.Workers;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -32,6 +34,8 @@ import org.ejml.dense.row.CommonOps_ZDRM;
  * <p>Arguments: {@code [1d|2d|all] [repetitions] [baseline|no-baseline]}.
  */
 public final class SpectralLayerBenchmark {
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private SpectralLayerBenchmark() {}
 
@@ -85,8 +89,10 @@ public final class SpectralLayerBenchmark {
       double[] build = new double[reps];
       double[] fwd = new double[reps];
       double[] total = new double[reps];
+      double[] cpu = new double[reps];
       layer(v, labels, k, p, w); // warm-up
       for (int r = 0; r < reps; r++) {
+        long c0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         SpectralStatistics[] s = SpectralStatistics.perClass(v, labels, k, w);
         long t1 = System.nanoTime();
@@ -94,6 +100,7 @@ public final class SpectralLayerBenchmark {
         long t2 = System.nanoTime();
         fast = layer.forward(v, null, w).features();
         long t3 = System.nanoTime();
+        cpu[r] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
         stats[r] = (t1 - t0) / 1e6;
         build[r] = (t2 - t1) / 1e6;
         fwd[r] = (t3 - t2) / 1e6;
@@ -103,13 +110,14 @@ public final class SpectralLayerBenchmark {
       System.out.printf(
           Locale.ROOT,
           "spectral, %d thread(s): %.1f ms per layer (median of %d; statistics %.1f, operators %.1f,"
-              + " forward %.1f)%n",
+              + " forward %.1f; CPU time of the calling thread %.1f)%n",
           threads,
           median(total),
           reps,
           median(stats),
           median(build),
-          median(fwd));
+          median(fwd),
+          median(cpu));
     }
     System.out.printf(
         Locale.ROOT,

@@ -33,8 +33,11 @@ import java.util.Arrays;
  */
 public final class SpectralLayer {
 
-  /** Scratch memory per worker for one chunk of samples (bytes). */
-  static final long CHUNK_BYTES = Long.getLong("redunet.chunkMiB", 8) << 20;
+  /**
+   * Memory (bytes) up to which the products Cʲ(f)v of a forward pass are kept between its two
+   * passes; above it they are recomputed in the second pass.
+   */
+  static final long KEEP_BYTES = 64L << 20;
 
   private final SpectralGrid grid;
   private final int channels;
@@ -277,159 +280,169 @@ public final class SpectralLayer {
         }
       }
     }
-    SpectralBatch out = SpectralBatch.zeros(input.shape(), grid, m);
-    double[][] membership = new double[classes][m];
-    int chunk = chunkSize(m, workers.threads());
-    int chunks = (m + chunk - 1) / chunk;
-    workers.forRanges(
-        chunks,
-        (cLo, cHi) -> {
-          Scratch scratch = new Scratch(Math.min(chunk, m));
-          for (int ch = cLo; ch < cHi; ch++) {
-            int lo = ch * chunk;
-            int hi = Math.min(m, lo + chunk);
-            forwardChunk(input, labels, lo, hi, out, membership, scratch);
-          }
-        });
-    return new Output(out, membership);
+    return forward(
+        input, labels, workers, 16L * present.length * grid.bins() * channels * m <= KEEP_BYTES);
   }
 
-  /** Samples per chunk: bounded by {@link #CHUNK_BYTES} of scratch, at least one per thread. */
-  int chunkSize(int m, int threads) {
-    long perSample = 16L * (present.length + 1) * grid.bins() * channels + 64L * classes;
-    long byMemory = Math.max(16, CHUNK_BYTES / perSample);
-    long perThread = ((long) m + threads - 1) / threads;
-    return (int) Math.max(1, Math.min(perThread, byMemory));
-  }
-
-  /** Per-worker scratch rows: the chunk's input/output and Cʲ v for every present class. */
-  private final class Scratch {
-    final double[][] vRe;
-    final double[][] vIm;
-    final double[][][] yRe;
-    final double[][][] yIm;
-    final double[][] tRe;
-    final double[][] tIm;
-    final double[][] norms;
-    final double[][] coef;
-    final double[] outNorm;
-
-    Scratch(int n) {
-      int rows = grid.bins() * channels;
-      vRe = new double[rows][n];
-      vIm = new double[rows][n];
-      yRe = new double[present.length][rows][n];
-      yIm = new double[present.length][rows][n];
-      tRe = new double[channels][n];
-      tIm = new double[channels][n];
-      norms = new double[present.length][n];
-      coef = new double[present.length][n];
-      outNorm = new double[n];
-    }
-  }
-
-  private void forwardChunk(
-      SpectralBatch input,
-      int[] labels,
-      int lo,
-      int hi,
-      SpectralBatch out,
-      double[][] membership,
-      Scratch s) {
-    int n = hi - lo;
+  /**
+   * The forward pass in two passes over the bins, each split over the workers. Pass 1: {@code
+   * Cʲ(f)v} for every class and bin, and the squared norms {@code Σ_f w_f ‖Cʲ(f)v(f)‖²}; then π̂.
+   * Pass 2: {@code v + η(E(f)v − Σ_j γ_j P_j Cʲ(f)v)} per bin, with {@code Cʲ(f)v} kept from pass 1
+   * or recomputed; then the normalisation. Every kernel streams over all m samples of a bin.
+   */
+  Output forward(SpectralBatch input, int[] labels, Workers workers, boolean keep) {
+    int m = input.size();
     int bins = grid.bins();
+    int k = present.length;
     int tri = HermitianCholesky.packedSize(channels);
     double[][] inRe = input.reRows();
     double[][] inIm = input.imRows();
-    int rows = bins * channels;
-    for (int row = 0; row < rows; row++) {
-      System.arraycopy(inRe[row], lo, s.vRe[row], 0, n);
-      System.arraycopy(inIm[row], lo, s.vIm[row], 0, n);
-    }
-    // 1. Cʲ v for every present class, and ‖Cʲ v‖² over all bins.
-    for (int q = 0; q < present.length; q++) {
-      int j = present[q];
-      double[][] yr = s.yRe[q];
-      double[][] yi = s.yIm[q];
-      double[] norm = s.norms[q];
-      Arrays.fill(norm, 0, n, 0);
-      for (int row = 0; row < rows; row++) {
-        System.arraycopy(s.vRe[row], 0, yr[row], 0, n);
-        System.arraycopy(s.vIm[row], 0, yi[row], 0, n);
-      }
-      for (int f = 0; f < bins; f++) {
-        HermitianCholesky.solve(channels, cRe[j], cIm[j], f * tri, yr, yi, f * channels, 0, n);
-        double w = grid.weight(f);
-        for (int a = 0; a < channels; a++) {
-          ComplexKernels.addSquaredModulus(
-              w, yr[f * channels + a], yi[f * channels + a], 0, n, norm, 0);
-        }
-      }
-    }
-    // 2. π̂ = softmax(−λ n) over the present classes, and the update weights γ_j P_j.
+    double[][][] keptRe = keep ? new double[k][bins * channels][] : null;
+    double[][][] keptIm = keep ? new double[k][bins * channels][] : null;
+
+    // Pass 1: class products and their squared norms over all bins.
+    double[][] norms = new double[k][m];
+    workers.forRanges(
+        bins,
+        (lo, hi) -> {
+          double[][] local = new double[k][m];
+          double[][] yr = new double[channels][m];
+          double[][] yi = new double[channels][m];
+          for (int f = lo; f < hi; f++) {
+            double w = grid.weight(f);
+            for (int q = 0; q < k; q++) {
+              for (int a = 0; a < channels; a++) {
+                if (keep) {
+                  yr[a] = new double[m];
+                  yi[a] = new double[m];
+                }
+                System.arraycopy(inRe[f * channels + a], 0, yr[a], 0, m);
+                System.arraycopy(inIm[f * channels + a], 0, yi[a], 0, m);
+              }
+              int j = present[q];
+              HermitianCholesky.solve(channels, cRe[j], cIm[j], f * tri, yr, yi, 0, 0, m);
+              for (int a = 0; a < channels; a++) {
+                ComplexKernels.addSquaredModulus(w, yr[a], yi[a], 0, m, local[q], 0);
+                if (keep) {
+                  keptRe[q][f * channels + a] = yr[a];
+                  keptIm[q][f * channels + a] = yi[a];
+                }
+              }
+            }
+          }
+          synchronized (norms) {
+            for (int q = 0; q < k; q++) {
+              for (int i = 0; i < m; i++) {
+                norms[q][i] += local[q][i];
+              }
+            }
+          }
+        });
+
+    // π̂ = softmax(−λ n) over the present classes, and the update weights γ_j P_j.
+    double[][] membership = new double[classes][m];
+    double[][] coef = new double[k][m];
     double lambda = parameters.lambda();
-    for (int i = 0; i < n; i++) {
+    double[] e = new double[k];
+    for (int i = 0; i < m; i++) {
       double min = Double.POSITIVE_INFINITY;
-      for (int q = 0; q < present.length; q++) {
-        double nj = Math.max(Math.sqrt(s.norms[q][i]), 1e-8);
-        s.norms[q][i] = nj;
-        min = Math.min(min, nj);
+      for (int q = 0; q < k; q++) {
+        norms[q][i] = Math.max(Math.sqrt(norms[q][i]), 1e-8);
+        min = Math.min(min, norms[q][i]);
       }
       double sum = 0;
-      for (int q = 0; q < present.length; q++) {
-        double e = Math.exp(-lambda * (s.norms[q][i] - min));
-        s.coef[q][i] = e;
-        sum += e;
+      for (int q = 0; q < k; q++) {
+        e[q] = Math.exp(-lambda * (norms[q][i] - min));
+        sum += e[q];
       }
-      for (int q = 0; q < present.length; q++) {
+      for (int q = 0; q < k; q++) {
         int j = present[q];
-        double p = s.coef[q][i] / sum;
-        membership[j][lo + i] = p;
-        double weight = labels == null ? p : (labels[lo + i] == j ? 1.0 : 0.0);
-        s.coef[q][i] = gamma[j] * weight;
+        double p = e[q] / sum;
+        membership[j][i] = p;
+        coef[q][i] = gamma[j] * (labels == null ? p : (labels[i] == j ? 1.0 : 0.0));
       }
     }
-    // 3. v + η (E v − Σ_j γ_j P_j Cʲ v), bin by bin, in place in v; then normalise.
-    double eta = parameters.eta();
-    Arrays.fill(s.outNorm, 0, n, 0);
-    for (int f = 0; f < bins; f++) {
-      int base = f * channels;
-      for (int a = 0; a < channels; a++) {
-        System.arraycopy(s.vRe[base + a], 0, s.tRe[a], 0, n);
-        System.arraycopy(s.vIm[base + a], 0, s.tIm[a], 0, n);
-      }
-      HermitianCholesky.solve(channels, eRe, eIm, f * tri, s.tRe, s.tIm, 0, 0, n);
-      double w = grid.weight(f);
-      for (int a = 0; a < channels; a++) {
-        double[] tr = s.tRe[a];
-        double[] ti = s.tIm[a];
-        for (int q = 0; q < present.length; q++) {
-          subtractWeighted(s.coef[q], s.yRe[q][base + a], s.yIm[q][base + a], tr, ti, n);
-        }
-        double[] vr = s.vRe[base + a];
-        double[] vi = s.vIm[base + a];
-        for (int i = 0; i < n; i++) {
-          vr[i] += eta * tr[i];
-          vi[i] += eta * ti[i];
-        }
-        ComplexKernels.addSquaredModulus(w, vr, vi, 0, n, s.outNorm, 0);
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      s.outNorm[i] = 1.0 / Math.max(Math.sqrt(s.outNorm[i]), 1e-8);
-    }
+
+    // Pass 2: the update, bin by bin, straight into the output rows.
+    SpectralBatch out = SpectralBatch.zeros(input.shape(), grid, m);
     double[][] outRe = out.reRows();
     double[][] outIm = out.imRows();
-    for (int row = 0; row < rows; row++) {
-      double[] vr = s.vRe[row];
-      double[] vi = s.vIm[row];
-      double[] or = outRe[row];
-      double[] oi = outIm[row];
-      for (int i = 0; i < n; i++) {
-        or[lo + i] = vr[i] * s.outNorm[i];
-        oi[lo + i] = vi[i] * s.outNorm[i];
-      }
+    double[] outNorm = new double[m];
+    double eta = parameters.eta();
+    workers.forRanges(
+        bins,
+        (lo, hi) -> {
+          double[] local = new double[m];
+          double[][] tr = new double[channels][m];
+          double[][] ti = new double[channels][m];
+          double[][] yr = keep ? null : new double[channels][m];
+          double[][] yi = keep ? null : new double[channels][m];
+          for (int f = lo; f < hi; f++) {
+            int base = f * channels;
+            for (int a = 0; a < channels; a++) {
+              System.arraycopy(inRe[base + a], 0, tr[a], 0, m);
+              System.arraycopy(inIm[base + a], 0, ti[a], 0, m);
+            }
+            HermitianCholesky.solve(channels, eRe, eIm, f * tri, tr, ti, 0, 0, m);
+            for (int q = 0; q < k; q++) {
+              double[][] cr;
+              double[][] ci;
+              if (keep) {
+                cr = keptRe[q];
+                ci = keptIm[q];
+              } else {
+                for (int a = 0; a < channels; a++) {
+                  System.arraycopy(inRe[base + a], 0, yr[a], 0, m);
+                  System.arraycopy(inIm[base + a], 0, yi[a], 0, m);
+                }
+                int j = present[q];
+                HermitianCholesky.solve(channels, cRe[j], cIm[j], f * tri, yr, yi, 0, 0, m);
+                cr = yr;
+                ci = yi;
+              }
+              int off = keep ? base : 0;
+              for (int a = 0; a < channels; a++) {
+                subtractWeighted(coef[q], cr[off + a], ci[off + a], tr[a], ti[a], m);
+              }
+            }
+            double w = grid.weight(f);
+            for (int a = 0; a < channels; a++) {
+              double[] vr = inRe[base + a];
+              double[] vi = inIm[base + a];
+              double[] or = outRe[base + a];
+              double[] oi = outIm[base + a];
+              double[] ar = tr[a];
+              double[] ai = ti[a];
+              for (int i = 0; i < m; i++) {
+                or[i] = vr[i] + eta * ar[i];
+                oi[i] = vi[i] + eta * ai[i];
+              }
+              ComplexKernels.addSquaredModulus(w, or, oi, 0, m, local, 0);
+            }
+          }
+          synchronized (outNorm) {
+            for (int i = 0; i < m; i++) {
+              outNorm[i] += local[i];
+            }
+          }
+        });
+    double[] scale = new double[m];
+    for (int i = 0; i < m; i++) {
+      scale[i] = 1.0 / Math.max(Math.sqrt(outNorm[i]), 1e-8);
     }
+    workers.forRanges(
+        bins * channels,
+        (lo, hi) -> {
+          for (int row = lo; row < hi; row++) {
+            double[] or = outRe[row];
+            double[] oi = outIm[row];
+            for (int i = 0; i < m; i++) {
+              or[i] *= scale[i];
+              oi[i] *= scale[i];
+            }
+          }
+        });
+    return new Output(out, membership);
   }
 
   /** {@code t −= c ⊙ y} on [0, n) for real per-column weights c. */
