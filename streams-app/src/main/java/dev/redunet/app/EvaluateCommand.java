@@ -1,0 +1,297 @@
+package dev.redunet.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.data.CsvReader;
+import dev.redunet.data.IdxReader;
+import dev.redunet.data.LabelledDataset;
+import dev.redunet.data.ShippedDatasets;
+import dev.redunet.eval.PrequentialEvaluator;
+import dev.redunet.eval.PrequentialResult;
+import dev.redunet.micl.CodingMode;
+import dev.redunet.micl.MiclLearner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./redunet evaluate}: prequential (test-then-train) evaluation of a streaming classifier
+ * over a labelled stream read from files.
+ */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Prequential (test-then-train) evaluation of a classifier over a labelled stream, in file"
+          + " order: every sample is first predicted with the current model, then learned.",
+      "Samples that arrive before the first model refresh are learned but not scored.",
+      "",
+      "Data: --images/--labels (IDX, plain or gzipped, as MNIST and Fashion-MNIST), --data (CSV:"
+          + " label first, optional header whose first cell begins with 'label'), or --dataset"
+          + " mnist10k (the shipped copy inside the jar). The shipped 10,000-digit MNIST stream"
+          + " is in the repository at"
+          + " streams-app/src/main/resources/datasets/mnist10k/mnist10k-images-idx3-ubyte.gz and"
+          + " .../mnist10k-labels-idx1-ubyte.gz (see PROVENANCE.md there).",
+      "",
+      "Example: ./redunet evaluate --dataset mnist10k --normalize unit --eps-sq 0.5 --window 500",
+      "",
+      "Progress goes to stderr. The last line of stdout is one JSON object: samples (scored"
+          + " samples), accuracy and kappa (over the scored samples; null if none),"
+          + " samples_per_second (processed samples per second of the whole test-then-train"
+          + " loop), processed, unscored, seconds, and the settings (classifier, eps_sq, window,"
+          + " coding, forgetting, normalize, dimension, classes, source).",
+      ""
+    })
+public final class EvaluateCommand implements Callable<Integer> {
+
+  private static final int USAGE_ERROR = 2;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--images", paramLabel = "FILE", description = "IDX images (with --labels).")
+  Path images;
+
+  @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels (with --images).")
+  Path labels;
+
+  @Option(
+      names = "--data",
+      paramLabel = "FILE",
+      description = "CSV file: label first, then the features.")
+  Path data;
+
+  @Option(
+      names = "--dataset",
+      paramLabel = "NAME",
+      description = "A data set shipped in the jar: mnist10k.")
+  String dataset;
+
+  @Option(
+      names = "--classifier",
+      paramLabel = "NAME",
+      defaultValue = "micl",
+      description = "The classifier: micl (default).")
+  String classifier;
+
+  @Option(
+      names = "--eps-sq",
+      paramLabel = "X",
+      defaultValue = "0.5",
+      description = "MICL distortion ε² (default ${DEFAULT-VALUE}).")
+  double epsSq;
+
+  @Option(
+      names = "--window",
+      paramLabel = "W",
+      defaultValue = "500",
+      description = "Refresh the model every W labelled samples (default ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(
+      names = "--coding",
+      paramLabel = "MODE",
+      defaultValue = "affine",
+      description = "Coding length: affine (MICL, default) or linear.")
+  String coding;
+
+  @Option(
+      names = "--forgetting",
+      paramLabel = "LAMBDA",
+      defaultValue = "1",
+      description =
+          "Exponential forgetting factor λ in (0, 1] per labelled sample (default 1:" + " none).")
+  double forgetting;
+
+  @Option(
+      names = "--normalize",
+      paramLabel = "MODE",
+      defaultValue = "none",
+      description = "none (default) or unit: scale each sample to unit Euclidean norm.")
+  String normalize;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      description = "Use only the first N samples of the stream.")
+  Integer limit;
+
+  @Option(
+      names = "--parallel",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Factor classes and score batches on the common fork-join pool (default);"
+              + " --no-parallel runs on one thread.")
+  boolean parallel;
+
+  @Option(
+      names = "--progress-seconds",
+      paramLabel = "S",
+      defaultValue = "2",
+      description = "Seconds between progress lines on stderr (default ${DEFAULT-VALUE}).")
+  double progressSeconds;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    String problem = validate();
+    if (problem != null) {
+      err.println("evaluate: " + problem);
+      err.flush();
+      return USAGE_ERROR;
+    }
+    long t0 = System.nanoTime();
+    LabelledDataset ds;
+    try {
+      ds = load();
+    } catch (NoSuchFileException e) {
+      err.println("evaluate: file not found: " + e.getFile() + " (check the path)");
+      err.flush();
+      return USAGE_ERROR;
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("evaluate: cannot read the data: " + e.getMessage());
+      err.flush();
+      return USAGE_ERROR;
+    }
+    if (limit != null) {
+      ds = ds.head(limit);
+    }
+    if ("unit".equals(normalize)) {
+      ds = ds.normalizedToUnitNorm();
+    }
+    err.printf(
+        Locale.ROOT,
+        "evaluate: %s: %d samples, d=%d, %d classes (loaded in %.1f s)%n",
+        ds.source(),
+        ds.size(),
+        ds.dimension(),
+        ds.numClasses(),
+        (System.nanoTime() - t0) / 1e9);
+    err.flush();
+
+    CodingMode mode = "linear".equals(coding) ? CodingMode.LINEAR : CodingMode.AFFINE;
+    MiclLearner learner =
+        new MiclLearner(
+            ds.dimension(), new MiclLearner.Settings(epsSq, mode, forgetting, window, parallel));
+    long[] lastReport = {System.nanoTime()};
+    PrequentialEvaluator.Progress progress =
+        (done, total, soFar, elapsed) -> {
+          long now = System.nanoTime();
+          if (done < total && (now - lastReport[0]) / 1e9 < progressSeconds) {
+            return;
+          }
+          lastReport[0] = now;
+          err.printf(
+              Locale.ROOT,
+              "evaluate: %d/%d samples (%.0f%%), %s, %.0f samples/s%n",
+              done,
+              total,
+              100.0 * done / total,
+              soFar.total() == 0
+                  ? "no model yet"
+                  : String.format(
+                      Locale.ROOT, "accuracy %.4f, kappa %.4f", soFar.accuracy(), soFar.kappa()),
+              done / Math.max(elapsed, 1e-9));
+          err.flush();
+        };
+    PrequentialResult result =
+        new PrequentialEvaluator(window)
+            .evaluate(ds.toRows(), ds.classIndices(), learner, progress);
+
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("samples", result.scored());
+    json.put("accuracy", finiteOrNull(result.accuracy()));
+    json.put("kappa", finiteOrNull(result.kappa()));
+    json.put("samples_per_second", result.samplesPerSecond());
+    json.put("processed", result.processed());
+    json.put("unscored", result.unscored());
+    json.put("seconds", result.seconds());
+    json.put("classifier", classifier);
+    json.put("eps_sq", epsSq);
+    json.put("window", window);
+    json.put("coding", coding);
+    json.put("forgetting", forgetting);
+    json.put("normalize", normalize);
+    json.put("dimension", ds.dimension());
+    json.put("classes", ds.numClasses());
+    json.put("source", ds.source());
+    try {
+      out.println(new ObjectMapper().writeValueAsString(json));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the JSON summary", e);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private String validate() {
+    boolean idx = images != null || labels != null;
+    int sources = (idx ? 1 : 0) + (data != null ? 1 : 0) + (dataset != null ? 1 : 0);
+    if (sources == 0) {
+      return "no data: give --images FILE --labels FILE, --data FILE, or --dataset mnist10k";
+    }
+    if (sources > 1) {
+      return "give only one of --images/--labels, --data, --dataset";
+    }
+    if (idx && (images == null || labels == null)) {
+      return "--images and --labels go together: give both IDX files";
+    }
+    if (dataset != null && !"mnist10k".equals(dataset)) {
+      return "unknown --dataset '" + dataset + "': the shipped data set is mnist10k";
+    }
+    for (Path p : new Path[] {images, labels, data}) {
+      if (p != null && !Files.isRegularFile(p)) {
+        return "file not found: " + p + " (check the path)";
+      }
+    }
+    if (!"micl".equals(classifier)) {
+      return "unknown --classifier '" + classifier + "': the available classifier is micl";
+    }
+    if (!(epsSq > 0) || Double.isInfinite(epsSq)) {
+      return "--eps-sq must be a positive number, got " + epsSq;
+    }
+    if (window < 1) {
+      return "--window must be ≥ 1, got " + window;
+    }
+    if (!"affine".equals(coding) && !"linear".equals(coding)) {
+      return "unknown --coding '" + coding + "': use affine or linear";
+    }
+    if (!(forgetting > 0 && forgetting <= 1)) {
+      return "--forgetting must be in (0, 1], got " + forgetting;
+    }
+    if (!"none".equals(normalize) && !"unit".equals(normalize)) {
+      return "unknown --normalize '" + normalize + "': use none or unit";
+    }
+    if (limit != null && limit < 1) {
+      return "--limit must be ≥ 1, got " + limit;
+    }
+    return null;
+  }
+
+  private LabelledDataset load() throws IOException {
+    if (dataset != null) {
+      return ShippedDatasets.mnist10k();
+    }
+    if (data != null) {
+      return CsvReader.read(data);
+    }
+    return IdxReader.readLabelled(images, labels);
+  }
+
+  private static Double finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+}

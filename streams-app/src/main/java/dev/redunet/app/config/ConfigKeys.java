@@ -1,0 +1,264 @@
+package dev.redunet.app.config;
+
+import dev.redunet.app.config.ConfigKey.Choice;
+import dev.redunet.app.config.ConfigKey.IntList;
+import dev.redunet.app.config.ConfigKey.IntRange;
+import dev.redunet.app.config.ConfigKey.RealRange;
+import dev.redunet.app.config.ConfigKey.Text;
+import dev.redunet.app.config.ConfigKey.TextList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The one documented set of configuration keys. Every source (properties file, {@code REDUNET_*}
+ * environment variables, command-line flags) sets these keys and nothing else, except {@code
+ * kafka.*} keys, which are passed through to the Kafka clients (security settings, for example).
+ */
+public final class ConfigKeys {
+  private ConfigKeys() {}
+
+  private static ConfigKey key(String name, ConfigKey.ValueType type, String def, String doc) {
+    return new ConfigKey(name, type, Optional.ofNullable(def), doc);
+  }
+
+  // --- Kafka ---------------------------------------------------------------------------------
+  public static final ConfigKey BOOTSTRAP_SERVERS =
+      key(
+          "redunet.bootstrap.servers",
+          new Text(),
+          null,
+          "Kafka bootstrap servers (host:port,...). Required by run, produce and consume.");
+  public static final ConfigKey APPLICATION_ID =
+      key(
+          "redunet.application.id",
+          new Text(),
+          "redunet-streams",
+          "Kafka Streams application id: instances with the same id share the work.");
+  public static final ConfigKey PROCESSING_GUARANTEE =
+      key(
+          "redunet.processing.guarantee",
+          new Choice(List.of("exactly_once_v2", "at_least_once")),
+          "exactly_once_v2",
+          "Kafka Streams processing guarantee.");
+  public static final ConfigKey STATE_DIR =
+      key(
+          "redunet.state.dir",
+          new Text(),
+          null,
+          "Directory of the local state stores (default: Kafka Streams' default under java.io.tmpdir).");
+  public static final ConfigKey REPLICATION_FACTOR =
+      key(
+          "redunet.replication.factor",
+          new IntRange(-1, 32),
+          "-1",
+          "Replication factor of the topics the application creates (-1 = the broker default).");
+
+  // --- Topics --------------------------------------------------------------------------------
+  public static final ConfigKey TOPIC_PREFIX =
+      key("redunet.topic.prefix", new Text(), "redunet.", "Prefix of every default topic name.");
+  public static final ConfigKey TOPIC_SAMPLES =
+      key("redunet.topic.samples", new Text(), null, "Input topic (default: <prefix>samples).");
+  public static final ConfigKey TOPIC_FEATURES =
+      key(
+          "redunet.topic.features",
+          new Text(),
+          null,
+          "Output topic of unit-norm features (default: <prefix>features).");
+  public static final ConfigKey TOPIC_PREDICTIONS =
+      key(
+          "redunet.topic.predictions",
+          new Text(),
+          null,
+          "Output topic of predictions (default: <prefix>predictions).");
+  public static final ConfigKey TOPIC_REJECTED =
+      key(
+          "redunet.topic.rejected",
+          new Text(),
+          null,
+          "Output topic of rejected input records (default: <prefix>rejected).");
+  public static final ConfigKey TOPIC_MODEL =
+      key(
+          "redunet.topic.model",
+          new Text(),
+          null,
+          "Compacted topic of model versions (default: <prefix>model).");
+  public static final ConfigKey TOPIC_METRICS =
+      key(
+          "redunet.topic.metrics",
+          new Text(),
+          null,
+          "Output topic of per-window prequential metrics (default: <prefix>metrics).");
+
+  // --- Input validation ----------------------------------------------------------------------
+  public static final ConfigKey FEATURE_SHAPE =
+      key(
+          "redunet.feature.shape",
+          new IntList(),
+          "",
+          "Expected sample shape, e.g. 784 or 5,200; empty = fixed by the first valid sample.");
+  public static final ConfigKey MAX_FEATURES =
+      key(
+          "redunet.max.features",
+          new IntRange(1, 16_777_216),
+          "65536",
+          "Largest accepted feature vector; longer ones are rejected as TOO_LARGE.");
+  public static final ConfigKey LABELS =
+      key(
+          "redunet.labels",
+          new TextList(),
+          "",
+          "Fixed label set (comma-separated); empty = any label is a class. Others are rejected.");
+
+  // --- Model ---------------------------------------------------------------------------------
+  public static final ConfigKey MODEL_NAME =
+      key("redunet.model.name", new Text(), "default", "Name of the model (key of its records).");
+  public static final ConfigKey LAYERS =
+      key("redunet.layers", new IntRange(0, 100_000), "2", "Number of ReduNet layers L.");
+  public static final ConfigKey EPS_SQ =
+      key(
+          "redunet.eps.sq",
+          new RealRange(0, Double.MAX_VALUE),
+          "0.5",
+          "ε², the allowed distortion of the coding rates (the reference code's eps).");
+  public static final ConfigKey ETA =
+      key("redunet.eta", new RealRange(0, Double.MAX_VALUE), "0.5", "Layer step size η.");
+  public static final ConfigKey LAMBDA =
+      key(
+          "redunet.lambda",
+          new RealRange(0, Double.MAX_VALUE),
+          "500",
+          "Membership sharpness λ in softmax(−λ‖Cʲz‖).");
+  public static final ConfigKey MEMBERSHIP =
+      key(
+          "redunet.membership",
+          new Choice(List.of("softmax", "labels")),
+          "softmax",
+          "Training membership: softmax (the reference code) or labels (the paper).");
+  public static final ConfigKey WINDOW =
+      key(
+          "redunet.window",
+          new IntRange(1, Integer.MAX_VALUE),
+          "500",
+          "Labelled samples per window; the operators are rebuilt at every window boundary.");
+  public static final ConfigKey CONSTRUCTION =
+      key(
+          "redunet.construction",
+          new Choice(List.of("statistics", "replay")),
+          "statistics",
+          "statistics (bounded memory, per-layer statistics) or replay (buffer + batch build).");
+  public static final ConfigKey STATISTICS =
+      key(
+          "redunet.statistics",
+          new Choice(List.of("cumulative", "decayed", "sliding")),
+          "cumulative",
+          "How window statistics combine: cumulative, exponentially decayed, or sliding.");
+  public static final ConfigKey DECAY =
+      key(
+          "redunet.decay",
+          new RealRange(0, 1),
+          "0.9",
+          "Per-window decay factor when redunet.statistics=decayed.");
+  public static final ConfigKey SLIDING_WINDOWS =
+      key(
+          "redunet.sliding.windows",
+          new IntRange(1, 10_000),
+          "10",
+          "Number of windows summed when redunet.statistics=sliding.");
+  public static final ConfigKey REFERENCE_SIZE =
+      key(
+          "redunet.reference.size",
+          new IntRange(0, Integer.MAX_VALUE),
+          "0",
+          "Reference size m of α = d/(m·ε²); 0 = the window size.");
+  public static final ConfigKey PROJECTION =
+      key(
+          "redunet.projection",
+          new Choice(List.of("auto", "on", "off")),
+          "auto",
+          "PCA projection before the layers: auto = on when the input dimension exceeds 128.");
+  public static final ConfigKey PROJECTION_DIM =
+      key(
+          "redunet.projection.dim",
+          new IntRange(1, 65_536),
+          "64",
+          "Dimension p of the PCA projection.");
+  public static final ConfigKey MICL_EPS_SQ =
+      key(
+          "redunet.micl.eps.sq",
+          new RealRange(0, Double.MAX_VALUE),
+          "0.5",
+          "ε² of the MICL coding lengths.");
+  public static final ConfigKey SEED =
+      key(
+          "redunet.seed",
+          new IntRange(Long.MIN_VALUE, Long.MAX_VALUE),
+          "0",
+          "Seed of every random choice.");
+
+  // --- HTTP ----------------------------------------------------------------------------------
+  public static final ConfigKey HTTP_HOST =
+      key(
+          "redunet.http.host",
+          new Text(),
+          "127.0.0.1",
+          "Address the HTTP endpoints bind to (0.0.0.0 to expose them).");
+  public static final ConfigKey HTTP_PORT =
+      key(
+          "redunet.http.port",
+          new IntRange(0, 65_535),
+          "8080",
+          "Port of the HTTP endpoints (0 = any free port).");
+
+  /** Every key, in documentation order. */
+  public static final List<ConfigKey> ALL =
+      List.of(
+          BOOTSTRAP_SERVERS,
+          APPLICATION_ID,
+          PROCESSING_GUARANTEE,
+          STATE_DIR,
+          REPLICATION_FACTOR,
+          TOPIC_PREFIX,
+          TOPIC_SAMPLES,
+          TOPIC_FEATURES,
+          TOPIC_PREDICTIONS,
+          TOPIC_REJECTED,
+          TOPIC_MODEL,
+          TOPIC_METRICS,
+          FEATURE_SHAPE,
+          MAX_FEATURES,
+          LABELS,
+          MODEL_NAME,
+          LAYERS,
+          EPS_SQ,
+          ETA,
+          LAMBDA,
+          MEMBERSHIP,
+          WINDOW,
+          CONSTRUCTION,
+          STATISTICS,
+          DECAY,
+          SLIDING_WINDOWS,
+          REFERENCE_SIZE,
+          PROJECTION,
+          PROJECTION_DIM,
+          MICL_EPS_SQ,
+          SEED,
+          HTTP_HOST,
+          HTTP_PORT);
+
+  static final Map<String, ConfigKey> BY_NAME =
+      ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
+
+  /** The key with this name, if it is one of ours. */
+  public static Optional<ConfigKey> byName(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  /** The key whose environment variable is {@code variable}, if any. */
+  public static Optional<ConfigKey> byEnvironmentVariable(String variable) {
+    return ALL.stream().filter(k -> k.environmentVariable().equals(variable)).findFirst();
+  }
+}

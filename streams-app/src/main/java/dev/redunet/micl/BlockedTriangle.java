@@ -1,0 +1,168 @@
+package dev.redunet.micl;
+
+/**
+ * An upper-triangular Cholesky factor {@code U} (order {@code n}) stored for fast forward
+ * substitution {@code Uᵀ Y = B}: rows are grouped in blocks of {@value #B}; per block, first its
+ * {@code B×B} diagonal triangle (row-major, lower part zero), then, for every later column {@code
+ * i}, the {@code B} coefficients {@code U[k..k+B−1][i]} side by side.
+ *
+ * <p>Why: the solve's inner update {@code y_i −= Σ_p U[k+p][i]·y_{k+p}} then reads its coefficients
+ * from one contiguous stream. Measured on JDK 17: reading them from eight rows of a packed triangle
+ * instead ran 3–4× slower. Immutable after construction.
+ */
+final class BlockedTriangle {
+
+  /** Rows per block. */
+  static final int B = 8;
+
+  private final int n;
+  private final double[] data;
+  private final int[] blockOffset;
+
+  /**
+   * Re-lays out a packed upper factor.
+   *
+   * @param packedU packed upper triangle of order {@code n} (see {@link DenseKernels}); not
+   *     modified
+   * @param n order
+   */
+  BlockedTriangle(double[] packedU, int n) {
+    this.n = n;
+    int blocks = (n + B - 1) / B;
+    this.blockOffset = new int[blocks + 1];
+    long size = 0;
+    for (int q = 0; q < blocks; q++) {
+      blockOffset[q] = (int) size;
+      int k = q * B;
+      int rows = Math.min(B, n - k);
+      size += (long) B * B + (long) rows * Math.max(0, n - k - B);
+    }
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("factor of order " + n + " is too large");
+    }
+    blockOffset[blocks] = (int) size;
+    this.data = new double[(int) size];
+    for (int q = 0; q < blocks; q++) {
+      int k = q * B;
+      int rows = Math.min(B, n - k);
+      int off = blockOffset[q];
+      for (int p = 0; p < rows; p++) {
+        for (int r = p; r < rows; r++) {
+          data[off + p * B + r] = packedU[DenseKernels.index(k + p, k + r, n)];
+        }
+      }
+      if (rows == B) {
+        int o = off + B * B;
+        for (int i = k + B; i < n; i++) {
+          for (int p = 0; p < B; p++) {
+            data[o++] = packedU[DenseKernels.index(k + p, i, n)];
+          }
+        }
+      }
+    }
+  }
+
+  /** The order {@code n}. */
+  int order() {
+    return n;
+  }
+
+  /**
+   * Forward substitution {@code Uᵀ Y = B} in place for a panel: row {@code i} of the panel holds
+   * coordinate {@code i} of every right-hand side. Right-looking by blocks of eight rows: each
+   * later row is updated once per block by {@code y_i −= Σ_p U[k+p][i]·y_{k+p}}, a loop over the
+   * panel columns that the JIT vectorizes. Cost {@code n²·width} flops.
+   *
+   * @param y {@code n} panel rows, each of length ≥ {@code width}; overwritten by {@code Y}
+   * @param width number of right-hand sides
+   */
+  void forwardSolvePanel(double[][] y, int width) {
+    int blocks = (n + B - 1) / B;
+    for (int q = 0; q < blocks; q++) {
+      int k = q * B;
+      int rows = Math.min(B, n - k);
+      int off = blockOffset[q];
+      for (int p = 0; p < rows; p++) {
+        double[] yp = y[k + p];
+        double inv = 1.0 / data[off + p * B + p];
+        for (int b = 0; b < width; b++) {
+          yp[b] *= inv;
+        }
+        for (int r = p + 1; r < rows; r++) {
+          double c = data[off + p * B + r];
+          double[] yr = y[k + r];
+          for (int b = 0; b < width; b++) {
+            yr[b] -= c * yp[b];
+          }
+        }
+      }
+      if (rows < B) {
+        break;
+      }
+      double[] y0 = y[k];
+      double[] y1 = y[k + 1];
+      double[] y2 = y[k + 2];
+      double[] y3 = y[k + 3];
+      double[] y4 = y[k + 4];
+      double[] y5 = y[k + 5];
+      double[] y6 = y[k + 6];
+      double[] y7 = y[k + 7];
+      int o = off + B * B;
+      for (int i = k + B; i < n; i++, o += B) {
+        double c0 = data[o];
+        double c1 = data[o + 1];
+        double c2 = data[o + 2];
+        double c3 = data[o + 3];
+        double c4 = data[o + 4];
+        double c5 = data[o + 5];
+        double c6 = data[o + 6];
+        double c7 = data[o + 7];
+        double[] yi = y[i];
+        for (int b = 0; b < width; b++) {
+          yi[b] -=
+              (c0 * y0[b] + c1 * y1[b] + c2 * y2[b] + c3 * y3[b])
+                  + (c4 * y4[b] + c5 * y5[b] + c6 * y6[b] + c7 * y7[b]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Forward substitution {@code Uᵀ y = b} in place for one right-hand side ({@code n²} flops,
+   * coefficients read in one contiguous stream).
+   *
+   * @param y right-hand side of length ≥ {@code n}; overwritten by the solution
+   */
+  void forwardSolve(double[] y) {
+    int blocks = (n + B - 1) / B;
+    for (int q = 0; q < blocks; q++) {
+      int k = q * B;
+      int rows = Math.min(B, n - k);
+      int off = blockOffset[q];
+      for (int p = 0; p < rows; p++) {
+        double yp = y[k + p] / data[off + p * B + p];
+        y[k + p] = yp;
+        for (int r = p + 1; r < rows; r++) {
+          y[k + r] -= data[off + p * B + r] * yp;
+        }
+      }
+      if (rows < B) {
+        break;
+      }
+      double y0 = y[k];
+      double y1 = y[k + 1];
+      double y2 = y[k + 2];
+      double y3 = y[k + 3];
+      double y4 = y[k + 4];
+      double y5 = y[k + 5];
+      double y6 = y[k + 6];
+      double y7 = y[k + 7];
+      int o = off + B * B;
+      for (int i = k + B; i < n; i++, o += B) {
+        y[i] -=
+            (data[o] * y0 + data[o + 1] * y1 + data[o + 2] * y2 + data[o + 3] * y3)
+                + (data[o + 4] * y4 + data[o + 5] * y5 + data[o + 6] * y6 + data[o + 7] * y7);
+      }
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.redunet.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void defaultsApplyWhenNothingIsSet() {
+    AppConfig config = AppConfig.of(Map.of());
+    assertThat(config.integer(ConfigKeys.LAYERS)).isEqualTo(2);
+    assertThat(config.real(ConfigKeys.EPS_SQ)).isEqualTo(0.5);
+    assertThat(config.text(ConfigKeys.PROCESSING_GUARANTEE)).isEqualTo("exactly_once_v2");
+    assertThat(config.topic(ConfigKeys.TOPIC_SAMPLES)).isEqualTo("redunet.samples");
+    assertThat(config.topic(ConfigKeys.TOPIC_MODEL)).isEqualTo("redunet.model");
+    assertThat(config.intList(ConfigKeys.FEATURE_SHAPE)).isEmpty();
+    assertThat(config.isSet(ConfigKeys.BOOTSTRAP_SERVERS)).isFalse();
+  }
+
+  @Test
+  void flagsOverrideEnvironmentWhichOverridesTheFile() throws IOException {
+    Path file = dir.resolve("app.properties");
+    Files.writeString(file, "redunet.layers=5\nredunet.eta=0.1\nredunet.window=100\n");
+    AppConfig config =
+        AppConfig.load(
+            Optional.of(file),
+            Map.of("REDUNET_LAYERS", "7", "REDUNET_ETA", "0.2", "PATH", "/bin"),
+            Map.of("redunet.layers", "9"));
+    assertThat(config.integer(ConfigKeys.LAYERS)).isEqualTo(9);
+    assertThat(config.real(ConfigKeys.ETA)).isEqualTo(0.2);
+    assertThat(config.integer(ConfigKeys.WINDOW)).isEqualTo(100);
+  }
+
+  @Test
+  void kafkaSettingsArePassedThroughWithoutThePrefix() {
+    AppConfig config =
+        AppConfig.load(
+            Optional.empty(),
+            Map.of("REDUNET_KAFKA_SECURITY_PROTOCOL", "SASL_SSL"),
+            Map.of("kafka.sasl.mechanism", "PLAIN"));
+    assertThat(config.kafkaProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "PLAIN");
+  }
+
+  @Test
+  void anInvalidValueNamesTheKeyTheValueAndWhatIsAllowed() {
+    assertThatThrownBy(() -> AppConfig.of(Map.of("redunet.construction", "magic")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("redunet.construction")
+        .hasMessageContaining("magic")
+        .hasMessageContaining("statistics, replay");
+    assertThatThrownBy(() -> AppConfig.of(Map.of("redunet.eps.sq", "-1")))
+        .hasMessageContaining("redunet.eps.sq")
+        .hasMessageContaining("a number > 0");
+    assertThatThrownBy(() -> AppConfig.of(Map.of("redunet.layers", "two")))
+        .hasMessageContaining("redunet.layers")
+        .hasMessageContaining("an integer");
+  }
+
+  @Test
+  void anInvalidEnvironmentValueSaysWhereItCameFrom() {
+    assertThatThrownBy(
+            () -> AppConfig.load(Optional.empty(), Map.of("REDUNET_WINDOW", "0"), Map.of()))
+        .hasMessageContaining("redunet.window")
+        .hasMessageContaining("environment REDUNET_WINDOW");
+  }
+
+  @Test
+  void anUnknownKeyIsRefusedWithASuggestion() {
+    assertThatThrownBy(() -> AppConfig.of(Map.of("redunet.layer", "3")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown configuration key 'redunet.layer'")
+        .hasMessageContaining("did you mean redunet.layers?");
+    assertThatThrownBy(
+            () -> AppConfig.load(Optional.empty(), Map.of("REDUNET_EPSSQ", "1"), Map.of()))
+        .hasMessageContaining("REDUNET_EPSSQ")
+        .hasMessageContaining("did you mean REDUNET_EPS_SQ?");
+  }
+
+  @Test
+  void launcherVariablesAreNotMistakenForTypos() {
+    AppConfig config =
+        AppConfig.load(
+            Optional.empty(),
+            Map.of("REDUNET_JAVA_OPTS", "-Xmx1g", "REDUNET_LOG_LEVEL", "DEBUG"),
+            Map.of());
+    assertThat(config.integer(ConfigKeys.LAYERS)).isEqualTo(2);
+  }
+
+  @Test
+  void aMissingFileIsAOneLineErrorWithThePath() {
+    Path missing = dir.resolve("nope.properties");
+    assertThatThrownBy(() -> AppConfig.load(Optional.of(missing), Map.of(), Map.of()))
+        .hasMessageContaining("configuration file not found")
+        .hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void aMissingRequiredSettingNamesTheKeyAndItsVariable() {
+    AppConfig config = AppConfig.of(Map.of());
+    assertThatThrownBy(() -> config.text(ConfigKeys.BOOTSTRAP_SERVERS))
+        .hasMessageContaining("redunet.bootstrap.servers")
+        .hasMessageContaining("REDUNET_BOOTSTRAP_SERVERS");
+  }
+
+  @Test
+  void everyKeyHasADistinctEnvironmentVariableThatMapsBackToIt() {
+    for (ConfigKey key : ConfigKeys.ALL) {
+      assertThat(ConfigKeys.byEnvironmentVariable(key.environmentVariable())).contains(key);
+      assertThat(key.environmentVariable()).startsWith("REDUNET_").doesNotContain(".");
+    }
+    assertThat(ConfigKeys.ALL.stream().map(ConfigKey::environmentVariable).distinct())
+        .hasSameSizeAs(ConfigKeys.ALL);
+  }
+
+  @Test
+  void topicNamesFollowThePrefixUnlessSetExplicitly() {
+    AppConfig config =
+        AppConfig.of(Map.of("redunet.topic.prefix", "lab.", "redunet.topic.rejected", "dlq"));
+    assertThat(config.topic(ConfigKeys.TOPIC_SAMPLES)).isEqualTo("lab.samples");
+    assertThat(config.topic(ConfigKeys.TOPIC_REJECTED)).isEqualTo("dlq");
+  }
+
+  @Test
+  void listsAndShapesParseAndRejectBadItems() {
+    AppConfig config =
+        AppConfig.of(Map.of("redunet.feature.shape", "5, 200", "redunet.labels", "a,b , c"));
+    assertThat(config.intList(ConfigKeys.FEATURE_SHAPE)).containsExactly(5, 200);
+    assertThat(config.textList(ConfigKeys.LABELS)).containsExactly("a", "b", "c");
+    assertThatThrownBy(() -> AppConfig.of(Map.of("redunet.feature.shape", "5,0")))
+        .hasMessageContaining("positive integers");
+    assertThatThrownBy(() -> AppConfig.of(Map.of("redunet.labels", "a,,b")))
+        .hasMessageContaining("non-empty");
+  }
+}
