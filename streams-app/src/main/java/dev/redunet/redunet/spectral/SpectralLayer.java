@@ -3,6 +3,9 @@ package dev.redunet.redunet.spectral;
 import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.ComplexKernels;
 import dev.redunet.linalg.HermitianCholesky;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -452,6 +455,97 @@ public final class SpectralLayer {
       tr[i] -= c[i] * yr[i];
       ti[i] -= c[i] * yi[i];
     }
+  }
+
+  /**
+   * Writes the layer: C, H, W, ε², η, λ, k, the class counts, then per kept bin the packed Cholesky
+   * factor of {@code S(f) + I/α} (real parts, then imaginary parts) and of every present class's
+   * {@code S_j(f) + I/α_j}; finally R and R_c of its input. {@link #readPayload} inverts it.
+   */
+  public void writePayload(DataOutput out) throws IOException {
+    out.writeInt(channels);
+    out.writeInt(grid.height());
+    out.writeInt(grid.width());
+    out.writeDouble(parameters.epsSq());
+    out.writeDouble(parameters.eta());
+    out.writeDouble(parameters.lambda());
+    out.writeInt(classes);
+    for (double c : classCount) {
+      out.writeDouble(c);
+    }
+    writeDoubles(out, eRe);
+    writeDoubles(out, eIm);
+    for (int j : present) {
+      writeDoubles(out, cRe[j]);
+      writeDoubles(out, cIm[j]);
+    }
+    out.writeDouble(inputRates.expansion());
+    out.writeDouble(inputRates.compression());
+  }
+
+  /**
+   * Reads a layer written by {@link #writePayload}.
+   *
+   * @throws IOException on truncated or invalid content
+   */
+  public static SpectralLayer readPayload(DataInput in) throws IOException {
+    int channels = in.readInt();
+    int height = in.readInt();
+    int width = in.readInt();
+    if (channels < 1 || height < 1 || width < 1 || (long) channels * height * width > 1 << 28) {
+      throw new IOException(
+          "invalid spectral layer shape C=" + channels + " H=" + height + " W=" + width);
+    }
+    SpectralParameters parameters;
+    try {
+      parameters = new SpectralParameters(in.readDouble(), in.readDouble(), in.readDouble());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("invalid spectral layer parameters: " + e.getMessage(), e);
+    }
+    int classes = in.readInt();
+    if (classes < 1 || classes > 1 << 16) {
+      throw new IOException("invalid number of classes " + classes);
+    }
+    double[] counts = new double[classes];
+    double total = 0;
+    for (int j = 0; j < classes; j++) {
+      counts[j] = in.readDouble();
+      if (!(counts[j] >= 0) || Double.isInfinite(counts[j])) {
+        throw new IOException("invalid count " + counts[j] + " of class " + j);
+      }
+      total += counts[j];
+    }
+    if (!(total > 0)) {
+      throw new IOException("a spectral layer needs at least one sample");
+    }
+    SpectralGrid grid = new SpectralGrid(height, width);
+    int n = grid.bins() * HermitianCholesky.packedSize(channels);
+    double[] eRe = readDoubles(in, n);
+    double[] eIm = readDoubles(in, n);
+    double[][] cRe = new double[classes][];
+    double[][] cIm = new double[classes][];
+    for (int j = 0; j < classes; j++) {
+      if (counts[j] > 0) {
+        cRe[j] = readDoubles(in, n);
+        cIm[j] = readDoubles(in, n);
+      }
+    }
+    SpectralRates rates = new SpectralRates(in.readDouble(), in.readDouble());
+    return new SpectralLayer(grid, channels, parameters, counts, eRe, eIm, cRe, cIm, rates);
+  }
+
+  private static void writeDoubles(DataOutput out, double[] a) throws IOException {
+    for (double v : a) {
+      out.writeDouble(v);
+    }
+  }
+
+  private static double[] readDoubles(DataInput in, int n) throws IOException {
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = in.readDouble();
+    }
+    return a;
   }
 
   /** The grid of kept bins. */

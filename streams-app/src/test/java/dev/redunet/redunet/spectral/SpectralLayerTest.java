@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.redunet.data.SignalShape;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 class SpectralLayerTest {
@@ -75,6 +80,29 @@ class SpectralLayerTest {
     SpectralStatistics empty = SpectralStatistics.empty(v.grid(), 3);
     assertThatThrownBy(() -> SpectralLayer.build(new SpectralStatistics[] {empty}, P))
         .hasMessageContaining("at least one sample");
+  }
+
+  @Test
+  void aLayerReadBackFromItsPayloadGivesTheSameOutputs() throws IOException {
+    SpectralBatch v = batch(10, 2, 6);
+    int[] labels = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    labels[3] = 2;
+    labels[7] = 2;
+    SpectralLayer layer = SpectralLayer.build(SpectralStatistics.perClass(v, labels, 3), P);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    layer.writePayload(new DataOutputStream(bytes));
+    SpectralLayer back =
+        SpectralLayer.readPayload(
+            new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    assertThat(back.forward(v).features().maxAbsDifference(layer.forward(v).features()))
+        .isEqualTo(0.0);
+    assertThat(back.inputRates()).isEqualTo(layer.inputRates());
+    assertThat(back.gamma()).containsExactly(layer.gamma());
+    byte[] truncated = java.util.Arrays.copyOf(bytes.toByteArray(), 100);
+    assertThatThrownBy(
+            () ->
+                SpectralLayer.readPayload(new DataInputStream(new ByteArrayInputStream(truncated))))
+        .isInstanceOf(IOException.class);
   }
 
   private static SpectralBatch batch(int m, int classes, long seed) {
