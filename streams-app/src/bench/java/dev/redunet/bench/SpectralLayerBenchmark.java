@@ -25,11 +25,11 @@ import org.ejml.dense.row.CommonOps_ZDRM;
  * </ul>
  *
  * One layer = per-class statistics of the input + operators + forward of the m training samples
- * (what one step of the forward construction costs). Measured with 1 and 2 threads (median of
- * repetitions after warm-up), against a baseline measured in the same run: the reference algorithm
- * written plainly in Java with EJML — all H·W bins, explicit general (LU) inverses {@code α(I +
- * αS)⁻¹}, operator·V products — on one thread. The baseline's output is compared with the fast
- * path's.
+ * (what one step of the forward construction costs, with its scratch workspace reused across steps
+ * as the construction does). Measured with 1 and 2 threads (median of repetitions after warm-up),
+ * against a baseline measured in the same run: the reference algorithm written plainly in Java with
+ * EJML — all H·W bins, explicit general (LU) inverses {@code α(I + αS)⁻¹}, operator·V products — on
+ * one thread. The baseline's output is compared with the fast path's.
  *
  * <p>Arguments: {@code [1d|2d|all] [repetitions] [baseline|no-baseline]}.
  */
@@ -90,7 +90,9 @@ public final class SpectralLayerBenchmark {
       double[] fwd = new double[reps];
       double[] total = new double[reps];
       double[] cpu = new double[reps];
-      layer(v, labels, k, p, w); // warm-up
+      // one workspace across the repetitions, as a forward construction uses it across layers
+      SpectralLayer.Workspace workspace = new SpectralLayer.Workspace();
+      layer(v, labels, k, p, w, workspace); // warm-up
       for (int r = 0; r < reps; r++) {
         long c0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
@@ -98,7 +100,7 @@ public final class SpectralLayerBenchmark {
         long t1 = System.nanoTime();
         SpectralLayer layer = SpectralLayer.build(s, p, w);
         long t2 = System.nanoTime();
-        fast = layer.forward(v, null, w).features();
+        fast = layer.forward(v, null, w, workspace).features();
         long t3 = System.nanoTime();
         cpu[r] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6;
         stats[r] = (t1 - t0) / 1e6;
@@ -146,8 +148,15 @@ public final class SpectralLayerBenchmark {
         baselineMs / perThreads[2]);
   }
 
-  private static void layer(SpectralBatch v, int[] labels, int k, SpectralParameters p, Workers w) {
-    SpectralLayer.build(SpectralStatistics.perClass(v, labels, k, w), p, w).forward(v, null, w);
+  private static void layer(
+      SpectralBatch v,
+      int[] labels,
+      int k,
+      SpectralParameters p,
+      Workers w,
+      SpectralLayer.Workspace workspace) {
+    SpectralLayer.build(SpectralStatistics.perClass(v, labels, k, w), p, w)
+        .forward(v, null, w, workspace);
   }
 
   private static double median(double[] a) {

@@ -82,15 +82,22 @@ public final class SpectralConstruction {
     List<SpectralRates> rates = new ArrayList<>();
     List<SpectralBatch> moving = new ArrayList<>(passengers);
     SpectralBatch z = train;
+    SpectralLayer.Workspace workspace = new SpectralLayer.Workspace();
+    List<SpectralLayer.Workspace> passengerSpace = new ArrayList<>();
+    for (int p = 0; p < moving.size(); p++) {
+      passengerSpace.add(new SpectralLayer.Workspace());
+    }
     for (int l = 0; l < depth; l++) {
       SpectralLayer layer =
           SpectralLayer.build(
               SpectralStatistics.perClass(z, labels, classes, workers), parameters, workers);
       rates.add(layer.inputRates());
       SpectralLayer.Output step =
-          layer.forward(z, membership == TrainingMembership.LABELS ? labels : null, workers);
+          layer.forward(
+              z, membership == TrainingMembership.LABELS ? labels : null, workers, workspace);
       for (int p = 0; p < moving.size(); p++) {
-        moving.set(p, layer.forward(moving.get(p), null, workers).features());
+        moving.set(
+            p, layer.forward(moving.get(p), null, workers, passengerSpace.get(p)).features());
       }
       z = step.features();
       if (keepLayers) {

@@ -40,7 +40,7 @@ public final class SpectralLayer {
    * Memory (bytes) up to which the products Cʲ(f)v of a forward pass are kept between its two
    * passes; above it they are recomputed in the second pass.
    */
-  static final long KEEP_BYTES = 64L << 20;
+  static final long KEEP_BYTES = 128L << 20;
 
   private final SpectralGrid grid;
   private final int channels;
@@ -259,6 +259,14 @@ public final class SpectralLayer {
    * @param workers threads to split the samples over
    */
   public Output forward(SpectralBatch input, int[] labels, Workers workers) {
+    return forward(input, labels, workers, new Workspace());
+  }
+
+  /**
+   * {@link #forward(SpectralBatch, int[], Workers)} with scratch memory that is kept between calls:
+   * a construction that passes the same workspace to every layer allocates the class products once.
+   */
+  public Output forward(SpectralBatch input, int[] labels, Workers workers, Workspace workspace) {
     if (!input.grid().equals(grid) || input.channels() != channels) {
       throw new IllegalArgumentException(
           "layer of "
@@ -283,25 +291,50 @@ public final class SpectralLayer {
         }
       }
     }
-    return forward(
-        input, labels, workers, 16L * present.length * grid.bins() * channels * m <= KEEP_BYTES);
+    boolean keep = 16L * present.length * grid.bins() * channels * m <= KEEP_BYTES;
+    return forwardPasses(input, labels, workers, keep ? workspace : null);
+  }
+
+  /**
+   * Reusable scratch memory of {@link #forward(SpectralBatch, int[], Workers, Workspace)}: the
+   * products Cʲ(f)v of every class, bin and sample between the two passes. Not thread-safe: one
+   * forward pass at a time.
+   */
+  public static final class Workspace {
+    private double[][][] re;
+    private double[][][] im;
+
+    /** An empty workspace; memory is allocated by the first pass that needs it. */
+    public Workspace() {}
+
+    /** {@code {re, im}}, each k × rows × m, reused when the dimensions repeat. */
+    double[][][][] kept(int k, int rows, int m) {
+      if (re == null || re.length != k || re[0].length != rows || re[0][0].length != m) {
+        re = new double[k][rows][m];
+        im = new double[k][rows][m];
+      }
+      return new double[][][][] {re, im};
+    }
   }
 
   /**
    * The forward pass in two passes over the bins, each split over the workers. Pass 1: {@code
    * Cʲ(f)v} for every class and bin, and the squared norms {@code Σ_f w_f ‖Cʲ(f)v(f)‖²}; then π̂.
    * Pass 2: {@code v + η(E(f)v − Σ_j γ_j P_j Cʲ(f)v)} per bin, with {@code Cʲ(f)v} kept from pass 1
-   * or recomputed; then the normalisation. Every kernel streams over all m samples of a bin.
+   * in the workspace, or recomputed when the workspace is null; then the normalisation. Every
+   * kernel streams over all m samples of a bin.
    */
-  Output forward(SpectralBatch input, int[] labels, Workers workers, boolean keep) {
+  Output forwardPasses(SpectralBatch input, int[] labels, Workers workers, Workspace workspace) {
+    boolean keep = workspace != null;
     int m = input.size();
     int bins = grid.bins();
     int k = present.length;
     int tri = HermitianCholesky.packedSize(channels);
     double[][] inRe = input.reRows();
     double[][] inIm = input.imRows();
-    double[][][] keptRe = keep ? new double[k][bins * channels][] : null;
-    double[][][] keptIm = keep ? new double[k][bins * channels][] : null;
+    double[][][][] kept = keep ? workspace.kept(k, bins * channels, m) : null;
+    double[][][] keptRe = keep ? kept[0] : null;
+    double[][][] keptIm = keep ? kept[1] : null;
 
     // Pass 1: class products and their squared norms over all bins.
     double[][] norms = new double[k][m];
@@ -309,27 +342,23 @@ public final class SpectralLayer {
         bins,
         (lo, hi) -> {
           double[][] local = new double[k][m];
-          double[][] yr = new double[channels][m];
-          double[][] yi = new double[channels][m];
+          double[][] tr = keep ? null : new double[channels][m];
+          double[][] ti = keep ? null : new double[channels][m];
           for (int f = lo; f < hi; f++) {
             double w = grid.weight(f);
             for (int q = 0; q < k; q++) {
+              // Cʲ(f)v in the kept rows of the class (row base f·C), or in a temporary block
+              double[][] yr = keep ? keptRe[q] : tr;
+              double[][] yi = keep ? keptIm[q] : ti;
+              int base = keep ? f * channels : 0;
               for (int a = 0; a < channels; a++) {
-                if (keep) {
-                  yr[a] = new double[m];
-                  yi[a] = new double[m];
-                }
-                System.arraycopy(inRe[f * channels + a], 0, yr[a], 0, m);
-                System.arraycopy(inIm[f * channels + a], 0, yi[a], 0, m);
+                System.arraycopy(inRe[f * channels + a], 0, yr[base + a], 0, m);
+                System.arraycopy(inIm[f * channels + a], 0, yi[base + a], 0, m);
               }
               int j = present[q];
-              HermitianCholesky.solve(channels, cRe[j], cIm[j], f * tri, yr, yi, 0, 0, m);
+              HermitianCholesky.solve(channels, cRe[j], cIm[j], f * tri, yr, yi, base, 0, m);
               for (int a = 0; a < channels; a++) {
-                ComplexKernels.addSquaredModulus(w, yr[a], yi[a], 0, m, local[q], 0);
-                if (keep) {
-                  keptRe[q][f * channels + a] = yr[a];
-                  keptIm[q][f * channels + a] = yi[a];
-                }
+                ComplexKernels.addSquaredModulus(w, yr[base + a], yi[base + a], 0, m, local[q], 0);
               }
             }
           }

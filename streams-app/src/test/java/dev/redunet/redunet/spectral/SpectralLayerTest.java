@@ -22,8 +22,9 @@ class SpectralLayerTest {
     SpectralBatch v = batch(30, 3, 1);
     int[] labels = SpectralFixtures.labels(30, 3);
     SpectralLayer layer = SpectralLayer.build(SpectralStatistics.perClass(v, labels, 3), P);
-    SpectralLayer.Output kept = layer.forward(v, labels, new Workers(1), true);
-    SpectralLayer.Output recomputed = layer.forward(v, labels, new Workers(3), false);
+    SpectralLayer.Output kept =
+        layer.forwardPasses(v, labels, new Workers(1), new SpectralLayer.Workspace());
+    SpectralLayer.Output recomputed = layer.forwardPasses(v, labels, new Workers(3), null);
     // equal up to the order in which the threads' partial norms are added
     assertThat(recomputed.features().maxAbsDifference(kept.features())).isLessThan(1e-14);
     for (int j = 0; j < 3; j++) {
