@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Online ReduNet (maximal coding rate reduction) and MICL classification.",
-    subcommands = {CommandLine.HelpCommand.class, BrokerCommand.class, EvaluateCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      BrokerCommand.class,
+      EvaluateCommand.class,
+      ProduceCommand.class,
+      ConsumeCommand.class,
+      RunCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -55,6 +55,13 @@ public final class ConfigKeys {
           new IntRange(-1, 32),
           "-1",
           "Replication factor of the topics the application creates (-1 = the broker default).");
+  public static final ConfigKey PARTITIONS =
+      key(
+          "redunet.partitions",
+          new IntRange(1, 10_000),
+          "3",
+          "Partitions of the samples, features, predictions and rejected topics when the application"
+              + " creates them (the parallelism of scoring); existing topics are left as they are.");
 
   // --- Topics --------------------------------------------------------------------------------
   public static final ConfigKey TOPIC_PREFIX =
@@ -91,6 +98,14 @@ public final class ConfigKeys {
           new Text(),
           null,
           "Output topic of per-window prequential metrics (default: <prefix>metrics).");
+  public static final ConfigKey TOPIC_INPUT_SHAPE =
+      key(
+          "redunet.topic.input-shape",
+          new Text(),
+          null,
+          "Topic (1 partition, never compacted) recording which sample fixed the input shape when"
+              + " redunet.feature.shape is empty; the first record per model wins"
+              + " (default: <prefix>input-shape).");
 
   // --- Input validation ----------------------------------------------------------------------
   public static final ConfigKey FEATURE_SHAPE =
@@ -105,6 +120,14 @@ public final class ConfigKeys {
           new IntRange(1, 16_777_216),
           "65536",
           "Largest accepted feature vector; longer ones are rejected as TOO_LARGE.");
+  public static final ConfigKey MAX_RECORD_BYTES =
+      key(
+          "redunet.max.record.bytes",
+          new IntRange(1024, 256L * 1024 * 1024),
+          Integer.toString(16 * 1024 * 1024),
+          "Largest accepted input record value in bytes; larger ones are rejected as TOO_LARGE"
+              + " (their copy in the rejected topic is cut to this size). The rejected topic is"
+              + " created with max.message.bytes = this + 256 KiB.");
   public static final ConfigKey LABELS =
       key(
           "redunet.labels",
@@ -113,6 +136,14 @@ public final class ConfigKeys {
           "Fixed label set (comma-separated); empty = any label is a class. Others are rejected.");
 
   // --- Model ---------------------------------------------------------------------------------
+  public static final ConfigKey MODEL_MAX_MESSAGE_BYTES =
+      key(
+          "redunet.model.max.message.bytes",
+          new IntRange(1024 * 1024, 1024L * 1024 * 1024),
+          Integer.toString(32 * 1024 * 1024),
+          "max.message.bytes of the compacted model topic when the application creates it (32 MiB"
+              + " holds a 2048x2048 double upper triangle); the producer's max.request.size is"
+              + " raised to at least this.");
   public static final ConfigKey MODEL_NAME =
       key("redunet.model.name", new Text(), "default", "Name of the model (key of its records).");
   public static final ConfigKey LAYERS =
@@ -220,6 +251,7 @@ public final class ConfigKeys {
           PROCESSING_GUARANTEE,
           STATE_DIR,
           REPLICATION_FACTOR,
+          PARTITIONS,
           TOPIC_PREFIX,
           TOPIC_SAMPLES,
           TOPIC_FEATURES,
@@ -227,9 +259,12 @@ public final class ConfigKeys {
           TOPIC_REJECTED,
           TOPIC_MODEL,
           TOPIC_METRICS,
+          TOPIC_INPUT_SHAPE,
           FEATURE_SHAPE,
           MAX_FEATURES,
+          MAX_RECORD_BYTES,
           LABELS,
+          MODEL_MAX_MESSAGE_BYTES,
           MODEL_NAME,
           LAYERS,
           EPS_SQ,

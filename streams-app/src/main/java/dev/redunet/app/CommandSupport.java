@@ -1,0 +1,49 @@
+package dev.redunet.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.app.config.AppConfig;
+import dev.redunet.app.config.ConfigKeys;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+/** What the commands share: the result line, usage errors, Kafka client settings. */
+final class CommandSupport {
+
+  /** Exit code of bad arguments, missing files and invalid configuration. */
+  static final int USAGE = 2;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CommandSupport() {}
+
+  /** The one-line JSON result of a command. */
+  static String json(Map<String, ?> result) {
+    try {
+      return JSON.writeValueAsString(result);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the result as JSON", e);
+    }
+  }
+
+  /** Prints {@code redunet <command>: <message>} to {@code err} and returns {@link #USAGE}. */
+  static int usageError(PrintStream err, String command, String message) {
+    err.println("redunet " + command + ": " + message);
+    err.flush();
+    return USAGE;
+  }
+
+  /**
+   * Settings of a plain Kafka client (producer, consumer, admin): the {@code kafka.*} pass-through
+   * and the bootstrap servers.
+   *
+   * @throws dev.redunet.app.config.ConfigException if the bootstrap servers are not configured
+   */
+  static Map<String, Object> clientSettings(AppConfig config) {
+    Map<String, Object> p = new HashMap<>(config.kafkaProperties());
+    p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.text(ConfigKeys.BOOTSTRAP_SERVERS));
+    return p;
+  }
+}

@@ -1,0 +1,567 @@
+package dev.redunet.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.app.config.AppConfig;
+import dev.redunet.app.config.ConfigException;
+import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.avro.Sample;
+import dev.redunet.data.CsvReader;
+import dev.redunet.data.IdxReader;
+import dev.redunet.data.LabelledDataset;
+import dev.redunet.data.MalformedDataException;
+import dev.redunet.stream.TopicProvisioner;
+import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.JsonRecordWriter;
+import dev.redunet.wire.JsonSampleReader;
+import dev.redunet.wire.WireFormatException;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./redunet produce}: sends samples to a topic, keyed by sample id, with an idempotent
+ * producer ({@code acks=all}).
+ *
+ * <p>Input, exactly one of:
+ *
+ * <ul>
+ *   <li>{@code --jsonl FILE}: one JSON sample per line. Every non-blank line is sent: with {@code
+ *       --format json} exactly as it is; with {@code --format avro} a valid line is converted to
+ *       Avro single-object encoding and an invalid one is sent unchanged, so that bad input
+ *       exercises the topology's validation. Blank lines are skipped.
+ *   <li>{@code --images FILE [--labels FILE]}: IDX files (MNIST format, plain or gzipped), one
+ *       sample per image with its shape (e.g. {@code [28, 28]}; none for 1-D items) and, with
+ *       {@code --labels}, its label ("0", "1", ...);
+ *   <li>{@code --data FILE}: CSV, one labelled sample per line, label first ({@link
+ *       dev.redunet.data.CsvReader}).
+ * </ul>
+ *
+ * Samples read from IDX or CSV get the ids {@code <prefix><index>} ({@code --id-prefix}, default
+ * the file name up to its first dot and a dash, e.g. {@code train-17}), the file name as source,
+ * and event times one millisecond apart from the start of the command. The files are read whole
+ * before sending (about 16 bytes per value while loading).
+ *
+ * <p>stdout ends with one JSON line: {@code sent} (records acknowledged by Kafka), {@code topic},
+ * {@code seconds} (from the first send to the last acknowledgement), {@code format}, {@code
+ * invalid} (input lines that are not valid samples, sent unchanged), {@code failed} (records Kafka
+ * did not accept). Exit code 0; 1 if a record failed or Kafka is unreachable; 2 for bad arguments.
+ *
+ * <p>The topic defaults to the configured samples topic, which is created (with the settings of
+ * {@link TopicProvisioner}) if it is missing; another topic must exist.
+ */
+@Command(
+    name = "produce",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Sends samples to a topic (keys = sample ids), from JSON lines, IDX (MNIST) or CSV files.",
+      "Prints one JSON line with sent, topic, seconds, format, invalid, failed."
+    })
+public final class ProduceCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProduceCommand.class);
+  private static final String NAME = "produce";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+  @Mixin ConfigOptions options;
+
+  @Option(
+      names = "--topic",
+      paramLabel = "T",
+      description = "Topic to write to. Default: the samples topic of the configuration.")
+  String topic;
+
+  @Option(
+      names = "--format",
+      paramLabel = "avro|json",
+      defaultValue = "avro",
+      description = "Encoding of valid samples. Default: ${DEFAULT-VALUE}.")
+  String format;
+
+  @Option(
+      names = "--jsonl",
+      paramLabel = "FILE",
+      description = "JSON-lines file of samples; invalid lines are sent unchanged.")
+  Path jsonl;
+
+  @Option(
+      names = "--images",
+      paramLabel = "FILE",
+      description = "IDX images (MNIST format, plain or gzipped); one sample per image.")
+  Path images;
+
+  @Option(
+      names = "--labels",
+      paramLabel = "FILE",
+      description = "IDX labels for --images (1-D integers). Default: unlabelled samples.")
+  Path labels;
+
+  @Option(
+      names = "--data",
+      paramLabel = "FILE",
+      description = "CSV of labelled samples, label first, optional header.")
+  Path data;
+
+  @Option(
+      names = "--id-prefix",
+      paramLabel = "P",
+      description = "Id prefix of IDX and CSV samples. Default: the file name up to its first dot.")
+  String idPrefix;
+
+  @Option(
+      names = "--max-samples",
+      paramLabel = "N",
+      description = "Send at most N records. Default: all.")
+  Long maxSamples;
+
+  @Option(
+      names = "--rate",
+      paramLabel = "R",
+      description = "Send at most R records per second. Default: as fast as possible.")
+  Double rate;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  /** The command as run from the command line. */
+  public ProduceCommand() {
+    this(System.out, System.err);
+  }
+
+  ProduceCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Where the records come from. */
+  enum Format {
+    AVRO,
+    JSON
+  }
+
+  /** One record to send. */
+  static final class Outgoing {
+    private final byte[] key;
+    private final byte[] value;
+    private final boolean valid;
+
+    Outgoing(byte[] key, byte[] value, boolean valid) {
+      this.key = key;
+      this.value = value;
+      this.valid = valid;
+    }
+
+    boolean valid() {
+      return valid;
+    }
+  }
+
+  /** A sequence of records; {@link #next()} returns null at the end. */
+  interface Source extends Closeable {
+    Outgoing next() throws IOException;
+  }
+
+  @Override
+  public Integer call() {
+    Format fmt;
+    try {
+      fmt = Format.valueOf(format.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      return CommandSupport.usageError(err, NAME, "--format must be avro or json, got " + format);
+    }
+    int inputs = (jsonl != null ? 1 : 0) + (images != null ? 1 : 0) + (data != null ? 1 : 0);
+    if (inputs != 1) {
+      return CommandSupport.usageError(
+          err,
+          NAME,
+          inputs == 0
+              ? "give the input with --jsonl FILE, --images FILE [--labels FILE] or --data FILE"
+              : "give only one of --jsonl, --images and --data");
+    }
+    if (labels != null && images == null) {
+      return CommandSupport.usageError(err, NAME, "--labels needs --images");
+    }
+    for (Map.Entry<String, Path> file : inputFiles().entrySet()) {
+      if (!Files.isRegularFile(file.getValue())) {
+        return CommandSupport.usageError(
+            err,
+            NAME,
+            "file not found: " + file.getValue() + " (check the " + file.getKey() + " path)");
+      }
+    }
+    if (maxSamples != null && maxSamples < 0) {
+      return CommandSupport.usageError(err, NAME, "--max-samples must be >= 0, got " + maxSamples);
+    }
+    if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
+      return CommandSupport.usageError(err, NAME, "--rate must be a positive number, got " + rate);
+    }
+    AppConfig config;
+    Map<String, Object> client;
+    try {
+      config = options.load(Map.of());
+      client = CommandSupport.clientSettings(config);
+    } catch (ConfigException e) {
+      return CommandSupport.usageError(err, NAME, e.getMessage());
+    }
+    String target = topic != null ? topic : config.topic(ConfigKeys.TOPIC_SAMPLES);
+    try {
+      if (!ensureTopic(config, client, target)) {
+        return CommandSupport.usageError(
+            err,
+            NAME,
+            "topic "
+                + target
+                + " does not exist; create it first, or omit --topic to use the samples topic");
+      }
+    } catch (IllegalStateException e) {
+      err.println("redunet produce: cannot reach Kafka: " + e.getMessage());
+      return 1;
+    }
+    try (Source source = openSource(fmt)) {
+      return send(client, target, fmt, source);
+    } catch (MalformedDataException e) {
+      return CommandSupport.usageError(err, NAME, e.getMessage());
+    } catch (IOException e) {
+      return CommandSupport.usageError(err, NAME, "cannot read the input: " + e);
+    }
+  }
+
+  private Map<String, Path> inputFiles() {
+    Map<String, Path> files = new LinkedHashMap<>();
+    if (jsonl != null) {
+      files.put("--jsonl", jsonl);
+    }
+    if (images != null) {
+      files.put("--images", images);
+    }
+    if (labels != null) {
+      files.put("--labels", labels);
+    }
+    if (data != null) {
+      files.put("--data", data);
+    }
+    return files;
+  }
+
+  private Source openSource(Format fmt) throws IOException {
+    if (jsonl != null) {
+      return new JsonLinesSource(jsonl, fmt);
+    }
+    Path file = images != null ? images : data;
+    String prefix = idPrefix != null ? idPrefix : defaultPrefix(file);
+    String source = String.valueOf(file.getFileName());
+    if (data != null) {
+      LabelledDataset d = CsvReader.read(data);
+      String[] names = new String[d.size()];
+      double[][] rows = new double[d.size()][];
+      for (int i = 0; i < d.size(); i++) {
+        names[i] = d.label(i);
+        rows[i] = d.sample(i);
+      }
+      return new DatasetSource(rows, names, null, prefix, source, fmt);
+    }
+    IdxReader.IdxArray array = IdxReader.read(images);
+    int[] shape = array.shape();
+    if (shape.length < 2 || array.items() == 0) {
+      throw new MalformedDataException(
+          images.toString(),
+          "expected at least one item of at least one dimension, shape is "
+              + Arrays.toString(shape));
+    }
+    List<Integer> itemShape =
+        shape.length == 2
+            ? null
+            : Arrays.stream(Arrays.copyOfRange(shape, 1, shape.length)).boxed().toList();
+    String[] names = null;
+    if (labels != null) {
+      int[] ints = IdxReader.readLabels(labels);
+      if (ints.length != array.items()) {
+        throw new MalformedDataException(
+            labels.toString(), ints.length + " labels for " + array.items() + " images");
+      }
+      names = Arrays.stream(ints).mapToObj(Integer::toString).toArray(String[]::new);
+    }
+    return new DatasetSource(array.rows(), names, itemShape, prefix, source, fmt);
+  }
+
+  /** {@code train.csv} → {@code train-}. */
+  static String defaultPrefix(Path file) {
+    String name = String.valueOf(file.getFileName());
+    int dot = name.indexOf('.');
+    return (dot > 0 ? name.substring(0, dot) : name) + "-";
+  }
+
+  /** True if {@code target} exists or was created (the configured samples topic only). */
+  private static boolean ensureTopic(AppConfig config, Map<String, Object> client, String target) {
+    try (Admin admin = Admin.create(client)) {
+      if (target.equals(config.topic(ConfigKeys.TOPIC_SAMPLES))) {
+        TopicProvisioner.ensure(admin, config, List.of("samples"), ADMIN_TIMEOUT);
+        return true;
+      }
+      Set<String> names =
+          admin.listTopics().names().get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return names.contains(target);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(e.toString(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private int send(Map<String, Object> client, String target, Format fmt, Source source)
+      throws IOException {
+    Map<String, Object> p = new LinkedHashMap<>(client);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    AtomicLong acked = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    AtomicReference<Exception> firstError = new AtomicReference<>();
+    long invalid = 0;
+    long count = 0;
+    long limit = maxSamples == null ? Long.MAX_VALUE : maxSamples;
+    long t0 = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      Outgoing next;
+      while (count < limit && (next = source.next()) != null) {
+        if (rate != null) {
+          pace(t0, count);
+        }
+        if (!next.valid()) {
+          invalid++;
+        }
+        Future<RecordMetadata> unused =
+            producer.send(
+                new ProducerRecord<>(target, next.key, next.value),
+                (metadata, exception) -> {
+                  if (exception == null) {
+                    acked.incrementAndGet();
+                  } else {
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(null, exception);
+                  }
+                });
+        count++;
+        if (count % 10_000 == 0) {
+          LOG.info("Sent {} records to {}", count, target);
+        }
+      }
+      producer.flush();
+    } catch (org.apache.kafka.common.KafkaException e) {
+      err.println("redunet produce: Kafka refused the records: " + e.getMessage());
+      return 1;
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    LOG.info(
+        "Sent {} records to {} in {} s ({} invalid input lines sent unchanged, {} failed)",
+        acked.get(),
+        target,
+        String.format(Locale.ROOT, "%.3f", seconds),
+        invalid,
+        failed.get());
+    if (firstError.get() != null) {
+      err.println("redunet produce: " + failed.get() + " record(s) failed: " + firstError.get());
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("sent", acked.get());
+    result.put("topic", target);
+    result.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    result.put("format", fmt.name().toLowerCase(Locale.ROOT));
+    result.put("invalid", invalid);
+    result.put("failed", failed.get());
+    out.println(CommandSupport.json(result));
+    out.flush();
+    return failed.get() == 0 ? 0 : 1;
+  }
+
+  private void pace(long t0, long index) {
+    long due = t0 + (long) (index * 1e9 / rate);
+    long wait = due - System.nanoTime();
+    if (wait > 0) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Samples of an in-memory data set (IDX or CSV), as Avro or JSON. */
+  static final class DatasetSource implements Source {
+    private final double[][] rows;
+    private final String[] labels;
+    private final List<Integer> shape;
+    private final String prefix;
+    private final String source;
+    private final Format format;
+    private final AvroCodec<Sample> avro = AvroCodec.of(Sample.class);
+    private final long start = System.currentTimeMillis();
+    private int next;
+
+    DatasetSource(
+        double[][] rows,
+        String[] labels,
+        List<Integer> shape,
+        String prefix,
+        String source,
+        Format format) {
+      this.rows = rows;
+      this.labels = labels;
+      this.shape = shape;
+      this.prefix = prefix;
+      this.source = source;
+      this.format = format;
+    }
+
+    @Override
+    public Outgoing next() {
+      if (next >= rows.length) {
+        return null;
+      }
+      int i = next++;
+      List<Float> values = new ArrayList<>(rows[i].length);
+      for (double v : rows[i]) {
+        values.add((float) v);
+      }
+      rows[i] = null; // sent: let it go
+      Sample s =
+          Sample.newBuilder()
+              .setId(prefix + i)
+              .setEventTime(Instant.ofEpochMilli(start + i))
+              .setSource(source)
+              .setFeatures(values)
+              .setShape(shape)
+              .setLabel(labels == null ? null : labels[i])
+              .build();
+      byte[] value =
+          format == Format.AVRO
+              ? avro.encode(s)
+              : JsonRecordWriter.toJson(s).getBytes(StandardCharsets.UTF_8);
+      return new Outgoing(s.getId().getBytes(StandardCharsets.UTF_8), value, true);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * Lines of a JSON-lines file, read as bytes (so that a line is sent byte for byte as it is, even
+   * if it is not valid UTF-8); a trailing CR is removed, blank lines are skipped.
+   */
+  static final class JsonLinesSource implements Source {
+    private final InputStream in;
+    private final Format format;
+    private final JsonSampleReader reader = JsonSampleReader.strict();
+    private final AvroCodec<Sample> avro = AvroCodec.of(Sample.class);
+    private final Instant now = Instant.now();
+
+    JsonLinesSource(Path file, Format format) throws IOException {
+      this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+      this.format = format;
+    }
+
+    @Override
+    public Outgoing next() throws IOException {
+      byte[] line;
+      do {
+        line = readLine();
+        if (line == null) {
+          return null;
+        }
+      } while (isBlank(line));
+      try {
+        Sample s = reader.read(line, now);
+        byte[] key = s.getId().getBytes(StandardCharsets.UTF_8);
+        byte[] value = format == Format.AVRO ? avro.encode(s) : line;
+        return new Outgoing(key, value, true);
+      } catch (WireFormatException e) {
+        return new Outgoing(bestEffortId(line), line, false);
+      }
+    }
+
+    private byte[] readLine() throws IOException {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      int b;
+      boolean any = false;
+      while ((b = in.read()) != -1) {
+        any = true;
+        if (b == '\n') {
+          break;
+        }
+        buf.write(b);
+      }
+      if (!any) {
+        return null;
+      }
+      byte[] line = buf.toByteArray();
+      if (line.length > 0 && line[line.length - 1] == '\r') {
+        line = Arrays.copyOf(line, line.length - 1);
+      }
+      return line;
+    }
+
+    private static boolean isBlank(byte[] line) {
+      for (byte b : line) {
+        if (b != ' ' && b != '\t' && b != '\r') {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** The "id" of a line that is JSON but not a valid sample, else null. */
+    private static byte[] bestEffortId(byte[] line) {
+      try {
+        JsonNode n = JSON.readTree(line);
+        JsonNode id = n == null ? null : n.get("id");
+        if (id != null && (id.isTextual() || id.isIntegralNumber()) && !id.asText().isEmpty()) {
+          return id.asText().getBytes(StandardCharsets.UTF_8);
+        }
+      } catch (IOException | RuntimeException e) {
+        // not JSON: no key
+      }
+      return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}

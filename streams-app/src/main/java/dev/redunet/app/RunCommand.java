@@ -1,0 +1,258 @@
+package dev.redunet.app;
+
+import dev.redunet.app.config.AppConfig;
+import dev.redunet.app.config.ConfigException;
+import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.avro.RejectReason;
+import dev.redunet.stream.IngressMetrics;
+import dev.redunet.stream.RedunetTopology;
+import dev.redunet.stream.ScoringPlugin;
+import dev.redunet.stream.StreamsProperties;
+import dev.redunet.stream.TopicProvisioner;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./redunet run}: the streaming application. Creates the missing topics ({@link
+ * TopicProvisioner}), builds the topology ({@link RedunetTopology}) and runs it with Kafka Streams
+ * ({@link StreamsProperties}: exactly-once v2 by default) until SIGINT or SIGTERM, or until Kafka
+ * Streams fails. State changes are logged.
+ *
+ * <p>On shutdown Kafka Streams is closed with a timeout of {@value #CLOSE_TIMEOUT_SECONDS} s (its
+ * threads end, the transaction in flight commits or aborts), and stdout gets one JSON line: {@code
+ * application_id}, {@code state} (the final Kafka Streams state), {@code seconds} (running time),
+ * {@code accepted} (valid samples), {@code rejected_total}, {@code rejected} (per reason code),
+ * {@code topics_created}. Exit code 0 after a requested stop; 1 if Kafka Streams failed, did not
+ * close in time, or Kafka was unreachable; 2 for bad arguments or configuration.
+ *
+ * <p>The model flags set the corresponding configuration keys; the scoring stage in this build is
+ * the identity network ({@link ScoringPlugin#identity()}), which does not use them yet.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the streaming application (creates missing topics, then Kafka Streams) until Ctrl-C.",
+      "Prints one JSON line with the final state and the ingress counters when it stops."
+    })
+public final class RunCommand implements Callable<Integer> {
+
+  /** How long a shutdown waits for Kafka Streams to close. */
+  static final long CLOSE_TIMEOUT_SECONDS = 30;
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+  private static final String NAME = "run";
+
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--application-id", paramLabel = "ID", description = "redunet.application.id")
+  String applicationId;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "redunet.state.dir")
+  Path stateDir;
+
+  @Option(names = "--layers", paramLabel = "L", description = "redunet.layers")
+  String layers;
+
+  @Option(names = "--eps-sq", paramLabel = "E", description = "redunet.eps.sq (ε²)")
+  String epsSq;
+
+  @Option(names = "--eta", paramLabel = "H", description = "redunet.eta (step size η)")
+  String eta;
+
+  @Option(names = "--lambda", paramLabel = "L", description = "redunet.lambda (λ)")
+  String lambda;
+
+  @Option(names = "--window", paramLabel = "N", description = "redunet.window")
+  String window;
+
+  @Option(
+      names = "--construction",
+      paramLabel = "statistics|replay",
+      description = "redunet.construction")
+  String construction;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final CountDownLatch stop;
+  private final boolean installShutdownHook;
+
+  /** The command as run from the command line: stops on SIGINT/SIGTERM. */
+  public RunCommand() {
+    this(System.out, System.err, new CountDownLatch(1), true);
+  }
+
+  /** For tests: other streams, a latch that stops the application, no JVM shutdown hook. */
+  RunCommand(PrintStream out, PrintStream err, CountDownLatch stop, boolean installShutdownHook) {
+    this.out = out;
+    this.err = err;
+    this.stop = stop;
+    this.installShutdownHook = installShutdownHook;
+  }
+
+  private Map<String, String> flags() {
+    Map<String, String> f = new LinkedHashMap<>();
+    put(f, ConfigKeys.APPLICATION_ID.name(), applicationId);
+    put(f, ConfigKeys.STATE_DIR.name(), stateDir == null ? null : stateDir.toString());
+    put(f, ConfigKeys.LAYERS.name(), layers);
+    put(f, ConfigKeys.EPS_SQ.name(), epsSq);
+    put(f, ConfigKeys.ETA.name(), eta);
+    put(f, ConfigKeys.LAMBDA.name(), lambda);
+    put(f, ConfigKeys.WINDOW.name(), window);
+    put(f, ConfigKeys.CONSTRUCTION.name(), construction);
+    return f;
+  }
+
+  private static void put(Map<String, String> m, String key, String value) {
+    if (value != null) {
+      m.put(key, value);
+    }
+  }
+
+  /** The scoring stage of this build. */
+  static ScoringPlugin scoringPlugin(AppConfig config) {
+    return ScoringPlugin.identity();
+  }
+
+  private static Map<String, Object> result(
+      String appId,
+      KafkaStreams.State state,
+      long t0,
+      IngressMetrics metrics,
+      TopicProvisioner.Result topics) {
+    IngressMetrics.Snapshot s = metrics.snapshot();
+    Map<String, Long> rejected = new LinkedHashMap<>();
+    for (RejectReason r : RejectReason.values()) {
+      rejected.put(r.name(), s.rejected().get(r));
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("application_id", appId);
+    result.put("state", state.name());
+    result.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
+    result.put("accepted", s.accepted());
+    result.put("rejected_total", s.rejectedTotal());
+    result.put("rejected", rejected);
+    result.put("topics_created", topics.created());
+    return result;
+  }
+
+  @Override
+  public Integer call() {
+    AppConfig config;
+    Properties props;
+    IngressMetrics metrics = new IngressMetrics();
+    try {
+      config = options.load(flags());
+      props = StreamsProperties.of(config, metrics);
+    } catch (ConfigException e) {
+      return CommandSupport.usageError(err, NAME, e.getMessage());
+    }
+    String appId = config.text(ConfigKeys.APPLICATION_ID);
+    TopicProvisioner.Result topics;
+    try (Admin admin = Admin.create(CommandSupport.clientSettings(config))) {
+      topics = TopicProvisioner.ensure(admin, config, List.of(), Duration.ofSeconds(60));
+    } catch (IllegalStateException e) {
+      err.println(
+          "redunet run: cannot prepare the topics on "
+              + config.text(ConfigKeys.BOOTSTRAP_SERVERS)
+              + ": "
+              + e.getMessage());
+      return 1;
+    }
+    Topology topology = RedunetTopology.build(config, scoringPlugin(config), metrics);
+    LOG.debug("Topology:\n{}", topology.describe());
+    LOG.info(
+        "Starting {} on {} ({}, layers={}, eps.sq={}, eta={}, lambda={}, window={}, construction={};"
+            + " scoring: identity network until a model is plugged in)",
+        appId,
+        config.text(ConfigKeys.BOOTSTRAP_SERVERS),
+        config.text(ConfigKeys.PROCESSING_GUARANTEE),
+        config.integer(ConfigKeys.LAYERS),
+        config.real(ConfigKeys.EPS_SQ),
+        config.real(ConfigKeys.ETA),
+        config.real(ConfigKeys.LAMBDA),
+        config.integer(ConfigKeys.WINDOW),
+        config.text(ConfigKeys.CONSTRUCTION));
+
+    long t0 = System.nanoTime();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch finished = new CountDownLatch(1);
+    KafkaStreams streams = new KafkaStreams(topology, props);
+    streams.setStateListener(
+        (now, before) -> {
+          LOG.info("Kafka Streams state {} -> {}", before, now);
+          if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+            stop.countDown();
+          }
+        });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          failure.compareAndSet(null, e);
+          LOG.error("A stream thread failed; shutting down this instance", e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    Thread hook =
+        new Thread(
+            () -> {
+              LOG.info("Stop requested; closing Kafka Streams");
+              stop.countDown();
+              try {
+                finished.await(CLOSE_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "redunet-run-shutdown");
+    if (installShutdownHook) {
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+    boolean closed = false;
+    KafkaStreams.State state = KafkaStreams.State.ERROR;
+    try {
+      try {
+        streams.start();
+        stop.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(CLOSE_TIMEOUT_SECONDS)));
+        if (!closed) {
+          LOG.error("Kafka Streams did not close within {} s", CLOSE_TIMEOUT_SECONDS);
+        }
+      }
+      state = streams.state();
+      out.println(CommandSupport.json(result(appId, state, t0, metrics, topics)));
+      out.flush();
+    } finally {
+      // Always release a waiting shutdown hook, or the JVM would wait for it to time out.
+      finished.countDown();
+      if (installShutdownHook) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // The JVM is stopping: the hook is running and has just been released.
+        }
+      }
+    }
+    return closed && failure.get() == null && state != KafkaStreams.State.ERROR ? 0 : 1;
+  }
+}

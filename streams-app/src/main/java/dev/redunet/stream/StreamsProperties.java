@@ -1,0 +1,145 @@
+package dev.redunet.stream;
+
+import dev.redunet.app.config.AppConfig;
+import dev.redunet.app.config.ConfigException;
+import dev.redunet.app.config.ConfigKeys;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The Kafka Streams properties of the application, from its configuration. In increasing order of
+ * precedence:
+ *
+ * <ol>
+ *   <li>the application's defaults: the three {@link RedunetExceptionHandlers} (bad input and
+ *       failed outputs go to the rejected topic, nothing stops the application), the processing
+ *       handler also for global stores ({@code processing.exception.handler.global.enabled}), and
+ *       the producer size limits below;
+ *   <li>the {@code kafka.*} pass-through settings, without the prefix (security, client tuning,
+ *       {@code num.stream.threads}, {@code commit.interval.ms}, or other handlers); Kafka Streams
+ *       hands each to the clients it concerns;
+ *   <li>the settings that have their own {@code redunet.*} key: {@code application.id}, {@code
+ *       bootstrap.servers}, {@code processing.guarantee} ({@code exactly_once_v2} by default),
+ *       {@code replication.factor} of internal topics, {@code state.dir}.
+ * </ol>
+ *
+ * <p>Sizes: the producer's {@code max.request.size} is raised to the largest record the application
+ * may write, the maximum of the rejected topic's limit ({@code redunet.max.record.bytes} + 256
+ * KiB), the features limit ({@link #featuresMaxBytes}), and {@code
+ * redunet.model.max.message.bytes}; a larger {@code kafka.max.request.size} is kept. {@code
+ * buffer.memory} is raised to hold at least one such record.
+ */
+public final class StreamsProperties {
+
+  /** Kafka's default {@code max.message.bytes} of a topic (1 MiB + 12 bytes of overhead). */
+  public static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
+  /**
+   * Applies the processing exception handler to global store processors too (Kafka 4.x; its
+   * constant is deprecated because it becomes the default, and goes away, in Kafka 5.0).
+   */
+  static final String PROCESSING_HANDLER_GLOBAL = "processing.exception.handler.global.enabled";
+
+  private static final long DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
+
+  private StreamsProperties() {}
+
+  /**
+   * The properties for {@code new KafkaStreams(RedunetTopology.build(config, plugin, metrics),
+   * StreamsProperties.of(config, metrics))}.
+   *
+   * @param metrics the counters the exception handlers report to (the topology's)
+   * @throws ConfigException if {@code redunet.bootstrap.servers} is unset
+   */
+  public static Properties of(AppConfig config, IngressMetrics metrics) {
+    Properties p = new Properties();
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        RedunetExceptionHandlers.Processing.class.getName());
+    p.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        RedunetExceptionHandlers.Production.class.getName());
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        RedunetExceptionHandlers.Deserialization.class.getName());
+    p.put(PROCESSING_HANDLER_GLOBAL, "true");
+    // Kafka Streams' partition assignor rebuilds a StreamsConfig from the main consumer's settings
+    // and would warn that the setting is missing: hand it to the main consumer too.
+    p.put(StreamsConfig.mainConsumerPrefix(PROCESSING_HANDLER_GLOBAL), "true");
+
+    Map<String, String> passThrough = config.kafkaProperties();
+    p.putAll(passThrough);
+
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.text(ConfigKeys.APPLICATION_ID));
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.text(ConfigKeys.BOOTSTRAP_SERVERS));
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.text(ConfigKeys.PROCESSING_GUARANTEE));
+    p.put(
+        StreamsConfig.REPLICATION_FACTOR_CONFIG,
+        Integer.toString(config.integer(ConfigKeys.REPLICATION_FACTOR)));
+    config
+        .optionalText(ConfigKeys.STATE_DIR)
+        .ifPresent(d -> p.put(StreamsConfig.STATE_DIR_CONFIG, d));
+
+    long maxRequest = maxRecordBytes(config);
+    String requestKey = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    for (String key : new String[] {ProducerConfig.MAX_REQUEST_SIZE_CONFIG, requestKey}) {
+      String given = passThrough.get(key);
+      if (given != null) {
+        maxRequest = Math.max(maxRequest, bytes(key, given));
+      }
+    }
+    p.put(requestKey, Long.toString(maxRequest));
+    long buffer = DEFAULT_BUFFER_MEMORY;
+    String bufferKey = StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG);
+    for (String key : new String[] {ProducerConfig.BUFFER_MEMORY_CONFIG, bufferKey}) {
+      String given = passThrough.get(key);
+      if (given != null) {
+        buffer = bytes(key, given);
+      }
+    }
+    p.put(bufferKey, Long.toString(Math.max(buffer, maxRequest + 1024 * 1024)));
+
+    p.put(
+        RedunetExceptionHandlers.CONTEXT_CONFIG,
+        new RedunetExceptionHandlers.Context(
+            RedunetTopics.of(config).rejected(),
+            config.integer(ConfigKeys.MAX_RECORD_BYTES),
+            metrics));
+    return p;
+  }
+
+  private static long bytes(String key, String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(AppConfig.KAFKA_PREFIX + key, value, "a number of bytes");
+    }
+  }
+
+  /**
+   * The largest output record the application writes: max(rejected limit, features limit, model
+   * limit); see the class comment.
+   */
+  public static long maxRecordBytes(AppConfig config) {
+    return Math.max(
+        rejectedMaxBytes(config),
+        Math.max(featuresMaxBytes(config), config.integer(ConfigKeys.MODEL_MAX_MESSAGE_BYTES)));
+  }
+
+  /** {@code max.message.bytes} of the rejected topic: the record limit + 256 KiB. */
+  public static int rejectedMaxBytes(AppConfig config) {
+    return config.integer(ConfigKeys.MAX_RECORD_BYTES) + Rejections.HEADROOM_BYTES;
+  }
+
+  /**
+   * {@code max.message.bytes} of the features topic: 4 bytes per value of the largest vector
+   * ({@code redunet.max.features}) + 64 KiB for the id, shape and overhead, and at least Kafka's
+   * default.
+   */
+  public static int featuresMaxBytes(AppConfig config) {
+    long bytes = 4L * config.integer(ConfigKeys.MAX_FEATURES) + 64 * 1024;
+    return (int) Math.max(KAFKA_DEFAULT_MAX_MESSAGE_BYTES, Math.min(bytes, Integer.MAX_VALUE));
+  }
+}
