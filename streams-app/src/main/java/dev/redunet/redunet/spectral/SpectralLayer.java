@@ -38,9 +38,9 @@ public final class SpectralLayer {
 
   /**
    * Memory (bytes) up to which the products Cʲ(f)v of a forward pass are kept between its two
-   * passes; above it they are recomputed in the second pass.
+   * passes, an eighth of the maximum heap; above it they are recomputed in the second pass.
    */
-  static final long KEEP_BYTES = 128L << 20;
+  static final long KEEP_BYTES = Runtime.getRuntime().maxMemory() / 8;
 
   private final SpectralGrid grid;
   private final int channels;
