@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
-      RunCommand.class
+      RunCommand.class,
+      ExperimentCommand.class
     })
 public final class Main implements Runnable {
 

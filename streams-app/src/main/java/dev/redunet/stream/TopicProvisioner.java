@@ -18,11 +18,13 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,25 +204,57 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Waits until every created topic is in the metadata the brokers serve (creation completes on the
-   * controller first): Kafka Streams started on a topic not yet visible would stop with a missing
-   * source topic.
+   * Waits until every created topic is in the metadata the brokers serve and every partition's
+   * leader answers (creation completes on the controller first): Kafka Streams started on a topic
+   * not yet visible would stop with a missing source topic, and an idempotent producer that writes
+   * while a leader is still being elected can see its retried first batch refused as out of order.
+   * Leadership is probed with a ListOffsets request, which only the leader answers.
    */
+  /**
+   * Waits until the topics exist and every partition's leader answers (see {@link #awaitVisible}).
+   *
+   * @throws IllegalStateException if that takes longer than {@code timeout}
+   */
+  public static void awaitLeaders(Admin admin, List<String> topics, Duration timeout) {
+    try {
+      awaitVisible(admin, topics, System.nanoTime() + timeout.toNanos());
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("topics " + topics + " not ready: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for topics " + topics, e);
+    }
+  }
+
   private static void awaitVisible(Admin admin, List<String> created, long deadline)
       throws ExecutionException, TimeoutException, InterruptedException {
-    while (!created.isEmpty()) {
+    if (created.isEmpty()) {
+      return;
+    }
+    while (true) {
       try {
-        admin
-            .describeTopics(created)
-            .allTopicNames()
-            .get(remaining(deadline), TimeUnit.NANOSECONDS);
+        Map<String, TopicDescription> described =
+            admin
+                .describeTopics(created)
+                .allTopicNames()
+                .get(remaining(deadline), TimeUnit.NANOSECONDS);
+        Map<TopicPartition, OffsetSpec> partitions = new LinkedHashMap<>();
+        described.forEach(
+            (name, d) ->
+                d.partitions()
+                    .forEach(
+                        p ->
+                            partitions.put(
+                                new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(partitions).all().get(remaining(deadline), TimeUnit.NANOSECONDS);
         return;
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        if (!(e.getCause() instanceof RetriableException)) {
           throw e;
         }
         if (remaining(deadline) == 0) {
-          throw new TimeoutException("created topics not visible in the metadata: " + created);
+          throw new TimeoutException(
+              "created topics not ready (no leader answering) in time: " + created);
         }
         TimeUnit.MILLISECONDS.sleep(50);
       }

@@ -1,5 +1,7 @@
 package dev.redunet.testing;
 
+import dev.redunet.stream.TopicProvisioner;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +86,7 @@ public final class KafkaCluster {
           .createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty())))
           .all()
           .get(60, TimeUnit.SECONDS);
+      TopicProvisioner.awaitLeaders(admin, List.of(name), Duration.ofSeconds(60));
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot create topic " + name + " on " + this, e);
     } catch (InterruptedException e) {
