@@ -6,7 +6,6 @@ import dev.redunet.redunet.spectral.SpectralGrid;
 import dev.redunet.redunet.spectral.SpectralLayer;
 import dev.redunet.redunet.spectral.SpectralParameters;
 import dev.redunet.redunet.spectral.SpectralStatistics;
-import dev.redunet.redunet.spectral.Workers;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
@@ -84,7 +83,7 @@ public final class SpectralLayerBenchmark {
     double[] perThreads = new double[3];
     SpectralBatch fast = null;
     for (int threads = 1; threads <= 2; threads++) {
-      Workers w = new Workers(threads);
+      int w = threads;
       double[] stats = new double[reps];
       double[] build = new double[reps];
       double[] fwd = new double[reps];
@@ -153,7 +152,7 @@ public final class SpectralLayerBenchmark {
       int[] labels,
       int k,
       SpectralParameters p,
-      Workers w,
+      int w,
       SpectralLayer.Workspace workspace) {
     SpectralLayer.build(SpectralStatistics.perClass(v, labels, k, w), p, w)
         .forward(v, null, w, workspace);

@@ -28,18 +28,18 @@ public final class ShiftScoring {
 
   private final SignalShape shape;
   private final SpectralGrid grid;
-  private final Workers workers;
+  private final int threads;
 
   /**
    * A scorer for features of the given shape.
    *
    * @param shape the feature shape (C, H, W)
-   * @param workers threads to split the test samples over
+   * @param threads threads to split the test samples over
    */
-  public ShiftScoring(SignalShape shape, Workers workers) {
+  public ShiftScoring(SignalShape shape, int threads) {
     this.shape = shape;
     this.grid = new SpectralGrid(shape.height(), shape.width());
-    this.workers = workers;
+    this.threads = threads;
   }
 
   /** Number of shifts N = H·W (T in 1D). */
@@ -80,7 +80,8 @@ public final class ShiftScoring {
     int n = shifts();
     int[][] out = new int[z.size()][n];
     double[] norms = z.squaredNorms();
-    workers.forRanges(
+    Ranges.split(
+        threads,
         z.size(),
         (lo, hi) -> {
           Work w = new Work(new Fft(shape.height(), shape.width()));
@@ -139,7 +140,8 @@ public final class ShiftScoring {
     int n = shifts();
     int m = train.size();
     int[][] out = new int[z.size()][n];
-    workers.forRanges(
+    Ranges.split(
+        threads,
         z.size(),
         (lo, hi) -> {
           Work w = new Work(new Fft(shape.height(), shape.width()));
@@ -199,7 +201,8 @@ public final class ShiftScoring {
     }
     int n = shifts();
     int[][] out = new int[z.size()][n];
-    workers.forRanges(
+    Ranges.split(
+        threads,
         z.size(),
         (lo, hi) -> {
           Work w = new Work(new Fft(shape.height(), shape.width()));

@@ -2,6 +2,7 @@ package dev.redunet.redunet.spectral;
 
 import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.Fft;
+import dev.redunet.linalg.Parallel;
 
 /**
  * The frequency-domain coefficients of m real multichannel signals of one {@link SignalShape}: for
@@ -50,11 +51,11 @@ public final class SpectralBatch {
    * @throws IllegalArgumentException if a sample has the wrong length
    */
   public static SpectralBatch fromSignals(SignalShape shape, double[][] samples) {
-    return fromSignals(shape, samples, Workers.shared());
+    return fromSignals(shape, samples, Parallel.availableThreads());
   }
 
-  /** {@link #fromSignals(SignalShape, double[][])} on the given workers. */
-  public static SpectralBatch fromSignals(SignalShape shape, double[][] samples, Workers workers) {
+  /** {@link #fromSignals(SignalShape, double[][])} on the given threads. */
+  public static SpectralBatch fromSignals(SignalShape shape, double[][] samples, int threads) {
     for (int i = 0; i < samples.length; i++) {
       shape.check(samples[i], "sample " + i);
     }
@@ -62,7 +63,8 @@ public final class SpectralBatch {
     SpectralBatch out = zeros(shape, grid, samples.length);
     int channels = shape.channels();
     int bins = grid.bins();
-    workers.forRanges(
+    Ranges.split(
+        threads,
         samples.length,
         (lo, hi) -> {
           Fft fft = new Fft(shape.height(), shape.width());
@@ -89,14 +91,15 @@ public final class SpectralBatch {
    * @return m new flat samples
    */
   public double[][] toSignals() {
-    return toSignals(Workers.shared());
+    return toSignals(Parallel.availableThreads());
   }
 
-  /** {@link #toSignals()} on the given workers. */
-  public double[][] toSignals(Workers workers) {
+  /** {@link #toSignals()} on the given threads. */
+  public double[][] toSignals(int threads) {
     double[][] out = new double[size][shape.size()];
     int channels = shape.channels();
-    workers.forRanges(
+    Ranges.split(
+        threads,
         size,
         (lo, hi) -> {
           Fft fft = new Fft(shape.height(), shape.width());

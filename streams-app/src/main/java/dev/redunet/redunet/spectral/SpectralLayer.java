@@ -3,10 +3,16 @@ package dev.redunet.redunet.spectral;
 import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.ComplexKernels;
 import dev.redunet.linalg.HermitianCholesky;
+import dev.redunet.linalg.Matrix;
+import dev.redunet.linalg.Parallel;
+import dev.redunet.rate.Rates;
+import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
+import dev.redunet.redunet.Layer;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * One shift-invariant ReduNet layer in the frequency domain (REDUNET_SPEC §3, the reference's
@@ -34,7 +40,10 @@ import java.util.Arrays;
  *
  * A class with no samples has no operator, γ_j = 0 and π̂_j = 0. Immutable; thread-safe.
  */
-public final class SpectralLayer {
+public final class SpectralLayer implements Layer {
+
+  /** The tag of spectral layers in a serialized network. */
+  public static final String TAG = "spectral";
 
   /**
    * Memory (bytes) up to which the products Cʲ(f)v of a forward pass are kept between its two
@@ -45,6 +54,7 @@ public final class SpectralLayer {
   private final SpectralGrid grid;
   private final int channels;
   private final int classes;
+  private final int[] classLabels;
   private final SpectralParameters parameters;
   private final double alpha;
   private final double[] classAlpha;
@@ -55,29 +65,30 @@ public final class SpectralLayer {
   private final double[] eIm;
   private final double[][] cRe;
   private final double[][] cIm;
-  private final SpectralRates inputRates;
+  private final Rates inputRates;
 
   private SpectralLayer(
       SpectralGrid grid,
       int channels,
       SpectralParameters parameters,
       double[] classCount,
+      int[] classLabels,
       double[] eRe,
       double[] eIm,
       double[][] cRe,
       double[][] cIm,
-      SpectralRates inputRates) {
+      Rates inputRates) {
     this.grid = grid;
     this.channels = channels;
     this.classes = classCount.length;
+    this.classLabels = classLabels;
     this.parameters = parameters;
     this.classCount = classCount;
     double m = Arrays.stream(classCount).sum();
     this.alpha = channels / (m * parameters.epsSq());
     this.classAlpha = new double[classes];
     this.gamma = new double[classes];
-    this.present =
-        java.util.stream.IntStream.range(0, classes).filter(j -> classCount[j] > 0).toArray();
+    this.present = IntStream.range(0, classes).filter(j -> classCount[j] > 0).toArray();
     for (int j : present) {
       classAlpha[j] = channels / (classCount[j] * parameters.epsSq());
       gamma[j] = classCount[j] / m;
@@ -98,12 +109,37 @@ public final class SpectralLayer {
    * @throws ArithmeticException if an operator is not positive definite (NaN/Inf in the input)
    */
   public static SpectralLayer build(SpectralStatistics[] perClass, SpectralParameters parameters) {
-    return build(perClass, parameters, Workers.shared());
+    return build(perClass, parameters, Parallel.availableThreads());
   }
 
-  /** {@link #build(SpectralStatistics[], SpectralParameters)} on the given workers. */
+  /** {@link #build(SpectralStatistics[], SpectralParameters)} on the given number of threads. */
   public static SpectralLayer build(
-      SpectralStatistics[] perClass, SpectralParameters parameters, Workers workers) {
+      SpectralStatistics[] perClass, SpectralParameters parameters, int threads) {
+    return build(perClass, IntStream.range(0, perClass.length).toArray(), parameters, threads);
+  }
+
+  /**
+   * Builds the layer from the per-class statistics of its input features.
+   *
+   * @param perClass statistics of each class index j = 0 … k−1
+   * @param classLabels the label of each class index (distinct), reported by {@link #classLabels()}
+   * @param parameters ε², η, λ
+   * @param threads threads to split the bins over
+   */
+  public static SpectralLayer build(
+      SpectralStatistics[] perClass,
+      int[] classLabels,
+      SpectralParameters parameters,
+      int threads) {
+    if (classLabels.length != perClass.length
+        || Arrays.stream(classLabels).distinct().count() != classLabels.length) {
+      throw new IllegalArgumentException(
+          "need one distinct label per class: "
+              + Arrays.toString(classLabels)
+              + " for "
+              + perClass.length
+              + " classes");
+    }
     if (perClass.length == 0) {
       throw new IllegalArgumentException("a spectral layer needs at least one class");
     }
@@ -148,7 +184,8 @@ public final class SpectralLayer {
     }
     double[] logDetE = new double[bins];
     double[][] logDetC = new double[perClass.length][bins];
-    workers.forRanges(
+    Ranges.split(
+        threads,
         bins,
         (lo, hi) -> {
           for (int f = lo; f < hi; f++) {
@@ -189,7 +226,16 @@ public final class SpectralLayer {
       }
     }
     return new SpectralLayer(
-        grid, channels, parameters, counts, eRe, eIm, cRe, cIm, new SpectralRates(r / n2, rc));
+        grid,
+        channels,
+        parameters,
+        counts,
+        classLabels.clone(),
+        eRe,
+        eIm,
+        cRe,
+        cIm,
+        Rates.of(r / n2, rc));
   }
 
   private static void addToDiagonal(int n, double[] re, int offset, double value) {
@@ -247,7 +293,7 @@ public final class SpectralLayer {
    * @param input m samples of this layer's grid and channel count, not modified
    */
   public Output forward(SpectralBatch input) {
-    return forward(input, null, Workers.shared());
+    return forward(input, null, Parallel.availableThreads());
   }
 
   /**
@@ -256,17 +302,17 @@ public final class SpectralLayer {
    * @param input m samples, not modified
    * @param labels null to weight every sample by π̂; else the true labels of training samples,
    *     whose one-hot vectors replace π̂ in the update ({@link TrainingMembership#LABELS})
-   * @param workers threads to split the samples over
+   * @param threads threads to split the samples over
    */
-  public Output forward(SpectralBatch input, int[] labels, Workers workers) {
-    return forward(input, labels, workers, new Workspace());
+  public Output forward(SpectralBatch input, int[] labels, int threads) {
+    return forward(input, labels, threads, new Workspace());
   }
 
   /**
-   * {@link #forward(SpectralBatch, int[], Workers)} with scratch memory that is kept between calls:
-   * a construction that passes the same workspace to every layer allocates the class products once.
+   * {@link #forward(SpectralBatch, int[], int)} with scratch memory that is kept between calls: a
+   * construction that passes the same workspace to every layer allocates the class products once.
    */
-  public Output forward(SpectralBatch input, int[] labels, Workers workers, Workspace workspace) {
+  public Output forward(SpectralBatch input, int[] labels, int threads, Workspace workspace) {
     if (!input.grid().equals(grid) || input.channels() != channels) {
       throw new IllegalArgumentException(
           "layer of "
@@ -292,13 +338,13 @@ public final class SpectralLayer {
       }
     }
     boolean keep = 16L * present.length * grid.bins() * channels * m <= KEEP_BYTES;
-    return forwardPasses(input, labels, workers, keep ? workspace : null);
+    return forwardPasses(input, labels, threads, keep ? workspace : null);
   }
 
   /**
-   * Reusable scratch memory of {@link #forward(SpectralBatch, int[], Workers, Workspace)}: the
-   * products Cʲ(f)v of every class, bin and sample between the two passes. Not thread-safe: one
-   * forward pass at a time.
+   * Reusable scratch memory of {@link #forward(SpectralBatch, int[], int, Workspace)}: the products
+   * Cʲ(f)v of every class, bin and sample between the two passes. Not thread-safe: one forward pass
+   * at a time.
    */
   public static final class Workspace {
     private double[][][] re;
@@ -318,13 +364,13 @@ public final class SpectralLayer {
   }
 
   /**
-   * The forward pass in two passes over the bins, each split over the workers. Pass 1: {@code
+   * The forward pass in two passes over the bins, each split over the threads. Pass 1: {@code
    * Cʲ(f)v} for every class and bin, and the squared norms {@code Σ_f w_f ‖Cʲ(f)v(f)‖²}; then π̂.
    * Pass 2: {@code v + η(E(f)v − Σ_j γ_j P_j Cʲ(f)v)} per bin, with {@code Cʲ(f)v} kept from pass 1
    * in the workspace, or recomputed when the workspace is null; then the normalisation. Every
    * kernel streams over all m samples of a bin.
    */
-  Output forwardPasses(SpectralBatch input, int[] labels, Workers workers, Workspace workspace) {
+  Output forwardPasses(SpectralBatch input, int[] labels, int threads, Workspace workspace) {
     boolean keep = workspace != null;
     int m = input.size();
     int bins = grid.bins();
@@ -338,7 +384,8 @@ public final class SpectralLayer {
 
     // Pass 1: class products and their squared norms over all bins.
     double[][] norms = new double[k][m];
-    workers.forRanges(
+    Ranges.split(
+        threads,
         bins,
         (lo, hi) -> {
           double[][] local = new double[k][m];
@@ -401,7 +448,8 @@ public final class SpectralLayer {
     double[][] outIm = out.imRows();
     double[] outNorm = new double[m];
     double eta = parameters.eta();
-    workers.forRanges(
+    Ranges.split(
+        threads,
         bins,
         (lo, hi) -> {
           double[] local = new double[m];
@@ -462,7 +510,8 @@ public final class SpectralLayer {
     for (int i = 0; i < m; i++) {
       scale[i] = 1.0 / Math.max(Math.sqrt(outNorm[i]), 1e-8);
     }
-    workers.forRanges(
+    Ranges.split(
+        threads,
         bins * channels,
         (lo, hi) -> {
           for (int row = lo; row < hi; row++) {
@@ -487,10 +536,12 @@ public final class SpectralLayer {
   }
 
   /**
-   * Writes the layer: C, H, W, ε², η, λ, k, the class counts, then per kept bin the packed Cholesky
-   * factor of {@code S(f) + I/α} (real parts, then imaginary parts) and of every present class's
-   * {@code S_j(f) + I/α_j}; finally R and R_c of its input. {@link #readPayload} inverts it.
+   * Writes the layer: C, H, W, ε², η, λ, k, each class's label and count, then per kept bin the
+   * packed Cholesky factor of {@code S(f) + I/α} (real parts, then imaginary parts) and of every
+   * present class's {@code S_j(f) + I/α_j}; finally R and R_c of its input. {@link #readPayload}
+   * inverts it.
    */
+  @Override
   public void writePayload(DataOutput out) throws IOException {
     out.writeInt(channels);
     out.writeInt(grid.height());
@@ -499,8 +550,9 @@ public final class SpectralLayer {
     out.writeDouble(parameters.eta());
     out.writeDouble(parameters.lambda());
     out.writeInt(classes);
-    for (double c : classCount) {
-      out.writeDouble(c);
+    for (int j = 0; j < classes; j++) {
+      out.writeInt(classLabels[j]);
+      out.writeDouble(classCount[j]);
     }
     writeDoubles(out, eRe);
     writeDoubles(out, eIm);
@@ -508,8 +560,8 @@ public final class SpectralLayer {
       writeDoubles(out, cRe[j]);
       writeDoubles(out, cIm[j]);
     }
-    out.writeDouble(inputRates.expansion());
-    out.writeDouble(inputRates.compression());
+    out.writeDouble(inputRates.r());
+    out.writeDouble(inputRates.rc());
   }
 
   /**
@@ -536,8 +588,10 @@ public final class SpectralLayer {
       throw new IOException("invalid number of classes " + classes);
     }
     double[] counts = new double[classes];
+    int[] labels = new int[classes];
     double total = 0;
     for (int j = 0; j < classes; j++) {
+      labels[j] = in.readInt();
       counts[j] = in.readDouble();
       if (!(counts[j] >= 0) || Double.isInfinite(counts[j])) {
         throw new IOException("invalid count " + counts[j] + " of class " + j);
@@ -559,8 +613,11 @@ public final class SpectralLayer {
         cIm[j] = readDoubles(in, n);
       }
     }
-    SpectralRates rates = new SpectralRates(in.readDouble(), in.readDouble());
-    return new SpectralLayer(grid, channels, parameters, counts, eRe, eIm, cRe, cIm, rates);
+    Rates rates = Rates.of(in.readDouble(), in.readDouble());
+    if (Arrays.stream(labels).distinct().count() != classes) {
+      throw new IOException("duplicate class labels " + Arrays.toString(labels));
+    }
+    return new SpectralLayer(grid, channels, parameters, counts, labels, eRe, eIm, cRe, cIm, rates);
   }
 
   private static void writeDoubles(DataOutput out, double[] a) throws IOException {
@@ -575,6 +632,57 @@ public final class SpectralLayer {
       a[i] = in.readDouble();
     }
     return a;
+  }
+
+  /** C·H·W: a sample is a flat multichannel signal, channel-major. */
+  @Override
+  public int inputDimension() {
+    return channels * grid.fullSize();
+  }
+
+  /** C·H·W. */
+  @Override
+  public int outputDimension() {
+    return inputDimension();
+  }
+
+  /** The label of each class, in the order of the rows of {@link #membership(Matrix)}. */
+  @Override
+  public int[] classLabels() {
+    return classLabels.clone();
+  }
+
+  /**
+   * The layer applied to time-domain samples (the columns of z, flat C·H·W signals): ortho DFT,
+   * {@link #forward(SpectralBatch)}, inverse DFT. Every sample uses π̂.
+   */
+  @Override
+  public Matrix apply(Matrix z) {
+    return Matrix.fromColumns(forward(batchOf(z)).features().toSignals());
+  }
+
+  /** π̂ of time-domain samples: k × m. */
+  @Override
+  public Matrix membership(Matrix z) {
+    return Matrix.fromRows(forward(batchOf(z)).membership());
+  }
+
+  /** {@value #TAG}. */
+  @Override
+  public String tag() {
+    return TAG;
+  }
+
+  private SpectralBatch batchOf(Matrix z) {
+    if (z.rows() != inputDimension()) {
+      throw new IllegalArgumentException(
+          "a " + z.shape() + " batch does not fit a spectral layer of shape " + shape());
+    }
+    double[][] samples = new double[z.cols()][];
+    for (int i = 0; i < samples.length; i++) {
+      samples[i] = z.column(i);
+    }
+    return SpectralBatch.fromSignals(shape(), samples);
   }
 
   /** The grid of kept bins. */
@@ -618,7 +726,7 @@ public final class SpectralLayer {
   }
 
   /** R and R_c of the statistics this layer was built from (its input features). */
-  public SpectralRates inputRates() {
+  public Rates inputRates() {
     return inputRates;
   }
 

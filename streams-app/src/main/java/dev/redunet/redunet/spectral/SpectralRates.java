@@ -1,6 +1,8 @@
 package dev.redunet.redunet.spectral;
 
 import dev.redunet.linalg.HermitianCholesky;
+import dev.redunet.linalg.Parallel;
+import dev.redunet.rate.Rates;
 
 /**
  * Coding rates of spectral features, in nats (REDUNET_SPEC §3.5):
@@ -13,17 +15,12 @@ import dev.redunet.linalg.HermitianCholesky;
  *
  * over all N = H·W bins of the full spectrum (N = T in 1D; the half spectrum with weights, see
  * {@link SpectralGrid}). Classes with no samples contribute nothing. The log-determinants come from
- * a Hermitian Cholesky factorisation.
- *
- * @param expansion R
- * @param compression R_c
+ * a Hermitian Cholesky factorisation. Under the mapping of REDUNET_SPEC §3.6 these are the vector
+ * rates of all cyclic shifts divided by N.
  */
-public record SpectralRates(double expansion, double compression) {
+public final class SpectralRates {
 
-  /** ΔR = R − R_c. */
-  public double reduction() {
-    return expansion - compression;
-  }
+  private SpectralRates() {}
 
   /**
    * The rates of the samples described by per-class statistics.
@@ -31,15 +28,13 @@ public record SpectralRates(double expansion, double compression) {
    * @param perClass the statistics of each class (same grid and C)
    * @param epsSq ε² > 0
    */
-  public static SpectralRates of(SpectralStatistics[] perClass, double epsSq) {
-    return of(perClass, epsSq, Workers.shared());
+  public static Rates of(SpectralStatistics[] perClass, double epsSq) {
+    return of(perClass, epsSq, Parallel.availableThreads());
   }
 
-  /** {@link #of(SpectralStatistics[], double)} on the given workers. */
-  public static SpectralRates of(SpectralStatistics[] perClass, double epsSq, Workers workers) {
-    SpectralLayer layer =
-        SpectralLayer.build(perClass, new SpectralParameters(epsSq, 1, 0), workers);
-    return layer.inputRates();
+  /** {@link #of(SpectralStatistics[], double)} on the given number of threads. */
+  public static Rates of(SpectralStatistics[] perClass, double epsSq, int threads) {
+    return SpectralLayer.build(perClass, new SpectralParameters(epsSq, 1, 0), threads).inputRates();
   }
 
   /** {@code logdet(I + α S) = C·log α + logdet(S + I/α)}, from the factor of {@code S + I/α}. */

@@ -2,6 +2,7 @@ package dev.redunet.redunet.spectral;
 
 import dev.redunet.linalg.ComplexKernels;
 import dev.redunet.linalg.HermitianCholesky;
+import dev.redunet.linalg.Parallel;
 
 /**
  * Per-frequency second-moment statistics of one class: the count m_j and, for every kept bin f, the
@@ -42,7 +43,7 @@ public final class SpectralStatistics {
   /** The statistics of all samples of a batch. */
   public static SpectralStatistics of(SpectralBatch batch) {
     int[] labels = new int[batch.size()];
-    return perClass(batch, labels, 1, Workers.shared())[0];
+    return perClass(batch, labels, 1, Parallel.availableThreads())[0];
   }
 
   /**
@@ -54,12 +55,12 @@ public final class SpectralStatistics {
    * @param classes k ≥ 1
    */
   public static SpectralStatistics[] perClass(SpectralBatch batch, int[] labels, int classes) {
-    return perClass(batch, labels, classes, Workers.shared());
+    return perClass(batch, labels, classes, Parallel.availableThreads());
   }
 
-  /** {@link #perClass(SpectralBatch, int[], int)} on the given workers (split over bins). */
+  /** {@link #perClass(SpectralBatch, int[], int)} on the given threads (split over bins). */
   public static SpectralStatistics[] perClass(
-      SpectralBatch batch, int[] labels, int classes, Workers workers) {
+      SpectralBatch batch, int[] labels, int classes, int threads) {
     int m = batch.size();
     if (labels.length != m) {
       throw new IllegalArgumentException(
@@ -97,7 +98,8 @@ public final class SpectralStatistics {
     }
     double[][] vr = batch.reRows();
     double[][] vi = batch.imRows();
-    workers.forRanges(
+    Ranges.split(
+        threads,
         grid.bins(),
         (fLo, fHi) -> {
           double[][] gr = new double[c][m];

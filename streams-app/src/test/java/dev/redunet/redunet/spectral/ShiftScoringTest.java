@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.redunet.data.Shifts;
 import dev.redunet.data.SignalShape;
+import dev.redunet.linalg.Parallel;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +18,7 @@ class ShiftScoringTest {
     SignalShape shape = new SignalShape(c, h, w);
     double[][] t = SpectralFixtures.signals(shape, 3, 3, 21);
     double[][] z = SpectralFixtures.signals(shape, 2, 2, 22);
-    ShiftScoring scoring = new ShiftScoring(shape, Workers.shared());
+    ShiftScoring scoring = new ShiftScoring(shape, Parallel.availableThreads());
     double[][] corr =
         scoring.correlations(
             SpectralBatch.fromSignals(shape, t), SpectralBatch.fromSignals(shape, z), 1);
@@ -46,7 +47,7 @@ class ShiftScoringTest {
     double[][] zTest = identity.features(test);
     SpectralBatch trainB = SpectralBatch.fromSignals(shape, zTrain);
     SpectralBatch testB = SpectralBatch.fromSignals(shape, zTest);
-    ShiftScoring scoring = new ShiftScoring(shape, Workers.shared());
+    ShiftScoring scoring = new ShiftScoring(shape, Parallel.availableThreads());
 
     // "subspaces": one unit vector per class (its first training sample), "weights": class means
     double[][] basis = {zTrain[0], zTrain[1], zTrain[2]};

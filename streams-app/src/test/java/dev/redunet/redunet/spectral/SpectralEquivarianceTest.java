@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redunet.data.Shifts;
 import dev.redunet.data.SignalShape;
+import dev.redunet.linalg.Parallel;
+import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,13 +35,13 @@ class SpectralEquivarianceTest {
         SpectralConstruction.run(
             empty.preprocess(train),
             labels,
-            classes,
+            new int[] {0, 1, 2},
             4,
             p,
             TrainingMembership.SOFTMAX,
             List.of(),
             true,
-            Workers.shared(),
+            Parallel.availableThreads(),
             null);
     SpectralNetwork net = new SpectralNetwork(shape, built.layers());
 

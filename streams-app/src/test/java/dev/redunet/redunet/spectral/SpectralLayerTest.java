@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.redunet.data.SignalShape;
+import dev.redunet.linalg.Parallel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -22,9 +23,8 @@ class SpectralLayerTest {
     SpectralBatch v = batch(30, 3, 1);
     int[] labels = SpectralFixtures.labels(30, 3);
     SpectralLayer layer = SpectralLayer.build(SpectralStatistics.perClass(v, labels, 3), P);
-    SpectralLayer.Output kept =
-        layer.forwardPasses(v, labels, new Workers(1), new SpectralLayer.Workspace());
-    SpectralLayer.Output recomputed = layer.forwardPasses(v, labels, new Workers(3), null);
+    SpectralLayer.Output kept = layer.forwardPasses(v, labels, 1, new SpectralLayer.Workspace());
+    SpectralLayer.Output recomputed = layer.forwardPasses(v, labels, 3, null);
     // equal up to the order in which the threads' partial norms are added
     assertThat(recomputed.features().maxAbsDifference(kept.features())).isLessThan(1e-14);
     for (int j = 0; j < 3; j++) {
@@ -64,7 +64,8 @@ class SpectralLayerTest {
       assertThat(out.membership(0, i) + out.membership(2, i)).isCloseTo(1.0, within(1e-12));
     }
     assertThatThrownBy(() -> layer.compressionOperator(1, 0)).hasMessageContaining("class 1");
-    assertThatThrownBy(() -> layer.forward(v, new int[] {0, 1, 0, 2, 0, 2, 0, 2}, Workers.shared()))
+    assertThatThrownBy(
+            () -> layer.forward(v, new int[] {0, 1, 0, 2, 0, 2, 0, 2}, Parallel.availableThreads()))
         .hasMessageContaining("label 1 of sample 1");
   }
 
