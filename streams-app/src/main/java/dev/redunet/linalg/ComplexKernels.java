@@ -34,31 +34,6 @@ public final class ComplexKernels {
     }
   }
 
-  /**
-   * {@code y += s·x} on the columns [lo, hi), for the complex scalar {@code s = sr + i·si}.
-   *
-   * @param xRe real parts of x, not modified
-   * @param xIm imaginary parts of x, not modified
-   * @param yRe real parts of y, modified
-   * @param yIm imaginary parts of y, modified
-   */
-  public static void addScaled(
-      double sr,
-      double si,
-      double[] xRe,
-      double[] xIm,
-      double[] yRe,
-      double[] yIm,
-      int lo,
-      int hi) {
-    for (int i = lo; i < hi; i++) {
-      double a = xRe[i];
-      double b = xIm[i];
-      yRe[i] += sr * a - si * b;
-      yIm[i] += sr * b + si * a;
-    }
-  }
-
   /** {@code y *= s} on the columns [lo, hi) for a real s. */
   public static void scale(double s, double[] yRe, double[] yIm, int lo, int hi) {
     for (int i = lo; i < hi; i++) {

@@ -302,7 +302,7 @@ public final class SpectralLayer implements Layer {
    * @param input m samples, not modified
    * @param labels null to weight every sample by π̂; else the true labels of training samples,
    *     whose one-hot vectors replace π̂ in the update ({@link TrainingMembership#LABELS})
-   * @param threads threads to split the samples over
+   * @param threads threads to split the frequency bins over
    */
   public Output forward(SpectralBatch input, int[] labels, int threads) {
     return forward(input, labels, threads, new Workspace());
