@@ -3,12 +3,14 @@ package dev.redunet.app;
 import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.ConfigException;
 import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.RejectReason;
 import dev.redunet.stream.IngressMetrics;
 import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.ScoringPlugin;
 import dev.redunet.stream.StreamsProperties;
 import dev.redunet.stream.TopicProvisioner;
+import dev.redunet.stream.learning.LearningPlugin;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,7 +132,7 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The scoring stage of this build. */
   static ScoringPlugin scoringPlugin(AppConfig config) {
-    return ScoringPlugin.identity();
+    return new LearningPlugin(config, LearnerConfig.settings(config));
   }
 
   private static Map<String, Object> result(

@@ -123,6 +123,25 @@ public final class ModelStatistics {
     return new ModelStatistics(next, out, labelled + other.labelled);
   }
 
+  /** These statistics with {@code s} added at depth ℓ. */
+  public ModelStatistics mergeDepth(int depth, LayerStatistics s) {
+    List<LayerStatistics> next = new ArrayList<>(depths);
+    next.set(depth, depths.get(depth).merge(s));
+    return new ModelStatistics(next, output, labelled);
+  }
+
+  /** These statistics with {@code s} added to the output statistics of class {@code label}. */
+  public ModelStatistics mergeOutput(int label, ClassStatistics s) {
+    List<ClassStatistics> out = grown(output, label + 1, dimension());
+    out.set(label, out.get(label).merge(s));
+    return new ModelStatistics(depths, out, labelled);
+  }
+
+  /** These statistics counting {@code n} more labelled samples. */
+  public ModelStatistics plusLabelled(long n) {
+    return new ModelStatistics(depths, output, labelled + n);
+  }
+
   /** Every count and scatter multiplied by {@code factor} ∈ [0, ∞) (exponential forgetting). */
   public ModelStatistics scale(double factor) {
     List<LayerStatistics> next = new ArrayList<>(depths.size());

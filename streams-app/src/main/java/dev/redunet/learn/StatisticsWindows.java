@@ -25,6 +25,17 @@ public final class StatisticsWindows {
     this.recent = List.copyOf(recent);
   }
 
+  /**
+   * Windows restored from storage.
+   *
+   * @param total the combined statistics, if a window has closed
+   * @param recent the windows kept for {@code sliding}, oldest first
+   */
+  public static StatisticsWindows restore(
+      LearnerSettings settings, Optional<ModelStatistics> total, List<ModelStatistics> recent) {
+    return new StatisticsWindows(settings, total, recent);
+  }
+
   /** No window closed yet. */
   public static StatisticsWindows start(LearnerSettings settings) {
     return new StatisticsWindows(settings, Optional.empty(), List.of());

@@ -29,7 +29,9 @@ import java.util.stream.IntStream;
  * x}, {@code β = a} and no mean term. Counts may be real-valued (exponential forgetting, §4).
  *
  * <p>Batch scoring ({@link #deltaL(double[][])}) turns the per-sample solves into blocked
- * multi-right-hand-side triangular solves, which is several times faster per sample.
+ * multi-right-hand-side triangular solves: at {@code D = 784}, {@code k = 10} it measured 2.7–3.5×
+ * faster per sample than one query at a time, and about 300× faster than refactoring per query
+ * ({@code MiclScoringBenchmark}).
  *
  * <p>Immutable and thread-safe.
  */

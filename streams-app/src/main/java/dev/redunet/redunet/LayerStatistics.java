@@ -255,6 +255,19 @@ public final class LayerStatistics {
     return StatisticsFactors.of(this, epsSq, true, 1).trueLabelRates();
   }
 
+  /**
+   * The statistics of one class alone (empty if the class has none): the unit in which the
+   * streaming learner stores and ships statistics, so that no record holds k·d² numbers.
+   */
+  public LayerStatistics onlyClass(int label) {
+    TreeMap<Integer, ClassStatistics> map = new TreeMap<>();
+    ClassStatistics c = classes.get(label);
+    if (c != null) {
+      map.put(label, c);
+    }
+    return new LayerStatistics(dimension, map);
+  }
+
   /** The dimension d of the samples. */
   public int dimension() {
     return dimension;
