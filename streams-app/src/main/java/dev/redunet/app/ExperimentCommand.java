@@ -5,14 +5,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code ./redunet experiment}: the paper's experiments, one sub-command each ({@code vector}; the
- * spectral experiments add theirs here).
+ * {@code ./redunet experiment}: the paper's experiments, one sub-command each ({@code vector},
+ * {@code rotation}, {@code translation}, {@code sensors}).
  */
 @Command(
     name = "experiment",
     mixinStandardHelpOptions = true,
     description = "Reproduce the ReduNet paper's experiments (batch forward construction).",
-    subcommands = {VectorExperimentCommand.class})
+    subcommands = {
+      VectorExperimentCommand.class,
+      RotationExperimentCommand.class,
+      TranslationExperimentCommand.class,
+      SensorsExperimentCommand.class
+    })
 public final class ExperimentCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

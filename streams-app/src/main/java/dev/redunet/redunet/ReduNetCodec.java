@@ -1,6 +1,7 @@
 package dev.redunet.redunet;
 
 import dev.redunet.rate.Rates;
+import dev.redunet.redunet.spectral.SpectralLayer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -53,9 +54,14 @@ public final class ReduNetCodec {
     this.readers = Map.copyOf(readers);
   }
 
-  /** A codec that knows the vector layer. */
+  /** A codec that knows the vector and the spectral layer. */
   public static ReduNetCodec standard() {
-    return new ReduNetCodec(Map.of(VectorLayer.TAG, VectorLayer::readPayload));
+    return new ReduNetCodec(
+        Map.of(
+            VectorLayer.TAG,
+            VectorLayer::readPayload,
+            SpectralLayer.TAG,
+            SpectralLayer::readPayload));
   }
 
   /** This codec plus a reader for layers tagged {@code tag}. */

@@ -67,10 +67,13 @@ public final class NearestSubspace {
           c++;
         }
       }
-      double[] s = new double[d * d];
-      Gemm.syrkUpper(rows, 0, d, n, d, s, 0, d, false);
-      Kernels.mirrorUpper(s, d);
-      bases[j] = topSingularVectors(s, d, r);
+      bases[j] = n < d && r <= n ? topSingularVectorsFromGram(rows, n, d, r) : null;
+      if (bases[j] == null) {
+        double[] s = new double[d * d];
+        Gemm.syrkUpper(rows, 0, d, n, d, s, 0, d, false);
+        Kernels.mirrorUpper(s, d);
+        bases[j] = topSingularVectors(s, d, r);
+      }
     }
     return new NearestSubspace(d, r, classes, bases);
   }
@@ -87,6 +90,48 @@ public final class NearestSubspace {
     double[] basis = new double[r * d];
     System.arraycopy(v.data, 0, basis, 0, r * d);
     return basis;
+  }
+
+  /**
+   * The top r right singular vectors of the n × d sample matrix X (n &lt; d) from its n × n Gram
+   * matrix X·Xᵀ = U Σ² Uᵀ: v_q = Xᵀ u_q / σ_q. Costs O(n²d + n³) instead of the O(d³) SVD of the d
+   * × d scatter (d = 3920 for lifted 28 × 28 images). Null if a needed σ_q is zero (then the
+   * scatter path picks the basis of the null directions).
+   */
+  private static double[] topSingularVectorsFromGram(double[] rows, int n, int d, int r) {
+    double[] g = new double[n * n];
+    Gemm.gemm(false, true, n, n, d, rows, 0, d, rows, 0, d, g, 0, n, false);
+    SingularValueDecomposition_F64<DMatrixRMaj> svd =
+        DecompositionFactory_DDRM.svd(n, n, true, false, false);
+    if (!svd.decompose(DMatrixRMaj.wrap(n, n, g))) {
+      throw new ArithmeticException("the SVD of a class Gram matrix did not converge");
+    }
+    DMatrixRMaj u = svd.getU(null, false);
+    DMatrixRMaj w = svd.getW(null);
+    SingularOps_DDRM.descendingOrder(u, false, w, null, false);
+    double[] basis = new double[r * d];
+    for (int q = 0; q < r; q++) {
+      double sigma = Math.sqrt(w.get(q, q));
+      if (!(sigma > 0)) {
+        return null;
+      }
+      for (int i = 0; i < n; i++) {
+        Kernels.axpy(u.get(i, q) / sigma, rows, i * d, basis, q * d, d);
+      }
+    }
+    return basis;
+  }
+
+  /**
+   * The orthonormal basis V_j of the subspace of class index j (the position of its label in {@link
+   * #classLabels()}): r rows of dimension d.
+   */
+  public double[][] basis(int j) {
+    double[][] out = new double[components][d];
+    for (int q = 0; q < components; q++) {
+      System.arraycopy(bases[j], q * d, out[q], 0, d);
+    }
+    return out;
   }
 
   /** The number r of components per class actually used. */

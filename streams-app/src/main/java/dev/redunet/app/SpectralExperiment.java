@@ -1,0 +1,286 @@
+package dev.redunet.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.data.Shifts;
+import dev.redunet.data.SignalShape;
+import dev.redunet.linalg.Matrix;
+import dev.redunet.rate.Rates;
+import dev.redunet.redunet.classify.CosineKnn;
+import dev.redunet.redunet.classify.LinearSvm;
+import dev.redunet.redunet.classify.NearestSubspace;
+import dev.redunet.redunet.spectral.ShiftScoring;
+import dev.redunet.redunet.spectral.SpectralBatch;
+import dev.redunet.redunet.spectral.SpectralConstruction;
+import dev.redunet.redunet.spectral.SpectralNetwork;
+import dev.redunet.redunet.spectral.SpectralParameters;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * The common part of the spectral experiments: forward construction of a shift-invariant ReduNet on
+ * lifted training signals, with the test set moved through every layer as it is built, then the
+ * reference evaluation (REDUNET_SPEC §6) on the original test set and on every cyclic shift of
+ * every test sample.
+ *
+ * <p>All shifts are scored through the network's exact equivariance: the features of a shifted
+ * sample are the shifted features ({@code SpectralEquivarianceTest}); the run checks it again on a
+ * few test samples carried through the layers in shifted form ({@code equivariance_max_error}).
+ */
+final class SpectralExperiment {
+
+  /** Nearest-subspace components per class for MNIST (REDUNET_SPEC §6). */
+  static final int COMPONENTS = 10;
+
+  /** Number of test samples checked for equivariance. */
+  private static final int CHECKED = 4;
+
+  private SpectralExperiment() {}
+
+  /** What the experiment is given. */
+  static final class Input {
+    String name;
+    SignalShape shape;
+    double[][] train;
+    int[] trainClasses;
+    double[][] test;
+    int[] testClasses;
+    List<Integer> classLabels;
+    String shiftsDescription;
+    Map<String, Object> settings = new LinkedHashMap<>();
+  }
+
+  /** Runs the experiment, prints progress to err and the JSON summary as the last line of out. */
+  static int run(
+      Input in, SpectralExperimentOptions o, int layers, PrintWriter out, PrintWriter err) {
+    long t0 = System.nanoTime();
+    int threads = o.threads != null ? o.threads : Runtime.getRuntime().availableProcessors();
+    int classes = in.classLabels.size();
+    SignalShape shape = in.shape;
+    SpectralNetwork identity = new SpectralNetwork(shape, List.of());
+    SpectralBatch train = identity.preprocess(in.train);
+    SpectralBatch test = identity.preprocess(in.test);
+
+    // A few test samples, shifted by seeded random offsets, go through the layers as well.
+    SplittableRandom r = new SplittableRandom(o.seed);
+    int checked = Math.min(CHECKED, in.test.length);
+    int[][] offsets = new int[checked][2];
+    double[][] shiftedInputs = new double[checked][];
+    for (int i = 0; i < checked; i++) {
+      offsets[i][0] = shape.is1d() ? 0 : r.nextInt(shape.height());
+      offsets[i][1] = r.nextInt(shape.width());
+      shiftedInputs[i] = Shifts.shift(in.test[i], shape, offsets[i][0], offsets[i][1]);
+    }
+    SpectralBatch check = identity.preprocess(shiftedInputs);
+
+    SpectralParameters p = new SpectralParameters(o.epsSq, o.eta, o.lambda);
+    TreeSet<Integer> depths = new TreeSet<>(o.reportAt);
+    depths.add(layers);
+    err.printf(
+        Locale.ROOT,
+        "experiment %s: %s, %d training and %d test samples, %d classes, L=%d, ε²=%s, η=%s,"
+            + " λ=%s, membership %s, %d thread(s)%n",
+        in.name,
+        shape,
+        in.train.length,
+        in.test.length,
+        classes,
+        layers,
+        o.epsSq,
+        o.eta,
+        o.lambda,
+        o.membership,
+        threads);
+    err.flush();
+
+    List<Map<String, Object>> byDepth = new ArrayList<>();
+    Map<String, Object> last = null;
+    Rates rates = null;
+    int done = 0;
+    double constructionSeconds = 0;
+    long[] lastReport = {System.nanoTime()};
+    for (int depth : depths) {
+      long c0 = System.nanoTime();
+      int base = done;
+      SpectralConstruction.Result res =
+          SpectralConstruction.run(
+              train,
+              in.trainClasses,
+              in.classLabels.stream().mapToInt(Integer::intValue).toArray(),
+              depth - done,
+              p,
+              o.trainingMembership(),
+              List.of(test, check),
+              false,
+              threads,
+              (l, layer, inputRates, step) -> {
+                long now = System.nanoTime();
+                if ((now - lastReport[0]) / 1e9 >= o.progressSeconds) {
+                  lastReport[0] = now;
+                  err.printf(
+                      Locale.ROOT,
+                      "experiment %s: layer %d/%d  ΔR of its input %.6f%n",
+                      in.name,
+                      base + l + 1,
+                      layers,
+                      inputRates.deltaR());
+                  err.flush();
+                }
+              });
+      constructionSeconds += (System.nanoTime() - c0) / 1e9;
+      train = res.trainFeatures();
+      test = res.passengerFeatures().get(0);
+      check = res.passengerFeatures().get(1);
+      rates = res.inputRates().get(res.inputRates().size() - 1);
+      done = depth;
+      Map<String, Object> eval = evaluate(in, o, identity, train, test, threads);
+      eval.put("deltaR", rates.deltaR());
+      err.printf(
+          Locale.ROOT,
+          "experiment %s: L=%d  test %s  all shifts %s  ΔR %.6f%n",
+          in.name,
+          depth,
+          eval.get("test_accuracy"),
+          eval.get("all_shifts_accuracy"),
+          rates.deltaR());
+      err.flush();
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("layers", depth);
+      row.putAll(eval);
+      byDepth.add(row);
+      last = eval;
+    }
+
+    double[][] z = identity.postprocess(test);
+    double[][] zc = identity.postprocess(check);
+    double equivarianceError = 0;
+    for (int i = 0; i < checked; i++) {
+      double[] expected = Shifts.shift(z[i], shape, offsets[i][0], offsets[i][1]);
+      for (int q = 0; q < expected.length; q++) {
+        equivarianceError = Math.max(equivarianceError, Math.abs(zc[i][q] - expected[q]));
+      }
+    }
+
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("experiment", in.name);
+    json.put("test_accuracy", last.get("test_accuracy"));
+    json.put("all_shifts_accuracy", last.get("all_shifts_accuracy"));
+    json.put("seconds", (System.nanoTime() - t0) / 1e9);
+    json.put("layers", layers);
+    json.put("ms_per_layer", layers == 0 ? null : constructionSeconds * 1000 / layers);
+    json.put("R", rates.r());
+    json.put("Rc", rates.rc());
+    json.put("deltaR", rates.deltaR());
+    json.put("shifts", in.shiftsDescription);
+    json.put("shifts_per_sample", shape.positions());
+    json.put("all_shifts_samples", (long) in.test.length * shape.positions());
+    json.put("equivariance_max_error", equivarianceError);
+    json.put("equivariance_checked_samples", checked);
+    json.put("classes", in.classLabels);
+    json.put("train_samples", in.train.length);
+    json.put("test_samples", in.test.length);
+    json.putAll(in.settings);
+    json.put("channels", shape.channels());
+    json.put("kernel", o.kernel);
+    json.put("filter_seed", o.seed);
+    json.put("eps_sq", o.epsSq);
+    json.put("eta", o.eta);
+    json.put("lambda", o.lambda);
+    json.put("membership", o.membership.toLowerCase(Locale.ROOT));
+    json.put("threads", threads);
+    json.put("nearest_subspace_components", COMPONENTS);
+    json.put("knn_k", CosineKnn.DEFAULT_K);
+    json.put(
+        "linear_classifier",
+        "LinearSvm (stand-in for LinearSVC): squared hinge, C = 1, regularised intercept,"
+            + " one-vs-rest, dual coordinate descent, tol 1e-4");
+    json.put("linear_converged", last.get("linear_converged"));
+    if (byDepth.size() > 1) {
+      json.put("by_depth", byDepth);
+    }
+    try {
+      out.println(new ObjectMapper().writeValueAsString(json));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the JSON summary", e);
+    }
+    out.flush();
+    err.flush();
+    return 0;
+  }
+
+  /** The three classifiers on the original test set and on all its shifts. */
+  private static Map<String, Object> evaluate(
+      Input in,
+      SpectralExperimentOptions o,
+      SpectralNetwork identity,
+      SpectralBatch trainFeatures,
+      SpectralBatch testFeatures,
+      int threads) {
+    SignalShape shape = in.shape;
+    double[][] ztr = identity.postprocess(trainFeatures);
+    double[][] zte = identity.postprocess(testFeatures);
+    Matrix mtr = Matrix.fromColumns(ztr);
+    Matrix mte = Matrix.fromColumns(zte);
+    int classes = in.classLabels.size();
+
+    NearestSubspace ns = NearestSubspace.fit(mtr, in.trainClasses, COMPONENTS);
+    CosineKnn knn = CosineKnn.fit(mtr, in.trainClasses, CosineKnn.DEFAULT_K);
+    LinearSvm svm = LinearSvm.fit(ztr, in.trainClasses, LinearSvm.DEFAULT_C, o.seed);
+
+    Map<String, Object> test = new LinkedHashMap<>();
+    test.put("nearest_subspace", accuracy(ns.predict(mte), in.testClasses));
+    test.put("knn", accuracy(knn.predict(mte), in.testClasses));
+    test.put("linear", accuracy(svm.predict(zte), in.testClasses));
+
+    ShiftScoring scoring = new ShiftScoring(shape, threads);
+    SpectralBatch z = SpectralBatch.fromSignals(shape, zte, threads);
+    List<SpectralBatch> bases = new ArrayList<>();
+    for (int j = 0; j < classes; j++) {
+      bases.add(SpectralBatch.fromSignals(shape, ns.basis(j), threads));
+    }
+    double[][] w = new double[classes][];
+    double[] b = new double[classes];
+    for (int j = 0; j < classes; j++) {
+      w[j] = svm.weights(j);
+      b[j] = svm.bias(j);
+    }
+    Map<String, Object> all = new LinkedHashMap<>();
+    all.put(
+        "nearest_subspace",
+        ShiftScoring.accuracy(scoring.nearestSubspace(bases, z), in.testClasses));
+    all.put(
+        "knn",
+        ShiftScoring.accuracy(
+            scoring.nearestNeighbours(
+                SpectralBatch.fromSignals(shape, ztr, threads),
+                in.trainClasses,
+                classes,
+                CosineKnn.DEFAULT_K,
+                z),
+            in.testClasses));
+    all.put(
+        "linear",
+        ShiftScoring.accuracy(
+            scoring.linear(SpectralBatch.fromSignals(shape, w, threads), b, z), in.testClasses));
+
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("test_accuracy", test);
+    out.put("all_shifts_accuracy", all);
+    out.put("linear_converged", svm.converged());
+    return out;
+  }
+
+  private static double accuracy(int[] predicted, int[] truth) {
+    int right = 0;
+    for (int i = 0; i < truth.length; i++) {
+      right += predicted[i] == truth[i] ? 1 : 0;
+    }
+    return (double) right / truth.length;
+  }
+}

@@ -1,0 +1,238 @@
+package dev.redunet.redunet.spectral;
+
+import dev.redunet.linalg.ComplexKernels;
+import dev.redunet.linalg.HermitianCholesky;
+import dev.redunet.linalg.Parallel;
+
+/**
+ * Per-frequency second-moment statistics of one class: the count m_j and, for every kept bin f, the
+ * C × C Hermitian scatter {@code S_j(f) = Σ_{i ∈ j} v_i(f) v_i(f)ᴴ} (REDUNET_SPEC §3.2). They are
+ * additive — {@link #plus} of the statistics of two sample sets is the statistics of their union —
+ * and can be {@link #scaled} (exponential forgetting), so a streaming learner can accumulate and
+ * merge them anywhere. The spectral layer's operators are functions of them alone.
+ *
+ * <p>Only the kept bins of the {@link SpectralGrid} are stored, as packed lower triangles ({@link
+ * HermitianCholesky} layout); {@code S(−f) = conj S(f)} gives the rest. Immutable.
+ */
+public final class SpectralStatistics {
+
+  private final SpectralGrid grid;
+  private final int channels;
+  private final double count;
+  private final double[] re;
+  private final double[] im;
+
+  private SpectralStatistics(
+      SpectralGrid grid, int channels, double count, double[] re, double[] im) {
+    this.grid = grid;
+    this.channels = channels;
+    this.count = count;
+    this.re = re;
+    this.im = im;
+  }
+
+  /** The statistics of no samples. */
+  public static SpectralStatistics empty(SpectralGrid grid, int channels) {
+    if (channels < 1) {
+      throw new IllegalArgumentException("channels must be ≥ 1, got " + channels);
+    }
+    int n = grid.bins() * HermitianCholesky.packedSize(channels);
+    return new SpectralStatistics(grid, channels, 0, new double[n], new double[n]);
+  }
+
+  /** The statistics of all samples of a batch. */
+  public static SpectralStatistics of(SpectralBatch batch) {
+    int[] labels = new int[batch.size()];
+    return perClass(batch, labels, 1, Parallel.availableThreads())[0];
+  }
+
+  /**
+   * The statistics of each class of a labelled batch: {@code m_j = #{i : y_i = j}}, {@code S_j(f) =
+   * Σ_{y_i = j} v_i(f) v_i(f)ᴴ} for {@code j = 0 … classes−1}.
+   *
+   * @param batch m samples, not modified
+   * @param labels m labels in [0, classes)
+   * @param classes k ≥ 1
+   */
+  public static SpectralStatistics[] perClass(SpectralBatch batch, int[] labels, int classes) {
+    return perClass(batch, labels, classes, Parallel.availableThreads());
+  }
+
+  /** {@link #perClass(SpectralBatch, int[], int)} on the given threads (split over bins). */
+  public static SpectralStatistics[] perClass(
+      SpectralBatch batch, int[] labels, int classes, int threads) {
+    int m = batch.size();
+    if (labels.length != m) {
+      throw new IllegalArgumentException(
+          "labels has length " + labels.length + " but the batch has " + m + " samples");
+    }
+    if (classes < 1) {
+      throw new IllegalArgumentException("classes must be ≥ 1, got " + classes);
+    }
+    int[] counts = new int[classes];
+    for (int i = 0; i < m; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException(
+            "label " + labels[i] + " of sample " + i + " outside [0, " + classes + ")");
+      }
+      counts[labels[i]]++;
+    }
+    // Samples of each class, contiguous: members[start[j] .. start[j+1])
+    int[] start = new int[classes + 1];
+    for (int j = 0; j < classes; j++) {
+      start[j + 1] = start[j] + counts[j];
+    }
+    int[] members = new int[m];
+    int[] fill = start.clone();
+    for (int i = 0; i < m; i++) {
+      members[fill[labels[i]]++] = i;
+    }
+    SpectralGrid grid = batch.grid();
+    int c = batch.channels();
+    int tri = HermitianCholesky.packedSize(c);
+    SpectralStatistics[] out = new SpectralStatistics[classes];
+    for (int j = 0; j < classes; j++) {
+      out[j] =
+          new SpectralStatistics(
+              grid, c, counts[j], new double[grid.bins() * tri], new double[grid.bins() * tri]);
+    }
+    double[][] vr = batch.reRows();
+    double[][] vi = batch.imRows();
+    Ranges.split(
+        threads,
+        grid.bins(),
+        (fLo, fHi) -> {
+          double[][] gr = new double[c][m];
+          double[][] gi = new double[c][m];
+          for (int f = fLo; f < fHi; f++) {
+            // gather the bin's rows in class order, then one Gram per class range
+            for (int a = 0; a < c; a++) {
+              double[] sr = vr[f * c + a];
+              double[] si = vi[f * c + a];
+              for (int p = 0; p < m; p++) {
+                gr[a][p] = sr[members[p]];
+                gi[a][p] = si[members[p]];
+              }
+            }
+            for (int j = 0; j < classes; j++) {
+              if (counts[j] > 0) {
+                ComplexKernels.addGram(
+                    c, gr, gi, 0, start[j], start[j + 1], out[j].re, out[j].im, f * tri);
+              }
+            }
+          }
+        });
+    return out;
+  }
+
+  /** The grid of kept bins. */
+  public SpectralGrid grid() {
+    return grid;
+  }
+
+  /** Number of channels C. */
+  public int channels() {
+    return channels;
+  }
+
+  /** The (possibly scaled) number of samples m_j. */
+  public double count() {
+    return count;
+  }
+
+  /**
+   * The sum of two statistics (the statistics of the union of the two sample sets).
+   *
+   * @throws IllegalArgumentException if grids or channel counts differ
+   */
+  public SpectralStatistics plus(SpectralStatistics other) {
+    checkCompatible(other);
+    double[] r = re.clone();
+    double[] m = im.clone();
+    for (int p = 0; p < r.length; p++) {
+      r[p] += other.re[p];
+      m[p] += other.im[p];
+    }
+    return new SpectralStatistics(grid, channels, count + other.count, r, m);
+  }
+
+  /**
+   * Count and scatter multiplied by {@code factor} (exponential forgetting).
+   *
+   * @param factor ≥ 0, finite
+   */
+  public SpectralStatistics scaled(double factor) {
+    if (!(factor >= 0) || Double.isInfinite(factor)) {
+      throw new IllegalArgumentException("scale factor must be finite and ≥ 0, got " + factor);
+    }
+    double[] r = re.clone();
+    double[] m = im.clone();
+    for (int p = 0; p < r.length; p++) {
+      r[p] *= factor;
+      m[p] *= factor;
+    }
+    return new SpectralStatistics(grid, channels, count * factor, r, m);
+  }
+
+  /**
+   * The full C × C scatter {@code S(f)} of a kept bin, row-major (entry (a, b) at {@code a·C + b}).
+   *
+   * @return {@code {re, im}}
+   */
+  public double[][] scatter(int bin) {
+    int tri = HermitianCholesky.packedSize(channels);
+    double[] r = new double[channels * channels];
+    double[] m = new double[channels * channels];
+    for (int a = 0; a < channels; a++) {
+      for (int b = 0; b <= a; b++) {
+        int p = bin * tri + HermitianCholesky.index(a, b);
+        r[a * channels + b] = re[p];
+        m[a * channels + b] = im[p];
+        r[b * channels + a] = re[p];
+        m[b * channels + a] = -im[p];
+      }
+    }
+    return new double[][] {r, m};
+  }
+
+  /** Packed real parts (not copied: package kernels read them, never write). */
+  double[] packedRe() {
+    return re;
+  }
+
+  /** Packed imaginary parts (not copied). */
+  double[] packedIm() {
+    return im;
+  }
+
+  /** The largest absolute difference of count and scatter entries (for tests of additivity). */
+  public double maxAbsDifference(SpectralStatistics other) {
+    checkCompatible(other);
+    double max = Math.abs(count - other.count);
+    for (int p = 0; p < re.length; p++) {
+      max = Math.max(max, Math.abs(re[p] - other.re[p]));
+      max = Math.max(max, Math.abs(im[p] - other.im[p]));
+    }
+    return max;
+  }
+
+  private void checkCompatible(SpectralStatistics other) {
+    if (!other.grid.equals(grid) || other.channels != channels) {
+      throw new IllegalArgumentException(
+          "statistics of "
+              + grid
+              + " with C = "
+              + channels
+              + " and of "
+              + other.grid
+              + " with C = "
+              + other.channels
+              + " cannot be combined");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SpectralStatistics(count " + count + ", C = " + channels + ", " + grid + ")";
+  }
+}

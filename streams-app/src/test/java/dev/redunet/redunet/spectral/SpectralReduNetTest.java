@@ -1,0 +1,68 @@
+package dev.redunet.redunet.spectral;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redunet.data.SignalShape;
+import dev.redunet.linalg.Matrix;
+import dev.redunet.linalg.Parallel;
+import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
+import dev.redunet.redunet.Layer;
+import dev.redunet.redunet.ReduNet;
+import dev.redunet.redunet.ReduNetCodec;
+import java.io.IOException;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/** Spectral layers behind the common {@link Layer} interface, in a {@link ReduNet}. */
+class SpectralReduNetTest {
+
+  private static final SignalShape SHAPE = SignalShape.of2d(2, 4, 5);
+
+  @Test
+  void aReduNetOfSpectralLayersComputesTheSpectralNetworkAndSurvivesTheCodec() throws IOException {
+    double[][] train = SpectralFixtures.signals(SHAPE, 12, 2, 51);
+    int[] classes = SpectralFixtures.labels(12, 2);
+    double[][] test = SpectralFixtures.signals(SHAPE, 3, 2, 52);
+    SpectralNetwork identity = new SpectralNetwork(SHAPE, List.of());
+    SpectralParameters p = new SpectralParameters(0.5, 0.5, 100);
+    SpectralConstruction.Result built =
+        SpectralConstruction.run(
+            identity.preprocess(train),
+            classes,
+            new int[] {7, 3},
+            3,
+            p,
+            TrainingMembership.SOFTMAX,
+            List.of(),
+            true,
+            Parallel.availableThreads(),
+            null);
+    ReduNet net =
+        built.network(
+            SpectralConstruction.provenance(
+                "fixture",
+                OptionalLong.of(51),
+                SHAPE,
+                3,
+                p,
+                TrainingMembership.SOFTMAX,
+                new int[] {7, 3},
+                new double[] {6, 6}));
+    assertThat(net.layers()).allSatisfy(l -> assertThat(l.tag()).isEqualTo(SpectralLayer.TAG));
+    assertThat(net.layers().get(0).classLabels()).containsExactly(7, 3);
+    assertThat(net.layers().get(0).inputDimension()).isEqualTo(SHAPE.size());
+
+    double[][] expected = new SpectralNetwork(SHAPE, built.layers()).features(test);
+    Matrix got = net.transform(Matrix.fromColumns(test));
+    assertThat(got.maxAbsDifference(Matrix.fromColumns(expected))).isLessThan(1e-12);
+    Matrix pi = net.layers().get(1).membership(Matrix.fromColumns(test).normalizeColumns());
+    assertThat(pi.rows()).isEqualTo(2);
+
+    ReduNetCodec codec = ReduNetCodec.standard();
+    ReduNet back = codec.fromBytes(codec.toBytes(net));
+    assertThat(back.transform(Matrix.fromColumns(test)).maxAbsDifference(got)).isEqualTo(0.0);
+    assertThat(back.provenance()).isEqualTo(net.provenance());
+    assertThat(back.layerRates()).isEqualTo(net.layerRates());
+  }
+}
