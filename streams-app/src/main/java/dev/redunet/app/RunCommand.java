@@ -75,6 +75,15 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the streaming application (creates missing topics, then Kafka Streams) until Ctrl-C.",
       "Prints one JSON line with the final state and the ingress counters when it stops."
+    },
+    footer = {
+      "",
+      "Every configuration key can be set with -D KEY=VALUE, a REDUNET_* environment variable"
+          + " or --config FILE; ./redunet config --markdown lists them all, ./redunet config"
+          + " shows the effective values.",
+      "HTTP (redunet.http.enabled=true by default) on redunet.http.host:redunet.http.port"
+          + " (default 127.0.0.1:8080): /health, /health/ready, /health/live, /metrics"
+          + " (Prometheus), /model (JSON)."
     })
 public final class RunCommand implements Callable<Integer> {
 
