@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * {@code answered_by}. {@code ?local=true} never forwards.
  *
  * <p>Lifecycle: {@link #bind} opens the socket (so that the port is known before Kafka Streams is
- * configured), {@link #start} serves, {@link #close} stops within a second.
+ * configured), {@link #start} serves, {@link #close} stops at once (requests in flight are cut).
  */
 public final class HttpEndpoints implements AutoCloseable {
 
@@ -186,7 +186,7 @@ public final class HttpEndpoints implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(1);
+    server.stop(0);
     executor.shutdownNow();
     try {
       if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
