@@ -2,12 +2,20 @@ package dev.redunet.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.app.config.AppConfig;
+import dev.redunet.app.config.ConfigException;
+import dev.redunet.app.config.ConfigKey;
+import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.data.CsvReader;
 import dev.redunet.data.IdxReader;
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.ShippedDatasets;
 import dev.redunet.eval.PrequentialEvaluator;
 import dev.redunet.eval.PrequentialResult;
+import dev.redunet.eval.StreamingClassifier;
+import dev.redunet.learn.LearnerSettings;
+import dev.redunet.learn.OnlineLearner;
 import dev.redunet.micl.CodingMode;
 import dev.redunet.micl.MiclLearner;
 import java.io.IOException;
@@ -18,6 +26,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,6 +65,7 @@ import picocli.CommandLine.Spec;
 public final class EvaluateCommand implements Callable<Integer> {
 
   private static final int USAGE_ERROR = 2;
+  private static final String REDUNET_MICL = "redunet-micl";
 
   @Spec CommandSpec spec;
 
@@ -81,8 +91,76 @@ public final class EvaluateCommand implements Callable<Integer> {
       names = "--classifier",
       paramLabel = "NAME",
       defaultValue = "micl",
-      description = "The classifier: micl (default).")
+      description =
+          "The classifier: micl (default: MICL on the input) or redunet-micl (the streaming"
+              + " learner of ./redunet run, in-process: ReduNet layers rebuilt every window, MICL"
+              + " on their output).")
   String classifier;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "redunet-micl: a properties file with the learner's keys (as for ./redunet run);"
+              + " REDUNET_* environment variables and the flags below override it.")
+  Path config;
+
+  @Option(
+      names = "--layers",
+      paramLabel = "L",
+      description = "redunet-micl: number of layers (redunet.layers).")
+  Integer layers;
+
+  @Option(
+      names = "--layer-eps-sq",
+      paramLabel = "X",
+      description = "redunet-micl: ε² of the layers (redunet.eps.sq).")
+  Double layerEpsSq;
+
+  @Option(names = "--eta", paramLabel = "Y", description = "redunet-micl: step η (redunet.eta).")
+  Double eta;
+
+  @Option(
+      names = "--lambda",
+      paramLabel = "Z",
+      description = "redunet-micl: membership sharpness λ (redunet.lambda).")
+  Double lambda;
+
+  @Option(
+      names = "--membership",
+      paramLabel = "MODE",
+      description = "redunet-micl: softmax or labels (redunet.membership).")
+  String membership;
+
+  @Option(
+      names = "--construction",
+      paramLabel = "MODE",
+      description = "redunet-micl: statistics or replay (redunet.construction).")
+  String construction;
+
+  @Option(
+      names = "--statistics",
+      paramLabel = "MODE",
+      description = "redunet-micl: cumulative, decayed or sliding (redunet.statistics).")
+  String statistics;
+
+  @Option(
+      names = "--reference-size",
+      paramLabel = "M",
+      description = "redunet-micl: reference size m, 0 = the window (redunet.reference.size).")
+  Integer referenceSize;
+
+  @Option(
+      names = "--projection",
+      paramLabel = "MODE",
+      description = "redunet-micl: auto, on or off (redunet.projection).")
+  String projection;
+
+  @Option(
+      names = "--projection-dim",
+      paramLabel = "P",
+      description = "redunet-micl: PCA dimension p (redunet.projection.dim).")
+  Integer projectionDim;
 
   @Option(
       names = "--eps-sq",
@@ -182,10 +260,36 @@ public final class EvaluateCommand implements Callable<Integer> {
         (System.nanoTime() - t0) / 1e9);
     err.flush();
 
-    CodingMode mode = "linear".equals(coding) ? CodingMode.LINEAR : CodingMode.AFFINE;
-    MiclLearner learner =
-        new MiclLearner(
-            ds.dimension(), new MiclLearner.Settings(epsSq, mode, forgetting, window, parallel));
+    StreamingClassifier learner;
+    LearnerSettings learnerSettings = null;
+    if (REDUNET_MICL.equals(classifier)) {
+      try {
+        learnerSettings = LearnerConfig.settings(learnerConfig());
+      } catch (ConfigException | IllegalArgumentException e) {
+        err.println("evaluate: " + e.getMessage());
+        err.flush();
+        return USAGE_ERROR;
+      }
+      PrintWriter log = err;
+      learner =
+          new OnlineLearner(
+              ds.dimension(),
+              learnerSettings,
+              model ->
+                  log.printf(
+                      Locale.ROOT,
+                      "evaluate: model v%d built (%s)%n",
+                      model.version(),
+                      model.layerRates().stream()
+                          .map(r -> String.format(Locale.ROOT, "ΔR %.4f", r.deltaR()))
+                          .reduce((a, b) -> a + ", " + b)
+                          .orElse("no layers")));
+    } else {
+      CodingMode mode = "linear".equals(coding) ? CodingMode.LINEAR : CodingMode.AFFINE;
+      learner =
+          new MiclLearner(
+              ds.dimension(), new MiclLearner.Settings(epsSq, mode, forgetting, window, parallel));
+    }
     long[] lastReport = {System.nanoTime()};
     PrequentialEvaluator.Progress progress =
         (done, total, soFar, elapsed) -> {
@@ -228,6 +332,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     json.put("dimension", ds.dimension());
     json.put("classes", ds.numClasses());
     json.put("source", ds.source());
+    if (learnerSettings != null) {
+      json.put("learner", learnerSettings.asMap());
+    }
     try {
       out.println(new ObjectMapper().writeValueAsString(json));
     } catch (JsonProcessingException e) {
@@ -257,8 +364,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         return "file not found: " + p + " (check the path)";
       }
     }
-    if (!"micl".equals(classifier)) {
-      return "unknown --classifier '" + classifier + "': the available classifier is micl";
+    if (!"micl".equals(classifier) && !REDUNET_MICL.equals(classifier)) {
+      return "unknown --classifier '" + classifier + "': use micl or " + REDUNET_MICL;
     }
     if (!(epsSq > 0) || Double.isInfinite(epsSq)) {
       return "--eps-sq must be a positive number, got " + epsSq;
@@ -279,6 +386,33 @@ public final class EvaluateCommand implements Callable<Integer> {
       return "--limit must be ≥ 1, got " + limit;
     }
     return null;
+  }
+
+  /**
+   * The learner's configuration: defaults, {@code --config}, REDUNET_* environment, then the flags;
+   * {@code --eps-sq} and {@code --window} set the MICL ε² and the window.
+   */
+  private AppConfig learnerConfig() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put(ConfigKeys.MICL_EPS_SQ.name(), Double.toString(epsSq));
+    flags.put(ConfigKeys.WINDOW.name(), Integer.toString(window));
+    putIfSet(flags, ConfigKeys.LAYERS, layers);
+    putIfSet(flags, ConfigKeys.EPS_SQ, layerEpsSq);
+    putIfSet(flags, ConfigKeys.ETA, eta);
+    putIfSet(flags, ConfigKeys.LAMBDA, lambda);
+    putIfSet(flags, ConfigKeys.MEMBERSHIP, membership);
+    putIfSet(flags, ConfigKeys.CONSTRUCTION, construction);
+    putIfSet(flags, ConfigKeys.STATISTICS, statistics);
+    putIfSet(flags, ConfigKeys.REFERENCE_SIZE, referenceSize);
+    putIfSet(flags, ConfigKeys.PROJECTION, projection);
+    putIfSet(flags, ConfigKeys.PROJECTION_DIM, projectionDim);
+    return AppConfig.load(Optional.ofNullable(config), System.getenv(), flags);
+  }
+
+  private static void putIfSet(Map<String, String> flags, ConfigKey key, Object value) {
+    if (value != null) {
+      flags.put(key.name(), value.toString());
+    }
   }
 
   private LabelledDataset load() throws IOException {

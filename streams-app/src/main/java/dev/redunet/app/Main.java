@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ConsumeCommand.class,
       RunCommand.class,
+      ExperimentCommand.class,
       ConfigCommand.class
     })
 public final class Main implements Runnable {

@@ -3,6 +3,7 @@ package dev.redunet.app;
 import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.ConfigException;
 import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.app.http.AppMetrics;
 import dev.redunet.app.http.HttpEndpoints;
 import dev.redunet.app.http.ModelSummarySource;
@@ -12,6 +13,7 @@ import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.ScoringPlugin;
 import dev.redunet.stream.StreamsProperties;
 import dev.redunet.stream.TopicProvisioner;
+import dev.redunet.stream.learning.LearningPlugin;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -185,10 +187,11 @@ public final class RunCommand implements Callable<Integer> {
   /**
    * The scoring stage of this build.
    *
-   * @param metrics where the learning code reports model builds and prequential accuracy
+   * @param metrics where the learning code reports model builds and prequential accuracy (not wired
+   *     into the learning plugin yet)
    */
   static ScoringPlugin scoringPlugin(AppConfig config, AppMetrics metrics) {
-    return ScoringPlugin.identity();
+    return new LearningPlugin(config, LearnerConfig.settings(config));
   }
 
   /** The source of {@code /model} of a running instance (an interactive query of its store). */

@@ -1,6 +1,7 @@
 package dev.redunet.micl;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -28,7 +29,9 @@ import java.util.stream.IntStream;
  * x}, {@code β = a} and no mean term. Counts may be real-valued (exponential forgetting, §4).
  *
  * <p>Batch scoring ({@link #deltaL(double[][])}) turns the per-sample solves into blocked
- * multi-right-hand-side triangular solves, which is several times faster per sample.
+ * multi-right-hand-side triangular solves: at {@code D = 784}, {@code k = 10} it measured 2.7–3.5×
+ * faster per sample than one query at a time, and about 300× faster than refactoring per query
+ * ({@code MiclScoringBenchmark}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -187,6 +190,14 @@ public final class MiclModel {
     return Collections.unmodifiableList(out);
   }
 
+  /**
+   * The order of class {@code j}'s cached factor: the number of coordinates on which its scatter is
+   * not identically zero ({@code ≤ D}; the rest cost nothing to score, MICL_SPEC §3.5).
+   */
+  public int activeDimension(int j) {
+    return classes[j].active.length;
+  }
+
   /** {@code L(X_j)} in bits (eq. 1 or 1'; {@code 0} if empty). */
   public double codingLength(int j) {
     return classes[j].lengthNow;
@@ -328,7 +339,7 @@ public final class MiclModel {
       double n = c.stats.count();
       if (mode == CodingMode.AFFINE) {
         double[] mu = c.stats.meanArray();
-        java.util.Arrays.fill(muSq, 0, w, 0.0);
+        Arrays.fill(muSq, 0, w, 0.0);
         double inv = 1.0 / (n + 1.0);
         for (int i = 0; i < dimension; i++) {
           double nm = n * mu[i];
@@ -463,7 +474,7 @@ public final class MiclModel {
         }
       }
       factor.forwardSolvePanel(panel, w);
-      java.util.Arrays.fill(q, 0, w, 0.0);
+      Arrays.fill(q, 0, w, 0.0);
       for (int r = 0; r < m; r++) {
         double[] pr = panel[r];
         for (int b = 0; b < w; b++) {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param model compacted: model versions
  * @param metrics output: per-window prequential metrics
  * @param inputShape the first-sample input shape per model (see {@link InputShape})
+ * @param learning statistics deltas and raw labelled samples to the model's builder
  */
 public record RedunetTopics(
     String samples,
@@ -24,7 +25,8 @@ public record RedunetTopics(
     String rejected,
     String model,
     String metrics,
-    String inputShape) {
+    String inputShape,
+    String learning) {
 
   public RedunetTopics {
     Objects.requireNonNull(samples, "samples");
@@ -34,8 +36,9 @@ public record RedunetTopics(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(inputShape, "inputShape");
+    Objects.requireNonNull(learning, "learning");
     List<String> all =
-        List.of(samples, features, predictions, rejected, model, metrics, inputShape);
+        List.of(samples, features, predictions, rejected, model, metrics, inputShape, learning);
     if (all.stream().distinct().count() != all.size()) {
       throw new IllegalArgumentException("the topics must have distinct names, got " + all);
     }
@@ -50,11 +53,12 @@ public record RedunetTopics(
         config.topic(ConfigKeys.TOPIC_REJECTED),
         config.topic(ConfigKeys.TOPIC_MODEL),
         config.topic(ConfigKeys.TOPIC_METRICS),
-        config.topic(ConfigKeys.TOPIC_INPUT_SHAPE));
+        config.topic(ConfigKeys.TOPIC_INPUT_SHAPE),
+        config.topic(ConfigKeys.TOPIC_LEARNING));
   }
 
   /** All names, inputs first. */
   public List<String> all() {
-    return List.of(samples, features, predictions, rejected, model, metrics, inputShape);
+    return List.of(samples, features, predictions, rejected, model, metrics, inputShape, learning);
   }
 }

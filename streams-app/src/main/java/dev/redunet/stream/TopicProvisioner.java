@@ -136,7 +136,14 @@ public final class TopicProvisioner {
                 TopicConfig.RETENTION_MS_CONFIG,
                 "-1",
                 TopicConfig.RETENTION_BYTES_CONFIG,
-                "-1")));
+                "-1")),
+        new TopicSpec(
+            "learning",
+            t.learning(),
+            1,
+            Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(config.integer(ConfigKeys.MODEL_MAX_MESSAGE_BYTES)))));
   }
 
   /**

@@ -170,6 +170,31 @@ class ClassStatisticsTest {
   }
 
   @Test
+  void extremeDecayIsFoldedBeforeItUnderflowsAndMergingIntoAnEmptyAccumulatorCopies() {
+    Random rnd = new Random(9);
+    int d = 3;
+    double[][] x = gaussian(rnd, 6, d, 1.0);
+    StatisticsAccumulator acc = new StatisticsAccumulator(d);
+    ClassStatistics byValue = ClassStatistics.empty(d);
+    for (int i = 0; i < x.length; i++) {
+      acc.add(x[i]);
+      byValue = byValue.plus(x[i]);
+      // The pending factor reaches 1e-200 (below the fold threshold 1e-150) and comes back.
+      double f = new double[] {1e-100, 1e-100, 1e100, 1e100, 1e-100, 1e100}[i];
+      acc.scale(f);
+      byValue = byValue.scaled(f);
+    }
+    assertStatsClose(acc.snapshot(), byValue, 1e-12);
+
+    StatisticsAccumulator empty = new StatisticsAccumulator(d);
+    ClassStatistics s = ClassStatistics.of(x);
+    empty.merge(s);
+    assertThat(empty.snapshot()).isEqualTo(s);
+    empty.scale(0.0);
+    assertThat(empty.isEmpty()).isTrue();
+  }
+
+  @Test
   void centredStatisticsKeepPrecisionFarFromTheOriginWhereRawSumsLoseIt() {
     Random rnd = new Random(3);
     int d = 4;

@@ -129,6 +129,10 @@ class MiclModelTest {
     double[][] queries = ClassStatisticsTest.gaussian(rnd, 2 * MiclModel.BATCH_BLOCK + 7, d, 0.3);
     for (CodingMode mode : CodingMode.values()) {
       MiclModel model = MiclModel.build(classes, 0.5, mode);
+      for (int j = 0; j < 4; j++) {
+        assertThat(model.activeDimension(j)).isEqualTo(d - 1); // coordinate j is always zero
+      }
+      assertThat(model.activeDimension(4)).isZero();
       double[][] seq = model.deltaL(queries);
       double[][] par = model.deltaL(queries, true);
       for (int b = 0; b < queries.length; b++) {

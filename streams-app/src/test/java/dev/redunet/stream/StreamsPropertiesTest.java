@@ -106,7 +106,14 @@ class StreamsPropertiesTest {
     TopicProvisioner.plan(c).forEach(s -> plan.put(s.role(), s));
     assertThat(plan)
         .containsOnlyKeys(
-            "samples", "features", "predictions", "rejected", "model", "metrics", "input-shape");
+            "samples",
+            "features",
+            "predictions",
+            "rejected",
+            "model",
+            "metrics",
+            "input-shape",
+            "learning");
     assertThat(plan.get("samples").name()).isEqualTo("p.samples");
     assertThat(plan.get("samples").partitions()).isEqualTo(4);
     assertThat(plan.get("features").configs())
@@ -118,6 +125,7 @@ class StreamsPropertiesTest {
         .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")
         .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(32 << 20));
     assertThat(plan.get("input-shape").partitions()).isEqualTo(1);
+    assertThat(plan.get("learning").partitions()).as("one builder task per model").isEqualTo(1);
     assertThat(plan.get("input-shape").configs())
         .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "delete")
         .containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");

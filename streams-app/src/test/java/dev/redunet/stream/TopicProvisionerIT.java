@@ -50,7 +50,11 @@ class TopicProvisionerIT {
           .containsExactlyInAnyOrder(topics.model(), topics.inputShape(), topics.samples());
       assertThat(r.created())
           .containsExactlyInAnyOrder(
-              topics.features(), topics.predictions(), topics.rejected(), topics.metrics());
+              topics.features(),
+              topics.predictions(),
+              topics.rejected(),
+              topics.metrics(),
+              topics.learning());
       assertThat(r.warnings()).hasSize(2);
       assertThat(r.warnings().get(0))
           .contains("The model topic " + topics.model())

@@ -98,6 +98,13 @@ public final class ConfigKeys {
           new Text(),
           null,
           "Output topic of per-window prequential metrics (default: <prefix>metrics).");
+  public static final ConfigKey TOPIC_LEARNING =
+      key(
+          "redunet.topic.learning",
+          new Text(),
+          null,
+          "Topic (1 partition) carrying statistics deltas and raw labelled samples from the scoring"
+              + " tasks to the model's builder (default: <prefix>learning).");
   public static final ConfigKey TOPIC_INPUT_SHAPE =
       key(
           "redunet.topic.input-shape",
@@ -274,6 +281,7 @@ public final class ConfigKeys {
           TOPIC_MODEL,
           TOPIC_METRICS,
           TOPIC_INPUT_SHAPE,
+          TOPIC_LEARNING,
           FEATURE_SHAPE,
           MAX_FEATURES,
           MAX_RECORD_BYTES,

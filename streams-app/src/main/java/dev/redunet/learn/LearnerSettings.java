@@ -1,0 +1,172 @@
+package dev.redunet.learn;
+
+import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How the streaming learner builds its model (ARCHITECTURE.md §3; CALIBRATION.md for the defaults).
+ *
+ * @param layers the number of ReduNet layers L ≥ 0 (0 = MICL on the prepared input)
+ * @param epsSq ε² of the layers' coding rates &gt; 0
+ * @param eta the layers' step η ≥ 0
+ * @param lambda the membership sharpness λ ≥ 0
+ * @param membership the training membership of the layer updates
+ * @param window labelled samples per window; the model is rebuilt at every window boundary
+ * @param referenceSize the reference size m of α = d/(m ε²); the statistics are rescaled to m
+ *     samples before an operator is built (0 = the window size)
+ * @param combination how successive windows' statistics combine
+ * @param decay the per-window factor of {@link Combination#DECAYED}, in (0, 1]
+ * @param slidingWindows the number of windows summed by {@link Combination#SLIDING}
+ * @param projection whether a PCA projection precedes the layers
+ * @param projectionDimension the dimension p of that projection
+ * @param miclEpsSq ε² of the MICL coding lengths &gt; 0
+ * @param construction how the layers are built at a window boundary
+ */
+public record LearnerSettings(
+    int layers,
+    double epsSq,
+    double eta,
+    double lambda,
+    TrainingMembership membership,
+    int window,
+    int referenceSize,
+    Combination combination,
+    double decay,
+    int slidingWindows,
+    ProjectionMode projection,
+    int projectionDimension,
+    double miclEpsSq,
+    Construction construction) {
+
+  /** How the statistics of successive windows are combined. */
+  public enum Combination {
+    /** Everything since the start (the default: it converges on a stationary stream). */
+    CUMULATIVE,
+    /** Older windows weigh {@code decay} per window. */
+    DECAYED,
+    /** The sum of the last {@code slidingWindows} windows (exact, statistics subtract). */
+    SLIDING
+  }
+
+  /** Whether the input is projected by PCA before the layers. */
+  public enum ProjectionMode {
+    /** Project when the input dimension exceeds {@link #AUTO_THRESHOLD}. */
+    AUTO,
+    ON,
+    OFF;
+
+    /** Input dimensions above this get a projection in {@link #AUTO} mode. */
+    public static final int AUTO_THRESHOLD = 128;
+  }
+
+  /** How the layers are rebuilt at a window boundary. */
+  public enum Construction {
+    /**
+     * Layer ℓ+1 is rebuilt from the accumulated statistics of the features z_ℓ that the model in
+     * force produced for every labelled sample (bounded memory O(L·k·d²)).
+     */
+    STATISTICS,
+    /** The exact batch forward construction on a bounded buffer of the last window's samples. */
+    REPLAY
+  }
+
+  /** Validates the settings. */
+  public LearnerSettings {
+    if (layers < 0) {
+      throw new IllegalArgumentException("layers must be ≥ 0, got " + layers);
+    }
+    if (!(epsSq > 0) || !Double.isFinite(epsSq)) {
+      throw new IllegalArgumentException("epsSq must be a finite number > 0, got " + epsSq);
+    }
+    if (!(eta >= 0) || !Double.isFinite(eta)) {
+      throw new IllegalArgumentException("eta must be a finite number ≥ 0, got " + eta);
+    }
+    if (!(lambda >= 0) || !Double.isFinite(lambda)) {
+      throw new IllegalArgumentException("lambda must be a finite number ≥ 0, got " + lambda);
+    }
+    Objects.requireNonNull(membership, "membership");
+    if (window < 1) {
+      throw new IllegalArgumentException("window must be ≥ 1, got " + window);
+    }
+    if (referenceSize < 0) {
+      throw new IllegalArgumentException("referenceSize must be ≥ 0, got " + referenceSize);
+    }
+    Objects.requireNonNull(combination, "combination");
+    if (!(decay > 0 && decay <= 1)) {
+      throw new IllegalArgumentException("decay must be in (0, 1], got " + decay);
+    }
+    if (slidingWindows < 1) {
+      throw new IllegalArgumentException("slidingWindows must be ≥ 1, got " + slidingWindows);
+    }
+    Objects.requireNonNull(projection, "projection");
+    if (projectionDimension < 1) {
+      throw new IllegalArgumentException(
+          "projectionDimension must be ≥ 1, got " + projectionDimension);
+    }
+    if (!(miclEpsSq > 0) || !Double.isFinite(miclEpsSq)) {
+      throw new IllegalArgumentException("miclEpsSq must be a finite number > 0, got " + miclEpsSq);
+    }
+    Objects.requireNonNull(construction, "construction");
+  }
+
+  /**
+   * The defaults that CALIBRATION.md measured best on the MNIST stream: L = 2, ε² = 0.5, η = 0.5, λ
+   * = 500, softmax membership, W = 500, m = W, cumulative statistics, PCA to 64 above 128
+   * dimensions, MICL ε² = 0.5, statistics construction.
+   */
+  public static LearnerSettings defaults() {
+    return new LearnerSettings(
+        2,
+        0.5,
+        0.5,
+        500,
+        TrainingMembership.SOFTMAX,
+        500,
+        0,
+        Combination.CUMULATIVE,
+        0.9,
+        10,
+        ProjectionMode.AUTO,
+        64,
+        0.5,
+        Construction.STATISTICS);
+  }
+
+  /** The reference size m actually used: {@link #referenceSize()}, or the window when it is 0. */
+  public int effectiveReferenceSize() {
+    return referenceSize == 0 ? window : referenceSize;
+  }
+
+  /** Whether inputs of {@code inputDimension} are projected. */
+  public boolean projects(int inputDimension) {
+    return switch (projection) {
+      case ON -> projectionDimension < inputDimension;
+      case OFF -> false;
+      case AUTO ->
+          inputDimension > ProjectionMode.AUTO_THRESHOLD && projectionDimension < inputDimension;
+    };
+  }
+
+  /** The settings by name, as recorded in the model's provenance. */
+  public Map<String, String> asMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("layers", Integer.toString(layers));
+    m.put("eps_sq", Double.toString(epsSq));
+    m.put("eta", Double.toString(eta));
+    m.put("lambda", Double.toString(lambda));
+    m.put("membership", membership.name().toLowerCase(Locale.ROOT));
+    m.put("window", Integer.toString(window));
+    m.put("reference_size", Integer.toString(effectiveReferenceSize()));
+    m.put("combination", combination.name().toLowerCase(Locale.ROOT));
+    m.put("decay", Double.toString(decay));
+    m.put("sliding_windows", Integer.toString(slidingWindows));
+    m.put("projection", projection.name().toLowerCase(Locale.ROOT));
+    m.put("projection_dim", Integer.toString(projectionDimension));
+    m.put("micl_eps_sq", Double.toString(miclEpsSq));
+    m.put("construction", construction.name().toLowerCase(Locale.ROOT));
+    return m;
+  }
+}

@@ -1,0 +1,329 @@
+package dev.redunet.learn;
+
+import dev.redunet.micl.ClassStatistics;
+import dev.redunet.micl.CodingMode;
+import dev.redunet.micl.MiclModel;
+import dev.redunet.rate.Rates;
+import dev.redunet.redunet.Layer;
+import dev.redunet.redunet.LayerStatistics;
+import dev.redunet.redunet.Provenance;
+import dev.redunet.redunet.ReduNet;
+import dev.redunet.redunet.ReduNetCodec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Binary forms of model versions and statistics, split into parts so that no single record holds
+ * more than one layer, one class or the projection (ARCHITECTURE.md §4: Kafka's record limit).
+ *
+ * <p>A model is a {@value #HEADER} part (version, dimensions, class names, rates, provenance and
+ * the list of the other parts) plus {@code projection}, {@code layer/ℓ} and {@code micl/j} parts.
+ * Statistics are {@code depth/ℓ/j} parts (the statistics of class j at depth ℓ, upper triangle) and
+ * {@code output/j} parts (the centred output statistics of class j).
+ */
+public final class ModelCodec {
+  private ModelCodec() {}
+
+  /** The name of the part that describes the model and lists the others. */
+  public static final String HEADER = "header";
+
+  private static final int MAGIC = 0x52444d31; // "RDM1"
+  private static final ReduNetCodec LAYERS = ReduNetCodec.standard();
+
+  /**
+   * The parts of a model, header first.
+   *
+   * @return part name → bytes, in a stable order
+   */
+  public static Map<String, byte[]> parts(StreamingModel model) {
+    Map<String, byte[]> body = new LinkedHashMap<>();
+    model.projection().ifPresent(p -> body.put("projection", bytes(p::write)));
+    List<Layer> layers = model.network().layers();
+    for (int l = 0; l < layers.size(); l++) {
+      body.put("layer/" + l, LAYERS.layerToBytes(layers.get(l)));
+    }
+    MiclModel micl = model.micl();
+    for (int j = 0; j < micl.numClasses(); j++) {
+      double[] a = micl.statistics(j).toArray();
+      body.put("micl/" + j, bytes(out -> writeDoubles(out, a)));
+    }
+    Map<String, byte[]> parts = new LinkedHashMap<>();
+    parts.put(HEADER, bytes(out -> writeHeader(out, model, List.copyOf(body.keySet()))));
+    parts.putAll(body);
+    return parts;
+  }
+
+  /** The names of the parts a header lists (without the header itself). */
+  public static List<String> listedParts(byte[] header) {
+    try {
+      return readHeader(header).parts;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("corrupt model header: " + e.getMessage(), e);
+    }
+  }
+
+  /** The version a header describes. */
+  public static long version(byte[] header) {
+    try {
+      return readHeader(header).version;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("corrupt model header: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The model from its parts.
+   *
+   * @param parts every part {@link #parts} produced (more are ignored)
+   * @throws IllegalArgumentException if a part is missing or corrupt
+   */
+  public static StreamingModel assemble(Map<String, byte[]> parts) {
+    try {
+      Header h = readHeader(require(parts, HEADER));
+      Optional<Projection> projection =
+          parts.containsKey("projection") || h.parts.contains("projection")
+              ? Optional.of(
+                  Projection.read(
+                      new DataInputStream(new ByteArrayInputStream(require(parts, "projection")))))
+              : Optional.empty();
+      List<Layer> layers = new ArrayList<>(h.depth);
+      for (int l = 0; l < h.depth; l++) {
+        layers.add(LAYERS.layerFromBytes(require(parts, "layer/" + l)));
+      }
+      List<ClassStatistics> classes = new ArrayList<>(h.miclClasses);
+      for (int j = 0; j < h.miclClasses; j++) {
+        classes.add(ClassStatistics.fromArray(readDoubles(require(parts, "micl/" + j))));
+      }
+      Provenance provenance =
+          new Provenance(
+              "stream", OptionalLong.empty(), h.parameters, h.classLabels, h.classCounts);
+      ReduNet network = new ReduNet(layers, provenance, h.inputRates, h.layerRates);
+      MiclModel micl = MiclModel.build(classes, h.miclEpsSq, CodingMode.AFFINE);
+      return new StreamingModel(
+          h.version, h.inputDimension, projection, network, micl, h.classNames, h.layerRates);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("corrupt model part: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The parts of statistics: {@code depth/ℓ/j} and {@code output/j} for every class with samples.
+   */
+  public static Map<String, byte[]> statisticsParts(ModelStatistics statistics) {
+    Map<String, byte[]> parts = new LinkedHashMap<>();
+    for (int l = 0; l <= statistics.layers(); l++) {
+      LayerStatistics s = statistics.depth(l);
+      for (int j : s.labels()) {
+        parts.put("depth/" + l + "/" + j, s.onlyClass(j).toBytes());
+      }
+    }
+    List<ClassStatistics> output = statistics.output();
+    for (int j = 0; j < output.size(); j++) {
+      if (!output.get(j).isEmpty()) {
+        double[] a = output.get(j).toArray();
+        parts.put("output/" + j, bytes(out -> writeDoubles(out, a)));
+      }
+    }
+    return parts;
+  }
+
+  /** The bytes of one part of {@link #statisticsParts}, or null if that part is empty. */
+  public static byte[] statisticsPart(ModelStatistics statistics, String name) {
+    String[] path = name.split("/", -1);
+    if (path.length == 3 && path[0].equals("depth")) {
+      LayerStatistics s = statistics.depth(Integer.parseInt(path[1]));
+      int j = Integer.parseInt(path[2]);
+      return s.count(j) > 0 ? s.onlyClass(j).toBytes() : null;
+    }
+    if (path.length == 2 && path[0].equals("output")) {
+      int j = Integer.parseInt(path[1]);
+      List<ClassStatistics> output = statistics.output();
+      if (j >= output.size() || output.get(j).isEmpty()) {
+        return null;
+      }
+      double[] a = output.get(j).toArray();
+      return bytes(out -> writeDoubles(out, a));
+    }
+    throw new IllegalArgumentException("not a statistics part: " + name);
+  }
+
+  /**
+   * Adds one statistics part to {@code statistics}: the parts of {@link #statisticsParts} added one
+   * by one, in any order, give back the statistics (but for {@link ModelStatistics#labelled()},
+   * which the sender ships separately, see {@link ModelStatistics#plusLabelled}).
+   */
+  public static ModelStatistics addPart(ModelStatistics statistics, String name, byte[] part) {
+    try {
+      String[] path = name.split("/", -1);
+      if (path.length == 3 && path[0].equals("depth")) {
+        int l = Integer.parseInt(path[1]);
+        LayerStatistics s = LayerStatistics.fromBytes(part);
+        return statistics.mergeDepth(l, s);
+      }
+      if (path.length == 2 && path[0].equals("output")) {
+        int j = Integer.parseInt(path[1]);
+        return statistics.mergeOutput(j, ClassStatistics.fromArray(readDoubles(part)));
+      }
+      throw new IllegalArgumentException("not a statistics part: " + name);
+    } catch (IOException | NumberFormatException e) {
+      throw new IllegalArgumentException("corrupt statistics part " + name + ": " + e, e);
+    }
+  }
+
+  private static byte[] require(Map<String, byte[]> parts, String name) {
+    byte[] b = parts.get(name);
+    if (b == null) {
+      throw new IllegalArgumentException("model part missing: " + name);
+    }
+    return b;
+  }
+
+  private interface Writer {
+    void write(DataOutput out) throws IOException;
+  }
+
+  private static byte[] bytes(Writer w) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(buf)) {
+      w.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buf.toByteArray();
+  }
+
+  private static void writeDoubles(DataOutput out, double[] a) throws IOException {
+    out.writeInt(a.length);
+    for (double v : a) {
+      out.writeDouble(v);
+    }
+  }
+
+  private static double[] readDoubles(byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    int n = in.readInt();
+    if (n < 0 || n > bytes.length / 8) {
+      throw new IOException("bad array length " + n);
+    }
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = in.readDouble();
+    }
+    return a;
+  }
+
+  private static void writeRates(DataOutput out, Rates r) throws IOException {
+    out.writeDouble(r.r());
+    out.writeDouble(r.rc());
+  }
+
+  private static Rates readRates(DataInput in) throws IOException {
+    return Rates.of(in.readDouble(), in.readDouble());
+  }
+
+  private static void writeHeader(DataOutput out, StreamingModel m, List<String> parts)
+      throws IOException {
+    out.writeInt(MAGIC);
+    out.writeLong(m.version());
+    out.writeInt(m.inputDimension());
+    out.writeInt(m.classNames().size());
+    for (String name : m.classNames()) {
+      out.writeUTF(name);
+    }
+    ReduNet net = m.network();
+    out.writeInt(net.depth());
+    writeRates(out, net.inputRates());
+    for (Rates r : net.layerRates()) {
+      writeRates(out, r);
+    }
+    Provenance p = net.provenance();
+    out.writeInt(p.parameters().size());
+    for (Map.Entry<String, String> e : p.parameters().entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeUTF(e.getValue());
+    }
+    int[] labels = p.classLabels();
+    double[] counts = p.classCounts();
+    out.writeInt(labels.length);
+    for (int i = 0; i < labels.length; i++) {
+      out.writeInt(labels[i]);
+      out.writeDouble(counts[i]);
+    }
+    out.writeDouble(m.micl().epsSq());
+    out.writeInt(m.micl().numClasses());
+    out.writeInt(parts.size());
+    for (String part : parts) {
+      out.writeUTF(part);
+    }
+  }
+
+  private static final class Header {
+    long version;
+    int inputDimension;
+    List<String> classNames;
+    int depth;
+    Rates inputRates;
+    List<Rates> layerRates;
+    SortedMap<String, String> parameters;
+    int[] classLabels;
+    double[] classCounts;
+    double miclEpsSq;
+    int miclClasses;
+    List<String> parts;
+  }
+
+  private static Header readHeader(byte[] bytes) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+    if (in.readInt() != MAGIC) {
+      throw new IOException("not a model header (bad magic)");
+    }
+    Header h = new Header();
+    h.version = in.readLong();
+    h.inputDimension = in.readInt();
+    int k = in.readInt();
+    h.classNames = new ArrayList<>(k);
+    for (int j = 0; j < k; j++) {
+      h.classNames.add(in.readUTF());
+    }
+    h.depth = in.readInt();
+    h.inputRates = readRates(in);
+    h.layerRates = new ArrayList<>(h.depth);
+    for (int l = 0; l < h.depth; l++) {
+      h.layerRates.add(readRates(in));
+    }
+    int np = in.readInt();
+    h.parameters = new TreeMap<>();
+    for (int i = 0; i < np; i++) {
+      h.parameters.put(in.readUTF(), in.readUTF());
+    }
+    int nl = in.readInt();
+    h.classLabels = new int[nl];
+    h.classCounts = new double[nl];
+    for (int i = 0; i < nl; i++) {
+      h.classLabels[i] = in.readInt();
+      h.classCounts[i] = in.readDouble();
+    }
+    h.miclEpsSq = in.readDouble();
+    h.miclClasses = in.readInt();
+    int parts = in.readInt();
+    h.parts = new ArrayList<>(parts);
+    for (int i = 0; i < parts; i++) {
+      h.parts.add(in.readUTF());
+    }
+    return h;
+  }
+}

@@ -1,0 +1,272 @@
+package dev.redunet.learn;
+
+import dev.redunet.linalg.Matrix;
+import dev.redunet.micl.MiclModel;
+import dev.redunet.rate.Rates;
+import dev.redunet.redunet.Layer;
+import dev.redunet.redunet.LayerOutput;
+import dev.redunet.redunet.ReduNet;
+import dev.redunet.redunet.VectorLayer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One version of the streaming model: an optional frozen projection, the ReduNet layers, and the
+ * MICL classifier on the output features (ARCHITECTURE.md §2–3). Immutable; every prediction uses
+ * exactly one version.
+ *
+ * <p>Scoring a raw sample x ∈ R^D: z₀ = normalize(x) (or the {@link Projection} of x), z_{ℓ+1} =
+ * layer_ℓ(z_ℓ), then the MICL increments δL(z_L, j) in bits and the membership π̂ of the last
+ * layer.
+ */
+public final class StreamingModel {
+
+  private final long version;
+  private final int inputDimension;
+  private final Optional<Projection> projection;
+  private final ReduNet network;
+  private final MiclModel micl;
+  private final List<String> classNames;
+  private final List<Rates> layerRates;
+
+  /**
+   * Creates a model version.
+   *
+   * @param version the version, ≥ 1
+   * @param inputDimension the dimension D of the raw samples
+   * @param projection the frozen projection, if any
+   * @param network the layers (depth 0 = none)
+   * @param micl the MICL classifier on the output features, over class indices 0 … k−1
+   * @param classNames the name of every class index, k entries
+   * @param layerRates R, R^c, ΔR on the output of every layer, from the statistics at the reference
+   *     size (one per layer)
+   */
+  public StreamingModel(
+      long version,
+      int inputDimension,
+      Optional<Projection> projection,
+      ReduNet network,
+      MiclModel micl,
+      List<String> classNames,
+      List<Rates> layerRates) {
+    if (version < 1) {
+      throw new IllegalArgumentException("model versions start at 1, got " + version);
+    }
+    this.version = version;
+    this.inputDimension = inputDimension;
+    this.projection = Objects.requireNonNull(projection, "projection");
+    this.network = Objects.requireNonNull(network, "network");
+    this.micl = Objects.requireNonNull(micl, "micl");
+    this.classNames = List.copyOf(classNames);
+    this.layerRates = List.copyOf(layerRates);
+    int d = featureDimension();
+    projection.ifPresent(
+        p -> {
+          if (p.inputDimension() != inputDimension) {
+            throw new IllegalArgumentException(
+                "projection from " + p.inputDimension() + ", model input " + inputDimension);
+          }
+        });
+    if (network.depth() > 0 && network.layer(0).inputDimension() != d) {
+      throw new IllegalArgumentException(
+          "layers expect dimension " + network.layer(0).inputDimension() + ", features have " + d);
+    }
+    if (micl.dimension() != d) {
+      throw new IllegalArgumentException(
+          "MICL on dimension " + micl.dimension() + ", features have " + d);
+    }
+    if (micl.numClasses() > this.classNames.size()) {
+      throw new IllegalArgumentException(
+          micl.numClasses() + " MICL classes but " + this.classNames.size() + " class names");
+    }
+    if (this.layerRates.size() != network.depth()) {
+      throw new IllegalArgumentException(
+          network.depth() + " layers but " + this.layerRates.size() + " rates");
+    }
+  }
+
+  /**
+   * The scores of a batch of samples: a transient result whose arrays belong to the caller.
+   *
+   * @param features z_L, d × m
+   * @param deltaL δL(z_i, j) in bits, m × k (+∞ for a class without statistics)
+   * @param membership π̂_j(z_i) of the last layer, m × k, absent when L = 0
+   * @param predicted argmin_j δL per sample, −1 when no class has statistics
+   */
+  @SuppressWarnings("ArrayRecordComponent") // a transient result, not a value
+  public record Scores(
+      Matrix features, double[][] deltaL, Optional<double[][]> membership, int[] predicted) {}
+
+  /**
+   * z₀ of a batch: normalize(x), or the projection.
+   *
+   * @param x D × m raw samples, columns are samples
+   * @return d × m, unit-norm columns
+   */
+  public Matrix prepare(Matrix x) {
+    if (x.rows() != inputDimension) {
+      throw new IllegalArgumentException(
+          "the model expects dimension " + inputDimension + ", got a " + x.shape() + " batch");
+    }
+    return projection.map(p -> p.apply(x)).orElseGet(x::normalizeColumns);
+  }
+
+  /**
+   * The features at every depth: [z₀, z₁, …, z_L], each d × m. With {@code trainLabels}, a sample
+   * whose class a vector layer knows is updated with its one-hot label (the paper's training rule);
+   * otherwise (and always with {@code null}) with π̂.
+   *
+   * @param x D × m raw samples
+   * @param trainLabels class indices, one per sample, or null
+   */
+  public List<Matrix> forward(Matrix x, int[] trainLabels) {
+    List<Matrix> out = new ArrayList<>(network.depth() + 1);
+    Matrix z = prepare(x);
+    out.add(z);
+    for (Layer layer : network.layers()) {
+      z =
+          trainLabels != null && layer instanceof VectorLayer v
+              ? v.forward(z, knownOrNull(v, trainLabels)).features()
+              : layer.apply(z);
+      out.add(z);
+    }
+    return out;
+  }
+
+  private static int[] knownOrNull(VectorLayer v, int[] labels) {
+    for (int label : labels) {
+      if (v.classIndex(label) < 0) {
+        return null;
+      }
+    }
+    return labels;
+  }
+
+  /**
+   * Scores a batch: the output features z_L, the MICL increments δL(z_L, j) in bits (+∞ for a class
+   * without statistics), the last layer's membership π̂ (absent when L = 0) and the MICL prediction
+   * argmin_j δL (−1 when no class has statistics).
+   *
+   * @param x D × m raw samples
+   */
+  public Scores score(Matrix x) {
+    Matrix z = prepare(x);
+    int k = classNames.size();
+    int m = x.cols();
+    Optional<double[][]> membership = Optional.empty();
+    List<Layer> layers = network.layers();
+    for (int l = 0; l < layers.size(); l++) {
+      Layer layer = layers.get(l);
+      boolean last = l == layers.size() - 1;
+      if (last) {
+        Matrix pi;
+        if (layer instanceof VectorLayer v) {
+          LayerOutput o = v.forward(z);
+          z = o.features();
+          pi = o.membership();
+        } else {
+          pi = layer.membership(z);
+          z = layer.apply(z);
+        }
+        membership = Optional.of(spread(pi, layer.classLabels(), k, m));
+      } else {
+        z = layer.apply(z);
+      }
+    }
+    double[][] samples = new double[m][];
+    for (int i = 0; i < m; i++) {
+      samples[i] = z.column(i);
+    }
+    double[][] deltaL = micl.deltaL(samples);
+    int[] predicted = new int[m];
+    for (int i = 0; i < m; i++) {
+      predicted[i] = argminFinite(deltaL[i]);
+      if (deltaL[i].length < k) {
+        double[] padded = Arrays.copyOf(deltaL[i], k);
+        Arrays.fill(padded, deltaL[i].length, k, Double.POSITIVE_INFINITY);
+        deltaL[i] = padded;
+      }
+    }
+    return new Scores(z, deltaL, membership, predicted);
+  }
+
+  private static double[][] spread(Matrix pi, int[] labels, int k, int m) {
+    double[][] out = new double[m][k];
+    for (int i = 0; i < m; i++) {
+      for (int r = 0; r < labels.length; r++) {
+        if (labels[r] < k) {
+          out[i][labels[r]] = pi.get(r, i);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static int argminFinite(double[] v) {
+    int best = -1;
+    for (int j = 0; j < v.length; j++) {
+      if (Double.isFinite(v[j]) && (best < 0 || v[j] < v[best])) {
+        best = j;
+      }
+    }
+    return best;
+  }
+
+  /** The version, ≥ 1. */
+  public long version() {
+    return version;
+  }
+
+  /** The dimension D of the raw samples. */
+  public int inputDimension() {
+    return inputDimension;
+  }
+
+  /** The dimension d of the features (p after a projection, else D). */
+  public int featureDimension() {
+    return projection.map(Projection::outputDimension).orElse(inputDimension);
+  }
+
+  /** The frozen projection, if any. */
+  public Optional<Projection> projection() {
+    return projection;
+  }
+
+  /** The layers. */
+  public ReduNet network() {
+    return network;
+  }
+
+  /** The MICL classifier on the output features. */
+  public MiclModel micl() {
+    return micl;
+  }
+
+  /** The name of every class index. */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  /** R, R^c, ΔR on the output of every layer (nats). */
+  public List<Rates> layerRates() {
+    return layerRates;
+  }
+
+  @Override
+  public String toString() {
+    return "StreamingModel[v"
+        + version
+        + ", D="
+        + inputDimension
+        + ", d="
+        + featureDimension()
+        + ", L="
+        + network.depth()
+        + ", classes="
+        + classNames
+        + "]";
+  }
+}

@@ -1,0 +1,134 @@
+package dev.redunet.stream.learning;
+
+import dev.redunet.app.config.AppConfig;
+import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.learn.LearnerSettings;
+import dev.redunet.stream.RedunetTopology;
+import dev.redunet.stream.SampleScorer;
+import dev.redunet.stream.ScoringPlugin;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The learning stage of the topology (ARCHITECTURE.md §4): scoring with the model in force and
+ * task-local pending statistics ({@link LearningScorer}), the learning topic to the model's one
+ * builder task ({@link ModelBuilderProcessor}), the compacted model topic, and the global store
+ * through which every instance reads every version.
+ *
+ * <pre>
+ * score ──► learning-sink ──► [learning topic, 1 partition] ──► learning-source ──► model-builder
+ *   ▲                                                                   │            │
+ *   │ global store redunet-model ◄── model-source ◄── [model topic] ◄───┘ model-sink │
+ *   └───────────────────────────────────────────────── metrics-sink ◄────────────────┘
+ * </pre>
+ */
+public final class LearningPlugin implements ScoringPlugin {
+
+  public static final String LEARNING_SINK = "learning-sink";
+  public static final String LEARNING_SOURCE = "learning-source";
+  public static final String BUILDER = "model-builder";
+  public static final String MODEL_SINK = "model-sink";
+  public static final String METRICS_SINK = "metrics-sink";
+  public static final String MODEL_SOURCE = "model-source";
+  public static final String MODEL_STORE_UPDATER = "model-store-update";
+  public static final String MODEL_STORE = "redunet-model";
+  public static final String PENDING_STORE = "redunet-pending-statistics";
+  public static final String BUILDER_STORE = "redunet-builder-state";
+
+  private final String modelName;
+  private final LearnerSettings settings;
+  private final Map<String, String> changelogConfig;
+
+  /**
+   * The plugin for {@code config}'s model.
+   *
+   * @param config the model name and the limits of the changelog records
+   * @param settings the learner's settings
+   */
+  public LearningPlugin(AppConfig config, LearnerSettings settings) {
+    this.modelName = config.text(ConfigKeys.MODEL_NAME);
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.changelogConfig =
+        Map.of(
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+            Long.toString(config.longValue(ConfigKeys.MODEL_MAX_MESSAGE_BYTES)));
+  }
+
+  /**
+   * The key of a part of a model version in the model topic: {@code <model>/v<version>/<part>}; the
+   * header of the current version is under {@code <model>} alone, written after the parts.
+   */
+  public static String partKey(String modelName, long version, String part) {
+    return modelName + "/v" + version + "/" + part;
+  }
+
+  /** Labelled samples a task gathers before it ships a statistics delta: W/10, at least 1. */
+  public int flushEvery() {
+    return Math.max(1, settings.window() / 10);
+  }
+
+  @Override
+  public SampleScorer newScorer() {
+    return new LearningScorer(modelName, settings, flushEvery());
+  }
+
+  @Override
+  public List<StoreBuilder<?>> stores() {
+    return List.of(store(PENDING_STORE));
+  }
+
+  private StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+        .withLoggingEnabled(changelogConfig);
+  }
+
+  @Override
+  public void extend(Topology topology, RedunetTopology.Wiring wiring) {
+    String learning = wiring.topics().learning();
+    topology.addSink(
+        LEARNING_SINK,
+        learning,
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        RedunetTopology.SCORE);
+    topology.addSource(
+        LEARNING_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), learning);
+    topology.addProcessor(
+        BUILDER, () -> new ModelBuilderProcessor(modelName, settings), LEARNING_SOURCE);
+    topology.addStateStore(store(BUILDER_STORE), BUILDER);
+    topology.addSink(
+        MODEL_SINK,
+        wiring.topics().model(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        BUILDER);
+    topology.addSink(
+        METRICS_SINK,
+        wiring.topics().metrics(),
+        new StringSerializer(),
+        new StringSerializer(),
+        BUILDER);
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(MODEL_STORE), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        MODEL_SOURCE,
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        wiring.topics().model(),
+        MODEL_STORE_UPDATER,
+        ModelStoreUpdater::new);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.redunet.stream.learning;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A record of the learning topic, from a scoring task to the model's builder (key = model name).
+ * Three kinds, in the order a task writes them within one transaction:
+ *
+ * <ul>
+ *   <li>{@link Raw}: one labelled raw sample (before the first model, for a label the model does
+ *       not know yet, and always in {@code replay} construction), with the label the task
+ *       predicted;
+ *   <li>{@link Part}: one part of a statistics delta (one class at one depth);
+ *   <li>{@link End}: the end of a delta: how many labelled samples it holds, and the (true,
+ *       predicted) pairs of those the task scored, for the prequential metrics.
+ * </ul>
+ */
+public sealed interface LearningRecord {
+
+  /** A labelled raw sample (a transient message; the arrays are not shared). */
+  @SuppressWarnings("ArrayRecordComponent")
+  record Raw(String label, double[] features, Optional<String> predicted)
+      implements LearningRecord {}
+
+  /** One statistics part (see {@code ModelCodec.statisticsParts}); a transient message. */
+  @SuppressWarnings("ArrayRecordComponent")
+  record Part(String name, byte[] bytes) implements LearningRecord {}
+
+  /** The end of a delta of {@code labelled} samples; {@code outcomes}: "true\u0000pred" → count. */
+  record End(long labelled, Map<String, Long> outcomes) implements LearningRecord {}
+
+  /** Encodes the record. */
+  static byte[] encode(LearningRecord record) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(buf)) {
+      if (record instanceof Raw r) {
+        out.writeByte('R');
+        out.writeUTF(r.label());
+        out.writeInt(r.features().length);
+        for (double v : r.features()) {
+          out.writeDouble(v);
+        }
+        out.writeBoolean(r.predicted().isPresent());
+        if (r.predicted().isPresent()) {
+          out.writeUTF(r.predicted().get());
+        }
+      } else if (record instanceof Part p) {
+        out.writeByte('P');
+        out.writeUTF(p.name());
+        out.writeInt(p.bytes().length);
+        out.write(p.bytes());
+      } else if (record instanceof End e) {
+        out.writeByte('E');
+        out.writeLong(e.labelled());
+        out.writeInt(e.outcomes().size());
+        for (Map.Entry<String, Long> o : e.outcomes().entrySet()) {
+          out.writeUTF(o.getKey());
+          out.writeLong(o.getValue());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buf.toByteArray();
+  }
+
+  /**
+   * Decodes a record.
+   *
+   * @throws IllegalArgumentException on corrupt bytes
+   */
+  static LearningRecord decode(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      int kind = in.readByte();
+      switch (kind) {
+        case 'R' -> {
+          String label = in.readUTF();
+          int n = in.readInt();
+          if (n < 0 || n > bytes.length / 8) {
+            throw new IOException("bad feature count " + n);
+          }
+          double[] f = new double[n];
+          for (int i = 0; i < n; i++) {
+            f[i] = in.readDouble();
+          }
+          Optional<String> predicted =
+              in.readBoolean() ? Optional.of(in.readUTF()) : Optional.empty();
+          return new Raw(label, f, predicted);
+        }
+        case 'P' -> {
+          String name = in.readUTF();
+          int n = in.readInt();
+          if (n < 0 || n > bytes.length) {
+            throw new IOException("bad part length " + n);
+          }
+          byte[] b = new byte[n];
+          in.readFully(b);
+          return new Part(name, b);
+        }
+        case 'E' -> {
+          long labelled = in.readLong();
+          int n = in.readInt();
+          if (n < 0 || n > bytes.length) {
+            throw new IOException("bad outcome count " + n);
+          }
+          Map<String, Long> outcomes = new LinkedHashMap<>();
+          for (int i = 0; i < n; i++) {
+            outcomes.put(in.readUTF(), in.readLong());
+          }
+          return new End(labelled, outcomes);
+        }
+        default -> throw new IOException("unknown learning record kind " + kind);
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("corrupt learning record: " + e.getMessage(), e);
+    }
+  }
+
+  /** The key of an outcome pair. */
+  static String outcome(String trueLabel, String predicted) {
+    return trueLabel + '\u0000' + predicted;
+  }
+}

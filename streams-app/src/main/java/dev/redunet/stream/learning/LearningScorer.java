@@ -1,0 +1,255 @@
+package dev.redunet.stream.learning;
+
+import dev.redunet.avro.ClassScore;
+import dev.redunet.avro.Features;
+import dev.redunet.avro.Prediction;
+import dev.redunet.learn.LearnerSettings;
+import dev.redunet.learn.LearnerSettings.Construction;
+import dev.redunet.learn.ModelCodec;
+import dev.redunet.learn.ModelStatistics;
+import dev.redunet.learn.StreamingModel;
+import dev.redunet.linalg.Matrix;
+import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
+import dev.redunet.stream.IdentityScorer;
+import dev.redunet.stream.SampleScorer;
+import dev.redunet.stream.Scored;
+import dev.redunet.stream.ValidSample;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Scores every valid sample with the model in force (test-then-train) and prepares what the builder
+ * learns from (ARCHITECTURE.md §3–4). One per task.
+ *
+ * <p>Scoring: z_L (unit norm) to the features topic; MICL increments δL(z_L, j), the last layer's
+ * membership π̂ and the MICL class to the predictions topic, with the model version. Before the
+ * first model: the identity network ({@link IdentityScorer}, version 0, no prediction).
+ *
+ * <p>Learning, for a labelled sample: with a model that knows its label and the {@code statistics}
+ * construction, its features at every depth go to the task-local pending store; every {@code
+ * flushEvery} samples (and on a wall-clock punctuation) the pending samples become one statistics
+ * delta, sent to the builder over the learning topic part by part, then deleted. Otherwise (no
+ * model yet, a label the model does not know, or {@code replay}) the raw sample goes to the
+ * builder. Under exactly-once, the store, the outputs and the learning records commit together.
+ */
+final class LearningScorer implements SampleScorer {
+
+  private final String modelName;
+  private final LearnerSettings settings;
+  private final int flushEvery;
+  private final ModelCache cache;
+  private ProcessorContext<String, Object> context;
+  private ReadOnlyKeyValueStore<String, byte[]> models;
+  private KeyValueStore<String, byte[]> pending;
+  private long pendingCount;
+  private long sequence;
+
+  LearningScorer(String modelName, LearnerSettings settings, int flushEvery) {
+    this.modelName = modelName;
+    this.settings = settings;
+    this.flushEvery = flushEvery;
+    this.cache = new ModelCache(modelName);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.models = context.getStateStore(LearningPlugin.MODEL_STORE);
+    this.pending = context.getStateStore(LearningPlugin.PENDING_STORE);
+    try (KeyValueIterator<String, byte[]> it = pending.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        pendingCount++;
+        sequence = Math.max(sequence, Long.parseLong(kv.key) + 1);
+      }
+    }
+    context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> flush(now));
+  }
+
+  @Override
+  public Scored score(ValidSample sample) {
+    Optional<StreamingModel> model = cache.current(models);
+    if (model.isEmpty() || model.get().inputDimension() != sample.dimension()) {
+      learn(sample, model, Optional.empty(), null);
+      return IdentityScorer.identity(sample);
+    }
+    StreamingModel m = model.get();
+    Matrix x = Matrix.fromColumns(new double[][] {sample.features()});
+    StreamingModel.Scores scores = m.score(x);
+    int predicted = scores.predicted()[0];
+    Optional<String> predictedName =
+        predicted < 0 ? Optional.empty() : Optional.of(m.classNames().get(predicted));
+    List<ClassScore> classScores = new ArrayList<>(m.classNames().size());
+    double[] membership = scores.membership().map(pi -> pi[0]).orElse(null);
+    for (int j = 0; j < m.classNames().size(); j++) {
+      classScores.add(
+          ClassScore.newBuilder()
+              .setLabel(m.classNames().get(j))
+              .setDeltaLBits(scores.deltaL()[0][j])
+              .setMembership(membership == null ? null : membership[j])
+              .build());
+    }
+    List<Float> z = new ArrayList<>(m.featureDimension());
+    for (int a = 0; a < m.featureDimension(); a++) {
+      z.add((float) scores.features().get(a, 0));
+    }
+    Prediction prediction =
+        Prediction.newBuilder()
+            .setSampleId(sample.id())
+            .setModelVersion(m.version())
+            .setPredictedLabel(predictedName.orElse(null))
+            .setScores(classScores)
+            .setTrueLabel(sample.label().orElse(null))
+            .build();
+    Features features =
+        Features.newBuilder()
+            .setSampleId(sample.id())
+            .setModelVersion(m.version())
+            .setFeatures(z)
+            .setShape(List.of(m.featureDimension()))
+            .build();
+    learn(sample, model, predictedName, x);
+    return new Scored(prediction, features);
+  }
+
+  private void learn(
+      ValidSample sample, Optional<StreamingModel> model, Optional<String> predicted, Matrix x) {
+    if (sample.label().isEmpty()) {
+      return;
+    }
+    String label = sample.label().get();
+    int index = model.map(m -> m.classNames().indexOf(label)).orElse(-1);
+    if (model.isEmpty()
+        || x == null
+        || index < 0
+        || settings.construction() == Construction.REPLAY) {
+      send(new LearningRecord.Raw(label, sample.features(), predicted));
+      return;
+    }
+    StreamingModel m = model.get();
+    boolean byLabels = settings.membership() == TrainingMembership.LABELS;
+    List<Matrix> path = m.forward(x, byLabels ? new int[] {index} : null);
+    Matrix output = byLabels ? m.forward(x, null).get(path.size() - 1) : path.get(path.size() - 1);
+    pending.put(key(sequence++), encodePending(index, predicted.orElse(""), label, path, output));
+    if (++pendingCount >= flushEvery) {
+      flush(context.currentSystemTimeMs());
+    }
+  }
+
+  private static String key(long seq) {
+    return String.format("%019d", seq);
+  }
+
+  /** Sends the pending samples as one statistics delta, then forgets them. */
+  private void flush(long now) {
+    if (pendingCount == 0) {
+      return;
+    }
+    ModelStatistics delta = null;
+    Map<String, Long> outcomes = new LinkedHashMap<>();
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = pending.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        keys.add(kv.key);
+        Pending p = decodePending(kv.value);
+        if (delta == null) {
+          delta = ModelStatistics.empty(p.features.get(0).length, p.features.size() - 1);
+        }
+        delta = delta.add(p.features, p.output, p.index);
+        if (!p.predicted.isEmpty()) {
+          outcomes.merge(LearningRecord.outcome(p.label, p.predicted), 1L, Long::sum);
+        }
+      }
+    }
+    if (delta != null) {
+      for (Map.Entry<String, byte[]> part : ModelCodec.statisticsParts(delta).entrySet()) {
+        send(new LearningRecord.Part(part.getKey(), part.getValue()), now);
+      }
+      send(new LearningRecord.End(delta.labelled(), outcomes), now);
+    }
+    for (String k : keys) {
+      pending.delete(k);
+    }
+    pendingCount = 0;
+  }
+
+  private void send(LearningRecord r) {
+    send(r, context.currentSystemTimeMs());
+  }
+
+  private void send(LearningRecord r, long timestamp) {
+    context.forward(
+        new Record<>(modelName, (Object) LearningRecord.encode(r), timestamp),
+        LearningPlugin.LEARNING_SINK);
+  }
+
+  @SuppressWarnings("ArrayRecordComponent") // a transient decoded value
+  private record Pending(
+      int index, String predicted, String label, List<double[]> features, double[] output) {}
+
+  private static byte[] encodePending(
+      int index, String predicted, String label, List<Matrix> path, Matrix output) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(buf)) {
+      out.writeInt(index);
+      out.writeUTF(predicted);
+      out.writeUTF(label);
+      out.writeInt(path.size());
+      out.writeInt(output.rows());
+      for (Matrix z : path) {
+        for (int a = 0; a < z.rows(); a++) {
+          out.writeDouble(z.get(a, 0));
+        }
+      }
+      for (int a = 0; a < output.rows(); a++) {
+        out.writeDouble(output.get(a, 0));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buf.toByteArray();
+  }
+
+  private static Pending decodePending(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      int index = in.readInt();
+      String predicted = in.readUTF();
+      String label = in.readUTF();
+      int depths = in.readInt();
+      int d = in.readInt();
+      List<double[]> features = new ArrayList<>(depths);
+      for (int l = 0; l < depths; l++) {
+        double[] z = new double[d];
+        for (int a = 0; a < d; a++) {
+          z[a] = in.readDouble();
+        }
+        features.add(z);
+      }
+      double[] output = new double[d];
+      for (int a = 0; a < d; a++) {
+        output[a] = in.readDouble();
+      }
+      return new Pending(index, predicted, label, features, output);
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt pending sample", e);
+    }
+  }
+}

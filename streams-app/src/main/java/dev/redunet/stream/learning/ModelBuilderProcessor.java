@@ -1,0 +1,511 @@
+package dev.redunet.stream.learning;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.eval.ConfusionMatrix;
+import dev.redunet.learn.LearnerSettings;
+import dev.redunet.learn.LearnerSettings.Construction;
+import dev.redunet.learn.ModelBuilder;
+import dev.redunet.learn.ModelCodec;
+import dev.redunet.learn.ModelStatistics;
+import dev.redunet.learn.StatisticsWindows;
+import dev.redunet.learn.StreamingModel;
+import dev.redunet.linalg.Matrix;
+import dev.redunet.rate.Rates;
+import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The builder of one model (one task: the learning topic has one partition, keyed by model name).
+ * It merges the deltas and raw samples the scoring tasks send into the current window's statistics,
+ * and at every window boundary (W labelled samples) closes the window, builds the next version
+ * ({@link ModelBuilder}) and publishes it to the compacted model topic, part by part, header last.
+ * Its state (window, combined statistics, buffered raw samples, class names, version) lives in
+ * {@value LearningPlugin#BUILDER_STORE}, so a restarted or migrated builder continues where it
+ * stopped; under exactly-once a merge commits if and only if its input is consumed.
+ *
+ * <p>A rebuild runs on the stream thread. It costs L + 1 inversions of k + 1 d×d matrices (d = 64
+ * after the default projection: milliseconds), far below {@code max.poll.interval.ms}; without a
+ * projection at d in the thousands it can take seconds, which the log reports.
+ */
+final class ModelBuilderProcessor implements Processor<String, byte[], String, Object> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelBuilderProcessor.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String modelName;
+  private final LearnerSettings settings;
+  private final ModelBuilder builder;
+  private final ModelCache cache;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, byte[]> state;
+  private ReadOnlyKeyValueStore<String, byte[]> models;
+
+  private Optional<StreamingModel> model = Optional.empty();
+  private final List<String> names = new ArrayList<>();
+  private int dimension = -1;
+  private long nextRaw;
+  private ModelStatistics window;
+  private long windowLabelled;
+  private StatisticsWindows windows;
+  private final Map<String, Long> outcomes = new LinkedHashMap<>();
+  private long windowStartMs;
+
+  ModelBuilderProcessor(String modelName, LearnerSettings settings) {
+    this.modelName = modelName;
+    this.settings = settings;
+    this.builder = new ModelBuilder(settings);
+    this.cache = new ModelCache(modelName);
+    this.windows = StatisticsWindows.start(settings);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.state = context.getStateStore(LearningPlugin.BUILDER_STORE);
+    this.models = context.getStateStore(LearningPlugin.MODEL_STORE);
+    this.windowStartMs = context.currentSystemTimeMs();
+    restore();
+  }
+
+  private void restore() {
+    byte[] n = state.get("names");
+    if (n != null) {
+      names.addAll(readNames(n));
+    }
+    byte[] d = state.get("dimension");
+    dimension = d == null ? -1 : ByteBuffer.wrap(d).getInt();
+    nextRaw = longOf("raw-next");
+    windowLabelled = longOf("window-labelled");
+    model = cache.current(models);
+    if (model.isPresent() && model.get().version() != longOf("version")) {
+      LOG.warn(
+          "model {}: the model topic has v{} but the builder's state says v{}; using the topic's",
+          modelName,
+          model.get().version(),
+          longOf("version"));
+    }
+    int d0 = model.map(StreamingModel::featureDimension).orElse(-1);
+    if (d0 > 0) {
+      window = readStatistics("window/", d0).orElse(ModelStatistics.empty(d0, settings.layers()));
+      Optional<ModelStatistics> total = readStatistics("total/", d0);
+      List<ModelStatistics> recent = new ArrayList<>();
+      for (int i = 0; i < settings.slidingWindows(); i++) {
+        readStatistics("recent/" + i + "/", d0).ifPresent(recent::add);
+      }
+      windows = StatisticsWindows.restore(settings, total, recent);
+    }
+    byte[] o = state.get("outcomes");
+    if (o != null) {
+      outcomes.putAll(readOutcomes(o));
+    }
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    if (!modelName.equals(record.key()) || record.value() == null) {
+      return;
+    }
+    LearningRecord r = LearningRecord.decode(record.value());
+    if (r instanceof LearningRecord.Raw raw) {
+      raw(raw);
+    } else if (window == null) {
+      LOG.warn("model {}: a statistics delta arrived before the first model; ignored", modelName);
+    } else if (r instanceof LearningRecord.Part part) {
+      window = ModelCodec.addPart(window, part.name(), part.bytes());
+      putOrDelete("window/" + part.name(), ModelCodec.statisticsPart(window, part.name()));
+    } else if (r instanceof LearningRecord.End end) {
+      window = window.plusLabelled(end.labelled());
+      windowLabelled += end.labelled();
+      end.outcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
+      saveCounters();
+      maybeRebuild();
+    }
+  }
+
+  private void raw(LearningRecord.Raw raw) {
+    if (dimension < 0) {
+      dimension = raw.features().length;
+      state.put("dimension", ByteBuffer.allocate(4).putInt(dimension).array());
+    }
+    if (raw.features().length != dimension) {
+      LOG.warn(
+          "model {}: dropping a labelled sample of dimension {} (the model's is {})",
+          modelName,
+          raw.features().length,
+          dimension);
+      return;
+    }
+    int index = names.indexOf(raw.label());
+    if (index < 0) {
+      names.add(raw.label());
+      index = names.size() - 1;
+      state.put("names", writeNames(names));
+    }
+    raw.predicted()
+        .ifPresent(p -> outcomes.merge(LearningRecord.outcome(raw.label(), p), 1L, Long::sum));
+    boolean keepRaw = model.isEmpty() || settings.construction() == Construction.REPLAY;
+    if (keepRaw) {
+      state.put(rawKey(nextRaw++), encodeRaw(index, raw.features()));
+      state.put("raw-next", longBytes(nextRaw));
+      trimRaw();
+    }
+    if (model.isEmpty()) {
+      if (countRaw() >= settings.window()) {
+        bootstrap();
+      }
+      saveCounters();
+      return;
+    }
+    StreamingModel m = model.get();
+    Matrix x = Matrix.fromColumns(new double[][] {raw.features()});
+    boolean byLabels = settings.membership() == TrainingMembership.LABELS;
+    List<Matrix> path = m.forward(x, byLabels ? new int[] {index} : null);
+    Matrix out = byLabels ? m.forward(x, null).get(path.size() - 1) : path.get(path.size() - 1);
+    List<double[]> features = new ArrayList<>(path.size());
+    for (Matrix z : path) {
+      features.add(z.column(0));
+    }
+    window = window.add(features, out.column(0), index);
+    for (String part : partNames(index)) {
+      putOrDelete("window/" + part, ModelCodec.statisticsPart(window, part));
+    }
+    windowLabelled++;
+    saveCounters();
+    maybeRebuild();
+  }
+
+  private List<String> partNames(int index) {
+    List<String> parts = new ArrayList<>();
+    for (int l = 0; l <= settings.layers(); l++) {
+      parts.add("depth/" + l + "/" + index);
+    }
+    parts.add("output/" + index);
+    return parts;
+  }
+
+  private void bootstrap() {
+    List<double[]> samples = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    readRaw(samples, labels);
+    long t0 = System.nanoTime();
+    ModelBuilder.Built built =
+        builder.construct(
+            1,
+            Matrix.fromColumns(samples.toArray(double[][]::new)),
+            labels.stream().mapToInt(Integer::intValue).toArray(),
+            names,
+            Optional.empty());
+    windows = windows.close(built.statistics());
+    windowLabelled = samples.size();
+    if (settings.construction() == Construction.STATISTICS) {
+      deletePrefix("raw/");
+    }
+    publish(built.model(), (System.nanoTime() - t0) / 1e9);
+  }
+
+  private void maybeRebuild() {
+    if (model.isEmpty() || windowLabelled < settings.window()) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    windows = windows.close(window);
+    ModelStatistics total = windows.total().orElseThrow();
+    StreamingModel current = model.get();
+    long version = current.version() + 1;
+    StreamingModel next;
+    if (settings.construction() == Construction.STATISTICS) {
+      next =
+          builder.fromStatistics(
+              version, current.inputDimension(), current.projection(), total, names);
+    } else {
+      List<double[]> samples = new ArrayList<>();
+      List<Integer> labels = new ArrayList<>();
+      readRaw(samples, labels);
+      next =
+          builder.replay(
+              version,
+              Matrix.fromColumns(samples.toArray(double[][]::new)),
+              labels.stream().mapToInt(Integer::intValue).toArray(),
+              names,
+              current.projection(),
+              total);
+    }
+    publish(next, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Publishes a version (parts first, header last), saves the statistics, starts a window. */
+  private void publish(StreamingModel next, double rebuildSeconds) {
+    long now = context.currentSystemTimeMs();
+    Map<String, byte[]> parts = ModelCodec.parts(next);
+    for (Map.Entry<String, byte[]> p : parts.entrySet()) {
+      if (!p.getKey().equals(ModelCodec.HEADER)) {
+        forwardModel(ModelCache.partKey(modelName, next.version(), p.getKey()), p.getValue(), now);
+      }
+    }
+    byte[] header = parts.get(ModelCodec.HEADER);
+    forwardModel(modelName, header, now);
+    state.put("header/" + next.version(), header);
+    byte[] old = state.get("header/" + (next.version() - 2));
+    if (old != null) {
+      for (String part : ModelCodec.listedParts(old)) {
+        forwardModel(ModelCache.partKey(modelName, next.version() - 2, part), null, now);
+      }
+      state.delete("header/" + (next.version() - 2));
+    }
+    state.put("version", longBytes(next.version()));
+    emitMetrics(next, rebuildSeconds, now);
+
+    int d = next.featureDimension();
+    deletePrefix("total/");
+    windows.total().ifPresent(t -> writeStatistics("total/", t));
+    deletePrefix("recent/");
+    List<ModelStatistics> recent = windows.recent();
+    for (int i = 0; i < recent.size(); i++) {
+      writeStatistics("recent/" + i + "/", recent.get(i));
+    }
+    deletePrefix("window/");
+    window = ModelStatistics.empty(d, settings.layers());
+    windowLabelled = 0;
+    outcomes.clear();
+    saveCounters();
+    model = Optional.of(next);
+    cache.set(next);
+    windowStartMs = now;
+  }
+
+  private void emitMetrics(StreamingModel next, double rebuildSeconds, long now) {
+    ConfusionMatrix confusion = new ConfusionMatrix();
+    outcomes.forEach(
+        (k, count) -> {
+          int sep = k.indexOf('\u0000');
+          int t = names.indexOf(k.substring(0, sep));
+          int p = names.indexOf(k.substring(sep + 1));
+          for (long i = 0; i < count && t >= 0 && p >= 0; i++) {
+            confusion.record(t, p);
+          }
+        });
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", modelName);
+    m.put("version", next.version());
+    m.put("window_labelled", windowLabelled);
+    m.put("scored", confusion.total());
+    m.put("accuracy", confusion.total() == 0 ? null : confusion.accuracy());
+    m.put("kappa", confusion.total() == 0 ? null : finiteOrNull(confusion.kappa()));
+    double seconds = Math.max(1e-3, (now - windowStartMs) / 1000.0);
+    m.put("samples_per_second", windowLabelled / seconds);
+    m.put("rebuild_seconds", rebuildSeconds);
+    List<Map<String, Object>> layers = new ArrayList<>();
+    List<Rates> rates = next.layerRates();
+    for (int l = 0; l < rates.size(); l++) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("layer", l + 1);
+      r.put("R", rates.get(l).r());
+      r.put("Rc", rates.get(l).rc());
+      r.put("deltaR", rates.get(l).deltaR());
+      layers.add(r);
+    }
+    m.put("layers", layers);
+    m.put("classes", names);
+    try {
+      String json = JSON.writeValueAsString(m);
+      LOG.info("model {} v{}: {}", modelName, next.version(), json);
+      context.forward(new Record<>(modelName, (Object) json, now), LearningPlugin.METRICS_SINK);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the metrics record", e);
+    }
+  }
+
+  private static Double finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  private void forwardModel(String key, byte[] value, long timestamp) {
+    context.forward(new Record<>(key, (Object) value, timestamp), LearningPlugin.MODEL_SINK);
+  }
+
+  // --- state helpers ----------------------------------------------------------------------------
+
+  private void saveCounters() {
+    state.put("window-labelled", longBytes(windowLabelled));
+    state.put("outcomes", writeOutcomes(outcomes));
+  }
+
+  private long longOf(String key) {
+    byte[] b = state.get(key);
+    return b == null ? 0 : ByteBuffer.wrap(b).getLong();
+  }
+
+  private static byte[] longBytes(long v) {
+    return ByteBuffer.allocate(8).putLong(v).array();
+  }
+
+  private void putOrDelete(String key, byte[] value) {
+    if (value == null) {
+      state.delete(key);
+    } else {
+      state.put(key, value);
+    }
+  }
+
+  private void deletePrefix(String prefix) {
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = state.prefixScan(prefix, new StringSerializer())) {
+      while (it.hasNext()) {
+        keys.add(it.next().key);
+      }
+    }
+    keys.forEach(state::delete);
+  }
+
+  private void writeStatistics(String prefix, ModelStatistics s) {
+    ModelCodec.statisticsParts(s).forEach((k, v) -> state.put(prefix + k, v));
+    state.put(prefix + "labelled", longBytes(s.labelled()));
+  }
+
+  private Optional<ModelStatistics> readStatistics(String prefix, int d) {
+    ModelStatistics s = ModelStatistics.empty(d, settings.layers());
+    boolean any = false;
+    try (KeyValueIterator<String, byte[]> it = state.prefixScan(prefix, new StringSerializer())) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        String name = kv.key.substring(prefix.length());
+        if (name.equals("labelled")) {
+          s = s.plusLabelled(ByteBuffer.wrap(kv.value).getLong());
+        } else if (name.startsWith("depth/") || name.startsWith("output/")) {
+          s = ModelCodec.addPart(s, name, kv.value);
+        }
+        any = true;
+      }
+    }
+    return any ? Optional.of(s) : Optional.empty();
+  }
+
+  private static String rawKey(long seq) {
+    return String.format("raw/%019d", seq);
+  }
+
+  private long countRaw() {
+    long n = 0;
+    try (KeyValueIterator<String, byte[]> it = state.prefixScan("raw/", new StringSerializer())) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Keeps at most W raw samples (the replay buffer is the last window). */
+  private void trimRaw() {
+    long excess = countRaw() - settings.window();
+    if (excess <= 0 || model.isEmpty()) {
+      return;
+    }
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = state.prefixScan("raw/", new StringSerializer())) {
+      while (it.hasNext() && keys.size() < excess) {
+        keys.add(it.next().key);
+      }
+    }
+    keys.forEach(state::delete);
+  }
+
+  private void readRaw(List<double[]> samples, List<Integer> labels) {
+    try (KeyValueIterator<String, byte[]> it = state.prefixScan("raw/", new StringSerializer())) {
+      while (it.hasNext()) {
+        ByteBuffer b = ByteBuffer.wrap(it.next().value);
+        labels.add(b.getInt());
+        double[] x = new double[b.getInt()];
+        for (int a = 0; a < x.length; a++) {
+          x[a] = b.getDouble();
+        }
+        samples.add(x);
+      }
+    }
+  }
+
+  private static byte[] encodeRaw(int index, double[] x) {
+    ByteBuffer b = ByteBuffer.allocate(8 + 8 * x.length);
+    b.putInt(index).putInt(x.length);
+    for (double v : x) {
+      b.putDouble(v);
+    }
+    return b.array();
+  }
+
+  private static byte[] writeNames(List<String> names) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(buf)) {
+      out.writeInt(names.size());
+      for (String n : names) {
+        out.writeUTF(n);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buf.toByteArray();
+  }
+
+  private static List<String> readNames(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      int n = in.readInt();
+      List<String> names = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        names.add(in.readUTF());
+      }
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt class names in the builder's state", e);
+    }
+  }
+
+  private static byte[] writeOutcomes(Map<String, Long> outcomes) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(buf)) {
+      out.writeInt(outcomes.size());
+      for (Map.Entry<String, Long> e : outcomes.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeLong(e.getValue());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buf.toByteArray();
+  }
+
+  private static Map<String, Long> readOutcomes(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      int n = in.readInt();
+      Map<String, Long> m = new TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        m.put(in.readUTF(), in.readLong());
+      }
+      return m;
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt outcomes in the builder's state", e);
+    }
+  }
+}
