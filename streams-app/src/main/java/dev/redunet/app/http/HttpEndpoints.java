@@ -199,32 +199,40 @@ public final class HttpEndpoints implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String method = exchange.getRequestMethod();
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        exchange.getResponseHeaders().add("Allow", "GET, HEAD");
-        json(exchange, 405, message("method_not_allowed", "only GET and HEAD are served"));
-        return;
+      try {
+        route(exchange);
+      } catch (RuntimeException e) {
+        LOG.warn("HTTP {} failed", exchange.getRequestURI(), e);
+        if (exchange.getResponseCode() < 0) { // nothing sent yet: say so instead of hanging up
+          json(exchange, 500, message("error", "the request failed: " + e));
+        }
       }
-      String path = exchange.getRequestURI().getPath();
-      Backend b = backend;
-      switch (path) {
-        case "/health", "/health/ready" -> health(exchange, b, true);
-        case "/health/live" -> health(exchange, b, false);
-        case "/metrics" -> send(exchange, 200, PROMETHEUS_CONTENT_TYPE, b.metrics().scrape());
-        case "/model" -> model(exchange, b);
-        default ->
-            json(
-                exchange,
-                404,
-                message(
-                    "not_found",
-                    "no endpoint "
-                        + path
-                        + "; try /health, /health/ready, /health/live, /metrics, /model"));
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("HTTP {} failed", exchange.getRequestURI(), e);
-      throw e;
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    String method = exchange.getRequestMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+      json(exchange, 405, message("method_not_allowed", "only GET and HEAD are served"));
+      return;
+    }
+    String path = exchange.getRequestURI().getPath();
+    Backend b = backend;
+    switch (path) {
+      case "/health", "/health/ready" -> health(exchange, b, true);
+      case "/health/live" -> health(exchange, b, false);
+      case "/metrics" -> send(exchange, 200, PROMETHEUS_CONTENT_TYPE, b.metrics().scrape());
+      case "/model" -> model(exchange, b);
+      default ->
+          json(
+              exchange,
+              404,
+              message(
+                  "not_found",
+                  "no endpoint "
+                      + path
+                      + "; try /health, /health/ready, /health/live, /metrics, /model"));
     }
   }
 

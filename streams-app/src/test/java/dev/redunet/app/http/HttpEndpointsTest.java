@@ -213,6 +213,27 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void aFailingBackendAnswers500WithTheReasonInsteadOfHangingUp() throws Exception {
+    AppMetrics metrics = new AppMetrics(new IngressMetrics());
+    open.add(metrics);
+    HttpEndpoints http = HttpEndpoints.bind("127.0.0.1", 0);
+    open.add(0, http);
+    http.start(
+        new HttpEndpoints.Backend(
+            () -> {
+              throw new IllegalStateException("streams not there");
+            },
+            metrics,
+            ModelSummarySource.none(),
+            List::of,
+            "self:1"));
+    HttpResponse<String> r = get(http, "/health");
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(JSON.readTree(r.body()).get("message").asText()).contains("streams not there");
+    assertThat(get(http, "/metrics").statusCode()).as("the server still serves").isEqualTo(200);
+  }
+
+  @Test
   void aTakenPortCannotBeBoundTwice() throws Exception {
     HttpEndpoints http = start(ModelSummarySource.none(), List.of());
     org.assertj.core.api.Assertions.assertThatThrownBy(
