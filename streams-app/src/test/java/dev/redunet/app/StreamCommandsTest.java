@@ -87,6 +87,16 @@ class StreamCommandsTest {
   }
 
   @Test
+  void produceKnowsOnlyTheShippedDataSet() {
+    assertThat(run(produce(), "--dataset", "cifar10", "--bootstrap-servers", "h:1")).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "redunet produce: unknown --dataset cifar10; the shipped data set is mnist10k"
+                + System.lineSeparator());
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
   void produceRefusesAnUnknownFormatAndABadRate() throws Exception {
     Path f = Files.writeString(tmp.resolve("s.jsonl"), "{}\n");
     assertThat(run(produce(), "--jsonl", f.toString(), "--format", "xml")).isEqualTo(2);
