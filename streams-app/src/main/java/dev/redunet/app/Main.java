@@ -1,5 +1,6 @@
 package dev.redunet.app;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ConsumeCommand.class,
       RunCommand.class,
-      ExperimentCommand.class
+      ExperimentCommand.class,
+      ConfigCommand.class
     })
 public final class Main implements Runnable {
 
@@ -29,7 +31,35 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code (0 = success, 2 = usage error). */
   public static int execute(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /** The command line, with one-line usage errors ({@link #oneLineUsageErrors}). */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setParameterExceptionHandler(Main::oneLineUsageErrors);
+    return cl;
+  }
+
+  /**
+   * Reports a bad argument (unknown option, missing or malformed value) on one stderr line that
+   * says how to get help, e.g. {@code redunet run: Unknown option: '--layer' (did you mean
+   * --layers?); see ./redunet run --help}; exit code 2.
+   */
+  static int oneLineUsageErrors(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    String path = cmd.getCommandSpec().qualifiedName(" ");
+    StringBuilder line = new StringBuilder(path).append(": ").append(e.getMessage());
+    if (e instanceof CommandLine.UnmatchedArgumentException u) {
+      List<String> suggestions = u.getSuggestions();
+      if (!suggestions.isEmpty()) {
+        line.append(" (did you mean ").append(String.join(" or ", suggestions)).append("?)");
+      }
+    }
+    line.append("; see ./").append(path).append(" --help");
+    cmd.getErr().println(line.toString().replace(System.lineSeparator(), " "));
+    cmd.getErr().flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   public static void main(String[] args) {

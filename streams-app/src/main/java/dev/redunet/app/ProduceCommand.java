@@ -10,6 +10,7 @@ import dev.redunet.data.CsvReader;
 import dev.redunet.data.IdxReader;
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.MalformedDataException;
+import dev.redunet.data.ShippedDatasets;
 import dev.redunet.stream.TopicProvisioner;
 import dev.redunet.wire.AvroCodec;
 import dev.redunet.wire.JsonRecordWriter;
@@ -67,7 +68,10 @@ import picocli.CommandLine.Option;
  *       sample per image with its shape (e.g. {@code [28, 28]}; none for 1-D items) and, with
  *       {@code --labels}, its label ("0", "1", ...);
  *   <li>{@code --data FILE}: CSV, one labelled sample per line, label first ({@link
- *       dev.redunet.data.CsvReader}).
+ *       dev.redunet.data.CsvReader});
+ *   <li>{@code --dataset mnist10k}: the 10,000 MNIST digits shipped inside the jar ({@link
+ *       ShippedDatasets#mnist10k()}), shape {@code [28, 28]}, labels "0" … "9", in their fixed
+ *       class-mixed order (no file needed: the demo producer of docker-compose uses it).
  * </ul>
  *
  * Samples read from IDX or CSV get the ids {@code <prefix><index>} ({@code --id-prefix}, default
@@ -96,6 +100,8 @@ public final class ProduceCommand implements Callable<Integer> {
   private static final String NAME = "produce";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+  private static final String MNIST10K = "mnist10k";
+  private static final List<Integer> MNIST_SHAPE = List.of(28, 28);
 
   @Mixin ConfigOptions options;
 
@@ -135,6 +141,12 @@ public final class ProduceCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "CSV of labelled samples, label first, optional header.")
   Path data;
+
+  @Option(
+      names = "--dataset",
+      paramLabel = "NAME",
+      description = "A data set shipped in the jar: mnist10k (10,000 labelled MNIST digits).")
+  String dataset;
 
   @Option(
       names = "--id-prefix",
@@ -203,14 +215,23 @@ public final class ProduceCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return CommandSupport.usageError(err, NAME, "--format must be avro or json, got " + format);
     }
-    int inputs = (jsonl != null ? 1 : 0) + (images != null ? 1 : 0) + (data != null ? 1 : 0);
+    int inputs =
+        (jsonl != null ? 1 : 0)
+            + (images != null ? 1 : 0)
+            + (data != null ? 1 : 0)
+            + (dataset != null ? 1 : 0);
     if (inputs != 1) {
       return CommandSupport.usageError(
           err,
           NAME,
           inputs == 0
-              ? "give the input with --jsonl FILE, --images FILE [--labels FILE] or --data FILE"
-              : "give only one of --jsonl, --images and --data");
+              ? "give the input with --jsonl FILE, --images FILE [--labels FILE], --data FILE or"
+                  + " --dataset mnist10k"
+              : "give only one of --jsonl, --images, --data and --dataset");
+    }
+    if (dataset != null && !dataset.equals(MNIST10K)) {
+      return CommandSupport.usageError(
+          err, NAME, "unknown --dataset " + dataset + "; the shipped data set is " + MNIST10K);
     }
     if (labels != null && images == null) {
       return CommandSupport.usageError(err, NAME, "--labels needs --images");
@@ -280,6 +301,17 @@ public final class ProduceCommand implements Callable<Integer> {
   private Source openSource(Format fmt) throws IOException {
     if (jsonl != null) {
       return new JsonLinesSource(jsonl, fmt);
+    }
+    if (dataset != null) {
+      LabelledDataset d = ShippedDatasets.mnist10k();
+      String[] names = new String[d.size()];
+      double[][] rows = new double[d.size()][];
+      for (int i = 0; i < d.size(); i++) {
+        names[i] = d.label(i);
+        rows[i] = d.sample(i);
+      }
+      return new DatasetSource(
+          rows, names, MNIST_SHAPE, idPrefix != null ? idPrefix : MNIST10K + "-", MNIST10K, fmt);
     }
     Path file = images != null ? images : data;
     String prefix = idPrefix != null ? idPrefix : defaultPrefix(file);

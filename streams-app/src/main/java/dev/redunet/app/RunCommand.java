@@ -4,6 +4,9 @@ import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.ConfigException;
 import dev.redunet.app.config.ConfigKeys;
 import dev.redunet.app.config.LearnerConfig;
+import dev.redunet.app.http.AppMetrics;
+import dev.redunet.app.http.HttpEndpoints;
+import dev.redunet.app.http.ModelSummarySource;
 import dev.redunet.avro.RejectReason;
 import dev.redunet.stream.IngressMetrics;
 import dev.redunet.stream.RedunetTopology;
@@ -11,22 +14,31 @@ import dev.redunet.stream.ScoringPlugin;
 import dev.redunet.stream.StreamsProperties;
 import dev.redunet.stream.TopicProvisioner;
 import dev.redunet.stream.learning.LearningPlugin;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -43,8 +55,18 @@ import picocli.CommandLine.Option;
  * threads end, the transaction in flight commits or aborts), and stdout gets one JSON line: {@code
  * application_id}, {@code state} (the final Kafka Streams state), {@code seconds} (running time),
  * {@code accepted} (valid samples), {@code rejected_total}, {@code rejected} (per reason code),
- * {@code topics_created}. Exit code 0 after a requested stop; 1 if Kafka Streams failed, did not
- * close in time, or Kafka was unreachable; 2 for bad arguments or configuration.
+ * {@code topics_created}, {@code http} (the bound {@code host:port} of the HTTP endpoints, null
+ * when they are off). Exit code 0 after a requested stop; 1 if Kafka Streams failed, did not close
+ * in time, or Kafka was unreachable; 2 for bad arguments or configuration, or when the HTTP address
+ * cannot be bound.
+ *
+ * <p>HTTP ({@code redunet.http.enabled}, default on): {@link HttpEndpoints} on {@code
+ * redunet.http.host}:{@code redunet.http.port} ({@code /health}, {@code /metrics}, {@code /model}).
+ * The socket is bound before Kafka Streams is configured, so that Kafka Streams' {@code
+ * application.server} is this instance's advertised HTTP address ({@code
+ * redunet.http.advertised.host}, see {@link #advertisedHost}; a {@code kafka.application.server}
+ * setting wins) and other instances can forward {@code /model} requests to it. The endpoints serve
+ * from the moment Kafka Streams has started and stop after it closed.
  *
  * <p>The model flags set the corresponding configuration keys; the scoring stage in this build is
  * the identity network ({@link ScoringPlugin#identity()}), which does not use them yet.
@@ -55,6 +77,15 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the streaming application (creates missing topics, then Kafka Streams) until Ctrl-C.",
       "Prints one JSON line with the final state and the ingress counters when it stops."
+    },
+    footer = {
+      "",
+      "Every configuration key can be set with -D KEY=VALUE, a REDUNET_* environment variable"
+          + " or --config FILE; ./redunet config --markdown lists them all, ./redunet config"
+          + " shows the effective values.",
+      "HTTP (redunet.http.enabled=true by default) on redunet.http.host:redunet.http.port"
+          + " (default 127.0.0.1:8080): /health, /health/ready, /health/live, /metrics"
+          + " (Prometheus), /model (JSON)."
     })
 public final class RunCommand implements Callable<Integer> {
 
@@ -93,6 +124,27 @@ public final class RunCommand implements Callable<Integer> {
       description = "redunet.construction")
   String construction;
 
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      description = "redunet.http.port (0 = any free port)")
+  String httpPort;
+
+  @Option(
+      names = "--http-host",
+      paramLabel = "ADDRESS",
+      description = "redunet.http.host (0.0.0.0 = every interface)")
+  String httpHost;
+
+  /** The model source of {@code /model} for a running instance; replaceable by tests. */
+  BiFunction<KafkaStreams, AppConfig, ModelSummarySource> modelSources = RunCommand::modelSource;
+
+  /** Completed with the bound HTTP address once the endpoints serve (tests wait on it). */
+  final CompletableFuture<InetSocketAddress> httpAddress = new CompletableFuture<>();
+
+  /** How often new Kafka metrics are bound to /metrics; tests shorten it. */
+  Duration kafkaMetricsRefresh = AppMetrics.DEFAULT_KAFKA_REFRESH;
+
   private final PrintStream out;
   private final PrintStream err;
   private final CountDownLatch stop;
@@ -121,6 +173,8 @@ public final class RunCommand implements Callable<Integer> {
     put(f, ConfigKeys.LAMBDA.name(), lambda);
     put(f, ConfigKeys.WINDOW.name(), window);
     put(f, ConfigKeys.CONSTRUCTION.name(), construction);
+    put(f, ConfigKeys.HTTP_PORT.name(), httpPort);
+    put(f, ConfigKeys.HTTP_HOST.name(), httpHost);
     return f;
   }
 
@@ -130,9 +184,43 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** The scoring stage of this build. */
-  static ScoringPlugin scoringPlugin(AppConfig config) {
+  /**
+   * The scoring stage of this build.
+   *
+   * @param metrics where the learning code reports model builds and prequential accuracy (not wired
+   *     into the learning plugin yet)
+   */
+  static ScoringPlugin scoringPlugin(AppConfig config, AppMetrics metrics) {
     return new LearningPlugin(config, LearnerConfig.settings(config));
+  }
+
+  /** The source of {@code /model} of a running instance (an interactive query of its store). */
+  static ModelSummarySource modelSource(KafkaStreams streams, AppConfig config) {
+    return ModelSummarySource.none();
+  }
+
+  /**
+   * The host other instances reach this one's HTTP endpoints at: {@code
+   * redunet.http.advertised.host} if set; else the bind address unless it is a wildcard ({@code
+   * 0.0.0.0}, {@code ::}); else this machine's host name.
+   */
+  static String advertisedHost(AppConfig config, InetSocketAddress bound) {
+    Optional<String> configured = config.optionalText(ConfigKeys.HTTP_ADVERTISED_HOST);
+    if (configured.isPresent()) {
+      return configured.get();
+    }
+    if (bound.getAddress() != null && !bound.getAddress().isAnyLocalAddress()) {
+      return config.text(ConfigKeys.HTTP_HOST);
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      LOG.warn(
+          "Cannot find this machine's host name; set redunet.http.advertised.host so that other"
+              + " instances can reach /model here",
+          e);
+      return "localhost";
+    }
   }
 
   private static Map<String, Object> result(
@@ -140,7 +228,8 @@ public final class RunCommand implements Callable<Integer> {
       KafkaStreams.State state,
       long t0,
       IngressMetrics metrics,
-      TopicProvisioner.Result topics) {
+      TopicProvisioner.Result topics,
+      InetSocketAddress http) {
     IngressMetrics.Snapshot s = metrics.snapshot();
     Map<String, Long> rejected = new LinkedHashMap<>();
     for (RejectReason r : RejectReason.values()) {
@@ -154,6 +243,8 @@ public final class RunCommand implements Callable<Integer> {
     result.put("rejected_total", s.rejectedTotal());
     result.put("rejected", rejected);
     result.put("topics_created", topics.created());
+    result.put(
+        "http", http == null ? null : http.getAddress().getHostAddress() + ":" + http.getPort());
     return result;
   }
 
@@ -168,6 +259,44 @@ public final class RunCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       return CommandSupport.usageError(err, NAME, e.getMessage());
     }
+    HttpEndpoints http = null;
+    if (config.text(ConfigKeys.HTTP_ENABLED).equals("true")) {
+      String host = config.text(ConfigKeys.HTTP_HOST);
+      int port = config.integer(ConfigKeys.HTTP_PORT);
+      try {
+        http = HttpEndpoints.bind(host, port);
+      } catch (IOException | RuntimeException e) {
+        return CommandSupport.usageError(
+            err,
+            NAME,
+            "cannot serve HTTP on "
+                + host
+                + ":"
+                + port
+                + " ("
+                + e.getMessage()
+                + "): choose another redunet.http.port (--http-port, REDUNET_HTTP_PORT; 0 = any"
+                + " free port) or redunet.http.host, or set redunet.http.enabled=false");
+      }
+      props.putIfAbsent(
+          StreamsConfig.APPLICATION_SERVER_CONFIG,
+          advertisedHost(config, http.address()) + ":" + http.address().getPort());
+    }
+    try (AppMetrics appMetrics = new AppMetrics(metrics)) {
+      return run(config, props, metrics, appMetrics, http);
+    } finally {
+      if (http != null) {
+        http.close();
+      }
+    }
+  }
+
+  private int run(
+      AppConfig config,
+      Properties props,
+      IngressMetrics metrics,
+      AppMetrics appMetrics,
+      HttpEndpoints http) {
     String appId = config.text(ConfigKeys.APPLICATION_ID);
     TopicProvisioner.Result topics;
     try (Admin admin = Admin.create(CommandSupport.clientSettings(config))) {
@@ -180,7 +309,7 @@ public final class RunCommand implements Callable<Integer> {
               + e.getMessage());
       return 1;
     }
-    Topology topology = RedunetTopology.build(config, scoringPlugin(config), metrics);
+    Topology topology = RedunetTopology.build(config, scoringPlugin(config, appMetrics), metrics);
     LOG.debug("Topology:\n{}", topology.describe());
     LOG.info(
         "Starting {} on {} ({}, layers={}, eps.sq={}, eta={}, lambda={}, window={}, construction={};"
@@ -212,6 +341,7 @@ public final class RunCommand implements Callable<Integer> {
           LOG.error("A stream thread failed; shutting down this instance", e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    appMetrics.bindKafkaStreams(streams, kafkaMetricsRefresh);
     Thread hook =
         new Thread(
             () -> {
@@ -232,6 +362,20 @@ public final class RunCommand implements Callable<Integer> {
     try {
       try {
         streams.start();
+        if (http != null) {
+          HostInfo self =
+              HostInfo.buildFromEndpoint(
+                  props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
+          http.start(
+              HttpEndpoints.Backend.of(
+                  streams, appMetrics, modelSources.apply(streams, config), self));
+          LOG.info(
+              "HTTP endpoints on http://{}:{} (/health, /metrics, /model; application.server {})",
+              http.address().getAddress().getHostAddress(),
+              http.address().getPort(),
+              self.host() + ":" + self.port());
+          httpAddress.complete(http.address());
+        }
         stop.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -242,7 +386,9 @@ public final class RunCommand implements Callable<Integer> {
         }
       }
       state = streams.state();
-      out.println(CommandSupport.json(result(appId, state, t0, metrics, topics)));
+      out.println(
+          CommandSupport.json(
+              result(appId, state, t0, metrics, topics, http == null ? null : http.address())));
       out.flush();
     } finally {
       // Always release a waiting shutdown hook, or the JVM would wait for it to time out.

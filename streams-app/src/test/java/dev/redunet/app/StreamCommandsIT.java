@@ -238,7 +238,9 @@ class StreamCommandsIT {
       "-D",
       "redunet.topic.prefix=" + prefix,
       "-D",
-      "redunet.partitions=1"
+      "redunet.partitions=1",
+      "-D",
+      "redunet.http.port=0"
     };
     List<JsonNode> produced =
         execute(
@@ -334,6 +336,8 @@ class StreamCommandsIT {
                 "redunet.topic.prefix=" + kafka.uniqueName("term") + ".",
                 "-D",
                 "redunet.partitions=1",
+                "--http-port",
+                "0",
                 "--application-id",
                 kafka.uniqueName("term-app"),
                 "--state-dir",

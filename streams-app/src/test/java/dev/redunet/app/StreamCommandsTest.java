@@ -47,8 +47,8 @@ class StreamCommandsTest {
     assertThat(run(produce(), "--bootstrap-servers", "localhost:1")).isEqualTo(2);
     assertThat(err())
         .isEqualTo(
-            "redunet produce: give the input with --jsonl FILE, --images FILE [--labels FILE] or"
-                + " --data FILE"
+            "redunet produce: give the input with --jsonl FILE, --images FILE [--labels FILE],"
+                + " --data FILE or --dataset mnist10k"
                 + System.lineSeparator());
     assertThat(out.size()).isZero();
   }
@@ -57,7 +57,7 @@ class StreamCommandsTest {
   void produceTakesExactlyOneInputAndLabelsOnlyWithImages() throws Exception {
     Path f = Files.writeString(tmp.resolve("s.jsonl"), "{}\n");
     assertThat(run(produce(), "--jsonl", f.toString(), "--data", f.toString())).isEqualTo(2);
-    assertThat(err()).contains("give only one of --jsonl, --images and --data");
+    assertThat(err()).contains("give only one of --jsonl, --images, --data and --dataset");
     assertThat(run(produce(), "--data", f.toString(), "--labels", f.toString())).isEqualTo(2);
     assertThat(err()).contains("--labels needs --images");
     Path missing = tmp.resolve("labels.idx");
@@ -84,6 +84,16 @@ class StreamCommandsTest {
                 + missing
                 + " (check the --jsonl path)"
                 + System.lineSeparator());
+  }
+
+  @Test
+  void produceKnowsOnlyTheShippedDataSet() {
+    assertThat(run(produce(), "--dataset", "cifar10", "--bootstrap-servers", "h:1")).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "redunet produce: unknown --dataset cifar10; the shipped data set is mnist10k"
+                + System.lineSeparator());
+    assertThat(out.size()).isZero();
   }
 
   @Test

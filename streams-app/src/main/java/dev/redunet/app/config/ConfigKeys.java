@@ -237,6 +237,12 @@ public final class ConfigKeys {
           "Seed of every random choice.");
 
   // --- HTTP ----------------------------------------------------------------------------------
+  public static final ConfigKey HTTP_ENABLED =
+      key(
+          "redunet.http.enabled",
+          new Choice(List.of("true", "false")),
+          "true",
+          "Whether run serves the HTTP endpoints /health, /metrics and /model.");
   public static final ConfigKey HTTP_HOST =
       key(
           "redunet.http.host",
@@ -249,6 +255,14 @@ public final class ConfigKeys {
           new IntRange(0, 65_535),
           "8080",
           "Port of the HTTP endpoints (0 = any free port).");
+  public static final ConfigKey HTTP_ADVERTISED_HOST =
+      key(
+          "redunet.http.advertised.host",
+          new Text(),
+          null,
+          "Host name or address other instances use to reach this one's HTTP endpoints (Kafka"
+              + " Streams application.server, for /model across instances); default: the bind"
+              + " address, or this machine's host name when it binds to all addresses.");
 
   /** Every key, in documentation order. */
   public static final List<ConfigKey> ALL =
@@ -289,8 +303,10 @@ public final class ConfigKeys {
           PROJECTION_DIM,
           MICL_EPS_SQ,
           SEED,
+          HTTP_ENABLED,
           HTTP_HOST,
-          HTTP_PORT);
+          HTTP_PORT,
+          HTTP_ADVERTISED_HOST);
 
   static final Map<String, ConfigKey> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
