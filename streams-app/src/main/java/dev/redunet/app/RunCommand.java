@@ -6,13 +6,17 @@ import dev.redunet.app.config.ConfigKeys;
 import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.app.http.AppMetrics;
 import dev.redunet.app.http.HttpEndpoints;
+import dev.redunet.app.http.ModelSummary;
 import dev.redunet.app.http.ModelSummarySource;
 import dev.redunet.avro.RejectReason;
+import dev.redunet.learn.StreamingModel;
+import dev.redunet.rate.Rates;
 import dev.redunet.stream.IngressMetrics;
 import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.ScoringPlugin;
 import dev.redunet.stream.StreamsProperties;
 import dev.redunet.stream.TopicProvisioner;
+import dev.redunet.stream.learning.LearningListener;
 import dev.redunet.stream.learning.LearningPlugin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,6 +25,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +41,13 @@ import java.util.function.BiFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -69,7 +78,7 @@ import picocli.CommandLine.Option;
  * from the moment Kafka Streams has started and stop after it closed.
  *
  * <p>The model flags set the corresponding configuration keys; the scoring stage in this build is
- * the identity network ({@link ScoringPlugin#identity()}), which does not use them yet.
+ * the streaming learner ({@link LearningPlugin}).
  */
 @Command(
     name = "run",
@@ -185,18 +194,69 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * The scoring stage of this build.
-   *
-   * @param metrics where the learning code reports model builds and prequential accuracy (not wired
-   *     into the learning plugin yet)
+   * The scoring stage: the streaming learner, reporting model builds, model loads and the
+   * prequential outcome of every labelled sample to {@code metrics}.
    */
   static ScoringPlugin scoringPlugin(AppConfig config, AppMetrics metrics) {
-    return new LearningPlugin(config, LearnerConfig.settings(config));
+    return new LearningPlugin(
+        config,
+        LearnerConfig.settings(config),
+        new LearningListener() {
+          @Override
+          public void modelBuilt(StreamingModel model, double seconds) {
+            metrics.modelBuilt(model.version(), seconds, deltaR(model));
+          }
+
+          @Override
+          public void modelLoaded(StreamingModel model) {
+            metrics.modelLoaded(model.version(), deltaR(model));
+          }
+
+          @Override
+          public void scored(boolean correct) {
+            metrics.prediction(correct);
+          }
+        });
   }
 
-  /** The source of {@code /model} of a running instance (an interactive query of its store). */
+  private static List<Double> deltaR(StreamingModel model) {
+    return model.layerRates().stream().map(Rates::deltaR).toList();
+  }
+
+  /**
+   * The source of {@code /model} of a running instance: an interactive query of the global model
+   * store, which every instance holds.
+   */
   static ModelSummarySource modelSource(KafkaStreams streams, AppConfig config) {
-    return ModelSummarySource.none();
+    String name = config.text(ConfigKeys.MODEL_NAME);
+    return () -> {
+      ReadOnlyKeyValueStore<String, byte[]> store =
+          streams.store(
+              StoreQueryParameters.fromNameAndType(
+                  LearningPlugin.MODEL_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+      return LearningPlugin.currentModel(store, name).map(loaded -> summary(name, loaded));
+    };
+  }
+
+  private static ModelSummary summary(String name, LearningPlugin.Loaded loaded) {
+    StreamingModel m = loaded.model();
+    List<ModelSummary.ClassCount> classes = new ArrayList<>();
+    for (int j = 0; j < m.classNames().size(); j++) {
+      double n = j < m.micl().numClasses() ? m.micl().statistics(j).count() : 0;
+      classes.add(new ModelSummary.ClassCount(m.classNames().get(j), n));
+    }
+    List<ModelSummary.LayerRates> layers = new ArrayList<>();
+    for (int l = 0; l < m.layerRates().size(); l++) {
+      Rates r = m.layerRates().get(l);
+      layers.add(new ModelSummary.LayerRates(l + 1, r.r(), r.rc(), r.deltaR()));
+    }
+    return new ModelSummary(
+        name,
+        m.version(),
+        classes,
+        layers,
+        Instant.ofEpochMilli(loaded.build().builtAtMillis()),
+        loaded.build().rebuildSeconds());
   }
 
   /**
@@ -313,7 +373,7 @@ public final class RunCommand implements Callable<Integer> {
     LOG.debug("Topology:\n{}", topology.describe());
     LOG.info(
         "Starting {} on {} ({}, layers={}, eps.sq={}, eta={}, lambda={}, window={}, construction={};"
-            + " scoring: identity network until a model is plugged in)",
+            + " scoring: the streaming learner)",
         appId,
         config.text(ConfigKeys.BOOTSTRAP_SERVERS),
         config.text(ConfigKeys.PROCESSING_GUARANTEE),

@@ -45,11 +45,23 @@ public final class ModelCodec {
   private static final ReduNetCodec LAYERS = ReduNetCodec.standard();
 
   /**
-   * The parts of a model, header first.
+   * The parts of a model, header first, without build metadata (time 0, 0 seconds).
    *
    * @return part name → bytes, in a stable order
    */
   public static Map<String, byte[]> parts(StreamingModel model) {
+    return parts(model, 0, 0);
+  }
+
+  /**
+   * The parts of a model, header first.
+   *
+   * @param builtAtMillis when the version was built (epoch milliseconds), recorded in the header
+   * @param rebuildSeconds how long the build took, recorded in the header
+   * @return part name → bytes, in a stable order
+   */
+  public static Map<String, byte[]> parts(
+      StreamingModel model, long builtAtMillis, double rebuildSeconds) {
     Map<String, byte[]> body = new LinkedHashMap<>();
     model.projection().ifPresent(p -> body.put("projection", bytes(p::write)));
     List<Layer> layers = model.network().layers();
@@ -62,7 +74,14 @@ public final class ModelCodec {
       body.put("micl/" + j, bytes(out -> writeDoubles(out, a)));
     }
     Map<String, byte[]> parts = new LinkedHashMap<>();
-    parts.put(HEADER, bytes(out -> writeHeader(out, model, List.copyOf(body.keySet()))));
+    parts.put(
+        HEADER,
+        bytes(
+            out -> {
+              writeHeader(out, model, List.copyOf(body.keySet()));
+              out.writeLong(builtAtMillis);
+              out.writeDouble(rebuildSeconds);
+            }));
     parts.putAll(body);
     return parts;
   }
@@ -71,6 +90,19 @@ public final class ModelCodec {
   public static List<String> listedParts(byte[] header) {
     try {
       return readHeader(header).parts;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("corrupt model header: " + e.getMessage(), e);
+    }
+  }
+
+  /** When the version a header describes was built (epoch ms) and how long it took (s). */
+  public record BuildInfo(long builtAtMillis, double rebuildSeconds) {}
+
+  /** The build metadata of a header. */
+  public static BuildInfo buildInfo(byte[] header) {
+    try {
+      Header h = readHeader(header);
+      return new BuildInfo(h.builtAtMillis, h.rebuildSeconds);
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt model header: " + e.getMessage(), e);
     }
@@ -284,6 +316,8 @@ public final class ModelCodec {
     double miclEpsSq;
     int miclClasses;
     List<String> parts;
+    long builtAtMillis;
+    double rebuildSeconds;
   }
 
   private static Header readHeader(byte[] bytes) throws IOException {
@@ -324,6 +358,8 @@ public final class ModelCodec {
     for (int i = 0; i < parts; i++) {
       h.parts.add(in.readUTF());
     }
+    h.builtAtMillis = in.readLong();
+    h.rebuildSeconds = in.readDouble();
     return h;
   }
 }

@@ -3,12 +3,15 @@ package dev.redunet.stream.learning;
 import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.ConfigKeys;
 import dev.redunet.learn.LearnerSettings;
+import dev.redunet.learn.ModelCodec;
+import dev.redunet.learn.StreamingModel;
 import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.ScoringPlugin;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -17,6 +20,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -49,6 +53,7 @@ public final class LearningPlugin implements ScoringPlugin {
   private final String modelName;
   private final LearnerSettings settings;
   private final Map<String, String> changelogConfig;
+  private final LearningListener listener;
 
   /**
    * The plugin for {@code config}'s model.
@@ -57,6 +62,16 @@ public final class LearningPlugin implements ScoringPlugin {
    * @param settings the learner's settings
    */
   public LearningPlugin(AppConfig config, LearnerSettings settings) {
+    this(config, settings, new LearningListener() {});
+  }
+
+  /**
+   * The plugin for {@code config}'s model, reporting to {@code listener}.
+   *
+   * @param listener told of builds, loads and scored labelled samples (from several threads)
+   */
+  public LearningPlugin(AppConfig config, LearnerSettings settings, LearningListener listener) {
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.modelName = config.text(ConfigKeys.MODEL_NAME);
     this.settings = Objects.requireNonNull(settings, "settings");
     this.changelogConfig =
@@ -73,6 +88,21 @@ public final class LearningPlugin implements ScoringPlugin {
     return modelName + "/v" + version + "/" + part;
   }
 
+  /**
+   * The model in force in a model store (the global store {@value #MODEL_STORE}, e.g. through an
+   * interactive query), assembled from its parts, with its build metadata.
+   */
+  public static Optional<Loaded> currentModel(
+      ReadOnlyKeyValueStore<String, byte[]> store, String modelName) {
+    byte[] header = store.get(modelName);
+    return new ModelCache(modelName)
+        .current(store)
+        .map(m -> new Loaded(m, ModelCodec.buildInfo(header)));
+  }
+
+  /** A model read from the store and its build metadata. */
+  public record Loaded(StreamingModel model, ModelCodec.BuildInfo build) {}
+
   /** Labelled samples a task gathers before it ships a statistics delta: W/10, at least 1. */
   public int flushEvery() {
     return Math.max(1, settings.window() / 10);
@@ -80,7 +110,7 @@ public final class LearningPlugin implements ScoringPlugin {
 
   @Override
   public SampleScorer newScorer() {
-    return new LearningScorer(modelName, settings, flushEvery());
+    return new LearningScorer(modelName, settings, flushEvery(), listener);
   }
 
   @Override
@@ -106,7 +136,7 @@ public final class LearningPlugin implements ScoringPlugin {
     topology.addSource(
         LEARNING_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), learning);
     topology.addProcessor(
-        BUILDER, () -> new ModelBuilderProcessor(modelName, settings), LEARNING_SOURCE);
+        BUILDER, () -> new ModelBuilderProcessor(modelName, settings, listener), LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);
     topology.addSink(
         MODEL_SINK,

@@ -61,8 +61,13 @@ final class LearningScorer implements SampleScorer {
   private long pendingCount;
   private long sequence;
 
-  LearningScorer(String modelName, LearnerSettings settings, int flushEvery) {
+  private final LearningListener listener;
+  private long loadedVersion;
+
+  LearningScorer(
+      String modelName, LearnerSettings settings, int flushEvery, LearningListener listener) {
     this.modelName = modelName;
+    this.listener = listener;
     this.settings = settings;
     this.flushEvery = flushEvery;
     this.cache = new ModelCache(modelName);
@@ -91,6 +96,10 @@ final class LearningScorer implements SampleScorer {
       return IdentityScorer.identity(sample);
     }
     StreamingModel m = model.get();
+    if (m.version() != loadedVersion) {
+      loadedVersion = m.version();
+      listener.modelLoaded(m);
+    }
     Matrix x = Matrix.fromColumns(new double[][] {sample.features()});
     StreamingModel.Scores scores = m.score(x);
     int predicted = scores.predicted()[0];
@@ -125,6 +134,7 @@ final class LearningScorer implements SampleScorer {
             .setFeatures(z)
             .setShape(List.of(m.featureDimension()))
             .build();
+    sample.label().ifPresent(l -> listener.scored(predictedName.map(l::equals).orElse(false)));
     learn(sample, model, predictedName, x);
     return new Scored(prediction, features);
   }

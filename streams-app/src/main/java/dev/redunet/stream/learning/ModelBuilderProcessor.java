@@ -74,8 +74,11 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final Map<String, Long> outcomes = new LinkedHashMap<>();
   private long windowStartMs;
 
-  ModelBuilderProcessor(String modelName, LearnerSettings settings) {
+  private final LearningListener listener;
+
+  ModelBuilderProcessor(String modelName, LearnerSettings settings, LearningListener listener) {
     this.modelName = modelName;
+    this.listener = listener;
     this.settings = settings;
     this.builder = new ModelBuilder(settings);
     this.cache = new ModelCache(modelName);
@@ -265,7 +268,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   /** Publishes a version (parts first, header last), saves the statistics, starts a window. */
   private void publish(StreamingModel next, double rebuildSeconds) {
     long now = context.currentSystemTimeMs();
-    Map<String, byte[]> parts = ModelCodec.parts(next);
+    Map<String, byte[]> parts = ModelCodec.parts(next, now, rebuildSeconds);
     for (Map.Entry<String, byte[]> p : parts.entrySet()) {
       if (!p.getKey().equals(ModelCodec.HEADER)) {
         forwardModel(ModelCache.partKey(modelName, next.version(), p.getKey()), p.getValue(), now);
@@ -300,6 +303,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     model = Optional.of(next);
     cache.set(next);
     windowStartMs = now;
+    listener.modelBuilt(next, rebuildSeconds);
   }
 
   private void emitMetrics(StreamingModel next, double rebuildSeconds, long now) {
