@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       ConsumeCommand.class,
       RunCommand.class,
       ExperimentCommand.class,
-      ConfigCommand.class
+      ConfigCommand.class,
+      DemoCommand.class
     })
 public final class Main implements Runnable {
 
