@@ -27,6 +27,10 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
  * products) + d²m (class scatters, upper triangles) + (k+1)d³ (Cholesky and inverse) + k·d³/3
  * (factors of the predicted-class rates).
  *
+ * <p>The process CPU time per layer (all threads, JIT and GC included) is printed next to the wall
+ * time: the machine is shared, and on a loaded machine the wall time grows while the CPU time does
+ * not.
+ *
  * <p>Baseline, same run: the same layer with plain EJML calls ({@code CommonOps_DDRM.multTransB},
  * {@code invertSPD}, {@code mult}, EJML Cholesky for the log-determinants), single-threaded.
  *
@@ -38,6 +42,10 @@ public final class VectorLayerBenchmark {
   private static final double EPS_SQ = 0.1;
   private static final double ETA = 0.5;
   private static final double LAMBDA = 500;
+
+  private static final com.sun.management.OperatingSystemMXBean PROCESS =
+      (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
   private VectorLayerBenchmark() {}
 
@@ -92,28 +100,40 @@ public final class VectorLayerBenchmark {
       Parameters p =
           new Parameters(warmup + measured, EPS_SQ, ETA, LAMBDA, TrainingMembership.SOFTMAX, eval);
       List<Long> stamps = new ArrayList<>();
+      List<Long> cpu = new ArrayList<>();
       long start = System.nanoTime();
+      long cpuStart = PROCESS.getProcessCpuTime();
       ForwardConstruction.with(p)
           .withThreads(threads)
-          .withListener((l, layer, rates) -> stamps.add(System.nanoTime()))
+          .withListener(
+              (l, layer, rates) -> {
+                stamps.add(System.nanoTime());
+                cpu.add(PROCESS.getProcessCpuTime());
+              })
           .fit(z, y);
       long[] per = new long[stamps.size()];
+      long[] perCpu = new long[stamps.size()];
       for (int i = 0; i < per.length; i++) {
         per[i] = stamps.get(i) - (i == 0 ? start : stamps.get(i - 1));
+        perCpu[i] = cpu.get(i) - (i == 0 ? cpuStart : cpu.get(i - 1));
       }
       double[] ms =
           Arrays.stream(per, warmup, per.length).mapToDouble(t -> t / 1e6).sorted().toArray();
+      double[] cpuMs =
+          Arrays.stream(perCpu, warmup, per.length).mapToDouble(t -> t / 1e6).sorted().toArray();
       double med = median(ms);
       System.out.printf(
           Locale.ROOT,
-          "d=%3d rates=%-15s  median %8.1f ms/layer  (min %.1f, max %.1f)  %6.2f GFLOP/s  [%.2f GFLOP/layer]%n",
+          "d=%3d rates=%-15s  median %8.1f ms/layer  (min %.1f, max %.1f)  %6.2f GFLOP/s"
+              + "  [%.2f GFLOP/layer]  process CPU %.1f ms/layer%n",
           d,
           eval,
           med,
           ms[0],
           ms[ms.length - 1],
           flops / (med * 1e6),
-          flops / 1e9);
+          flops / 1e9,
+          median(cpuMs));
       if (eval == RateEvaluation.PREDICTED_TORCH) {
         double reference = d == 64 ? 103 : d == 256 ? 1180 : Double.NaN;
         if (!Double.isNaN(reference)) {
@@ -125,19 +145,25 @@ public final class VectorLayerBenchmark {
         }
         if (baseline) {
           double[] b = new double[reps];
+          double[] bc = new double[reps];
           for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
+            long c0 = PROCESS.getProcessCpuTime();
             ejmlLayer(z, y, d, m, k);
             b[r] = (System.nanoTime() - t0) / 1e6;
+            bc[r] = (PROCESS.getProcessCpuTime() - c0) / 1e6;
           }
+          Arrays.sort(bc);
           Arrays.sort(b);
           double bm = median(b);
           System.out.printf(
               Locale.ROOT,
-              "        EJML baseline (same run, 1 thread)        %8.1f ms/layer  %6.2f GFLOP/s: speed-up %.2fx%n",
+              "        EJML baseline (same run, 1 thread)        %8.1f ms/layer  %6.2f GFLOP/s:"
+                  + " speed-up %.2fx  (process CPU %.1f ms/layer)%n",
               bm,
               flops / (bm * 1e6),
-              bm / med);
+              bm / med,
+              median(bc));
         }
       }
     }
