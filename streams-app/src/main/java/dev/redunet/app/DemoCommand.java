@@ -164,11 +164,18 @@ public final class DemoCommand implements Callable<Integer> {
     Path stateDir = Files.createTempDirectory("redunet-demo-state");
     CountDownLatch stopRun = new CountDownLatch(1);
     AtomicBoolean interrupted = new AtomicBoolean();
+    CountDownLatch cleanedUp = new CountDownLatch(1);
     Thread ctrlC =
         new Thread(
             () -> {
               interrupted.set(true);
               stopRun.countDown();
+              try {
+                // Let the demo close the application and the broker and delete its files first.
+                cleanedUp.await(RunCommand.CLOSE_TIMEOUT_SECONDS + 20, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
             },
             "redunet-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(ctrlC);
@@ -196,21 +203,30 @@ public final class DemoCommand implements Callable<Integer> {
       try {
         err.println(
             "demo: HTTP endpoints on http://" + hostPort(run) + " (/health /metrics /model)");
+        AtomicBoolean producing = new AtomicBoolean(true);
         Thread producer =
-            new Thread(() -> produce(broker.bootstrapServers(), data, n), "redunet-demo-producer");
+            new Thread(
+                () -> produce(broker.bootstrapServers(), data, n, producing),
+                "redunet-demo-producer");
         producer.setDaemon(true);
         producer.start();
-        watch(broker.bootstrapServers(), n, interrupted, t0, result);
+        try {
+          watch(broker.bootstrapServers(), n, interrupted, t0, result);
+        } finally {
+          producing.set(false);
+          producer.join(TimeUnit.SECONDS.toMillis(10));
+        }
       } finally {
         stopRun.countDown();
         app.join(TimeUnit.SECONDS.toMillis(RunCommand.CLOSE_TIMEOUT_SECONDS + 10));
       }
     } finally {
       deleteRecursively(stateDir);
+      cleanedUp.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(ctrlC);
       } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook is running.
+        // Ctrl-C: the hook is running and has just been released.
       }
     }
     result.put("seconds", (System.nanoTime() - t0) / 1e9);
@@ -225,7 +241,7 @@ public final class DemoCommand implements Callable<Integer> {
     return a.getAddress().getHostAddress() + ":" + a.getPort();
   }
 
-  private void produce(String bootstrap, Stream data, int n) {
+  private void produce(String bootstrap, Stream data, int n, AtomicBoolean producing) {
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -234,7 +250,7 @@ public final class DemoCommand implements Callable<Integer> {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(cfg, new ByteArraySerializer(), new ByteArraySerializer())) {
       long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
+      for (int i = 0; i < n && producing.get(); i++) {
         List<Float> f = new ArrayList<>(data.samples()[i].length);
         for (double v : data.samples()[i]) {
           f.add((float) v);
@@ -257,7 +273,11 @@ public final class DemoCommand implements Callable<Integer> {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
       }
-      producer.flush();
+      if (producing.get()) {
+        producer.flush();
+      } else {
+        producer.close(Duration.ZERO);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
