@@ -1,0 +1,215 @@
+package dev.redunet.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.redunet.app.config.AppConfig;
+import dev.redunet.app.config.LearnerConfig;
+import dev.redunet.avro.Prediction;
+import dev.redunet.avro.Sample;
+import dev.redunet.data.LabelledDataset;
+import dev.redunet.data.ShippedDatasets;
+import dev.redunet.learn.ModelCodec;
+import dev.redunet.stream.learning.LearningPlugin;
+import dev.redunet.testing.KafkaBrokerExtension;
+import dev.redunet.testing.KafkaCluster;
+import dev.redunet.wire.AvroCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two instances of one application on a 4-partition input: the union of their outputs is complete
+ * and has no duplicates (read_committed), every prediction names a published model version, and
+ * stopping one instance mid-stream loses nothing.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class ScaleOutIT {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScaleOutIT.class);
+  private static final int N = 3000;
+  private static final int PARTITIONS = 4;
+
+  @TempDir Path stateA;
+  @TempDir Path stateB;
+
+  private static AppConfig config(KafkaCluster kafka, String prefix, String appId, Path state) {
+    Map<String, String> s = new HashMap<>();
+    s.put("redunet.bootstrap.servers", kafka.bootstrapServers());
+    s.put("redunet.application.id", appId);
+    s.put("redunet.topic.prefix", prefix);
+    s.put("redunet.state.dir", state.toString());
+    s.put("redunet.partitions", Integer.toString(PARTITIONS));
+    s.put("redunet.replication.factor", "1");
+    s.put("redunet.window", "300");
+    return AppConfig.of(s);
+  }
+
+  private static KafkaStreams start(AppConfig config) {
+    IngressMetrics metrics = new IngressMetrics();
+    KafkaStreams streams =
+        new KafkaStreams(
+            RedunetTopology.build(
+                config, new LearningPlugin(config, LearnerConfig.settings(config)), metrics),
+            StreamsProperties.of(config, metrics));
+    streams.start();
+    return streams;
+  }
+
+  @Test
+  void twoInstancesShareTheWorkAndStoppingOneMidStreamLosesNothing(KafkaCluster kafka)
+      throws Exception {
+    LabelledDataset mnist = ShippedDatasets.mnist10k();
+    String prefix = kafka.uniqueName("scale") + ".";
+    String appId = kafka.uniqueName("scale-app");
+    AppConfig a = config(kafka, prefix, appId, stateA);
+    AppConfig b = config(kafka, prefix, appId, stateB);
+    RedunetTopics topics = RedunetTopics.of(a);
+    try (Admin admin = kafka.admin()) {
+      TopicProvisioner.ensure(admin, a, List.of(), Duration.ofSeconds(60));
+    }
+
+    AtomicLong predicted = new AtomicLong();
+    Thread producer =
+        new Thread(
+            () -> {
+              AvroCodec<Sample> codec = AvroCodec.of(Sample.class);
+              try (KafkaProducer<byte[], byte[]> p =
+                  new KafkaProducer<>(
+                      kafka.producerConfig(),
+                      new ByteArraySerializer(),
+                      new ByteArraySerializer())) {
+                long start = System.nanoTime();
+                for (int i = 0; i < N; i++) {
+                  List<Float> f = new ArrayList<>(mnist.dimension());
+                  for (double v : mnist.sample(i)) {
+                    f.add((float) v);
+                  }
+                  Sample s =
+                      Sample.newBuilder()
+                          .setId("d" + i)
+                          .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
+                          .setFeatures(f)
+                          .setLabel(mnist.label(i))
+                          .build();
+                  var unused =
+                      p.send(
+                          new ProducerRecord<>(
+                              topics.samples(),
+                              s.getId().getBytes(StandardCharsets.UTF_8),
+                              codec.encode(s)));
+                  if (i % 10 == 9) {
+                    p.flush();
+                  }
+                  while (i + 1 - predicted.get() > 100
+                      && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(180)) {
+                    TimeUnit.MILLISECONDS.sleep(2);
+                  }
+                }
+                p.flush();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "scale-producer");
+
+    KafkaStreams first = start(a);
+    KafkaStreams second = start(b);
+    boolean secondStopped = false;
+    Map<String, Integer> count = new HashMap<>();
+    Set<Long> versionsUsed = new TreeSet<>();
+    Set<Long> versionsPublished = new TreeSet<>();
+    try {
+      producer.start();
+      AvroCodec<Prediction> codec = AvroCodec.of(Prediction.class);
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(
+              kafka.consumerConfig("scale-out"),
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer())) {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+          tps.add(new TopicPartition(topics.predictions(), p));
+        }
+        TopicPartition model = new TopicPartition(topics.model(), 0);
+        tps.add(model);
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (System.nanoTime() < deadline && count.size() < N) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            if (r.topic().equals(topics.model())) {
+              if ("default".equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                versionsPublished.add(ModelCodec.version(r.value()));
+              }
+              continue;
+            }
+            Prediction p = codec.decode(r.value());
+            count.merge(p.getSampleId(), 1, Integer::sum);
+            versionsUsed.add(p.getModelVersion());
+          }
+          predicted.set(count.size());
+          if (!secondStopped && count.size() >= N / 2) {
+            LOG.info("stopping the second instance after {} predictions", count.size());
+            assertThat(
+                    second.close(
+                        CloseOptions.groupMembershipOperation(
+                                CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                            .withTimeout(Duration.ofSeconds(30))))
+                .isTrue();
+            secondStopped = true;
+          }
+        }
+        for (int extra = 0; extra < 5; extra++) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            if (r.topic().equals(topics.predictions())) {
+              throw new AssertionError("unexpected extra prediction: " + r);
+            }
+          }
+        }
+      }
+    } finally {
+      producer.join(TimeUnit.SECONDS.toMillis(30));
+      first.close(CloseOptions.timeout(Duration.ofSeconds(30)));
+      if (!secondStopped) {
+        second.close(CloseOptions.timeout(Duration.ofSeconds(30)));
+      }
+    }
+    LOG.info(
+        "scale-out: {} predictions on {} partitions, versions used {}, published {}",
+        count.size(),
+        PARTITIONS,
+        versionsUsed,
+        versionsPublished);
+
+    assertThat(secondStopped).isTrue();
+    assertThat(count).hasSize(N);
+    assertThat(count.values()).containsOnly(1);
+    versionsUsed.remove(0L);
+    assertThat(versionsUsed).isNotEmpty();
+    assertThat(versionsPublished).containsAll(versionsUsed);
+  }
+}
