@@ -208,4 +208,34 @@ class LearningTopologyTest {
       assertThat(correct / (double) (n - 2 * W)).isGreaterThan(0.9);
     }
   }
+
+  @Test
+  void windowsAlsoCloseByStreamTime() {
+    Map<String, String> s = settings("statistics");
+    s.put("redunet.window", "1000");
+    s.put("redunet.window.ms", "5000");
+    s.put("redunet.layers", "1");
+    int n = 60;
+    int[] labels = new int[n];
+    double[][] x = samples(n, labels, 9);
+    dev.redunet.app.config.AppConfig c = dev.redunet.app.config.AppConfig.of(s);
+    try (TopologyFixture f =
+        new TopologyFixture(s, new LearningPlugin(c, LearnerConfig.settings(c)), stateDir)) {
+      TestOutputTopic<String, String> metrics =
+          f.driver.createOutputTopic(
+              f.topics.metrics(), new StringDeserializer(), new StringDeserializer());
+      for (int i = 0; i < n; i++) {
+        dev.redunet.avro.Sample sample =
+            TopologyFixture.sample("s" + i, floats(x[i]), null, LABELS.get(labels[i]));
+        sample.setEventTime(TopologyFixture.START.plusSeconds(i));
+        f.pipe("s" + i, TopologyFixture.SAMPLES.encode(sample));
+      }
+      // 60 labelled samples never fill a window of 1000 (by count: 0 versions), but 60 s of
+      // stream time close a window every 5 s, give or take the deltas' flushing.
+      List<String> windows = metrics.readValuesToList();
+      assertThat(windows).hasSizeBetween(5, 12);
+      assertThat(f.predictions.readValuesToList().get(n - 1).getModelVersion())
+          .isGreaterThanOrEqualTo(5);
+    }
+  }
 }

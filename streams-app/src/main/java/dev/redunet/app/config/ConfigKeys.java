@@ -181,6 +181,13 @@ public final class ConfigKeys {
           new IntRange(1, Integer.MAX_VALUE),
           "500",
           "Labelled samples per window; the operators are rebuilt at every window boundary.");
+  public static final ConfigKey WINDOW_MS =
+      key(
+          "redunet.window.ms",
+          new IntRange(0, Long.MAX_VALUE),
+          "0",
+          "Also close a window once stream time (the labelled samples' event time) has advanced"
+              + " this many ms since it opened; 0 = by count only.");
   public static final ConfigKey CONSTRUCTION =
       key(
           "redunet.construction",
@@ -294,6 +301,7 @@ public final class ConfigKeys {
           LAMBDA,
           MEMBERSHIP,
           WINDOW,
+          WINDOW_MS,
           CONSTRUCTION,
           STATISTICS,
           DECAY,

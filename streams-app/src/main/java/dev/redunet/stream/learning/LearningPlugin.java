@@ -54,6 +54,7 @@ public final class LearningPlugin implements ScoringPlugin {
   private final LearnerSettings settings;
   private final Map<String, String> changelogConfig;
   private final LearningListener listener;
+  private final long windowMs;
 
   /**
    * The plugin for {@code config}'s model.
@@ -73,6 +74,7 @@ public final class LearningPlugin implements ScoringPlugin {
   public LearningPlugin(AppConfig config, LearnerSettings settings, LearningListener listener) {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.modelName = config.text(ConfigKeys.MODEL_NAME);
+    this.windowMs = config.longValue(ConfigKeys.WINDOW_MS);
     this.settings = Objects.requireNonNull(settings, "settings");
     this.changelogConfig =
         Map.of(
@@ -103,14 +105,17 @@ public final class LearningPlugin implements ScoringPlugin {
   /** A model read from the store and its build metadata. */
   public record Loaded(StreamingModel model, ModelCodec.BuildInfo build) {}
 
-  /** Labelled samples a task gathers before it ships a statistics delta: W/10, at least 1. */
+  /**
+   * Labelled samples a task gathers before it ships a statistics delta: W/10, at least 1 (and, with
+   * {@code redunet.window.ms}, at most a tenth of the window in stream time).
+   */
   public int flushEvery() {
     return Math.max(1, settings.window() / 10);
   }
 
   @Override
   public SampleScorer newScorer() {
-    return new LearningScorer(modelName, settings, flushEvery(), listener);
+    return new LearningScorer(modelName, settings, flushEvery(), windowMs / 10, listener);
   }
 
   @Override
@@ -136,7 +141,9 @@ public final class LearningPlugin implements ScoringPlugin {
     topology.addSource(
         LEARNING_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), learning);
     topology.addProcessor(
-        BUILDER, () -> new ModelBuilderProcessor(modelName, settings, listener), LEARNING_SOURCE);
+        BUILDER,
+        () -> new ModelBuilderProcessor(modelName, settings, listener, windowMs),
+        LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);
     topology.addSink(
         MODEL_SINK,

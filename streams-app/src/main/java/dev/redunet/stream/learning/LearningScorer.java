@@ -61,12 +61,23 @@ final class LearningScorer implements SampleScorer {
   private long pendingCount;
   private long sequence;
 
+  /** The event time of the latest sample: the timestamp of the learning records (stream time). */
+  private long lastEventTime;
+
   private final LearningListener listener;
   private long loadedVersion;
 
+  private final long flushEveryMs;
+  private long pendingSince = Long.MIN_VALUE;
+
   LearningScorer(
-      String modelName, LearnerSettings settings, int flushEvery, LearningListener listener) {
+      String modelName,
+      LearnerSettings settings,
+      int flushEvery,
+      long flushEveryMs,
+      LearningListener listener) {
     this.modelName = modelName;
+    this.flushEveryMs = flushEveryMs;
     this.listener = listener;
     this.settings = settings;
     this.flushEvery = flushEvery;
@@ -85,11 +96,13 @@ final class LearningScorer implements SampleScorer {
         sequence = Math.max(sequence, Long.parseLong(kv.key) + 1);
       }
     }
-    context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> flush(now));
+    context.schedule(
+        Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> flush(lastEventTime));
   }
 
   @Override
   public Scored score(ValidSample sample) {
+    lastEventTime = sample.eventTime().toEpochMilli();
     Optional<StreamingModel> model = cache.current(models);
     if (model.isEmpty() || model.get().inputDimension() != sample.dimension()) {
       learn(sample, model, Optional.empty(), null);
@@ -158,8 +171,12 @@ final class LearningScorer implements SampleScorer {
     List<Matrix> path = m.forward(x, byLabels ? new int[] {index} : null);
     Matrix output = byLabels ? m.forward(x, null).get(path.size() - 1) : path.get(path.size() - 1);
     pending.put(key(sequence++), encodePending(index, predicted.orElse(""), label, path, output));
-    if (++pendingCount >= flushEvery) {
-      flush(context.currentSystemTimeMs());
+    if (pendingSince == Long.MIN_VALUE) {
+      pendingSince = lastEventTime;
+    }
+    if (++pendingCount >= flushEvery
+        || (flushEveryMs > 0 && lastEventTime - pendingSince >= flushEveryMs)) {
+      flush(lastEventTime);
     }
   }
 
@@ -199,10 +216,11 @@ final class LearningScorer implements SampleScorer {
       pending.delete(k);
     }
     pendingCount = 0;
+    pendingSince = Long.MIN_VALUE;
   }
 
   private void send(LearningRecord r) {
-    send(r, context.currentSystemTimeMs());
+    send(r, lastEventTime);
   }
 
   private void send(LearningRecord r, long timestamp) {

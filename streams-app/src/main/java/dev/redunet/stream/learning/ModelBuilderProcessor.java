@@ -40,11 +40,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The builder of one model (one task: the learning topic has one partition, keyed by model name).
  * It merges the deltas and raw samples the scoring tasks send into the current window's statistics,
- * and at every window boundary (W labelled samples) closes the window, builds the next version
- * ({@link ModelBuilder}) and publishes it to the compacted model topic, part by part, header last.
- * Its state (window, combined statistics, buffered raw samples, class names, version) lives in
- * {@value LearningPlugin#BUILDER_STORE}, so a restarted or migrated builder continues where it
- * stopped; under exactly-once a merge commits if and only if its input is consumed.
+ * and at every window boundary (W labelled samples, or {@code redunet.window.ms} of stream time)
+ * closes the window, builds the next version ({@link ModelBuilder}) and publishes it to the
+ * compacted model topic, part by part, header last. Its state (window, combined statistics,
+ * buffered raw samples, class names, version) lives in {@value LearningPlugin#BUILDER_STORE}, so a
+ * restarted or migrated builder continues where it stopped; under exactly-once a merge commits if
+ * and only if its input is consumed.
  *
  * <p>A rebuild runs on the stream thread. It costs L + 1 inversions of k + 1 d×d matrices (d = 64
  * after the default projection: milliseconds), far below {@code max.poll.interval.ms}; without a
@@ -75,10 +76,15 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private long windowStartMs;
 
   private final LearningListener listener;
+  private final long windowMs;
+  private long streamTime = Long.MIN_VALUE;
+  private long windowOpenedAt = -1;
 
-  ModelBuilderProcessor(String modelName, LearnerSettings settings, LearningListener listener) {
+  ModelBuilderProcessor(
+      String modelName, LearnerSettings settings, LearningListener listener, long windowMs) {
     this.modelName = modelName;
     this.listener = listener;
+    this.windowMs = windowMs;
     this.settings = settings;
     this.builder = new ModelBuilder(settings);
     this.cache = new ModelCache(modelName);
@@ -104,6 +110,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     nextRaw = longOf("raw-next");
     rawCount = longOf("raw-count");
     windowLabelled = longOf("window-labelled");
+    byte[] opened = state.get("window-opened");
+    windowOpenedAt = opened == null ? -1 : ByteBuffer.wrap(opened).getLong();
     model = cache.current(models);
     if (model.isPresent() && model.get().version() != longOf("version")) {
       LOG.warn(
@@ -132,6 +140,11 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   public void process(Record<String, byte[]> record) {
     if (!modelName.equals(record.key()) || record.value() == null) {
       return;
+    }
+    streamTime = Math.max(streamTime, record.timestamp());
+    if (windowOpenedAt < 0) {
+      windowOpenedAt = record.timestamp();
+      state.put("window-opened", longBytes(windowOpenedAt));
     }
     LearningRecord r = LearningRecord.decode(record.value());
     if (r instanceof LearningRecord.Raw raw) {
@@ -180,7 +193,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       state.put("raw-count", longBytes(rawCount));
     }
     if (model.isEmpty()) {
-      if (rawCount >= settings.window()) {
+      if (rawCount >= settings.window() || (rawCount > 1 && windowTimeIsUp())) {
         bootstrap();
       }
       saveCounters();
@@ -213,6 +226,11 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     return parts;
   }
 
+  /** Whether {@code redunet.window.ms} of stream time have passed since the window opened. */
+  private boolean windowTimeIsUp() {
+    return windowMs > 0 && windowOpenedAt >= 0 && streamTime - windowOpenedAt >= windowMs;
+  }
+
   private void bootstrap() {
     List<double[]> samples = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
@@ -236,7 +254,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   }
 
   private void maybeRebuild() {
-    if (model.isEmpty() || windowLabelled < settings.window()) {
+    boolean byCount = windowLabelled >= settings.window();
+    if (model.isEmpty() || !(byCount || (windowLabelled > 0 && windowTimeIsUp()))) {
       return;
     }
     long t0 = System.nanoTime();
@@ -298,6 +317,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     deletePrefix("window/");
     window = ModelStatistics.empty(d, settings.layers());
     windowLabelled = 0;
+    windowOpenedAt = -1;
+    state.delete("window-opened");
     outcomes.clear();
     saveCounters();
     model = Optional.of(next);

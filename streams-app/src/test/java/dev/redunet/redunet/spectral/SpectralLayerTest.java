@@ -96,8 +96,10 @@ class SpectralLayerTest {
     SpectralLayer back =
         SpectralLayer.readPayload(
             new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    // To rounding, not bit for bit: the forward keeps or recomputes the class products depending
+    // on the memory free at run time, which changes the order of the additions.
     assertThat(back.forward(v).features().maxAbsDifference(layer.forward(v).features()))
-        .isEqualTo(0.0);
+        .isLessThan(1e-14);
     assertThat(back.inputRates()).isEqualTo(layer.inputRates());
     assertThat(back.gamma()).containsExactly(layer.gamma());
     byte[] truncated = java.util.Arrays.copyOf(bytes.toByteArray(), 100);

@@ -61,7 +61,9 @@ class SpectralReduNetTest {
 
     ReduNetCodec codec = ReduNetCodec.standard();
     ReduNet back = codec.fromBytes(codec.toBytes(net));
-    assertThat(back.transform(Matrix.fromColumns(test)).maxAbsDifference(got)).isEqualTo(0.0);
+    // To rounding, not bit for bit: the forward keeps or recomputes the class products depending
+    // on the memory free at run time, which changes the order of the additions.
+    assertThat(back.transform(Matrix.fromColumns(test)).maxAbsDifference(got)).isLessThan(1e-14);
     assertThat(back.provenance()).isEqualTo(net.provenance());
     assertThat(back.layerRates()).isEqualTo(net.layerRates());
   }
