@@ -37,6 +37,13 @@ public sealed interface LearningRecord {
   /** The end of a delta of {@code labelled} samples; {@code outcomes}: "true\u0000pred" → count. */
   record End(long labelled, Map<String, Long> outcomes) implements LearningRecord {}
 
+  /**
+   * A whole delta in one record: its parts, then its end. The builder processes one record per
+   * shipped delta instead of one per part (k·(L+2) of them), which keeps it up with the scorers
+   * that share its stream thread.
+   */
+  record Delta(Map<String, byte[]> parts, End end) implements LearningRecord {}
+
   /** Encodes the record. */
   static byte[] encode(LearningRecord record) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -57,14 +64,18 @@ public sealed interface LearningRecord {
         out.writeUTF(p.name());
         out.writeInt(p.bytes().length);
         out.write(p.bytes());
+      } else if (record instanceof Delta d) {
+        out.writeByte('D');
+        out.writeInt(d.parts().size());
+        for (Map.Entry<String, byte[]> p : d.parts().entrySet()) {
+          out.writeUTF(p.getKey());
+          out.writeInt(p.getValue().length);
+          out.write(p.getValue());
+        }
+        writeEnd(out, d.end());
       } else if (record instanceof End e) {
         out.writeByte('E');
-        out.writeLong(e.labelled());
-        out.writeInt(e.outcomes().size());
-        for (Map.Entry<String, Long> o : e.outcomes().entrySet()) {
-          out.writeUTF(o.getKey());
-          out.writeLong(o.getValue());
-        }
+        writeEnd(out, e);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -106,22 +117,53 @@ public sealed interface LearningRecord {
           return new Part(name, b);
         }
         case 'E' -> {
-          long labelled = in.readLong();
+          return readEnd(in, bytes.length);
+        }
+        case 'D' -> {
           int n = in.readInt();
           if (n < 0 || n > bytes.length) {
-            throw new IOException("bad outcome count " + n);
+            throw new IOException("bad part count " + n);
           }
-          Map<String, Long> outcomes = new LinkedHashMap<>();
+          Map<String, byte[]> parts = new LinkedHashMap<>();
           for (int i = 0; i < n; i++) {
-            outcomes.put(in.readUTF(), in.readLong());
+            String name = in.readUTF();
+            int len = in.readInt();
+            if (len < 0 || len > bytes.length) {
+              throw new IOException("bad part length " + len);
+            }
+            byte[] b = new byte[len];
+            in.readFully(b);
+            parts.put(name, b);
           }
-          return new End(labelled, outcomes);
+          return new Delta(parts, readEnd(in, bytes.length));
         }
         default -> throw new IOException("unknown learning record kind " + kind);
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt learning record: " + e.getMessage(), e);
     }
+  }
+
+  private static void writeEnd(DataOutputStream out, End e) throws IOException {
+    out.writeLong(e.labelled());
+    out.writeInt(e.outcomes().size());
+    for (Map.Entry<String, Long> o : e.outcomes().entrySet()) {
+      out.writeUTF(o.getKey());
+      out.writeLong(o.getValue());
+    }
+  }
+
+  private static End readEnd(DataInputStream in, int limit) throws IOException {
+    long labelled = in.readLong();
+    int n = in.readInt();
+    if (n < 0 || n > limit) {
+      throw new IOException("bad outcome count " + n);
+    }
+    Map<String, Long> outcomes = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      outcomes.put(in.readUTF(), in.readLong());
+    }
+    return new End(labelled, outcomes);
   }
 
   /** The key of an outcome pair. */

@@ -51,6 +51,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class LearningScorer implements SampleScorer {
 
+  /**
+   * A delta up to this size goes in one record (the learning topic accepts the model topic's {@code
+   * max.message.bytes}, 32 MiB by default); a larger one goes part by part.
+   */
+  static final long MAX_DELTA_RECORD_BYTES = 8L << 20;
+
   private final String modelName;
   private final LearnerSettings settings;
   private final int flushEvery;
@@ -207,10 +213,17 @@ final class LearningScorer implements SampleScorer {
       }
     }
     if (delta != null) {
-      for (Map.Entry<String, byte[]> part : ModelCodec.statisticsParts(delta).entrySet()) {
-        send(new LearningRecord.Part(part.getKey(), part.getValue()), now);
+      Map<String, byte[]> parts = ModelCodec.statisticsParts(delta);
+      LearningRecord.End end = new LearningRecord.End(delta.labelled(), outcomes);
+      long size = parts.values().stream().mapToLong(b -> b.length + 64L).sum();
+      if (size <= MAX_DELTA_RECORD_BYTES) {
+        send(new LearningRecord.Delta(parts, end), now);
+      } else {
+        for (Map.Entry<String, byte[]> part : parts.entrySet()) {
+          send(new LearningRecord.Part(part.getKey(), part.getValue()), now);
+        }
+        send(end, now);
       }
-      send(new LearningRecord.End(delta.labelled(), outcomes), now);
     }
     for (String k : keys) {
       pending.delete(k);

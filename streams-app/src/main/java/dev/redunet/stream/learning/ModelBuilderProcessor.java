@@ -152,15 +152,26 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     } else if (window == null) {
       LOG.warn("model {}: a statistics delta arrived before the first model; ignored", modelName);
     } else if (r instanceof LearningRecord.Part part) {
-      window = ModelCodec.addPart(window, part.name(), part.bytes());
-      putOrDelete("window/" + part.name(), ModelCodec.statisticsPart(window, part.name()));
+      part(part.name(), part.bytes());
+    } else if (r instanceof LearningRecord.Delta delta) {
+      delta.parts().forEach(this::part);
+      end(delta.end());
     } else if (r instanceof LearningRecord.End end) {
-      window = window.plusLabelled(end.labelled());
-      windowLabelled += end.labelled();
-      end.outcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
-      saveCounters();
-      maybeRebuild();
+      end(end);
     }
+  }
+
+  private void part(String name, byte[] bytes) {
+    window = ModelCodec.addPart(window, name, bytes);
+    putOrDelete("window/" + name, ModelCodec.statisticsPart(window, name));
+  }
+
+  private void end(LearningRecord.End end) {
+    window = window.plusLabelled(end.labelled());
+    windowLabelled += end.labelled();
+    end.outcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
+    saveCounters();
+    maybeRebuild();
   }
 
   private void raw(LearningRecord.Raw raw) {

@@ -36,6 +36,17 @@ class LearningRecordTest {
                     new LearningRecord.End(50, Map.of(LearningRecord.outcome("a", "b"), 3L))));
     assertThat(end.labelled()).isEqualTo(50);
     assertThat(end.outcomes()).containsEntry("a\u0000b", 3L);
+
+    LearningRecord.Delta delta =
+        (LearningRecord.Delta)
+            LearningRecord.decode(
+                LearningRecord.encode(
+                    new LearningRecord.Delta(
+                        Map.of("depth/0/1", bytes, "output/1", new byte[] {9}),
+                        new LearningRecord.End(7, Map.of()))));
+    assertThat(delta.parts()).containsOnlyKeys("depth/0/1", "output/1");
+    assertThat(delta.parts().get("depth/0/1")).containsExactly(bytes);
+    assertThat(delta.end().labelled()).isEqualTo(7);
   }
 
   @Test
