@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.Prediction;
-import dev.redunet.avro.Sample;
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.ShippedDatasets;
 import dev.redunet.eval.PrequentialEvaluator;
@@ -17,26 +16,18 @@ import dev.redunet.stream.learning.LearningPlugin;
 import dev.redunet.testing.KafkaBrokerExtension;
 import dev.redunet.testing.KafkaCluster;
 import dev.redunet.wire.AvroCodec;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -54,8 +45,8 @@ class LearningIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(LearningIT.class);
 
+  /** At most this many samples ahead of the predictions (see {@link PacedMnistProducer}). */
   private static final int IN_FLIGHT = 50;
-  private static final long LIMIT_NANOS = TimeUnit.SECONDS.toNanos(240);
 
   @TempDir Path stateDir;
 
@@ -90,7 +81,12 @@ class LearningIT {
     long maxVersion = 0;
     long t0 = System.nanoTime();
     AtomicLong predicted = new AtomicLong();
-    Thread producer = new Thread(() -> produce(kafka, topics, mnist, predicted), "mnist-producer");
+    Thread producer =
+        new Thread(
+            () ->
+                PacedMnistProducer.produce(
+                    kafka, topics.samples(), mnist, n, predicted, IN_FLIGHT, 240),
+            "mnist-producer");
     try {
       streams.start();
       producer.start();
@@ -150,54 +146,6 @@ class LearningIT {
     assertThat(maxVersion).isGreaterThanOrEqualTo(15);
     assertThat(accuracy).isCloseTo(reference.accuracy(), within(0.01));
     assertThat(accuracy).isGreaterThanOrEqualTo(0.95);
-  }
-
-  /**
-   * Produces the stream as a live source would, at most {@value #IN_FLIGHT} samples ahead of the
-   * predictions: the builder's new versions then reach the scorer within about one delta, as on a
-   * live stream, whatever the machine's load (with a backlog, scoring would race ahead of learning
-   * and the comparison with the offline learner would measure that lag, not the learner).
-   */
-  private static void produce(
-      KafkaCluster kafka, RedunetTopics topics, LabelledDataset mnist, AtomicLong predicted) {
-    int n = mnist.size();
-    AvroCodec<Sample> samples = AvroCodec.of(Sample.class);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            kafka.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<Future<RecordMetadata>> sent = new ArrayList<>(n);
-      long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        List<Float> f = new ArrayList<>(mnist.dimension());
-        for (double v : mnist.sample(i)) {
-          f.add((float) v);
-        }
-        Sample s =
-            Sample.newBuilder()
-                .setId("d" + i)
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
-                .setFeatures(f)
-                .setLabel(mnist.label(i))
-                .build();
-        sent.add(
-            producer.send(
-                new ProducerRecord<>(
-                    topics.samples(),
-                    s.getId().getBytes(StandardCharsets.UTF_8),
-                    samples.encode(s))));
-        if (i % 10 == 9) {
-          producer.flush();
-        }
-        while (i + 1 - predicted.get() > IN_FLIGHT && System.nanoTime() - start < LIMIT_NANOS) {
-          TimeUnit.MILLISECONDS.sleep(2);
-        }
-      }
-      for (Future<RecordMetadata> f : sent) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("producing the MNIST stream failed", e);
-    }
   }
 
   private static double[][] floatRounded(LabelledDataset data) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.Prediction;
-import dev.redunet.avro.Sample;
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.ShippedDatasets;
 import dev.redunet.learn.ModelCodec;
@@ -16,7 +15,6 @@ import dev.redunet.wire.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,11 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -95,45 +90,8 @@ class ScaleOutIT {
     AtomicLong predicted = new AtomicLong();
     Thread producer =
         new Thread(
-            () -> {
-              AvroCodec<Sample> codec = AvroCodec.of(Sample.class);
-              try (KafkaProducer<byte[], byte[]> p =
-                  new KafkaProducer<>(
-                      kafka.producerConfig(),
-                      new ByteArraySerializer(),
-                      new ByteArraySerializer())) {
-                long start = System.nanoTime();
-                for (int i = 0; i < N; i++) {
-                  List<Float> f = new ArrayList<>(mnist.dimension());
-                  for (double v : mnist.sample(i)) {
-                    f.add((float) v);
-                  }
-                  Sample s =
-                      Sample.newBuilder()
-                          .setId("d" + i)
-                          .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
-                          .setFeatures(f)
-                          .setLabel(mnist.label(i))
-                          .build();
-                  var unused =
-                      p.send(
-                          new ProducerRecord<>(
-                              topics.samples(),
-                              s.getId().getBytes(StandardCharsets.UTF_8),
-                              codec.encode(s)));
-                  if (i % 10 == 9) {
-                    p.flush();
-                  }
-                  while (i + 1 - predicted.get() > 100
-                      && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(180)) {
-                    TimeUnit.MILLISECONDS.sleep(2);
-                  }
-                }
-                p.flush();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
+            () ->
+                PacedMnistProducer.produce(kafka, topics.samples(), mnist, N, predicted, 100, 180),
             "scale-producer");
 
     KafkaStreams first = start(a);
