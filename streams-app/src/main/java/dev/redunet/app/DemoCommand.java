@@ -19,15 +19,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -132,17 +134,13 @@ public final class DemoCommand implements Callable<Integer> {
     SensorSignals.Dataset d = SensorSignals.generate(4, 3, 64, 750, 1.0, 7);
     double[][] rows = d.samples();
     int[] y = d.labels();
-    int[] order = new SplittableRandom(7).ints(0, Integer.MAX_VALUE).limit(rows.length).toArray();
-    Integer[] idx = new Integer[rows.length];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    java.util.Arrays.sort(idx, (a, b) -> Integer.compare(order[a], order[b]));
+    List<Integer> idx = new ArrayList<>(IntStream.range(0, rows.length).boxed().toList());
+    Collections.shuffle(idx, new Random(7)); // a class-mixed stream, seeded
     double[][] shuffled = new double[rows.length][];
     String[] labels = new String[rows.length];
-    for (int i = 0; i < idx.length; i++) {
-      shuffled[i] = rows[idx[i]];
-      labels[i] = "kind-" + y[idx[i]];
+    for (int i = 0; i < rows.length; i++) {
+      shuffled[i] = rows[idx.get(i)];
+      labels[i] = "kind-" + y[idx.get(i)];
     }
     return new Stream(shuffled, labels, List.of(3, 64));
   }

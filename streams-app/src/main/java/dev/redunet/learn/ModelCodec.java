@@ -45,15 +45,6 @@ public final class ModelCodec {
   private static final ReduNetCodec LAYERS = ReduNetCodec.standard();
 
   /**
-   * The parts of a model, header first, without build metadata (time 0, 0 seconds).
-   *
-   * @return part name → bytes, in a stable order
-   */
-  public static Map<String, byte[]> parts(StreamingModel model) {
-    return parts(model, 0, 0);
-  }
-
-  /**
    * The parts of a model, header first.
    *
    * @param builtAtMillis when the version was built (epoch milliseconds), recorded in the header

@@ -3,8 +3,10 @@ package dev.redunet.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.Prediction;
+import dev.redunet.avro.Sample;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelBuilder;
 import dev.redunet.learn.ModelCodec;
@@ -111,9 +113,7 @@ class LearningTopologyTest {
     try (TopologyFixture f =
         new TopologyFixture(
             s,
-            new LearningPlugin(
-                dev.redunet.app.config.AppConfig.of(s),
-                LearnerConfig.settings(dev.redunet.app.config.AppConfig.of(s))),
+            new LearningPlugin(AppConfig.of(s), LearnerConfig.settings(AppConfig.of(s))),
             stateDir)) {
       TestOutputTopic<String, byte[]> model =
           f.driver.createOutputTopic(
@@ -134,7 +134,7 @@ class LearningTopologyTest {
       }
       StreamingModel published = ModelCodec.assemble(modelParts(model, 1));
 
-      LearnerSettings ls = LearnerConfig.settings(dev.redunet.app.config.AppConfig.of(s));
+      LearnerSettings ls = LearnerConfig.settings(AppConfig.of(s));
       double[][] asFloats = new double[W][];
       for (int i = 0; i < W; i++) {
         asFloats[i] = asDouble(floats(x[i]));
@@ -178,9 +178,7 @@ class LearningTopologyTest {
     try (TopologyFixture f =
         new TopologyFixture(
             s,
-            new LearningPlugin(
-                dev.redunet.app.config.AppConfig.of(s),
-                LearnerConfig.settings(dev.redunet.app.config.AppConfig.of(s))),
+            new LearningPlugin(AppConfig.of(s), LearnerConfig.settings(AppConfig.of(s))),
             stateDir)) {
       TestOutputTopic<String, String> metrics =
           f.driver.createOutputTopic(
@@ -218,15 +216,14 @@ class LearningTopologyTest {
     int n = 60;
     int[] labels = new int[n];
     double[][] x = samples(n, labels, 9);
-    dev.redunet.app.config.AppConfig c = dev.redunet.app.config.AppConfig.of(s);
+    AppConfig c = AppConfig.of(s);
     try (TopologyFixture f =
         new TopologyFixture(s, new LearningPlugin(c, LearnerConfig.settings(c)), stateDir)) {
       TestOutputTopic<String, String> metrics =
           f.driver.createOutputTopic(
               f.topics.metrics(), new StringDeserializer(), new StringDeserializer());
       for (int i = 0; i < n; i++) {
-        dev.redunet.avro.Sample sample =
-            TopologyFixture.sample("s" + i, floats(x[i]), null, LABELS.get(labels[i]));
+        Sample sample = TopologyFixture.sample("s" + i, floats(x[i]), null, LABELS.get(labels[i]));
         sample.setEventTime(TopologyFixture.START.plusSeconds(i));
         f.pipe("s" + i, TopologyFixture.SAMPLES.encode(sample));
       }

@@ -154,29 +154,34 @@ final class LearningScorer implements SampleScorer {
             .setShape(List.of(m.featureDimension()))
             .build();
     sample.label().ifPresent(l -> listener.scored(predictedName.map(l::equals).orElse(false)));
-    learn(sample, model, predictedName, x);
+    learn(sample, model, predictedName, scores);
     return new Scored(prediction, features);
   }
 
   private void learn(
-      ValidSample sample, Optional<StreamingModel> model, Optional<String> predicted, Matrix x) {
+      ValidSample sample,
+      Optional<StreamingModel> model,
+      Optional<String> predicted,
+      StreamingModel.Scores scores) {
     if (sample.label().isEmpty()) {
       return;
     }
     String label = sample.label().get();
     int index = model.map(m -> m.classNames().indexOf(label)).orElse(-1);
-    if (model.isEmpty()
-        || x == null
-        || index < 0
-        || settings.construction() == Construction.REPLAY) {
+    if (scores == null || index < 0 || settings.construction() == Construction.REPLAY) {
       send(new LearningRecord.Raw(label, sample.features(), predicted));
       return;
     }
-    StreamingModel m = model.get();
-    boolean byLabels = settings.membership() == TrainingMembership.LABELS;
-    List<Matrix> path = m.forward(x, byLabels ? new int[] {index} : null);
-    Matrix output = byLabels ? m.forward(x, null).get(path.size() - 1) : path.get(path.size() - 1);
-    pending.put(key(sequence++), encodePending(index, predicted.orElse(""), label, path, output));
+    // The scoring pass already computed z₀ … z_L with π̂; the paper's rule needs the labelled path.
+    List<Matrix> path =
+        settings.membership() == TrainingMembership.LABELS
+            ? model
+                .get()
+                .forward(Matrix.fromColumns(new double[][] {sample.features()}), new int[] {index})
+            : scores.depths();
+    pending.put(
+        key(sequence++),
+        encodePending(index, predicted.orElse(""), label, path, scores.features()));
     if (pendingSince == Long.MIN_VALUE) {
       pendingSince = lastEventTime;
     }
