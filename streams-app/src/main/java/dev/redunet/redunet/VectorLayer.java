@@ -300,7 +300,9 @@ public final class VectorLayer implements Layer {
   void forwardRaw(double[] z, int m, int[] classIdx, double[] out, double[] pi, int threads) {
     int k = labels.length;
     int n = (k + 1) * d;
-    int block = Math.max(Gemm.MR, Math.min(128, BUFFER_DOUBLES / n / Gemm.MR * Gemm.MR));
+    int fit = Math.max(Gemm.MR, Math.min(128, BUFFER_DOUBLES / n / Gemm.MR * Gemm.MR));
+    // A small batch (one streamed sample) gets a workspace of its size, not a full block's.
+    int block = Math.max(Gemm.MR, Math.min(fit, (m + Gemm.MR - 1) / Gemm.MR * Gemm.MR));
     int blocks = (m + block - 1) / block;
     Parallel.forEach(
         blocks,

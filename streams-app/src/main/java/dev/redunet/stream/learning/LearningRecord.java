@@ -6,13 +6,15 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A record of the learning topic, from a scoring task to the model's builder (key = model name).
- * Three kinds, in the order a task writes them within one transaction:
+ * The kinds:
  *
  * <ul>
  *   <li>{@link Raw}: one labelled raw sample (before the first model, for a label the model does
@@ -20,7 +22,11 @@ import java.util.Optional;
  *       predicted;
  *   <li>{@link Part}: one part of a statistics delta (one class at one depth);
  *   <li>{@link End}: the end of a delta: how many labelled samples it holds, and the (true,
- *       predicted) pairs of those the task scored, for the prequential metrics.
+ *       predicted) pairs of those the task scored, for the prequential metrics;
+ *   <li>{@link Delta}: a whole statistics delta (its parts and its end) in one record;
+ *   <li>{@link Samples}: a statistics delta in factored form, the labelled samples themselves
+ *       (their features at every depth): a delta of n samples costs n·(L+2)·d doubles this way
+ *       against k·(L+2)·d(d+1)/2 as statistics, so a task sends whichever is smaller.
  * </ul>
  */
 public sealed interface LearningRecord {
@@ -44,9 +50,24 @@ public sealed interface LearningRecord {
    */
   record Delta(Map<String, byte[]> parts, End end) implements LearningRecord {}
 
+  /**
+   * A delta in factored form: the encoded {@link PendingSample}s, each counting as one labelled
+   * sample (its predicted label, when present, is a prequential outcome).
+   */
+  record Samples(List<byte[]> samples) implements LearningRecord {
+    public Samples {
+      samples = List.copyOf(samples);
+    }
+
+    /** The encoded size of a record of samples of these encoded sizes. */
+    static long encodedBytes(long sampleBytes, int count) {
+      return 5 + sampleBytes + 4L * count;
+    }
+  }
+
   /** Encodes the record. */
   static byte[] encode(LearningRecord record) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    ByteArrayOutputStream buf = new ByteArrayOutputStream(sizeHint(record));
     try (DataOutputStream out = new DataOutputStream(buf)) {
       if (record instanceof Raw r) {
         out.writeByte('R');
@@ -76,6 +97,13 @@ public sealed interface LearningRecord {
       } else if (record instanceof End e) {
         out.writeByte('E');
         writeEnd(out, e);
+      } else if (record instanceof Samples s) {
+        out.writeByte('S');
+        out.writeInt(s.samples().size());
+        for (byte[] b : s.samples()) {
+          out.writeInt(b.length);
+          out.write(b);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -137,11 +165,41 @@ public sealed interface LearningRecord {
           }
           return new Delta(parts, readEnd(in, bytes.length));
         }
+        case 'S' -> {
+          int n = in.readInt();
+          if (n < 0 || n > bytes.length / 4) {
+            throw new IOException("bad sample count " + n);
+          }
+          List<byte[]> samples = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            int len = in.readInt();
+            if (len < 0 || len > bytes.length) {
+              throw new IOException("bad sample length " + len);
+            }
+            byte[] b = new byte[len];
+            in.readFully(b);
+            samples.add(b);
+          }
+          return new Samples(samples);
+        }
         default -> throw new IOException("unknown learning record kind " + kind);
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt learning record: " + e.getMessage(), e);
     }
+  }
+
+  /** The encoded size of the bulky kinds, so that encoding copies their bytes once. */
+  private static int sizeHint(LearningRecord record) {
+    long size = 256;
+    if (record instanceof Samples s) {
+      size += s.samples().stream().mapToLong(b -> b.length + 4L).sum();
+    } else if (record instanceof Delta d) {
+      size += d.parts().values().stream().mapToLong(b -> b.length + 64L).sum();
+    } else if (record instanceof Part p) {
+      size += p.bytes().length;
+    }
+    return (int) Math.min(size, Integer.MAX_VALUE - 8);
   }
 
   private static void writeEnd(DataOutputStream out, End e) throws IOException {

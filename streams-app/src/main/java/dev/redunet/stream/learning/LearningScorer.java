@@ -14,12 +14,7 @@ import dev.redunet.stream.IdentityScorer;
 import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.Scored;
 import dev.redunet.stream.ValidSample;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,9 +40,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * <p>Learning, for a labelled sample: with a model that knows its label and the {@code statistics}
  * construction, its features at every depth go to the task-local pending store; every {@code
  * flushEvery} samples (and on a wall-clock punctuation) the pending samples become one statistics
- * delta, sent to the builder over the learning topic part by part, then deleted. Otherwise (no
- * model yet, a label the model does not know, or {@code replay}) the raw sample goes to the
- * builder. Under exactly-once, the store, the outputs and the learning records commit together.
+ * delta, sent to the builder over the learning topic in factored form (the samples' features) or as
+ * statistics, whichever is smaller, then deleted. Otherwise (no model yet, a label the model does
+ * not know, or {@code replay}) the raw sample goes to the builder. Under exactly-once, the store,
+ * the outputs and the learning records commit together.
  */
 final class LearningScorer implements SampleScorer {
 
@@ -179,9 +175,13 @@ final class LearningScorer implements SampleScorer {
                 .get()
                 .forward(Matrix.fromColumns(new double[][] {sample.features()}), new int[] {index})
             : scores.depths();
-    pending.put(
-        key(sequence++),
-        encodePending(index, predicted.orElse(""), label, path, scores.features()));
+    List<double[]> depths = new ArrayList<>(path.size());
+    for (Matrix z : path) {
+      depths.add(z.column(0));
+    }
+    PendingSample p =
+        new PendingSample(index, predicted.orElse(""), label, depths, scores.features().column(0));
+    pending.put(key(sequence++), p.encode());
     if (pendingSince == Long.MIN_VALUE) {
       pendingSince = lastEventTime;
     }
@@ -195,39 +195,35 @@ final class LearningScorer implements SampleScorer {
     return String.format("%019d", seq);
   }
 
-  /** Sends the pending samples as one statistics delta, then forgets them. */
+  /**
+   * Sends the pending samples to the builder as one delta, then forgets them: in factored form (the
+   * samples, {@link LearningRecord.Samples}, in records of at most {@link #MAX_DELTA_RECORD_BYTES})
+   * when that is smaller than the statistics, else as statistics (one {@link LearningRecord.Delta},
+   * or part by part when larger than {@link #MAX_DELTA_RECORD_BYTES}).
+   */
   private void flush(long now) {
     if (pendingCount == 0) {
       return;
     }
-    ModelStatistics delta = null;
-    Map<String, Long> outcomes = new LinkedHashMap<>();
     List<String> keys = new ArrayList<>();
+    List<byte[]> encoded = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = pending.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
         keys.add(kv.key);
-        Pending p = decodePending(kv.value);
-        if (delta == null) {
-          delta = ModelStatistics.empty(p.features.get(0).length, p.features.size() - 1);
-        }
-        delta = delta.add(p.features, p.output, p.index);
-        if (!p.predicted.isEmpty()) {
-          outcomes.merge(LearningRecord.outcome(p.label, p.predicted), 1L, Long::sum);
-        }
+        encoded.add(kv.value);
       }
     }
-    if (delta != null) {
-      Map<String, byte[]> parts = ModelCodec.statisticsParts(delta);
-      LearningRecord.End end = new LearningRecord.End(delta.labelled(), outcomes);
-      long size = parts.values().stream().mapToLong(b -> b.length + 64L).sum();
-      if (size <= MAX_DELTA_RECORD_BYTES) {
-        send(new LearningRecord.Delta(parts, end), now);
+    if (!encoded.isEmpty()) {
+      PendingSample first = PendingSample.decode(encoded.get(0));
+      long factored = encoded.stream().mapToLong(b -> b.length).sum();
+      long classes = encoded.stream().mapToInt(b -> ByteBuffer.wrap(b).getInt()).distinct().count();
+      int d = first.output().length;
+      long statistics = classes * (first.depths().size() + 1) * (8L * d * (d + 3) / 2 + 64);
+      if (factored <= statistics) {
+        sendSamples(encoded, now);
       } else {
-        for (Map.Entry<String, byte[]> part : parts.entrySet()) {
-          send(new LearningRecord.Part(part.getKey(), part.getValue()), now);
-        }
-        send(end, now);
+        sendStatistics(encoded, now);
       }
     }
     for (String k : keys) {
@@ -235,6 +231,47 @@ final class LearningScorer implements SampleScorer {
     }
     pendingCount = 0;
     pendingSince = Long.MIN_VALUE;
+  }
+
+  private void sendSamples(List<byte[]> encoded, long now) {
+    List<byte[]> chunk = new ArrayList<>();
+    long chunkBytes = 0;
+    for (byte[] b : encoded) {
+      if (!chunk.isEmpty()
+          && LearningRecord.Samples.encodedBytes(chunkBytes + b.length, chunk.size() + 1)
+              > MAX_DELTA_RECORD_BYTES) {
+        send(new LearningRecord.Samples(chunk), now);
+        chunk = new ArrayList<>();
+        chunkBytes = 0;
+      }
+      chunk.add(b);
+      chunkBytes += b.length;
+    }
+    send(new LearningRecord.Samples(chunk), now);
+  }
+
+  private void sendStatistics(List<byte[]> encoded, long now) {
+    List<PendingSample> samples = new ArrayList<>(encoded.size());
+    Map<String, Long> outcomes = new LinkedHashMap<>();
+    for (byte[] b : encoded) {
+      PendingSample p = PendingSample.decode(b);
+      samples.add(p);
+      if (!p.predicted().isEmpty()) {
+        outcomes.merge(LearningRecord.outcome(p.label(), p.predicted()), 1L, Long::sum);
+      }
+    }
+    ModelStatistics delta = PendingSample.statistics(samples);
+    Map<String, byte[]> parts = ModelCodec.statisticsParts(delta);
+    LearningRecord.End end = new LearningRecord.End(delta.labelled(), outcomes);
+    long size = parts.values().stream().mapToLong(b -> b.length + 64L).sum();
+    if (size <= MAX_DELTA_RECORD_BYTES) {
+      send(new LearningRecord.Delta(parts, end), now);
+    } else {
+      for (Map.Entry<String, byte[]> part : parts.entrySet()) {
+        send(new LearningRecord.Part(part.getKey(), part.getValue()), now);
+      }
+      send(end, now);
+    }
   }
 
   private void send(LearningRecord r) {
@@ -245,57 +282,5 @@ final class LearningScorer implements SampleScorer {
     context.forward(
         new Record<>(modelName, (Object) LearningRecord.encode(r), timestamp),
         LearningPlugin.LEARNING_SINK);
-  }
-
-  @SuppressWarnings("ArrayRecordComponent") // a transient decoded value
-  private record Pending(
-      int index, String predicted, String label, List<double[]> features, double[] output) {}
-
-  private static byte[] encodePending(
-      int index, String predicted, String label, List<Matrix> path, Matrix output) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(buf)) {
-      out.writeInt(index);
-      out.writeUTF(predicted);
-      out.writeUTF(label);
-      out.writeInt(path.size());
-      out.writeInt(output.rows());
-      for (Matrix z : path) {
-        for (int a = 0; a < z.rows(); a++) {
-          out.writeDouble(z.get(a, 0));
-        }
-      }
-      for (int a = 0; a < output.rows(); a++) {
-        out.writeDouble(output.get(a, 0));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return buf.toByteArray();
-  }
-
-  private static Pending decodePending(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      int index = in.readInt();
-      String predicted = in.readUTF();
-      String label = in.readUTF();
-      int depths = in.readInt();
-      int d = in.readInt();
-      List<double[]> features = new ArrayList<>(depths);
-      for (int l = 0; l < depths; l++) {
-        double[] z = new double[d];
-        for (int a = 0; a < d; a++) {
-          z[a] = in.readDouble();
-        }
-        features.add(z);
-      }
-      double[] output = new double[d];
-      for (int a = 0; a < d; a++) {
-        output[a] = in.readDouble();
-      }
-      return new Pending(index, predicted, label, features, output);
-    } catch (IOException e) {
-      throw new UncheckedIOException("corrupt pending sample", e);
-    }
   }
 }

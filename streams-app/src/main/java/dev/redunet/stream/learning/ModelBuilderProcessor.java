@@ -42,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * It merges the deltas and raw samples the scoring tasks send into the current window's statistics,
  * and at every window boundary (W labelled samples, or {@code redunet.window.ms} of stream time)
  * closes the window, builds the next version ({@link ModelBuilder}) and publishes it to the
- * compacted model topic, part by part, header last. Its state (window, combined statistics,
- * buffered raw samples, class names, version) lives in {@value LearningPlugin#BUILDER_STORE}, so a
- * restarted or migrated builder continues where it stopped; under exactly-once a merge commits if
- * and only if its input is consumed.
+ * compacted model topic, part by part, header last. Its state (the open window as the log of the
+ * records that contributed to it, the combined statistics of the closed windows, buffered raw
+ * samples, class names, version) lives in {@value LearningPlugin#BUILDER_STORE}, so a restarted or
+ * migrated builder continues where it stopped; under exactly-once a merge commits if and only if
+ * its input is consumed.
  *
  * <p>A rebuild runs on the stream thread. It costs L + 1 inversions of k + 1 d×d matrices (d = 64
  * after the default projection: milliseconds), far below {@code max.poll.interval.ms}; without a
@@ -55,6 +56,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelBuilderProcessor.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The log of the open window's contributions: {@value} + a 19-digit sequence number. */
+  private static final String WINDOW_PREFIX = "window/";
 
   private final String modelName;
   private final LearnerSettings settings;
@@ -68,6 +72,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final List<String> names = new ArrayList<>();
   private int dimension = -1;
   private long nextRaw;
+
+  private long nextContribution;
   private long rawCount;
   private ModelStatistics window;
   private long windowLabelled;
@@ -122,7 +128,16 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
     int d0 = model.map(StreamingModel::featureDimension).orElse(-1);
     if (d0 > 0) {
-      window = readStatistics("window/", d0).orElse(ModelStatistics.empty(d0, settings.layers()));
+      window = ModelStatistics.empty(d0, settings.layers());
+      try (KeyValueIterator<String, byte[]> it =
+          state.prefixScan(WINDOW_PREFIX, new StringSerializer())) {
+        while (it.hasNext()) {
+          KeyValue<String, byte[]> kv = it.next();
+          window = fold(window, LearningRecord.decode(kv.value));
+          nextContribution =
+              Long.parseLong(kv.key.substring(WINDOW_PREFIX.length())) + 1; // keys sort by number
+        }
+      }
       Optional<ModelStatistics> total = readStatistics("total/", d0);
       List<ModelStatistics> recent = new ArrayList<>();
       for (int i = 0; i < settings.slidingWindows(); i++) {
@@ -151,27 +166,69 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       raw(raw);
     } else if (window == null) {
       LOG.warn("model {}: a statistics delta arrived before the first model; ignored", modelName);
-    } else if (r instanceof LearningRecord.Part part) {
-      part(part.name(), part.bytes());
-    } else if (r instanceof LearningRecord.Delta delta) {
-      delta.parts().forEach(this::part);
-      end(delta.end());
-    } else if (r instanceof LearningRecord.End end) {
-      end(end);
+    } else {
+      contribute(r, record.value());
     }
   }
 
-  private void part(String name, byte[] bytes) {
-    window = ModelCodec.addPart(window, name, bytes);
-    putOrDelete("window/" + name, ModelCodec.statisticsPart(window, name));
-  }
-
-  private void end(LearningRecord.End end) {
-    window = window.plusLabelled(end.labelled());
-    windowLabelled += end.labelled();
-    end.outcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
+  /**
+   * Adds a delta (or part of one) to the window and appends its record to the window's log in the
+   * state store: one write of the record as it arrived, so the cost of persisting the window does
+   * not grow with k·(L+2)·d²; a restarted builder replays the log ({@link #fold}).
+   */
+  private void contribute(LearningRecord r, byte[] encoded) {
+    state.put(windowKey(nextContribution++), encoded);
+    long labelled;
+    if (r instanceof LearningRecord.Samples samples) {
+      List<PendingSample> decoded = decode(samples);
+      window = window.merge(PendingSample.statistics(decoded));
+      for (PendingSample p : decoded) {
+        if (!p.predicted().isEmpty()) {
+          outcomes.merge(LearningRecord.outcome(p.label(), p.predicted()), 1L, Long::sum);
+        }
+      }
+      labelled = decoded.size();
+    } else {
+      window = fold(window, r);
+      LearningRecord.End end =
+          r instanceof LearningRecord.Delta delta
+              ? delta.end()
+              : r instanceof LearningRecord.End e ? e : null;
+      if (end == null) {
+        return; // a part: its end follows
+      }
+      end.outcomes().forEach((k, v) -> outcomes.merge(k, v, Long::sum));
+      labelled = end.labelled();
+    }
+    windowLabelled += labelled;
     saveCounters();
     maybeRebuild();
+  }
+
+  /** The window's statistics plus one contribution (the statistics only, not the counters). */
+  private static ModelStatistics fold(ModelStatistics window, LearningRecord r) {
+    if (r instanceof LearningRecord.Samples samples) {
+      return window.merge(PendingSample.statistics(decode(samples)));
+    } else if (r instanceof LearningRecord.Part part) {
+      return ModelCodec.addPart(window, part.name(), part.bytes());
+    } else if (r instanceof LearningRecord.Delta delta) {
+      ModelStatistics w = window;
+      for (Map.Entry<String, byte[]> part : delta.parts().entrySet()) {
+        w = ModelCodec.addPart(w, part.getKey(), part.getValue());
+      }
+      return w.plusLabelled(delta.end().labelled());
+    } else if (r instanceof LearningRecord.End end) {
+      return window.plusLabelled(end.labelled());
+    }
+    throw new IllegalArgumentException("not a statistics contribution: " + r);
+  }
+
+  private static List<PendingSample> decode(LearningRecord.Samples samples) {
+    List<PendingSample> out = new ArrayList<>(samples.samples().size());
+    for (byte[] b : samples.samples()) {
+      out.add(PendingSample.decode(b));
+    }
+    return out;
   }
 
   private void raw(LearningRecord.Raw raw) {
@@ -219,22 +276,12 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     for (Matrix z : path) {
       features.add(z.column(0));
     }
-    window = window.add(features, out.column(0), index);
-    for (String part : partNames(index)) {
-      putOrDelete("window/" + part, ModelCodec.statisticsPart(window, part));
-    }
-    windowLabelled++;
-    saveCounters();
-    maybeRebuild();
-  }
-
-  private List<String> partNames(int index) {
-    List<String> parts = new ArrayList<>();
-    for (int l = 0; l <= settings.layers(); l++) {
-      parts.add("depth/" + l + "/" + index);
-    }
-    parts.add("output/" + index);
-    return parts;
+    // As a one-sample factored delta (its outcome is already counted above), so that the window's
+    // log replays it without the model.
+    LearningRecord.Samples one =
+        new LearningRecord.Samples(
+            List.of(new PendingSample(index, "", raw.label(), features, out.column(0)).encode()));
+    contribute(one, LearningRecord.encode(one));
   }
 
   /** Whether {@code redunet.window.ms} of stream time have passed since the window opened. */
@@ -325,7 +372,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     for (int i = 0; i < recent.size(); i++) {
       writeStatistics("recent/" + i + "/", recent.get(i));
     }
-    deletePrefix("window/");
+    deletePrefix(WINDOW_PREFIX);
+    nextContribution = 0;
     window = ModelStatistics.empty(d, settings.layers());
     windowLabelled = 0;
     windowOpenedAt = -1;
@@ -404,14 +452,6 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     return ByteBuffer.allocate(8).putLong(v).array();
   }
 
-  private void putOrDelete(String key, byte[] value) {
-    if (value == null) {
-      state.delete(key);
-    } else {
-      state.put(key, value);
-    }
-  }
-
   private void deletePrefix(String prefix) {
     List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = state.prefixScan(prefix, new StringSerializer())) {
@@ -443,6 +483,10 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       }
     }
     return any ? Optional.of(s) : Optional.empty();
+  }
+
+  private static String windowKey(long seq) {
+    return String.format("%s%019d", WINDOW_PREFIX, seq);
   }
 
   private static String rawKey(long seq) {

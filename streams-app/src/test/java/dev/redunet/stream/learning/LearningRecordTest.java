@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,16 @@ class LearningRecordTest {
     assertThat(delta.parts()).containsOnlyKeys("depth/0/1", "output/1");
     assertThat(delta.parts().get("depth/0/1")).containsExactly(bytes);
     assertThat(delta.end().labelled()).isEqualTo(7);
+
+    LearningRecord.Samples samples =
+        (LearningRecord.Samples)
+            LearningRecord.decode(
+                LearningRecord.encode(
+                    new LearningRecord.Samples(List.of(bytes, new byte[0], new byte[] {7}))));
+    assertThat(samples.samples()).hasSize(3);
+    assertThat(samples.samples().get(0)).containsExactly(bytes);
+    assertThat(samples.samples().get(1)).isEmpty();
+    assertThat(samples.samples().get(2)).containsExactly(7);
   }
 
   @Test
@@ -55,6 +66,14 @@ class LearningRecordTest {
         LearningRecord.encode(new LearningRecord.Raw("a", new double[] {1, 2}, Optional.empty()));
     for (int len = 0; len < full.length; len++) {
       byte[] cut = Arrays.copyOf(full, len);
+      assertThatThrownBy(() -> LearningRecord.decode(cut))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("corrupt learning record");
+    }
+    byte[] samples =
+        LearningRecord.encode(new LearningRecord.Samples(List.of(new byte[] {1, 2, 3, 4})));
+    for (int len = 1; len < samples.length; len++) {
+      byte[] cut = Arrays.copyOf(samples, len);
       assertThatThrownBy(() -> LearningRecord.decode(cut))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("corrupt learning record");
