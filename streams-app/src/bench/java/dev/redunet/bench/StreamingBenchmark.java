@@ -67,8 +67,9 @@ import org.apache.kafka.streams.Topology;
  * last prediction − send time of the first measured sample).
  *
  * <p>Arguments: {@code --samples N} (20000), {@code --inflight W} (1000), {@code --seed S} (42),
- * {@code --noise σ} (0.1), {@code --timeout-s T} (900, per application). Stdout: a table, then one
- * JSON object on the last line with keys {@code samples, measured, inflight,
+ * {@code --noise σ} (0.1), {@code --timeout-s T} (900, per application), {@code --set key=value}
+ * (repeatable: a setting for both applications, e.g. {@code kafka.commit.interval.ms=50}). Stdout:
+ * a table, then one JSON object on the last line with keys {@code samples, measured, inflight,
  * passthrough:{samplesPerSec,p50Ms,p99Ms,...}, learning:{...}, ratio}.
  */
 public final class StreamingBenchmark {
@@ -100,6 +101,7 @@ public final class StreamingBenchmark {
     long seed = 42;
     double noise = 0.1;
     long timeoutS = 900;
+    Map<String, String> extra = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--samples" -> n = Integer.parseInt(args[++i]);
@@ -107,6 +109,13 @@ public final class StreamingBenchmark {
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--noise" -> noise = Double.parseDouble(args[++i]);
         case "--timeout-s" -> timeoutS = Long.parseLong(args[++i]);
+        case "--set" -> {
+          String[] kv = args[++i].split("=", 2);
+          if (kv.length != 2) {
+            throw new IllegalArgumentException("--set expects key=value, got " + args[i]);
+          }
+          extra.put(kv[0], kv[1]);
+        }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -114,8 +123,8 @@ public final class StreamingBenchmark {
     Result pass;
     Result learn;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      pass = run("passthrough", broker.bootstrapServers(), stream, inflight, timeoutS);
-      learn = run("learning", broker.bootstrapServers(), stream, inflight, timeoutS);
+      pass = run("passthrough", broker.bootstrapServers(), stream, inflight, timeoutS, extra);
+      learn = run("learning", broker.bootstrapServers(), stream, inflight, timeoutS, extra);
     }
     double ratio = learn.samplesPerSec() / pass.samplesPerSec();
 
@@ -222,7 +231,12 @@ public final class StreamingBenchmark {
   }
 
   private static Result run(
-      String mode, String bootstrap, List<Sample> stream, int inflight, long timeoutS)
+      String mode,
+      String bootstrap,
+      List<Sample> stream,
+      int inflight,
+      long timeoutS,
+      Map<String, String> extra)
       throws Exception {
     int n = stream.size();
     int warm = n / 10;
@@ -239,6 +253,7 @@ public final class StreamingBenchmark {
     settings.put("redunet.layers", Integer.toString(LAYERS));
     settings.put("redunet.projection", "off");
     settings.put("redunet.window", Integer.toString(WINDOW));
+    settings.putAll(extra);
     AppConfig config = AppConfig.of(settings);
     RedunetTopics topics = RedunetTopics.of(config);
     try (Admin admin =

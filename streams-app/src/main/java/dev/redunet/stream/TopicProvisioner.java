@@ -143,7 +143,12 @@ public final class TopicProvisioner {
             1,
             Map.of(
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                Integer.toString(config.integer(ConfigKeys.MODEL_MAX_MESSAGE_BYTES)))));
+                Integer.toString(config.integer(ConfigKeys.MODEL_MAX_MESSAGE_BYTES)),
+                // Retention counts from when a delta was written, not from its samples' event time
+                // (which the record carries in a header): replaying old data must not expire
+                // deltas the builder has yet to read.
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                "LogAppendTime")));
   }
 
   /**
@@ -286,7 +291,7 @@ public final class TopicProvisioner {
     List<TopicSpec> checked =
         specs.stream()
             .filter(s -> existing.contains(s.name()))
-            .filter(s -> s.role().equals("model") || s.role().equals("input-shape"))
+            .filter(s -> List.of("model", "input-shape", "learning").contains(s.role()))
             .toList();
     if (checked.isEmpty()) {
       return warnings;
@@ -311,6 +316,17 @@ public final class TopicProvisioner {
                 + policy
                 + ", not compact: old model versions will expire by retention instead of being"
                 + " compacted, and the model can be lost. Set cleanup.policy=compact on it.");
+      }
+      String timestampType = value(c, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+      if (s.role().equals("learning") && !timestampType.equals("LogAppendTime")) {
+        warnings.add(
+            "The learning topic "
+                + s.name()
+                + " exists with message.timestamp.type="
+                + timestampType
+                + ": its records carry the samples' event time, so retention can expire deltas of"
+                + " old samples before the builder reads them. Set"
+                + " message.timestamp.type=LogAppendTime on it.");
       }
       if (s.role().equals("input-shape")) {
         int partitions = descriptions.get(s.name()).partitions().size();

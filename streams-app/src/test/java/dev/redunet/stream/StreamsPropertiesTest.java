@@ -45,12 +45,36 @@ class StreamsPropertiesTest {
         .containsEntry("main.consumer.processing.exception.handler.global.enabled", "true")
         .containsEntry("producer.max.request.size", Long.toString(32L << 20))
         .containsEntry("producer.buffer.memory", Long.toString((32L << 20) + (1 << 20)))
+        .containsEntry("main.consumer.max.partition.fetch.bytes", Integer.toString(16 << 20))
+        .containsEntry("global.consumer.max.partition.fetch.bytes", Integer.toString(16 << 20))
         .doesNotContainKey(StreamsConfig.STATE_DIR_CONFIG);
+    assertThat(
+            new StreamsConfig(p)
+                .getMainConsumerConfigs("g", "c", 0)
+                .get("max.partition.fetch.bytes")
+                .toString())
+        .isEqualTo(Integer.toString(16 << 20));
     assertThat(p.get(RedunetExceptionHandlers.CONTEXT_CONFIG))
         .isEqualTo(new RedunetExceptionHandlers.Context("redunet.rejected", 16 << 20, metrics));
     // Kafka Streams accepts them.
     assertThat(new StreamsConfig(p).getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
         .isEqualTo("exactly_once_v2");
+  }
+
+  @Test
+  void aFetchSizeTheUserGivesIsKept() {
+    for (String key :
+        List.of(
+            "kafka.max.partition.fetch.bytes",
+            "kafka.consumer.max.partition.fetch.bytes",
+            "kafka.main.consumer.max.partition.fetch.bytes",
+            "kafka.global.consumer.max.partition.fetch.bytes")) {
+      Properties p = StreamsProperties.of(config(Map.of(key, "2097152")), new IngressMetrics());
+      assertThat(p)
+          .as(key)
+          .containsEntry(key.substring("kafka.".length()), "2097152")
+          .doesNotContainValue(Integer.toString(16 << 20));
+    }
   }
 
   @Test
@@ -126,6 +150,9 @@ class StreamsPropertiesTest {
         .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(32 << 20));
     assertThat(plan.get("input-shape").partitions()).isEqualTo(1);
     assertThat(plan.get("learning").partitions()).as("one builder task per model").isEqualTo(1);
+    assertThat(plan.get("learning").configs())
+        .containsEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")
+        .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(32 << 20));
     assertThat(plan.get("input-shape").configs())
         .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "delete")
         .containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");

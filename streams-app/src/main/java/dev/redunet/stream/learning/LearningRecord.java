@@ -6,11 +6,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * A record of the learning topic, from a scoring task to the model's builder (key = model name).
@@ -30,6 +33,21 @@ import java.util.Optional;
  * </ul>
  */
 public sealed interface LearningRecord {
+
+  /**
+   * The header with the stream time (ms, 8 bytes big-endian) at which a task wrote the record: the
+   * learning topic stamps records with their append time ({@code LogAppendTime}), so that retention
+   * never expires deltas of old event time before the builder reads them.
+   */
+  String EVENT_TIME_HEADER = "redunet.event.time";
+
+  /** The stream time a learning record carries: its header, else its timestamp. */
+  static long eventTime(Record<?, ?> record) {
+    Header h = record.headers().lastHeader(EVENT_TIME_HEADER);
+    return h != null && h.value() != null && h.value().length == 8
+        ? ByteBuffer.wrap(h.value()).getLong()
+        : record.timestamp();
+  }
 
   /** A labelled raw sample (a transient message; the arrays are not shared). */
   @SuppressWarnings("ArrayRecordComponent")

@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -279,8 +281,11 @@ final class LearningScorer implements SampleScorer {
   }
 
   private void send(LearningRecord r, long timestamp) {
+    Headers headers = new RecordHeaders();
+    headers.add(
+        LearningRecord.EVENT_TIME_HEADER, ByteBuffer.allocate(8).putLong(timestamp).array());
     context.forward(
-        new Record<>(modelName, (Object) LearningRecord.encode(r), timestamp),
+        new Record<>(modelName, (Object) LearningRecord.encode(r), timestamp, headers),
         LearningPlugin.LEARNING_SINK);
   }
 }

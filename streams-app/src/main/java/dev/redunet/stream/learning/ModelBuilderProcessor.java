@@ -156,9 +156,10 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     if (!modelName.equals(record.key()) || record.value() == null) {
       return;
     }
-    streamTime = Math.max(streamTime, record.timestamp());
+    long eventTime = LearningRecord.eventTime(record);
+    streamTime = Math.max(streamTime, eventTime);
     if (windowOpenedAt < 0) {
-      windowOpenedAt = record.timestamp();
+      windowOpenedAt = eventTime;
       state.put("window-opened", longBytes(windowOpenedAt));
     }
     LearningRecord r = LearningRecord.decode(record.value());

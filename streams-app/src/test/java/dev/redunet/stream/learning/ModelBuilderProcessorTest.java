@@ -12,12 +12,15 @@ import dev.redunet.learn.ModelStatistics;
 import dev.redunet.learn.StatisticsWindows;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.Matrix;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
@@ -74,13 +77,21 @@ class ModelBuilderProcessorTest {
 
     /** A new processor instance on the same stores, as after a restart or a migration. */
     void restart() {
-      builder = new ModelBuilderProcessor("default", SETTINGS, new LearningListener() {}, 0);
+      restart(0);
+    }
+
+    void restart(long windowMs) {
+      builder = new ModelBuilderProcessor("default", SETTINGS, new LearningListener() {}, windowMs);
       builder.init(context);
     }
 
     /** Processes one learning record; the model topic's records go to the global store. */
     void process(LearningRecord r) {
-      builder.process(new Record<>("default", LearningRecord.encode(r), time++));
+      process(new Record<>("default", LearningRecord.encode(r), time++));
+    }
+
+    void process(Record<String, byte[]> record) {
+      builder.process(record);
       for (CapturedForward<? extends String, ?> f : context.forwarded()) {
         String child = f.childName().orElse("");
         if (child.equals(LearningPlugin.MODEL_SINK)) {
@@ -237,6 +248,28 @@ class ModelBuilderProcessorTest {
     assertThat(metrics).contains("\"version\":2").contains("\"window_labelled\":" + W);
     // 23 outcomes from the deltas and one from the raw sample: all of the window was scored.
     assertThat(metrics).contains("\"scored\":" + W);
+  }
+
+  @Test
+  void windowsCloseByTheEventTimeInTheHeaderNotByTheAppendTime() {
+    int[] y = new int[10];
+    double[][] x = samples(10, y, 7);
+    Task task = new Task();
+    task.restart(5_000);
+    long appended = 1_800_000_000_000L; // LogAppendTime: the same for the whole batch
+    for (int i = 0; i < 6; i++) {
+      assertThat(task.model()).as("before %d s of event time", i).isEmpty();
+      Headers h = new RecordHeaders();
+      h.add(
+          LearningRecord.EVENT_TIME_HEADER,
+          ByteBuffer.allocate(8).putLong(1_000_000L + 1_000L * i).array());
+      byte[] raw =
+          LearningRecord.encode(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
+      task.process(new Record<>("default", raw, appended, h));
+    }
+    // Six samples 1 s apart span the 5 s window: the first version is built from them.
+    assertThat(task.model()).isPresent();
+    assertThat(task.metrics.get(0)).contains("\"window_labelled\":6");
   }
 
   @Test
