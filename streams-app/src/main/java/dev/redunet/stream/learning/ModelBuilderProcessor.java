@@ -60,6 +60,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   /** The log of the open window's contributions: {@value} + a 19-digit sequence number. */
   private static final String WINDOW_PREFIX = "window/";
 
+  /** Samples wait to be multiplied out until they take more than this or the statistics' size. */
+  static final long WAITING_BYTES = 16L << 20;
+
   private final String modelName;
   private final LearnerSettings settings;
   private final ModelBuilder builder;
@@ -74,6 +77,15 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private long nextRaw;
 
   private long nextContribution;
+
+  /** Encoded factored samples of the open window, not yet in {@link #window}. */
+  private final List<byte[]> waitingSamples = new ArrayList<>();
+
+  /** Raw samples of the open window (after the first model), not yet in {@link #window}. */
+  private final List<LearningRecord.Raw> waitingRaw = new ArrayList<>();
+
+  private long waitingBytes;
+  private final long waitingLimit;
   private long rawCount;
   private ModelStatistics window;
   private long windowLabelled;
@@ -88,6 +100,17 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   ModelBuilderProcessor(
       String modelName, LearnerSettings settings, LearningListener listener, long windowMs) {
+    this(modelName, settings, listener, windowMs, WAITING_BYTES);
+  }
+
+  /** With another lower bound on the memory of waiting samples (tests: 0, multiply out at once). */
+  ModelBuilderProcessor(
+      String modelName,
+      LearnerSettings settings,
+      LearningListener listener,
+      long windowMs,
+      long waitingLimit) {
+    this.waitingLimit = waitingLimit;
     this.modelName = modelName;
     this.listener = listener;
     this.windowMs = windowMs;
@@ -133,7 +156,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
           state.prefixScan(WINDOW_PREFIX, new StringSerializer())) {
         while (it.hasNext()) {
           KeyValue<String, byte[]> kv = it.next();
-          window = fold(window, LearningRecord.decode(kv.value));
+          absorb(LearningRecord.decode(kv.value));
           nextContribution =
               Long.parseLong(kv.key.substring(WINDOW_PREFIX.length())) + 1; // keys sort by number
         }
@@ -173,24 +196,23 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   }
 
   /**
-   * Adds a delta (or part of one) to the window and appends its record to the window's log in the
-   * state store: one write of the record as it arrived, so the cost of persisting the window does
-   * not grow with k·(L+2)·d²; a restarted builder replays the log ({@link #fold}).
+   * Appends a contribution to the window's log in the state store (one write of the record as it
+   * arrived, so persisting the window does not cost k·(L+2)·d² per record), adds it to the window
+   * ({@link #absorb}), and counts its labelled samples and outcomes.
    */
   private void contribute(LearningRecord r, byte[] encoded) {
     state.put(windowKey(nextContribution++), encoded);
+    absorb(r);
     long labelled;
     if (r instanceof LearningRecord.Samples samples) {
-      List<PendingSample> decoded = decode(samples);
-      window = window.merge(PendingSample.statistics(decoded));
-      for (PendingSample p : decoded) {
-        if (!p.predicted().isEmpty()) {
-          outcomes.merge(LearningRecord.outcome(p.label(), p.predicted()), 1L, Long::sum);
-        }
+      for (byte[] b : samples.samples()) {
+        PendingSample.outcome(b)
+            .ifPresent(o -> outcomes.merge(o, 1L, Long::sum)); // the doubles stay encoded
       }
-      labelled = decoded.size();
+      labelled = samples.samples().size();
+    } else if (r instanceof LearningRecord.Raw) {
+      labelled = 1; // its outcome was counted on arrival
     } else {
-      window = fold(window, r);
       LearningRecord.End end =
           r instanceof LearningRecord.Delta delta
               ? delta.end()
@@ -206,30 +228,90 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     maybeRebuild();
   }
 
-  /** The window's statistics plus one contribution (the statistics only, not the counters). */
-  private static ModelStatistics fold(ModelStatistics window, LearningRecord r) {
+  /**
+   * Adds one contribution to the window (the statistics only, not the counters); a restarted
+   * builder replays the log through it. Statistics deltas are added at once. Samples (factored
+   * deltas, and raw samples, which the window's model — fixed until the window closes — pushes
+   * through) wait in memory and are multiplied out together, in one batch, when the window closes
+   * or they outgrow the statistics ({@link #materialize}).
+   */
+  private void absorb(LearningRecord r) {
     if (r instanceof LearningRecord.Samples samples) {
-      return window.merge(PendingSample.statistics(decode(samples)));
-    } else if (r instanceof LearningRecord.Part part) {
-      return ModelCodec.addPart(window, part.name(), part.bytes());
-    } else if (r instanceof LearningRecord.Delta delta) {
-      ModelStatistics w = window;
-      for (Map.Entry<String, byte[]> part : delta.parts().entrySet()) {
-        w = ModelCodec.addPart(w, part.getKey(), part.getValue());
+      for (byte[] b : samples.samples()) {
+        waitingSamples.add(b);
+        waitingBytes += b.length;
       }
-      return w.plusLabelled(delta.end().labelled());
+    } else if (r instanceof LearningRecord.Raw raw) {
+      waitingRaw.add(raw);
+      waitingBytes += 8L * raw.features().length;
+    } else if (r instanceof LearningRecord.Part part) {
+      window = ModelCodec.addPart(window, part.name(), part.bytes());
+    } else if (r instanceof LearningRecord.Delta delta) {
+      for (Map.Entry<String, byte[]> part : delta.parts().entrySet()) {
+        window = ModelCodec.addPart(window, part.getKey(), part.getValue());
+      }
+      window = window.plusLabelled(delta.end().labelled());
     } else if (r instanceof LearningRecord.End end) {
-      return window.plusLabelled(end.labelled());
+      window = window.plusLabelled(end.labelled());
+    } else {
+      throw new IllegalArgumentException("not a statistics contribution: " + r);
     }
-    throw new IllegalArgumentException("not a statistics contribution: " + r);
+    long statisticsBytes =
+        8L
+            * Math.max(1, names.size())
+            * (settings.layers() + 2)
+            * window.dimension()
+            * (window.dimension() + 1)
+            / 2;
+    if (waitingBytes > Math.max(statisticsBytes, waitingLimit)) {
+      materialize();
+    }
   }
 
-  private static List<PendingSample> decode(LearningRecord.Samples samples) {
-    List<PendingSample> out = new ArrayList<>(samples.samples().size());
-    for (byte[] b : samples.samples()) {
-      out.add(PendingSample.decode(b));
+  /** Adds the waiting samples to the window's statistics, in one batch each, and forgets them. */
+  private void materialize() {
+    if (!waitingSamples.isEmpty()) {
+      List<PendingSample> decoded = new ArrayList<>(waitingSamples.size());
+      for (byte[] b : waitingSamples) {
+        decoded.add(PendingSample.decode(b));
+      }
+      window = window.merge(PendingSample.statistics(decoded));
+      waitingSamples.clear();
     }
-    return out;
+    if (!waitingRaw.isEmpty()) {
+      StreamingModel m = model.orElseThrow();
+      boolean byLabels = settings.membership() == TrainingMembership.LABELS;
+      // With the labels rule, samples of a class the model does not know yet take π̂, each batch
+      // by its own rule (as one sample at a time would).
+      List<LearningRecord.Raw> known = new ArrayList<>();
+      List<LearningRecord.Raw> unknown = new ArrayList<>();
+      for (LearningRecord.Raw raw : waitingRaw) {
+        boolean isKnown = names.indexOf(raw.label()) < m.classNames().size();
+        (byLabels && isKnown ? known : unknown).add(raw);
+      }
+      window = window.merge(rawStatistics(m, known, true));
+      window = window.merge(rawStatistics(m, unknown, false));
+      waitingRaw.clear();
+    }
+    waitingBytes = 0;
+  }
+
+  /** The statistics of raw samples pushed through {@code m} (by their labels, or by π̂). */
+  private ModelStatistics rawStatistics(
+      StreamingModel m, List<LearningRecord.Raw> raws, boolean byLabels) {
+    if (raws.isEmpty()) {
+      return ModelStatistics.empty(window.dimension(), settings.layers());
+    }
+    double[][] columns = new double[raws.size()][];
+    int[] labels = new int[raws.size()];
+    for (int i = 0; i < raws.size(); i++) {
+      columns[i] = raws.get(i).features();
+      labels[i] = names.indexOf(raws.get(i).label());
+    }
+    Matrix x = Matrix.fromColumns(columns);
+    List<Matrix> path = m.forward(x, byLabels ? labels : null);
+    Matrix out = byLabels ? m.forward(x, null).get(path.size() - 1) : path.get(path.size() - 1);
+    return ModelStatistics.of(path, out, labels);
   }
 
   private void raw(LearningRecord.Raw raw) {
@@ -268,21 +350,11 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       saveCounters();
       return;
     }
-    StreamingModel m = model.get();
-    Matrix x = Matrix.fromColumns(new double[][] {raw.features()});
-    boolean byLabels = settings.membership() == TrainingMembership.LABELS;
-    List<Matrix> path = m.forward(x, byLabels ? new int[] {index} : null);
-    Matrix out = byLabels ? m.forward(x, null).get(path.size() - 1) : path.get(path.size() - 1);
-    List<double[]> features = new ArrayList<>(path.size());
-    for (Matrix z : path) {
-      features.add(z.column(0));
-    }
-    // As a one-sample factored delta (its outcome is already counted above), so that the window's
-    // log replays it without the model.
-    LearningRecord.Samples one =
-        new LearningRecord.Samples(
-            List.of(new PendingSample(index, "", raw.label(), features, out.column(0)).encode()));
-    contribute(one, LearningRecord.encode(one));
+    // The window's log keeps it raw (floats, as it arrived): the model in force until the window
+    // closes pushes it through with the other waiting samples.
+    LearningRecord.Raw logged =
+        new LearningRecord.Raw(raw.label(), raw.features(), Optional.empty());
+    contribute(logged, LearningRecord.encode(logged));
   }
 
   /** Whether {@code redunet.window.ms} of stream time have passed since the window opened. */
@@ -318,6 +390,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       return;
     }
     long t0 = System.nanoTime();
+    materialize();
     windows = windows.close(window);
     ModelStatistics total = windows.total().orElseThrow();
     StreamingModel current = model.get();
@@ -375,6 +448,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
     deletePrefix(WINDOW_PREFIX);
     nextContribution = 0;
+    waitingSamples.clear();
+    waitingRaw.clear();
+    waitingBytes = 0;
     window = ModelStatistics.empty(d, settings.layers());
     windowLabelled = 0;
     windowOpenedAt = -1;

@@ -2,6 +2,7 @@ package dev.redunet.stream.learning;
 
 import dev.redunet.learn.ModelCodec;
 import dev.redunet.learn.StreamingModel;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ final class ModelCache {
 
   private final String modelName;
   private Optional<StreamingModel> cached = Optional.empty();
+  private byte[] cachedHeader;
 
   ModelCache(String modelName) {
     this.modelName = modelName;
@@ -33,11 +35,12 @@ final class ModelCache {
   /** The current model, if one was published. */
   Optional<StreamingModel> current(ReadOnlyKeyValueStore<String, byte[]> store) {
     byte[] header = store.get(modelName);
-    if (header == null) {
-      return cached;
+    if (header == null || Arrays.equals(header, cachedHeader)) {
+      return cached; // per sample: a byte comparison, not a parse of the header
     }
     long version = ModelCodec.version(header);
     if (cached.isPresent() && cached.get().version() == version) {
+      cachedHeader = header;
       return cached;
     }
     Map<String, byte[]> parts = new LinkedHashMap<>();
@@ -55,11 +58,13 @@ final class ModelCache {
       parts.put(part, bytes);
     }
     cached = Optional.of(ModelCodec.assemble(parts));
+    cachedHeader = header;
     return cached;
   }
 
   /** Replaces the cached model (the builder caches what it publishes). */
   void set(StreamingModel model) {
     cached = Optional.of(model);
+    cachedHeader = null;
   }
 }

@@ -2,15 +2,14 @@ package dev.redunet.stream.learning;
 
 import dev.redunet.learn.ModelStatistics;
 import dev.redunet.linalg.Matrix;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One labelled sample's contribution to the statistics, as a scoring task keeps it in its pending
@@ -33,40 +32,54 @@ record PendingSample(
     depths = List.copyOf(depths);
   }
 
-  /** The encoded size in bytes of a sample of L + 1 depths of dimension d (labels aside). */
-  static long encodedBytes(int depths, int d) {
-    return 8L * d * (depths + 1) + 17;
-  }
-
   /** Encodes the sample; the output is written once when it equals the last depth. */
   byte[] encode() {
     int d = output.length;
     boolean outputIsLast = Arrays.equals(output, depths.get(depths.size() - 1));
-    ByteArrayOutputStream buf =
-        new ByteArrayOutputStream((int) encodedBytes(depths.size(), d) + 4 * label.length() + 8);
-    try (DataOutputStream out = new DataOutputStream(buf)) {
-      out.writeInt(index);
-      out.writeUTF(predicted);
-      out.writeUTF(label);
-      out.writeInt(depths.size());
-      out.writeInt(d);
-      out.writeBoolean(outputIsLast);
-      for (double[] z : depths) {
-        writeDoubles(out, z);
-      }
-      if (!outputIsLast) {
-        writeDoubles(out, output);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    byte[] p = predicted.getBytes(StandardCharsets.UTF_8);
+    byte[] l = label.getBytes(StandardCharsets.UTF_8);
+    int doubles = d * (depths.size() + (outputIsLast ? 0 : 1));
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 + p.length + 4 + l.length + 4 + 4 + 1 + 8 * doubles);
+    b.putInt(index).putInt(p.length).put(p).putInt(l.length).put(l);
+    b.putInt(depths.size()).putInt(d).put((byte) (outputIsLast ? 1 : 0));
+    DoubleBuffer v = b.asDoubleBuffer();
+    for (double[] z : depths) {
+      v.put(z);
     }
-    return buf.toByteArray();
+    if (!outputIsLast) {
+      v.put(output);
+    }
+    return b.array();
   }
 
-  private static void writeDoubles(DataOutputStream out, double[] v) throws IOException {
-    for (double x : v) {
-      out.writeDouble(x);
+  /**
+   * The (true, predicted) outcome key of an encoded sample, without decoding its features; empty
+   * when the sample was not predicted.
+   *
+   * @throws IllegalArgumentException on corrupt bytes
+   */
+  static Optional<String> outcome(byte[] bytes) {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      b.getInt();
+      String predicted = string(b);
+      String label = string(b);
+      return predicted.isEmpty()
+          ? Optional.empty()
+          : Optional.of(LearningRecord.outcome(label, predicted));
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("corrupt pending sample: " + e.getMessage(), e);
     }
+  }
+
+  private static String string(ByteBuffer b) {
+    int n = b.getInt();
+    if (n < 0 || n > b.remaining()) {
+      throw new IllegalArgumentException("bad string length " + n);
+    }
+    byte[] s = new byte[n];
+    b.get(s);
+    return new String(s, StandardCharsets.UTF_8);
   }
 
   /**
@@ -75,33 +88,33 @@ record PendingSample(
    * @throws IllegalArgumentException on corrupt bytes
    */
   static PendingSample decode(byte[] bytes) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-      int index = in.readInt();
-      String predicted = in.readUTF();
-      String label = in.readUTF();
-      int count = in.readInt();
-      int d = in.readInt();
-      if (count < 1 || d < 1 || (long) count * d * 8 > bytes.length) {
-        throw new IOException(count + " depths of dimension " + d + " in " + bytes.length + " B");
+    try {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      int index = b.getInt();
+      String predicted = string(b);
+      String label = string(b);
+      int count = b.getInt();
+      int d = b.getInt();
+      boolean outputIsLast = b.get() != 0;
+      long doubles = (long) d * (count + (outputIsLast ? 0 : 1));
+      if (count < 1 || d < 1 || 8 * doubles != b.remaining()) {
+        throw new IllegalArgumentException(
+            count + " depths of dimension " + d + " in " + b.remaining() + " B");
       }
-      boolean outputIsLast = in.readBoolean();
-      double[][] depths = new double[count][];
-      for (int l = 0; l < count; l++) {
-        depths[l] = readDoubles(in, d);
+      DoubleBuffer v = b.asDoubleBuffer();
+      double[][] depths = new double[count][d];
+      for (double[] z : depths) {
+        v.get(z);
       }
-      double[] output = outputIsLast ? depths[count - 1] : readDoubles(in, d);
+      double[] output = depths[count - 1];
+      if (!outputIsLast) {
+        output = new double[d];
+        v.get(output);
+      }
       return new PendingSample(index, predicted, label, List.of(depths), output);
-    } catch (IOException e) {
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw new IllegalArgumentException("corrupt pending sample: " + e.getMessage(), e);
     }
-  }
-
-  private static double[] readDoubles(DataInputStream in, int d) throws IOException {
-    double[] v = new double[d];
-    for (int a = 0; a < d; a++) {
-      v[a] = in.readDouble();
-    }
-    return v;
   }
 
   /**

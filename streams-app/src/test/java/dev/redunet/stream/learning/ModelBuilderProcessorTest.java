@@ -28,6 +28,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The builder on its own, with real (in-memory) stores: every kind of delta lands in the window
@@ -56,6 +58,7 @@ class ModelBuilderProcessorTest {
     final KeyValueStore<String, byte[]> models = store(LearningPlugin.MODEL_STORE);
     final List<String> metrics = new ArrayList<>();
     ModelBuilderProcessor builder;
+    long waitingLimit = ModelBuilderProcessor.WAITING_BYTES;
     int secondWindowRecords;
     long time = 1_000;
 
@@ -81,7 +84,9 @@ class ModelBuilderProcessorTest {
     }
 
     void restart(long windowMs) {
-      builder = new ModelBuilderProcessor("default", SETTINGS, new LearningListener() {}, windowMs);
+      builder =
+          new ModelBuilderProcessor(
+              "default", SETTINGS, new LearningListener() {}, windowMs, waitingLimit);
       builder.init(context);
     }
 
@@ -181,8 +186,9 @@ class ModelBuilderProcessorTest {
   }
 
   /** Runs two windows, restarting the builder after {@code restartAfter} second-window records. */
-  private static Task run(double[][] x, int[] y, int restartAfter) {
+  private static Task run(double[][] x, int[] y, int restartAfter, long waitingLimit) {
     Task task = new Task();
+    task.waitingLimit = waitingLimit;
     task.restart();
     for (int i = 0; i < W; i++) {
       task.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
@@ -208,11 +214,17 @@ class ModelBuilderProcessorTest {
     return samples(6, y, 11);
   }
 
-  @Test
-  void everyKindOfDeltaLandsInTheWindowAndTheNextVersionIsBuiltFromTheirStatistics() {
+  /**
+   * Waiting samples multiplied out at the window's end only, or as soon as they outweigh ~1 KiB.
+   */
+  private static final long[] WAITING_LIMITS = {ModelBuilderProcessor.WAITING_BYTES, 0};
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1})
+  void everyKindOfDeltaLandsInTheWindowAndTheNextVersionIsBuiltFromTheirStatistics(int limit) {
     int[] y = new int[2 * W];
     double[][] x = samples(2 * W, y, 5);
-    Task task = run(x, y, -1);
+    Task task = run(x, y, -1, WAITING_LIMITS[limit]);
     StreamingModel v2 = task.model().orElseThrow();
     assertThat(v2.version()).isEqualTo(2);
 
@@ -272,16 +284,17 @@ class ModelBuilderProcessorTest {
     assertThat(task.metrics.get(0)).contains("\"window_labelled\":6");
   }
 
-  @Test
-  void aBuilderRestartedMidWindowBuildsTheSameVersionAsOneThatNeverStopped() {
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1})
+  void aBuilderRestartedMidWindowBuildsTheSameVersionAsOneThatNeverStopped(int limit) {
     int[] y = new int[2 * W];
     double[][] x = samples(2 * W, y, 6);
-    Task once = run(x, y, -1);
+    Task once = run(x, y, -1, WAITING_LIMITS[limit]);
     Matrix test = Matrix.fromColumns(testSamples());
     Matrix expected = once.model().orElseThrow().score(test).features();
     assertThat(once.secondWindowRecords).isGreaterThan(10);
     for (int restartAfter = 1; restartAfter < once.secondWindowRecords; restartAfter++) {
-      Task task = run(x, y, restartAfter);
+      Task task = run(x, y, restartAfter, WAITING_LIMITS[limit]);
       StreamingModel v2 = task.model().orElseThrow();
       assertThat(v2.version()).isEqualTo(2);
       // The restored window replays the same records in the same order: the same bits.

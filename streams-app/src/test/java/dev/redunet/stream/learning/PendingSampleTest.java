@@ -55,6 +55,19 @@ class PendingSampleTest {
   }
 
   @Test
+  void theOutcomeIsReadWithoutTheFeatures() {
+    SplittableRandom r = new SplittableRandom(5);
+    PendingSample predicted = sample(r, 1, 2, 3);
+    assertThat(PendingSample.outcome(predicted.encode()))
+        .contains(LearningRecord.outcome("t1", "p1"));
+    PendingSample unscored = new PendingSample(1, "", "t1", predicted.depths(), predicted.output());
+    assertThat(PendingSample.outcome(unscored.encode())).isEmpty();
+    assertThatThrownBy(() -> PendingSample.outcome(new byte[] {0, 0, 0, 1, 0, 0, 0, 9}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("corrupt pending sample");
+  }
+
+  @Test
   void corruptBytesAreRefusedWithAClearError() {
     byte[] full = sample(new SplittableRandom(2), 1, 2, 4).encode();
     for (int len = 0; len < full.length; len++) {
