@@ -17,6 +17,8 @@ import dev.redunet.stream.learning.LearningPlugin;
 import dev.redunet.wire.AvroCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +95,8 @@ public final class StreamingBenchmark {
       long maxModelVersion,
       int scoredWithModel,
       double accuracyWithModel,
-      double wallSeconds) {}
+      double wallSeconds,
+      double streamThreadBusy) {}
 
   public static void main(String[] args) throws Exception {
     int n = 20_000;
@@ -141,25 +144,27 @@ public final class StreamingBenchmark {
         inflight);
     System.out.printf(
         Locale.ROOT,
-        "%-12s %12s %10s %10s %12s %14s %10s%n",
+        "%-12s %12s %10s %10s %12s %14s %10s %12s%n",
         "mode",
         "samples/s",
         "p50 ms",
         "p99 ms",
         "predictions",
         "max version",
-        "accuracy");
+        "accuracy",
+        "thread busy");
     for (Result r : List.of(pass, learn)) {
       System.out.printf(
           Locale.ROOT,
-          "%-12s %12.1f %10.1f %10.1f %12d %14d %10.4f%n",
+          "%-12s %12.1f %10.1f %10.1f %12d %14d %10.4f %12.2f%n",
           r.mode(),
           r.samplesPerSec(),
           r.p50Ms(),
           r.p99Ms(),
           r.predictions(),
           r.maxModelVersion(),
-          r.accuracyWithModel());
+          r.accuracyWithModel(),
+          r.streamThreadBusy());
     }
     long expectedVersions = n / WINDOW;
     if (learn.maxModelVersion() * 2 < expectedVersions) {
@@ -277,6 +282,10 @@ public final class StreamingBenchmark {
     long maxVersion = 0;
     int scored = 0;
     int correct = 0;
+    long busyStart = 0;
+    long busyStartWall = 0;
+    long busyEnd = 0;
+    long busyEndWall = 0;
     long t0 = System.nanoTime();
     Thread producer =
         new Thread(
@@ -329,6 +338,10 @@ public final class StreamingBenchmark {
             }
             readNanos[i] = now;
             count++;
+            if (count == warm) {
+              busyStart = streamThreadCpuNanos(mode);
+              busyStartWall = now;
+            }
             maxVersion = Math.max(maxVersion, p.getModelVersion());
             if (p.getModelVersion() > 0 && p.getPredictedLabel() != null) {
               scored++;
@@ -336,6 +349,10 @@ public final class StreamingBenchmark {
             }
           }
           predicted.set(count);
+          if (count == n && busyEndWall == 0) {
+            busyEnd = streamThreadCpuNanos(mode);
+            busyEndWall = System.nanoTime();
+          }
           if (System.nanoTime() - lastLog > TimeUnit.SECONDS.toNanos(10)) {
             lastLog = System.nanoTime();
             System.err.printf(
@@ -364,6 +381,7 @@ public final class StreamingBenchmark {
       throw new IllegalStateException(
           mode + ": only " + count + " of " + n + " predictions within " + timeoutS + " s");
     }
+    double busy = (busyEnd - busyStart) / (double) (busyEndWall - busyStartWall);
     double wall = (System.nanoTime() - t0) / 1e9;
     int measured = n - warm;
     double[] latMs = new double[measured];
@@ -386,9 +404,23 @@ public final class StreamingBenchmark {
             maxVersion,
             scored,
             scored == 0 ? Double.NaN : correct / (double) scored,
-            wall);
+            wall,
+            busy);
     System.err.println(mode + ": " + r);
     return r;
+  }
+
+  /** CPU time of the application's stream threads so far (their names hold "bench-MODE-"). */
+  private static long streamThreadCpuNanos(String mode) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      String name = t.getName();
+      if (name.startsWith("bench-" + mode + "-") && name.contains("StreamThread")) {
+        total += Math.max(0, mx.getThreadCpuTime(t.getId()));
+      }
+    }
+    return total;
   }
 
   /** Sends the stream with at most {@code inflight} samples sent but not yet predicted. */

@@ -1,5 +1,6 @@
 package dev.redunet.learn;
 
+import dev.redunet.linalg.DoubleIo;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingMode;
 import dev.redunet.micl.MiclModel;
@@ -231,9 +232,7 @@ public final class ModelCodec {
 
   private static void writeDoubles(DataOutput out, double[] a) throws IOException {
     out.writeInt(a.length);
-    for (double v : a) {
-      out.writeDouble(v);
-    }
+    DoubleIo.write(out, a);
   }
 
   private static double[] readDoubles(byte[] bytes) throws IOException {
@@ -242,11 +241,7 @@ public final class ModelCodec {
     if (n < 0 || n > bytes.length / 8) {
       throw new IOException("bad array length " + n);
     }
-    double[] a = new double[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = in.readDouble();
-    }
-    return a;
+    return DoubleIo.read(in, n);
   }
 
   private static void writeRates(DataOutput out, Rates r) throws IOException {

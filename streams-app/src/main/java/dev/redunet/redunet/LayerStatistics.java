@@ -1,5 +1,6 @@
 package dev.redunet.redunet;
 
+import dev.redunet.linalg.DoubleIo;
 import dev.redunet.linalg.Gemm;
 import dev.redunet.linalg.Kernels;
 import dev.redunet.linalg.Matrix;
@@ -348,9 +349,7 @@ public final class LayerStatistics {
     for (Map.Entry<Integer, ClassStatistics> e : classes.entrySet()) {
       out.writeInt(e.getKey());
       out.writeDouble(e.getValue().count());
-      for (double v : Kernels.packUpper(e.getValue().scatter(), dimension)) {
-        out.writeDouble(v);
-      }
+      DoubleIo.write(out, Kernels.packUpper(e.getValue().scatter(), dimension));
     }
   }
 
@@ -380,9 +379,8 @@ public final class LayerStatistics {
       if (!(count > 0) || !Double.isFinite(count)) {
         throw new IOException("class " + label + " has an invalid count " + count);
       }
-      double[] packed = new double[d * (d + 1) / 2];
+      double[] packed = DoubleIo.read(in, d * (d + 1) / 2);
       for (int i = 0; i < packed.length; i++) {
-        packed[i] = in.readDouble();
         if (!Double.isFinite(packed[i])) {
           throw new IOException("class " + label + " has a non-finite scatter entry");
         }

@@ -1,5 +1,6 @@
 package dev.redunet.redunet;
 
+import dev.redunet.linalg.DoubleIo;
 import dev.redunet.linalg.Gemm;
 import dev.redunet.linalg.Kernels;
 import dev.redunet.linalg.Matrix;
@@ -301,8 +302,9 @@ public final class VectorLayer implements Layer {
     int k = labels.length;
     int n = (k + 1) * d;
     int fit = Math.max(Gemm.MR, Math.min(128, BUFFER_DOUBLES / n / Gemm.MR * Gemm.MR));
-    // A small batch (one streamed sample) gets a workspace of its size, not a full block's.
-    int block = Math.max(Gemm.MR, Math.min(fit, (m + Gemm.MR - 1) / Gemm.MR * Gemm.MR));
+    // A small batch (one streamed sample) gets a workspace of its size, not a full block's: below
+    // MR samples the product goes row by row, without padding.
+    int block = m < Gemm.MR ? Math.max(1, m) : Math.min(fit, (m + Gemm.MR - 1) / Gemm.MR * Gemm.MR);
     int blocks = (m + block - 1) / block;
     Parallel.forEach(
         blocks,
@@ -414,9 +416,7 @@ public final class VectorLayer implements Layer {
       out.writeDouble(g);
     }
     for (int t = 0; t <= labels.length; t++) {
-      for (double v : Kernels.packUpper(operator(t), d)) {
-        out.writeDouble(v);
-      }
+      DoubleIo.write(out, Kernels.packUpper(operator(t), d));
     }
   }
 
@@ -451,10 +451,7 @@ public final class VectorLayer implements Layer {
   }
 
   private static Matrix readSymmetric(DataInput in, int d) throws IOException {
-    double[] packed = new double[d * (d + 1) / 2];
-    for (int i = 0; i < packed.length; i++) {
-      packed[i] = in.readDouble();
-    }
+    double[] packed = DoubleIo.read(in, d * (d + 1) / 2);
     return Matrix.ofColumnMajor(d, d, Kernels.unpackUpper(packed, d));
   }
 

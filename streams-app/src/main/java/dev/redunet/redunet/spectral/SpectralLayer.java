@@ -2,6 +2,7 @@ package dev.redunet.redunet.spectral;
 
 import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.ComplexKernels;
+import dev.redunet.linalg.DoubleIo;
 import dev.redunet.linalg.HermitianCholesky;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.linalg.Parallel;
@@ -554,11 +555,11 @@ public final class SpectralLayer implements Layer {
       out.writeInt(classLabels[j]);
       out.writeDouble(classCount[j]);
     }
-    writeDoubles(out, eRe);
-    writeDoubles(out, eIm);
+    DoubleIo.write(out, eRe);
+    DoubleIo.write(out, eIm);
     for (int j : present) {
-      writeDoubles(out, cRe[j]);
-      writeDoubles(out, cIm[j]);
+      DoubleIo.write(out, cRe[j]);
+      DoubleIo.write(out, cIm[j]);
     }
     out.writeDouble(inputRates.r());
     out.writeDouble(inputRates.rc());
@@ -603,14 +604,14 @@ public final class SpectralLayer implements Layer {
     }
     SpectralGrid grid = new SpectralGrid(height, width);
     int n = grid.bins() * HermitianCholesky.packedSize(channels);
-    double[] eRe = readDoubles(in, n);
-    double[] eIm = readDoubles(in, n);
+    double[] eRe = DoubleIo.read(in, n);
+    double[] eIm = DoubleIo.read(in, n);
     double[][] cRe = new double[classes][];
     double[][] cIm = new double[classes][];
     for (int j = 0; j < classes; j++) {
       if (counts[j] > 0) {
-        cRe[j] = readDoubles(in, n);
-        cIm[j] = readDoubles(in, n);
+        cRe[j] = DoubleIo.read(in, n);
+        cIm[j] = DoubleIo.read(in, n);
       }
     }
     Rates rates = Rates.of(in.readDouble(), in.readDouble());
@@ -618,20 +619,6 @@ public final class SpectralLayer implements Layer {
       throw new IOException("duplicate class labels " + Arrays.toString(labels));
     }
     return new SpectralLayer(grid, channels, parameters, counts, labels, eRe, eIm, cRe, cIm, rates);
-  }
-
-  private static void writeDoubles(DataOutput out, double[] a) throws IOException {
-    for (double v : a) {
-      out.writeDouble(v);
-    }
-  }
-
-  private static double[] readDoubles(DataInput in, int n) throws IOException {
-    double[] a = new double[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = in.readDouble();
-    }
-    return a;
   }
 
   /** C·H·W: a sample is a flat multichannel signal, channel-major. */
