@@ -10,11 +10,14 @@ import dev.redunet.avro.Sample;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelBuilder;
 import dev.redunet.learn.ModelCodec;
+import dev.redunet.learn.ModelStatistics;
+import dev.redunet.learn.StatisticsWindows;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.stream.learning.LearningPlugin;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,6 +207,71 @@ class LearningTopologyTest {
               .filter(p -> p.getPredictedLabel().equals(p.getTrueLabel()))
               .count();
       assertThat(correct / (double) (n - 2 * W)).isGreaterThan(0.9);
+    }
+  }
+
+  /**
+   * With many samples per flush and small d, a task ships the statistics of its samples through the
+   * model in force instead of the samples; the next version is then built from exactly those.
+   */
+  @Test
+  void aTaskShipsStatisticsWhenTheyAreSmallerThanItsSamples() {
+    int w = 1000; // a flush of w/10 = 100 samples of d = 6 outweighs 3 classes × 3 depths of 6×6
+    Map<String, String> s = settings("statistics");
+    s.put("redunet.window", Integer.toString(w));
+    s.put("redunet.layers", "1");
+    int n = 2 * w;
+    int[] labels = new int[n];
+    double[][] x = samples(n, labels, 10);
+    AppConfig c = AppConfig.of(s);
+    LearnerSettings ls = LearnerConfig.settings(c);
+    try (TopologyFixture f = new TopologyFixture(s, new LearningPlugin(c, ls), stateDir)) {
+      TestOutputTopic<String, byte[]> model =
+          f.driver.createOutputTopic(
+              f.topics.model(), new StringDeserializer(), new ByteArrayDeserializer());
+      TestOutputTopic<String, byte[]> learning =
+          f.driver.createOutputTopic(
+              f.topics.learning(), new StringDeserializer(), new ByteArrayDeserializer());
+      List<String> names = new ArrayList<>();
+      int[] indices = new int[n];
+      double[][] asFloats = new double[n][];
+      for (int i = 0; i < n; i++) {
+        String label = LABELS.get(labels[i]);
+        if (!names.contains(label)) {
+          names.add(label);
+        }
+        indices[i] = names.indexOf(label);
+        asFloats[i] = asDouble(floats(x[i]));
+        f.pipe(
+            "s" + i,
+            TopologyFixture.SAMPLES.encode(
+                TopologyFixture.sample("s" + i, floats(x[i]), null, label)));
+      }
+      List<Character> kinds =
+          learning.readValuesToList().stream().map(b -> (char) b[0]).distinct().toList();
+      assertThat(kinds).as("raw batches, then statistics deltas").containsExactly('B', 'D');
+      StreamingModel published = ModelCodec.assemble(modelParts(model, 2));
+
+      ModelBuilder builder = new ModelBuilder(ls);
+      ModelBuilder.Built first =
+          builder.construct(
+              1,
+              Matrix.fromColumns(Arrays.copyOfRange(asFloats, 0, w)),
+              Arrays.copyOfRange(indices, 0, w),
+              names,
+              Optional.empty());
+      List<Matrix> path =
+          first.model().forward(Matrix.fromColumns(Arrays.copyOfRange(asFloats, w, n)), null);
+      ModelStatistics second =
+          ModelStatistics.of(path, path.get(path.size() - 1), Arrays.copyOfRange(indices, w, n));
+      ModelStatistics total =
+          StatisticsWindows.start(ls).close(first.statistics()).close(second).total().orElseThrow();
+      StreamingModel expected = builder.fromStatistics(2, D, Optional.empty(), total, names);
+      Matrix test = Matrix.fromColumns(new double[][] {x[0], x[1], x[2]});
+      assertThat(published.score(test).features().maxAbsDifference(expected.score(test).features()))
+          .isLessThan(1e-9);
+      assertThat(published.layerRates().get(0).deltaR())
+          .isCloseTo(expected.layerRates().get(0).deltaR(), within(1e-9));
     }
   }
 

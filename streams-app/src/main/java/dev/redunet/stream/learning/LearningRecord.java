@@ -20,16 +20,15 @@ import org.apache.kafka.streams.processor.api.Record;
  * The kinds:
  *
  * <ul>
- *   <li>{@link Raw}: one labelled raw sample (before the first model, for a label the model does
- *       not know yet, and always in {@code replay} construction), with the label the task
- *       predicted;
+ *   <li>{@link Raws}: labelled raw samples, each with the label the task predicted (if it had a
+ *       model): the builder pushes them through the model of its open window. A batch of n costs
+ *       n·D floats, against k·(L+2)·d(d+1)/2 doubles for its statistics, so this is what a task
+ *       sends unless the statistics are smaller;
+ *   <li>{@link Raw}: one labelled raw sample (a batch of one);
  *   <li>{@link Part}: one part of a statistics delta (one class at one depth);
  *   <li>{@link End}: the end of a delta: how many labelled samples it holds, and the (true,
  *       predicted) pairs of those the task scored, for the prequential metrics;
- *   <li>{@link Delta}: a whole statistics delta (its parts and its end) in one record;
- *   <li>{@link Samples}: a statistics delta in factored form, the labelled samples themselves
- *       (their features at every depth): a delta of n samples costs n·(L+2)·d doubles this way
- *       against k·(L+2)·d(d+1)/2 as statistics, so a task sends whichever is smaller.
+ *   <li>{@link Delta}: a whole statistics delta (its parts and its end) in one record.
  * </ul>
  */
 public sealed interface LearningRecord {
@@ -68,18 +67,10 @@ public sealed interface LearningRecord {
    */
   record Delta(Map<String, byte[]> parts, End end) implements LearningRecord {}
 
-  /**
-   * A delta in factored form: the encoded {@link PendingSample}s, each counting as one labelled
-   * sample (its predicted label, when present, is a prequential outcome).
-   */
-  record Samples(List<byte[]> samples) implements LearningRecord {
-    public Samples {
+  /** A batch of labelled raw samples, in the order the task scored them. */
+  record Raws(List<Raw> samples) implements LearningRecord {
+    public Raws {
       samples = List.copyOf(samples);
-    }
-
-    /** The encoded size of a record of samples of these encoded sizes. */
-    static long encodedBytes(long sampleBytes, int count) {
-      return 5 + sampleBytes + 4L * count;
     }
   }
 
@@ -89,14 +80,12 @@ public sealed interface LearningRecord {
     try (DataOutputStream out = new DataOutputStream(buf)) {
       if (record instanceof Raw r) {
         out.writeByte('R');
-        out.writeUTF(r.label());
-        out.writeInt(r.features().length);
-        for (double v : r.features()) {
-          out.writeFloat((float) v); // samples are float on the wire: this is exact
-        }
-        out.writeBoolean(r.predicted().isPresent());
-        if (r.predicted().isPresent()) {
-          out.writeUTF(r.predicted().get());
+        writeRaw(out, r);
+      } else if (record instanceof Raws b) {
+        out.writeByte('B');
+        out.writeInt(b.samples().size());
+        for (Raw r : b.samples()) {
+          writeRaw(out, r);
         }
       } else if (record instanceof Part p) {
         out.writeByte('P');
@@ -115,13 +104,6 @@ public sealed interface LearningRecord {
       } else if (record instanceof End e) {
         out.writeByte('E');
         writeEnd(out, e);
-      } else if (record instanceof Samples s) {
-        out.writeByte('S');
-        out.writeInt(s.samples().size());
-        for (byte[] b : s.samples()) {
-          out.writeInt(b.length);
-          out.write(b);
-        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -139,18 +121,18 @@ public sealed interface LearningRecord {
       int kind = in.readByte();
       switch (kind) {
         case 'R' -> {
-          String label = in.readUTF();
+          return readRaw(in, bytes.length);
+        }
+        case 'B' -> {
           int n = in.readInt();
           if (n < 0 || n > bytes.length / 4) {
-            throw new IOException("bad feature count " + n);
+            throw new IOException("bad sample count " + n);
           }
-          double[] f = new double[n];
+          List<Raw> samples = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
-            f[i] = in.readFloat();
+            samples.add(readRaw(in, bytes.length));
           }
-          Optional<String> predicted =
-              in.readBoolean() ? Optional.of(in.readUTF()) : Optional.empty();
-          return new Raw(label, f, predicted);
+          return new Raws(samples);
         }
         case 'P' -> {
           String name = in.readUTF();
@@ -183,23 +165,6 @@ public sealed interface LearningRecord {
           }
           return new Delta(parts, readEnd(in, bytes.length));
         }
-        case 'S' -> {
-          int n = in.readInt();
-          if (n < 0 || n > bytes.length / 4) {
-            throw new IOException("bad sample count " + n);
-          }
-          List<byte[]> samples = new ArrayList<>(n);
-          for (int i = 0; i < n; i++) {
-            int len = in.readInt();
-            if (len < 0 || len > bytes.length) {
-              throw new IOException("bad sample length " + len);
-            }
-            byte[] b = new byte[len];
-            in.readFully(b);
-            samples.add(b);
-          }
-          return new Samples(samples);
-        }
         default -> throw new IOException("unknown learning record kind " + kind);
       }
     } catch (IOException e) {
@@ -210,14 +175,40 @@ public sealed interface LearningRecord {
   /** The encoded size of the bulky kinds, so that encoding copies their bytes once. */
   private static int sizeHint(LearningRecord record) {
     long size = 256;
-    if (record instanceof Samples s) {
-      size += s.samples().stream().mapToLong(b -> b.length + 4L).sum();
+    if (record instanceof Raws b) {
+      size += b.samples().stream().mapToLong(r -> 4L * r.features().length + 64).sum();
     } else if (record instanceof Delta d) {
       size += d.parts().values().stream().mapToLong(b -> b.length + 64L).sum();
     } else if (record instanceof Part p) {
       size += p.bytes().length;
     }
     return (int) Math.min(size, Integer.MAX_VALUE - 8);
+  }
+
+  private static void writeRaw(DataOutputStream out, Raw r) throws IOException {
+    out.writeUTF(r.label());
+    out.writeInt(r.features().length);
+    for (double v : r.features()) {
+      out.writeFloat((float) v); // samples are float on the wire: this is exact
+    }
+    out.writeBoolean(r.predicted().isPresent());
+    if (r.predicted().isPresent()) {
+      out.writeUTF(r.predicted().get());
+    }
+  }
+
+  private static Raw readRaw(DataInputStream in, int limit) throws IOException {
+    String label = in.readUTF();
+    int n = in.readInt();
+    if (n < 0 || n > limit / 4) {
+      throw new IOException("bad feature count " + n);
+    }
+    double[] f = new double[n];
+    for (int i = 0; i < n; i++) {
+      f[i] = in.readFloat();
+    }
+    Optional<String> predicted = in.readBoolean() ? Optional.of(in.readUTF()) : Optional.empty();
+    return new Raw(label, f, predicted);
   }
 
   private static void writeEnd(DataOutputStream out, End e) throws IOException {

@@ -39,12 +39,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * membership π̂ and the MICL class to the predictions topic, with the model version. Before the
  * first model: the identity network ({@link IdentityScorer}, version 0, no prediction).
  *
- * <p>Learning, for a labelled sample: with a model that knows its label and the {@code statistics}
- * construction, its features at every depth go to the task-local pending store; every {@code
- * flushEvery} samples (and on a wall-clock punctuation) the pending samples become one statistics
- * delta, sent to the builder over the learning topic in factored form (the samples' features) or as
- * statistics, whichever is smaller, then deleted. Otherwise (no model yet, a label the model does
- * not know, or {@code replay}) the raw sample goes to the builder. Under exactly-once, the store,
+ * <p>Learning, for a labelled sample: the raw sample, its label and the label predicted for it go
+ * to the task-local pending store; every {@code flushEvery} samples (and on a wall-clock
+ * punctuation) the pending samples go to the builder over the learning topic as one delta, then are
+ * deleted. The delta is the raw samples (n·D floats; the builder pushes them through the model of
+ * its window in one batch) or, when smaller (many samples per flush, small d), their statistics at
+ * every depth through the model in force (k·(L+2)·d(d+1)/2 doubles). Under exactly-once, the store,
  * the outputs and the learning records commit together.
  */
 final class LearningScorer implements SampleScorer {
@@ -109,7 +109,7 @@ final class LearningScorer implements SampleScorer {
     lastEventTime = sample.eventTime().toEpochMilli();
     Optional<StreamingModel> model = cache.current(models);
     if (model.isEmpty() || model.get().inputDimension() != sample.dimension()) {
-      learn(sample, model, Optional.empty(), null);
+      learn(sample, Optional.empty());
       return IdentityScorer.identity(sample);
     }
     StreamingModel m = model.get();
@@ -152,38 +152,17 @@ final class LearningScorer implements SampleScorer {
             .setShape(List.of(m.featureDimension()))
             .build();
     sample.label().ifPresent(l -> listener.scored(predictedName.map(l::equals).orElse(false)));
-    learn(sample, model, predictedName, scores);
+    learn(sample, predictedName);
     return new Scored(prediction, features);
   }
 
-  private void learn(
-      ValidSample sample,
-      Optional<StreamingModel> model,
-      Optional<String> predicted,
-      StreamingModel.Scores scores) {
+  private void learn(ValidSample sample, Optional<String> predicted) {
     if (sample.label().isEmpty()) {
       return;
     }
-    String label = sample.label().get();
-    int index = model.map(m -> m.classNames().indexOf(label)).orElse(-1);
-    if (scores == null || index < 0 || settings.construction() == Construction.REPLAY) {
-      send(new LearningRecord.Raw(label, sample.features(), predicted));
-      return;
-    }
-    // The scoring pass already computed z₀ … z_L with π̂; the paper's rule needs the labelled path.
-    List<Matrix> path =
-        settings.membership() == TrainingMembership.LABELS
-            ? model
-                .get()
-                .forward(Matrix.fromColumns(new double[][] {sample.features()}), new int[] {index})
-            : scores.depths();
-    List<double[]> depths = new ArrayList<>(path.size());
-    for (Matrix z : path) {
-      depths.add(z.column(0));
-    }
-    PendingSample p =
-        new PendingSample(index, predicted.orElse(""), label, depths, scores.features().column(0));
-    pending.put(key(sequence++), p.encode());
+    LearningRecord.Raw raw =
+        new LearningRecord.Raw(sample.label().get(), sample.features(), predicted);
+    pending.put(key(sequence++), LearningRecord.encode(raw));
     if (pendingSince == Long.MIN_VALUE) {
       pendingSince = lastEventTime;
     }
@@ -198,34 +177,34 @@ final class LearningScorer implements SampleScorer {
   }
 
   /**
-   * Sends the pending samples to the builder as one delta, then forgets them: in factored form (the
-   * samples, {@link LearningRecord.Samples}, in records of at most {@link #MAX_DELTA_RECORD_BYTES})
-   * when that is smaller than the statistics, else as statistics (one {@link LearningRecord.Delta},
-   * or part by part when larger than {@link #MAX_DELTA_RECORD_BYTES}).
+   * Sends the pending samples to the builder as one delta, then forgets them: as the raw samples
+   * ({@link LearningRecord.Raws}, in records of at most {@link #MAX_DELTA_RECORD_BYTES}), or, when
+   * their statistics take fewer bytes (many samples per flush, small d), as the statistics of their
+   * features through the model in force ({@link LearningRecord.Delta}, or part by part when larger
+   * than {@link #MAX_DELTA_RECORD_BYTES}). Statistics need a model that knows every label and the
+   * {@code statistics} construction.
    */
   private void flush(long now) {
     if (pendingCount == 0) {
       return;
     }
     List<String> keys = new ArrayList<>();
-    List<byte[]> encoded = new ArrayList<>();
+    List<LearningRecord.Raw> raws = new ArrayList<>();
+    long rawBytes = 0;
     try (KeyValueIterator<String, byte[]> it = pending.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
         keys.add(kv.key);
-        encoded.add(kv.value);
+        raws.add((LearningRecord.Raw) LearningRecord.decode(kv.value));
+        rawBytes += kv.value.length;
       }
     }
-    if (!encoded.isEmpty()) {
-      PendingSample first = PendingSample.decode(encoded.get(0));
-      long factored = encoded.stream().mapToLong(b -> b.length).sum();
-      long classes = encoded.stream().mapToInt(b -> ByteBuffer.wrap(b).getInt()).distinct().count();
-      int d = first.output().length;
-      long statistics = classes * (first.depths().size() + 1) * (8L * d * (d + 3) / 2 + 64);
-      if (factored <= statistics) {
-        sendSamples(encoded, now);
+    if (!raws.isEmpty()) {
+      Optional<StreamingModel> model = cache.current(models);
+      if (model.isPresent() && statisticsAreSmaller(model.get(), raws, rawBytes)) {
+        sendStatistics(model.get(), raws, now);
       } else {
-        sendStatistics(encoded, now);
+        sendRaws(raws, now);
       }
     }
     for (String k : keys) {
@@ -235,34 +214,54 @@ final class LearningScorer implements SampleScorer {
     pendingSince = Long.MIN_VALUE;
   }
 
-  private void sendSamples(List<byte[]> encoded, long now) {
-    List<byte[]> chunk = new ArrayList<>();
+  private boolean statisticsAreSmaller(
+      StreamingModel m, List<LearningRecord.Raw> raws, long rawBytes) {
+    if (settings.construction() != Construction.STATISTICS) {
+      return false;
+    }
+    for (LearningRecord.Raw r : raws) {
+      if (r.features().length != m.inputDimension() || !m.classNames().contains(r.label())) {
+        return false;
+      }
+    }
+    long classes = raws.stream().map(LearningRecord.Raw::label).distinct().count();
+    long d = m.featureDimension();
+    long statisticsBytes = classes * (settings.layers() + 2) * (8 * d * (d + 3) / 2 + 64);
+    return statisticsBytes < rawBytes;
+  }
+
+  private void sendRaws(List<LearningRecord.Raw> raws, long now) {
+    List<LearningRecord.Raw> chunk = new ArrayList<>();
     long chunkBytes = 0;
-    for (byte[] b : encoded) {
-      if (!chunk.isEmpty()
-          && LearningRecord.Samples.encodedBytes(chunkBytes + b.length, chunk.size() + 1)
-              > MAX_DELTA_RECORD_BYTES) {
-        send(new LearningRecord.Samples(chunk), now);
+    for (LearningRecord.Raw r : raws) {
+      long bytes = 4L * r.features().length + 4L * r.label().length() + 64;
+      if (!chunk.isEmpty() && chunkBytes + bytes > MAX_DELTA_RECORD_BYTES) {
+        send(new LearningRecord.Raws(chunk), now);
         chunk = new ArrayList<>();
         chunkBytes = 0;
       }
-      chunk.add(b);
-      chunkBytes += b.length;
+      chunk.add(r);
+      chunkBytes += bytes;
     }
-    send(new LearningRecord.Samples(chunk), now);
+    send(new LearningRecord.Raws(chunk), now);
   }
 
-  private void sendStatistics(List<byte[]> encoded, long now) {
-    List<PendingSample> samples = new ArrayList<>(encoded.size());
+  private void sendStatistics(StreamingModel m, List<LearningRecord.Raw> raws, long now) {
+    double[][] columns = new double[raws.size()][];
+    int[] labels = new int[raws.size()];
     Map<String, Long> outcomes = new LinkedHashMap<>();
-    for (byte[] b : encoded) {
-      PendingSample p = PendingSample.decode(b);
-      samples.add(p);
-      if (!p.predicted().isEmpty()) {
-        outcomes.merge(LearningRecord.outcome(p.label(), p.predicted()), 1L, Long::sum);
-      }
+    for (int i = 0; i < raws.size(); i++) {
+      LearningRecord.Raw r = raws.get(i);
+      columns[i] = r.features();
+      labels[i] = m.classNames().indexOf(r.label());
+      r.predicted()
+          .ifPresent(p -> outcomes.merge(LearningRecord.outcome(r.label(), p), 1L, Long::sum));
     }
-    ModelStatistics delta = PendingSample.statistics(samples);
+    Matrix x = Matrix.fromColumns(columns);
+    boolean byLabels = settings.membership() == TrainingMembership.LABELS;
+    List<Matrix> path = m.forward(x, byLabels ? labels : null);
+    Matrix out = byLabels ? m.forward(x, null).get(path.size() - 1) : path.get(path.size() - 1);
+    ModelStatistics delta = ModelStatistics.of(path, out, labels);
     Map<String, byte[]> parts = ModelCodec.statisticsParts(delta);
     LearningRecord.End end = new LearningRecord.End(delta.labelled(), outcomes);
     long size = parts.values().stream().mapToLong(b -> b.length + 64L).sum();
@@ -274,10 +273,6 @@ final class LearningScorer implements SampleScorer {
       }
       send(end, now);
     }
-  }
-
-  private void send(LearningRecord r) {
-    send(r, lastEventTime);
   }
 
   private void send(LearningRecord r, long timestamp) {

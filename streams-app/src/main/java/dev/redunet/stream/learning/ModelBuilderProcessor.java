@@ -78,9 +78,6 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   private long nextContribution;
 
-  /** Encoded factored samples of the open window, not yet in {@link #window}. */
-  private final List<byte[]> waitingSamples = new ArrayList<>();
-
   /** Raw samples of the open window (after the first model), not yet in {@link #window}. */
   private final List<LearningRecord.Raw> waitingRaw = new ArrayList<>();
 
@@ -187,7 +184,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
     LearningRecord r = LearningRecord.decode(record.value());
     if (r instanceof LearningRecord.Raw raw) {
-      raw(raw);
+      raws(List.of(raw));
+    } else if (r instanceof LearningRecord.Raws raws) {
+      raws(raws.samples());
     } else if (window == null) {
       LOG.warn("model {}: a statistics delta arrived before the first model; ignored", modelName);
     } else {
@@ -204,14 +203,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     state.put(windowKey(nextContribution++), encoded);
     absorb(r);
     long labelled;
-    if (r instanceof LearningRecord.Samples samples) {
-      for (byte[] b : samples.samples()) {
-        PendingSample.outcome(b)
-            .ifPresent(o -> outcomes.merge(o, 1L, Long::sum)); // the doubles stay encoded
-      }
-      labelled = samples.samples().size();
-    } else if (r instanceof LearningRecord.Raw) {
-      labelled = 1; // its outcome was counted on arrival
+    if (r instanceof LearningRecord.Raws raws) {
+      labelled = raws.samples().size(); // their outcomes were counted on arrival
     } else {
       LearningRecord.End end =
           r instanceof LearningRecord.Delta delta
@@ -230,20 +223,16 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   /**
    * Adds one contribution to the window (the statistics only, not the counters); a restarted
-   * builder replays the log through it. Statistics deltas are added at once. Samples (factored
-   * deltas, and raw samples, which the window's model — fixed until the window closes — pushes
-   * through) wait in memory and are multiplied out together, in one batch, when the window closes
-   * or they outgrow the statistics ({@link #materialize}).
+   * builder replays the log through it. Statistics deltas are added at once. Raw samples wait in
+   * memory, and the window's model (fixed until the window closes) pushes them through together, in
+   * one batch, when the window closes or they outgrow the statistics ({@link #materialize}).
    */
   private void absorb(LearningRecord r) {
-    if (r instanceof LearningRecord.Samples samples) {
-      for (byte[] b : samples.samples()) {
-        waitingSamples.add(b);
-        waitingBytes += b.length;
+    if (r instanceof LearningRecord.Raws raws) {
+      for (LearningRecord.Raw raw : raws.samples()) {
+        waitingRaw.add(raw);
+        waitingBytes += 8L * raw.features().length;
       }
-    } else if (r instanceof LearningRecord.Raw raw) {
-      waitingRaw.add(raw);
-      waitingBytes += 8L * raw.features().length;
     } else if (r instanceof LearningRecord.Part part) {
       window = ModelCodec.addPart(window, part.name(), part.bytes());
     } else if (r instanceof LearningRecord.Delta delta) {
@@ -268,16 +257,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
   }
 
-  /** Adds the waiting samples to the window's statistics, in one batch each, and forgets them. */
+  /** Adds the waiting samples to the window's statistics, in one batch, and forgets them. */
   private void materialize() {
-    if (!waitingSamples.isEmpty()) {
-      List<PendingSample> decoded = new ArrayList<>(waitingSamples.size());
-      for (byte[] b : waitingSamples) {
-        decoded.add(PendingSample.decode(b));
-      }
-      window = window.merge(PendingSample.statistics(decoded));
-      waitingSamples.clear();
-    }
     if (!waitingRaw.isEmpty()) {
       StreamingModel m = model.orElseThrow();
       boolean byLabels = settings.membership() == TrainingMembership.LABELS;
@@ -314,47 +295,55 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     return ModelStatistics.of(path, out, labels);
   }
 
-  private void raw(LearningRecord.Raw raw) {
-    if (dimension < 0) {
-      dimension = raw.features().length;
-      state.put("dimension", ByteBuffer.allocate(4).putInt(dimension).array());
-    }
-    if (raw.features().length != dimension) {
-      LOG.warn(
-          "model {}: dropping a labelled sample of dimension {} (the model's is {})",
-          modelName,
-          raw.features().length,
-          dimension);
-      return;
-    }
-    int index = names.indexOf(raw.label());
-    if (index < 0) {
-      names.add(raw.label());
-      index = names.size() - 1;
-      state.put("names", writeNames(names));
-    }
-    raw.predicted()
-        .ifPresent(p -> outcomes.merge(LearningRecord.outcome(raw.label(), p), 1L, Long::sum));
-    boolean keepRaw = model.isEmpty() || settings.construction() == Construction.REPLAY;
-    if (keepRaw) {
-      state.put(rawKey(nextRaw++), encodeRaw(index, raw.features()));
-      state.put("raw-next", longBytes(nextRaw));
-      rawCount++;
-      trimRaw();
-      state.put("raw-count", longBytes(rawCount));
-    }
-    if (model.isEmpty()) {
-      if (rawCount >= settings.window() || (rawCount > 1 && windowTimeIsUp())) {
-        bootstrap();
+  /**
+   * Labelled raw samples, in order: each names its class (new classes are numbered in order of
+   * first appearance) and counts its outcome; before the first model it joins the buffer the first
+   * version is built from (and always in {@code replay}); once a model exists, the samples join the
+   * window, logged as one record.
+   */
+  private void raws(List<LearningRecord.Raw> samples) {
+    List<LearningRecord.Raw> toWindow = new ArrayList<>();
+    for (LearningRecord.Raw raw : samples) {
+      if (dimension < 0) {
+        dimension = raw.features().length;
+        state.put("dimension", ByteBuffer.allocate(4).putInt(dimension).array());
       }
-      saveCounters();
-      return;
+      if (raw.features().length != dimension) {
+        LOG.warn(
+            "model {}: dropping a labelled sample of dimension {} (the model's is {})",
+            modelName,
+            raw.features().length,
+            dimension);
+        continue;
+      }
+      int index = names.indexOf(raw.label());
+      if (index < 0) {
+        names.add(raw.label());
+        index = names.size() - 1;
+        state.put("names", writeNames(names));
+      }
+      raw.predicted()
+          .ifPresent(p -> outcomes.merge(LearningRecord.outcome(raw.label(), p), 1L, Long::sum));
+      if (model.isEmpty() || settings.construction() == Construction.REPLAY) {
+        state.put(rawKey(nextRaw++), encodeRaw(index, raw.features()));
+        state.put("raw-next", longBytes(nextRaw));
+        rawCount++;
+        trimRaw();
+        state.put("raw-count", longBytes(rawCount));
+      }
+      if (model.isEmpty()) {
+        if (rawCount >= settings.window() || (rawCount > 1 && windowTimeIsUp())) {
+          bootstrap();
+        }
+        saveCounters();
+      } else {
+        toWindow.add(new LearningRecord.Raw(raw.label(), raw.features(), Optional.empty()));
+      }
     }
-    // The window's log keeps it raw (floats, as it arrived): the model in force until the window
-    // closes pushes it through with the other waiting samples.
-    LearningRecord.Raw logged =
-        new LearningRecord.Raw(raw.label(), raw.features(), Optional.empty());
-    contribute(logged, LearningRecord.encode(logged));
+    if (!toWindow.isEmpty()) {
+      LearningRecord.Raws logged = new LearningRecord.Raws(toWindow);
+      contribute(logged, LearningRecord.encode(logged));
+    }
   }
 
   /** Whether {@code redunet.window.ms} of stream time have passed since the window opened. */
@@ -448,7 +437,6 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
     deletePrefix(WINDOW_PREFIX);
     nextContribution = 0;
-    waitingSamples.clear();
     waitingRaw.clear();
     waitingBytes = 0;
     window = ModelStatistics.empty(d, settings.layers());

@@ -49,15 +49,20 @@ class LearningRecordTest {
     assertThat(delta.parts().get("depth/0/1")).containsExactly(bytes);
     assertThat(delta.end().labelled()).isEqualTo(7);
 
-    LearningRecord.Samples samples =
-        (LearningRecord.Samples)
+    LearningRecord.Raws raws =
+        (LearningRecord.Raws)
             LearningRecord.decode(
                 LearningRecord.encode(
-                    new LearningRecord.Samples(List.of(bytes, new byte[0], new byte[] {7}))));
-    assertThat(samples.samples()).hasSize(3);
-    assertThat(samples.samples().get(0)).containsExactly(bytes);
-    assertThat(samples.samples().get(1)).isEmpty();
-    assertThat(samples.samples().get(2)).containsExactly(7);
+                    new LearningRecord.Raws(
+                        List.of(
+                            new LearningRecord.Raw("a", x, Optional.empty()),
+                            new LearningRecord.Raw("b", new double[0], Optional.of("a"))))));
+    assertThat(raws.samples()).hasSize(2);
+    assertThat(raws.samples().get(0).label()).isEqualTo("a");
+    assertThat(raws.samples().get(0).features()).containsExactly(x);
+    assertThat(raws.samples().get(0).predicted()).isEmpty();
+    assertThat(raws.samples().get(1).features()).isEmpty();
+    assertThat(raws.samples().get(1).predicted()).contains("a");
   }
 
   @Test
@@ -71,7 +76,9 @@ class LearningRecordTest {
           .hasMessageContaining("corrupt learning record");
     }
     byte[] samples =
-        LearningRecord.encode(new LearningRecord.Samples(List.of(new byte[] {1, 2, 3, 4})));
+        LearningRecord.encode(
+            new LearningRecord.Raws(
+                List.of(new LearningRecord.Raw("a", new double[] {1, 2}, Optional.of("b")))));
     for (int len = 1; len < samples.length; len++) {
       byte[] cut = Arrays.copyOf(samples, len);
       assertThatThrownBy(() -> LearningRecord.decode(cut))

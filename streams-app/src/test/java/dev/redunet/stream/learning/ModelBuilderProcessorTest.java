@@ -138,51 +138,55 @@ class ModelBuilderProcessorTest {
     return x;
   }
 
-  private static PendingSample pending(StreamingModel v1, double[] x, int label) {
-    StreamingModel.Scores s = v1.score(Matrix.fromColumns(new double[][] {x}));
-    List<double[]> depths = new ArrayList<>();
-    for (Matrix z : s.depths()) {
-      depths.add(z.column(0));
+  /** The statistics of samples pushed through {@code v1} (π̂ membership), as the builder does. */
+  private static ModelStatistics through(
+      StreamingModel v1, double[][] x, int[] y, int from, int to) {
+    double[][] columns = new double[to - from][];
+    int[] labels = new int[to - from];
+    for (int i = from; i < to; i++) {
+      columns[i - from] = x[i];
+      labels[i - from] = y[i];
     }
-    String predicted = s.predicted()[0] < 0 ? "" : NAMES.get(s.predicted()[0]);
-    return new PendingSample(label, predicted, NAMES.get(label), depths, s.features().column(0));
+    List<Matrix> path = v1.forward(Matrix.fromColumns(columns), null);
+    return ModelStatistics.of(path, path.get(path.size() - 1), labels);
+  }
+
+  private static Map<String, Long> outcomes(
+      StreamingModel v1, double[][] x, int[] y, int from, int to) {
+    Map<String, Long> o = new LinkedHashMap<>();
+    for (int i = from; i < to; i++) {
+      int p = v1.score(Matrix.fromColumns(new double[][] {x[i]})).predicted()[0];
+      o.merge(LearningRecord.outcome(NAMES.get(y[i]), NAMES.get(p)), 1L, Long::sum);
+    }
+    return o;
+  }
+
+  private static LearningRecord.Raws raws(double[][] x, int[] y, int from, int to) {
+    List<LearningRecord.Raw> r = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      r.add(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.of(NAMES.get(y[i]))));
+    }
+    return new LearningRecord.Raws(r);
   }
 
   /**
-   * The second window as a scoring task could send it: 6 samples factored, 6 as one statistics
-   * delta, 6 as parts and an end, 5 factored, and one raw sample.
+   * The second window as scoring tasks could send it: 6 raw samples, 6 as one statistics delta, 6
+   * as parts and an end, 5 raw samples, and one more raw sample on its own.
    */
   private static List<LearningRecord> secondWindow(StreamingModel v1, double[][] x, int[] y) {
-    List<PendingSample> p = new ArrayList<>();
-    for (int i = 0; i < W - 1; i++) {
-      p.add(pending(v1, x[W + i], y[W + i]));
-    }
     List<LearningRecord> records = new ArrayList<>();
-    records.add(samplesOf(p.subList(0, 6)));
-    ModelStatistics delta = PendingSample.statistics(p.subList(6, 12));
+    records.add(raws(x, y, W, W + 6));
     records.add(
         new LearningRecord.Delta(
-            ModelCodec.statisticsParts(delta), new LearningRecord.End(6, outcomes(p, 6, 12))));
-    ModelStatistics parted = PendingSample.statistics(p.subList(12, 18));
-    ModelCodec.statisticsParts(parted)
+            ModelCodec.statisticsParts(through(v1, x, y, W + 6, W + 12)),
+            new LearningRecord.End(6, outcomes(v1, x, y, W + 6, W + 12))));
+    ModelCodec.statisticsParts(through(v1, x, y, W + 12, W + 18))
         .forEach((name, bytes) -> records.add(new LearningRecord.Part(name, bytes)));
-    records.add(new LearningRecord.End(6, outcomes(p, 12, 18)));
-    records.add(samplesOf(p.subList(18, 23)));
+    records.add(new LearningRecord.End(6, outcomes(v1, x, y, W + 12, W + 18)));
+    records.add(raws(x, y, W + 18, W + 23));
     int last = 2 * W - 1;
     records.add(new LearningRecord.Raw(NAMES.get(y[last]), x[last], Optional.of("a")));
     return records;
-  }
-
-  private static LearningRecord.Samples samplesOf(List<PendingSample> p) {
-    return new LearningRecord.Samples(p.stream().map(PendingSample::encode).toList());
-  }
-
-  private static Map<String, Long> outcomes(List<PendingSample> p, int from, int to) {
-    Map<String, Long> o = new LinkedHashMap<>();
-    for (PendingSample s : p.subList(from, to)) {
-      o.merge(LearningRecord.outcome(s.label(), s.predicted()), 1L, Long::sum);
-    }
-    return o;
   }
 
   /** Runs two windows, restarting the builder after {@code restartAfter} second-window records. */
@@ -238,14 +242,10 @@ class ModelBuilderProcessorTest {
     ModelBuilder.Built built =
         builder.construct(1, Matrix.fromColumns(first), firstLabels, NAMES, Optional.empty());
     StreamingModel v1 = built.model();
-    List<PendingSample> window2 = new ArrayList<>();
-    for (int i = W; i < 2 * W; i++) {
-      window2.add(pending(v1, x[i], y[i]));
-    }
     ModelStatistics total =
         StatisticsWindows.start(SETTINGS)
             .close(built.statistics())
-            .close(PendingSample.statistics(window2))
+            .close(through(v1, x, y, W, 2 * W))
             .total()
             .orElseThrow();
     StreamingModel expected = builder.fromStatistics(2, D, Optional.empty(), total, NAMES);
@@ -258,7 +258,7 @@ class ModelBuilderProcessorTest {
     }
     String metrics = task.metrics.get(task.metrics.size() - 1);
     assertThat(metrics).contains("\"version\":2").contains("\"window_labelled\":" + W);
-    // 23 outcomes from the deltas and one from the raw sample: all of the window was scored.
+    // Every sample of the window came with a prediction.
     assertThat(metrics).contains("\"scored\":" + W);
   }
 
