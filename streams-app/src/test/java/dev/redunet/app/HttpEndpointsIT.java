@@ -1,6 +1,7 @@
 package dev.redunet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -218,6 +219,57 @@ class HttpEndpointsIT {
                 .get(10, TimeUnit.SECONDS))
         .as("the endpoints are closed after run stops")
         .isTrue();
+  }
+
+  @Test
+  void aModelTheApplicationBuiltIsDescribedByModelOverHttp(KafkaCluster kafka) throws Exception {
+    String prefix = kafka.uniqueName("http3") + ".";
+    List<String> a =
+        new ArrayList<>(
+            List.of(args(kafka, prefix, kafka.uniqueName("http3-app"), tmp.resolve("state"))));
+    a.addAll(List.of("--window", "20", "--layers", "2"));
+    Running run = start(a.toArray(String[]::new));
+    InetSocketAddress http = run.http();
+    await(http, "/health/ready", r -> r.statusCode() == 200);
+
+    // Two classes in R³, 12 samples each: the first window (20) builds version 1.
+    List<String> records = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      double t = 0.04 * i; // below 1: every record is valid
+      String label = i % 2 == 0 ? "up" : "side";
+      String features = i % 2 == 0 ? t + ",1," + (1 - t) : "1," + t + ",-" + (1 - t);
+      records.add(
+          "{\"id\":\"s" + i + "\",\"features\":[" + features + "],\"label\":\"" + label + "\"}");
+    }
+    send(kafka, prefix + "samples", records);
+
+    HttpResponse<String> answer = await(http, "/model", r -> r.statusCode() == 200);
+    JsonNode model = JSON.readTree(answer.body()).get("model");
+    assertThat(model.get("name").asText()).isEqualTo("default");
+    assertThat(model.get("version").asLong()).isGreaterThanOrEqualTo(1);
+    List<String> classes = new ArrayList<>();
+    double count = 0;
+    for (JsonNode c : model.get("classes")) {
+      classes.add(c.get("name").asText());
+      count += c.get("count").asDouble();
+    }
+    assertThat(classes).containsExactly("up", "side");
+    assertThat(count).as("the samples the version was built from").isGreaterThanOrEqualTo(20);
+    assertThat(model.get("layers")).hasSize(2);
+    for (JsonNode l : model.get("layers")) {
+      double r = l.get("r").asDouble();
+      double rc = l.get("rc").asDouble();
+      assertThat(l.get("delta_r").asDouble()).isCloseTo(r - rc, within(1e-9)).isPositive();
+    }
+    assertThat(Instant.parse(model.get("built_at").asText())).isBefore(Instant.now());
+    assertThat(model.get("rebuild_seconds").asDouble()).isBetween(0.0, 60.0);
+    await(
+        http,
+        "/metrics",
+        r -> r.body().lines().anyMatch(l -> l.matches("redunet_model_version [1-9][0-9]*\\.0")));
+
+    run.stop().countDown();
+    assertThat(run.exit().get(90, TimeUnit.SECONDS)).isZero();
   }
 
   @Test
