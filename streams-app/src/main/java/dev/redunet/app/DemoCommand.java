@@ -88,8 +88,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--rate",
       paramLabel = "R",
-      defaultValue = "500",
-      description = "Samples per second sent to the broker (default ${DEFAULT-VALUE}).")
+      defaultValue = "250",
+      description =
+          "Samples per second sent to the broker (default ${DEFAULT-VALUE}: slow enough that"
+              + " each version, built on a thread of its own, is out within a few hundred"
+              + " samples).")
   double rate;
 
   @Option(

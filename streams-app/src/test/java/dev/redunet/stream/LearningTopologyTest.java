@@ -49,6 +49,7 @@ class LearningTopologyTest {
     s.put("redunet.lambda", "10");
     s.put("redunet.projection", "off");
     s.put("redunet.construction", construction);
+    s.put("redunet.rebuild", "inline"); // the driver runs one record at a time, deterministically
     return s;
   }
 

@@ -188,6 +188,14 @@ public final class ConfigKeys {
           "0",
           "Also close a window once stream time (the labelled samples' event time) has advanced"
               + " this many ms since it opened; 0 = by count only.");
+  public static final ConfigKey REBUILD =
+      key(
+          "redunet.rebuild",
+          new Choice(List.of("background", "inline")),
+          "background",
+          "Where the builder computes a version: background (a thread of its own; the stream thread"
+              + " keeps polling and committing, so no build nears max.poll.interval.ms or the"
+              + " transaction timeout) or inline (on the stream thread: deterministic, for tests).");
   public static final ConfigKey CONSTRUCTION =
       key(
           "redunet.construction",
@@ -302,6 +310,7 @@ public final class ConfigKeys {
           MEMBERSHIP,
           WINDOW,
           WINDOW_MS,
+          REBUILD,
           CONSTRUCTION,
           STATISTICS,
           DECAY,

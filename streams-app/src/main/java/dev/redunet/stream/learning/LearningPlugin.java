@@ -55,6 +55,7 @@ public final class LearningPlugin implements ScoringPlugin {
   private final Map<String, String> changelogConfig;
   private final LearningListener listener;
   private final long windowMs;
+  private final boolean inlineRebuild;
 
   /**
    * The plugin for {@code config}'s model.
@@ -75,6 +76,7 @@ public final class LearningPlugin implements ScoringPlugin {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.modelName = config.text(ConfigKeys.MODEL_NAME);
     this.windowMs = config.longValue(ConfigKeys.WINDOW_MS);
+    this.inlineRebuild = config.text(ConfigKeys.REBUILD).equals("inline");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.changelogConfig =
         Map.of(
@@ -142,7 +144,14 @@ public final class LearningPlugin implements ScoringPlugin {
         LEARNING_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), learning);
     topology.addProcessor(
         BUILDER,
-        () -> new ModelBuilderProcessor(modelName, settings, listener, windowMs),
+        () ->
+            new ModelBuilderProcessor(
+                modelName,
+                settings,
+                listener,
+                windowMs,
+                ModelBuilderProcessor.WAITING_BYTES,
+                inlineRebuild),
         LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);
     topology.addSink(

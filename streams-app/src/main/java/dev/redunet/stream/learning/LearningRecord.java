@@ -72,6 +72,30 @@ public sealed interface LearningRecord {
     public Raws {
       samples = List.copyOf(samples);
     }
+
+    /**
+     * {@code samples} in order, in batches of at most {@code maxBytes} encoded (a sample larger
+     * than that alone in its batch).
+     */
+    static List<Raws> chunked(List<Raw> samples, long maxBytes) {
+      List<Raws> out = new ArrayList<>();
+      List<Raw> chunk = new ArrayList<>();
+      long chunkBytes = 5;
+      for (Raw r : samples) {
+        long bytes = 4L * r.features().length + 3L * r.label().length() + 16;
+        if (!chunk.isEmpty() && chunkBytes + bytes > maxBytes) {
+          out.add(new Raws(chunk));
+          chunk = new ArrayList<>();
+          chunkBytes = 5;
+        }
+        chunk.add(r);
+        chunkBytes += bytes;
+      }
+      if (!chunk.isEmpty()) {
+        out.add(new Raws(chunk));
+      }
+      return out;
+    }
   }
 
   /** Encodes the record. */

@@ -231,19 +231,9 @@ final class LearningScorer implements SampleScorer {
   }
 
   private void sendRaws(List<LearningRecord.Raw> raws, long now) {
-    List<LearningRecord.Raw> chunk = new ArrayList<>();
-    long chunkBytes = 0;
-    for (LearningRecord.Raw r : raws) {
-      long bytes = 4L * r.features().length + 4L * r.label().length() + 64;
-      if (!chunk.isEmpty() && chunkBytes + bytes > MAX_DELTA_RECORD_BYTES) {
-        send(new LearningRecord.Raws(chunk), now);
-        chunk = new ArrayList<>();
-        chunkBytes = 0;
-      }
-      chunk.add(r);
-      chunkBytes += bytes;
+    for (LearningRecord.Raws chunk : LearningRecord.Raws.chunked(raws, MAX_DELTA_RECORD_BYTES)) {
+      send(chunk, now);
     }
-    send(new LearningRecord.Raws(chunk), now);
   }
 
   private void sendStatistics(StreamingModel m, List<LearningRecord.Raw> raws, long now) {

@@ -20,14 +20,23 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -48,9 +57,14 @@ import org.slf4j.LoggerFactory;
  * migrated builder continues where it stopped; under exactly-once a merge commits if and only if
  * its input is consumed.
  *
- * <p>A rebuild runs on the stream thread. It costs L + 1 inversions of k + 1 d×d matrices (d = 64
- * after the default projection: milliseconds), far below {@code max.poll.interval.ms}; without a
- * projection at d in the thousands it can take seconds, which the log reports.
+ * <p>A version is computed on the builder's own thread ({@code redunet.rebuild=background}, the
+ * default): the stream thread only reads the inputs, submits, and publishes the result from the
+ * next record or a 100 ms wall-clock punctuation, so it keeps polling and committing however long
+ * the construction takes (L·(k+1) inversions of d×d matrices: milliseconds at d = 64, seconds at d
+ * = 784 without a projection). The request is saved first; a builder restarted before publishing
+ * computes it again. While a version is computed, the next window keeps filling and closes after it
+ * is published. {@code redunet.rebuild=inline} computes on the stream thread (deterministic
+ * sequencing, for tests).
  */
 final class ModelBuilderProcessor implements Processor<String, byte[], String, Object> {
 
@@ -59,6 +73,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   /** The log of the open window's contributions: {@value} + a 19-digit sequence number. */
   private static final String WINDOW_PREFIX = "window/";
+
+  /** The state key of the version requested and not yet published. */
+  private static final String BUILD_KEY = "build";
 
   /** Samples wait to be multiplied out until they take more than this or the statistics' size. */
   static final long WAITING_BYTES = 16L << 20;
@@ -92,22 +109,33 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   private final LearningListener listener;
   private final long windowMs;
+  private final boolean inline;
+  private ExecutorService executor;
+
+  /** The version being computed, or null; see {@link BuildRequest}. */
+  private Future<Computed> building;
+
+  private BuildRequest buildRequest;
   private long streamTime = Long.MIN_VALUE;
   private long windowOpenedAt = -1;
 
-  ModelBuilderProcessor(
-      String modelName, LearnerSettings settings, LearningListener listener, long windowMs) {
-    this(modelName, settings, listener, windowMs, WAITING_BYTES);
-  }
-
-  /** With another lower bound on the memory of waiting samples (tests: 0, multiply out at once). */
+  /**
+   * A builder.
+   *
+   * @param windowMs also close a window after this much stream time, 0 = by count only
+   * @param waitingLimit the lower bound on the memory of waiting raw samples before they are
+   *     multiplied out (tests: 0, at once)
+   * @param inline compute versions on the stream thread instead of a background thread
+   */
   ModelBuilderProcessor(
       String modelName,
       LearnerSettings settings,
       LearningListener listener,
       long windowMs,
-      long waitingLimit) {
+      long waitingLimit,
+      boolean inline) {
     this.waitingLimit = waitingLimit;
+    this.inline = inline;
     this.modelName = modelName;
     this.listener = listener;
     this.windowMs = windowMs;
@@ -123,7 +151,25 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     this.state = context.getStateStore(LearningPlugin.BUILDER_STORE);
     this.models = context.getStateStore(LearningPlugin.MODEL_STORE);
     this.windowStartMs = context.currentSystemTimeMs();
+    if (!inline) {
+      executor =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "redunet-builder-" + modelName);
+                t.setDaemon(true);
+                return t;
+              });
+      context.schedule(
+          Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, now -> publishIfBuilt());
+    }
     restore();
+  }
+
+  @Override
+  public void close() {
+    if (executor != null) {
+      executor.shutdownNow(); // a build in flight is requested again by the next owner's restore
+    }
   }
 
   private void restore() {
@@ -146,7 +192,26 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
           model.get().version(),
           longOf("version"));
     }
+    byte[] request = state.get(BUILD_KEY);
     int d0 = model.map(StreamingModel::featureDimension).orElse(-1);
+    if (d0 > 0) {
+      Optional<ModelStatistics> total = readStatistics("total/", d0);
+      List<ModelStatistics> recent = new ArrayList<>();
+      for (int i = 0; i < settings.slidingWindows(); i++) {
+        readStatistics("recent/" + i + "/", d0).ifPresent(recent::add);
+      }
+      windows = StatisticsWindows.restore(settings, total, recent);
+    }
+    if (request != null) {
+      BuildRequest r = BuildRequest.decode(request);
+      if (r.version() > model.map(StreamingModel::version).orElse(0L)) {
+        LOG.info(
+            "model {}: computing v{} again (requested before a restart)", modelName, r.version());
+        submit(r); // before the window's log is replayed: that replay then waits, as it did live
+      } else {
+        state.delete(BUILD_KEY);
+      }
+    }
     if (d0 > 0) {
       window = ModelStatistics.empty(d0, settings.layers());
       try (KeyValueIterator<String, byte[]> it =
@@ -158,12 +223,6 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
               Long.parseLong(kv.key.substring(WINDOW_PREFIX.length())) + 1; // keys sort by number
         }
       }
-      Optional<ModelStatistics> total = readStatistics("total/", d0);
-      List<ModelStatistics> recent = new ArrayList<>();
-      for (int i = 0; i < settings.slidingWindows(); i++) {
-        readStatistics("recent/" + i + "/", d0).ifPresent(recent::add);
-      }
-      windows = StatisticsWindows.restore(settings, total, recent);
     }
     byte[] o = state.get("outcomes");
     if (o != null) {
@@ -176,6 +235,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     if (!modelName.equals(record.key()) || record.value() == null) {
       return;
     }
+    publishIfBuilt();
     long eventTime = LearningRecord.eventTime(record);
     streamTime = Math.max(streamTime, eventTime);
     if (windowOpenedAt < 0) {
@@ -252,7 +312,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
             * window.dimension()
             * (window.dimension() + 1)
             / 2;
-    if (waitingBytes > Math.max(statisticsBytes, waitingLimit)) {
+    if (building == null && waitingBytes > Math.max(statisticsBytes, waitingLimit)) {
       materialize();
     }
   }
@@ -332,8 +392,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         state.put("raw-count", longBytes(rawCount));
       }
       if (model.isEmpty()) {
-        if (rawCount >= settings.window() || (rawCount > 1 && windowTimeIsUp())) {
-          bootstrap();
+        if (building == null
+            && (rawCount >= settings.window() || (rawCount > 1 && windowTimeIsUp()))) {
+          requestFirstVersion();
         }
         saveCounters();
       } else {
@@ -351,64 +412,145 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     return windowMs > 0 && windowOpenedAt >= 0 && streamTime - windowOpenedAt >= windowMs;
   }
 
-  private void bootstrap() {
-    List<double[]> samples = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
-    readRaw(samples, labels);
-    long t0 = System.nanoTime();
-    ModelBuilder.Built built =
-        builder.construct(
-            1,
-            Matrix.fromColumns(samples.toArray(double[][]::new)),
-            labels.stream().mapToInt(Integer::intValue).toArray(),
-            names,
-            Optional.empty());
-    windows = windows.close(built.statistics());
-    windowLabelled = samples.size();
-    if (settings.construction() == Construction.STATISTICS) {
-      deletePrefix("raw/");
-      rawCount = 0;
-      state.put("raw-count", longBytes(rawCount));
-    }
-    publish(built.model(), (System.nanoTime() - t0) / 1e9);
+  /** Requests the first version: the batch construction on the raw samples buffered so far. */
+  private void requestFirstVersion() {
+    BuildRequest r = new BuildRequest(1, true, nextRaw - 1, rawCount, samplesPerSecond(), outcomes);
+    outcomes.clear();
+    state.put(BUILD_KEY, r.encode());
+    saveCounters();
+    submit(r);
   }
 
+  /**
+   * Closes the window when it is full (by count or stream time) and no version is being computed:
+   * its statistics join the combined ones (saved), a new window opens, and the next version is
+   * requested. While a version is computed the window keeps filling.
+   */
   private void maybeRebuild() {
     boolean byCount = windowLabelled >= settings.window();
-    if (model.isEmpty() || !(byCount || (windowLabelled > 0 && windowTimeIsUp()))) {
+    if (model.isEmpty()
+        || building != null
+        || !(byCount || (windowLabelled > 0 && windowTimeIsUp()))) {
       return;
     }
-    long t0 = System.nanoTime();
     materialize();
     windows = windows.close(window);
-    ModelStatistics total = windows.total().orElseThrow();
-    StreamingModel current = model.get();
-    long version = current.version() + 1;
-    StreamingModel next;
-    if (settings.construction() == Construction.STATISTICS) {
-      next =
-          builder.fromStatistics(
-              version, current.inputDimension(), current.projection(), total, names);
-    } else {
-      List<double[]> samples = new ArrayList<>();
-      List<Integer> labels = new ArrayList<>();
-      readRaw(samples, labels);
-      next =
-          builder.replay(
-              version,
-              Matrix.fromColumns(samples.toArray(double[][]::new)),
-              labels.stream().mapToInt(Integer::intValue).toArray(),
-              names,
-              current.projection(),
-              total);
-    }
-    publish(next, (System.nanoTime() - t0) / 1e9);
+    saveWindows();
+    BuildRequest r =
+        new BuildRequest(
+            model.get().version() + 1, false, -1, windowLabelled, samplesPerSecond(), outcomes);
+    state.put(BUILD_KEY, r.encode());
+    deletePrefix(WINDOW_PREFIX);
+    nextContribution = 0;
+    waitingRaw.clear();
+    waitingBytes = 0;
+    window = ModelStatistics.empty(window.dimension(), settings.layers());
+    windowLabelled = 0;
+    windowOpenedAt = -1;
+    state.delete("window-opened");
+    outcomes.clear();
+    saveCounters();
+    windowStartMs = context.currentSystemTimeMs();
+    submit(r);
   }
 
-  /** Publishes a version (parts first, header last), saves the statistics, starts a window. */
-  private void publish(StreamingModel next, double rebuildSeconds) {
+  private double samplesPerSecond() {
+    double seconds = Math.max(1e-3, (context.currentSystemTimeMs() - windowStartMs) / 1000.0);
+    return windowLabelled / seconds;
+  }
+
+  /**
+   * Starts computing a version: its inputs are read here, on the stream thread (the state store is
+   * not thread-safe), and the computation runs on the builder's thread (or here, inline).
+   */
+  private void submit(BuildRequest r) {
+    List<String> classNames = List.copyOf(names);
+    Callable<Computed> task;
+    if (r.first()) {
+      List<double[]> samples = new ArrayList<>();
+      List<Integer> labels = new ArrayList<>();
+      readRaw(samples, labels, r.lastRaw());
+      Matrix x = Matrix.fromColumns(samples.toArray(double[][]::new));
+      int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
+      task =
+          () -> {
+            long t0 = System.nanoTime();
+            ModelBuilder.Built b = builder.construct(1, x, y, classNames, Optional.empty());
+            return new Computed(
+                b.model(), Optional.of(b.statistics()), (System.nanoTime() - t0) / 1e9);
+          };
+    } else {
+      StreamingModel current = model.orElseThrow();
+      ModelStatistics total = windows.total().orElseThrow();
+      if (settings.construction() == Construction.STATISTICS) {
+        task =
+            () -> {
+              long t0 = System.nanoTime();
+              StreamingModel next =
+                  builder.fromStatistics(
+                      r.version(),
+                      current.inputDimension(),
+                      current.projection(),
+                      total,
+                      classNames);
+              return new Computed(next, Optional.empty(), (System.nanoTime() - t0) / 1e9);
+            };
+      } else {
+        List<double[]> samples = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        readRaw(samples, labels, Long.MAX_VALUE);
+        Matrix x = Matrix.fromColumns(samples.toArray(double[][]::new));
+        int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
+        task =
+            () -> {
+              long t0 = System.nanoTime();
+              StreamingModel next =
+                  builder.replay(r.version(), x, y, classNames, current.projection(), total);
+              return new Computed(next, Optional.empty(), (System.nanoTime() - t0) / 1e9);
+            };
+      }
+    }
+    buildRequest = r;
+    if (inline) {
+      FutureTask<Computed> now = new FutureTask<>(task);
+      now.run();
+      building = now;
+      publishIfBuilt();
+    } else {
+      building = executor.submit(task);
+    }
+  }
+
+  /** Publishes the version being computed if it is ready (from process() and a punctuation). */
+  private void publishIfBuilt() {
+    if (building == null || !building.isDone()) {
+      return;
+    }
+    BuildRequest r = buildRequest;
+    Computed c;
+    try {
+      c = building.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (ExecutionException | CancellationException e) {
+      building = null;
+      buildRequest = null;
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new IllegalStateException(
+          "model " + modelName + ": computing v" + r.version() + " failed: " + cause, cause);
+    }
+    building = null;
+    buildRequest = null;
+    publish(c, r);
+    maybeRebuild(); // a window may have filled while this version was computed
+  }
+
+  /** Publishes a version (parts first, header last) and makes it the builder's model. */
+  private void publish(Computed c, BuildRequest r) {
+    StreamingModel next = c.model();
     long now = context.currentSystemTimeMs();
-    Map<String, byte[]> parts = ModelCodec.parts(next, now, rebuildSeconds);
+    Map<String, byte[]> parts = ModelCodec.parts(next, now, c.seconds());
     for (Map.Entry<String, byte[]> p : parts.entrySet()) {
       if (!p.getKey().equals(ModelCodec.HEADER)) {
         forwardModel(ModelCache.partKey(modelName, next.version(), p.getKey()), p.getValue(), now);
@@ -425,9 +567,40 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       state.delete("header/" + (next.version() - 2));
     }
     state.put("version", longBytes(next.version()));
-    emitMetrics(next, rebuildSeconds, now);
+    state.delete(BUILD_KEY);
+    emitMetrics(next, c.seconds(), now, r);
+    model = Optional.of(next);
+    cache.set(next);
+    if (r.first()) {
+      windows = windows.close(c.statistics().orElseThrow());
+      saveWindows();
+      window = ModelStatistics.empty(next.featureDimension(), settings.layers());
+      // Raw samples that arrived while the first version was computed open its first window.
+      List<double[]> samples = new ArrayList<>();
+      List<Integer> labels = new ArrayList<>();
+      readRawAfter(samples, labels, r.lastRaw());
+      if (settings.construction() == Construction.STATISTICS) {
+        deletePrefix("raw/");
+        rawCount = 0;
+        state.put("raw-count", longBytes(rawCount));
+      }
+      windowStartMs = now;
+      if (!samples.isEmpty()) {
+        List<LearningRecord.Raw> later = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+          later.add(
+              new LearningRecord.Raw(names.get(labels.get(i)), samples.get(i), Optional.empty()));
+        }
+        for (LearningRecord.Raws logged :
+            LearningRecord.Raws.chunked(later, LearningScorer.MAX_DELTA_RECORD_BYTES)) {
+          contribute(logged, LearningRecord.encode(logged));
+        }
+      }
+    }
+    listener.modelBuilt(next, c.seconds());
+  }
 
-    int d = next.featureDimension();
+  private void saveWindows() {
     deletePrefix("total/");
     windows.total().ifPresent(t -> writeStatistics("total/", t));
     deletePrefix("recent/");
@@ -435,42 +608,84 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     for (int i = 0; i < recent.size(); i++) {
       writeStatistics("recent/" + i + "/", recent.get(i));
     }
-    deletePrefix(WINDOW_PREFIX);
-    nextContribution = 0;
-    waitingRaw.clear();
-    waitingBytes = 0;
-    window = ModelStatistics.empty(d, settings.layers());
-    windowLabelled = 0;
-    windowOpenedAt = -1;
-    state.delete("window-opened");
-    outcomes.clear();
-    saveCounters();
-    model = Optional.of(next);
-    cache.set(next);
-    windowStartMs = now;
-    listener.modelBuilt(next, rebuildSeconds);
   }
 
-  private void emitMetrics(StreamingModel next, double rebuildSeconds, long now) {
+  /** A computed version; for the first one, also the statistics of its window. */
+  private record Computed(
+      StreamingModel model, Optional<ModelStatistics> statistics, double seconds) {}
+
+  /**
+   * A version requested and not yet published, saved under {@value #BUILD_KEY} so that a builder
+   * restarted before publishing it computes it again from the saved inputs.
+   *
+   * @param version the version
+   * @param first the first version: the construction on the raw samples up to {@code lastRaw}
+   * @param lastRaw the sequence number of the last raw sample of the first window, or −1
+   * @param windowLabelled labelled samples in the window it closes (for the metrics)
+   * @param samplesPerSecond their rate (for the metrics)
+   * @param outcomes (true, predicted) counts of the window (for the metrics)
+   */
+  private record BuildRequest(
+      long version,
+      boolean first,
+      long lastRaw,
+      long windowLabelled,
+      double samplesPerSecond,
+      Map<String, Long> outcomes) {
+    BuildRequest {
+      outcomes = Map.copyOf(outcomes);
+    }
+
+    byte[] encode() {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(buf)) {
+        out.writeLong(version);
+        out.writeBoolean(first);
+        out.writeLong(lastRaw);
+        out.writeLong(windowLabelled);
+        out.writeDouble(samplesPerSecond);
+        out.write(writeOutcomes(outcomes));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return buf.toByteArray();
+    }
+
+    static BuildRequest decode(byte[] bytes) {
+      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        long version = in.readLong();
+        boolean first = in.readBoolean();
+        long lastRaw = in.readLong();
+        long labelled = in.readLong();
+        double rate = in.readDouble();
+        Map<String, Long> outcomes = readOutcomes(in.readAllBytes());
+        return new BuildRequest(version, first, lastRaw, labelled, rate, outcomes);
+      } catch (IOException e) {
+        throw new UncheckedIOException("corrupt build request in the builder's state", e);
+      }
+    }
+  }
+
+  private void emitMetrics(StreamingModel next, double rebuildSeconds, long now, BuildRequest w) {
     ConfusionMatrix confusion = new ConfusionMatrix();
-    outcomes.forEach(
-        (k, count) -> {
-          int sep = k.indexOf('\u0000');
-          int t = names.indexOf(k.substring(0, sep));
-          int p = names.indexOf(k.substring(sep + 1));
-          for (long i = 0; i < count && t >= 0 && p >= 0; i++) {
-            confusion.record(t, p);
-          }
-        });
+    w.outcomes()
+        .forEach(
+            (k, count) -> {
+              int sep = k.indexOf('\u0000');
+              int t = names.indexOf(k.substring(0, sep));
+              int p = names.indexOf(k.substring(sep + 1));
+              for (long i = 0; i < count && t >= 0 && p >= 0; i++) {
+                confusion.record(t, p);
+              }
+            });
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("model", modelName);
     m.put("version", next.version());
-    m.put("window_labelled", windowLabelled);
+    m.put("window_labelled", w.windowLabelled());
     m.put("scored", confusion.total());
     m.put("accuracy", confusion.total() == 0 ? null : confusion.accuracy());
     m.put("kappa", confusion.total() == 0 ? null : finiteOrNull(confusion.kappa()));
-    double seconds = Math.max(1e-3, (now - windowStartMs) / 1000.0);
-    m.put("samples_per_second", windowLabelled / seconds);
+    m.put("samples_per_second", w.samplesPerSecond());
     m.put("rebuild_seconds", rebuildSeconds);
     List<Map<String, Object>> layers = new ArrayList<>();
     List<Rates> rates = next.layerRates();
@@ -574,10 +789,25 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     rawCount -= keys.size();
   }
 
-  private void readRaw(List<double[]> samples, List<Integer> labels) {
+  /** The buffered raw samples with sequence numbers up to {@code last}. */
+  private void readRaw(List<double[]> samples, List<Integer> labels, long last) {
+    readRaw(samples, labels, Long.MIN_VALUE, last);
+  }
+
+  /** The buffered raw samples with sequence numbers after {@code after}. */
+  private void readRawAfter(List<double[]> samples, List<Integer> labels, long after) {
+    readRaw(samples, labels, after, Long.MAX_VALUE);
+  }
+
+  private void readRaw(List<double[]> samples, List<Integer> labels, long after, long last) {
     try (KeyValueIterator<String, byte[]> it = state.prefixScan("raw/", new StringSerializer())) {
       while (it.hasNext()) {
-        ByteBuffer b = ByteBuffer.wrap(it.next().value);
+        KeyValue<String, byte[]> kv = it.next();
+        long seq = Long.parseLong(kv.key.substring("raw/".length()));
+        if (seq <= after || seq > last) {
+          continue;
+        }
+        ByteBuffer b = ByteBuffer.wrap(kv.value);
         labels.add(b.getInt());
         double[] x = new double[b.getInt()];
         for (int a = 0; a < x.length; a++) {

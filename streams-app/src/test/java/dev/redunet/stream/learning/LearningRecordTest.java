@@ -3,6 +3,7 @@ package dev.redunet.stream.learning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,29 @@ class LearningRecordTest {
     assertThat(raws.samples().get(0).predicted()).isEmpty();
     assertThat(raws.samples().get(1).features()).isEmpty();
     assertThat(raws.samples().get(1).predicted()).contains("a");
+  }
+
+  @Test
+  void rawSamplesAreChunkedInOrderUnderTheLimit() {
+    List<LearningRecord.Raw> raws = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      raws.add(new LearningRecord.Raw("label" + i, new double[10 + i], Optional.of("p")));
+    }
+    raws.add(new LearningRecord.Raw("huge", new double[2000], Optional.empty()));
+    raws.add(new LearningRecord.Raw("after", new double[3], Optional.empty()));
+    long max = 4096;
+    List<LearningRecord.Raws> chunks = LearningRecord.Raws.chunked(raws, max);
+    assertThat(chunks.stream().flatMap(c -> c.samples().stream()).toList()).isEqualTo(raws);
+    for (LearningRecord.Raws c : chunks) {
+      int bytes = LearningRecord.encode(c).length;
+      if (c.samples().stream().anyMatch(r -> r.label().equals("huge"))) {
+        assertThat(c.samples()).as("alone when larger than the limit").hasSize(1);
+      } else {
+        assertThat(bytes).isLessThanOrEqualTo((int) max);
+      }
+    }
+    assertThat(chunks.size()).isGreaterThan(5);
+    assertThat(LearningRecord.Raws.chunked(List.of(), max)).isEmpty();
   }
 
   @Test

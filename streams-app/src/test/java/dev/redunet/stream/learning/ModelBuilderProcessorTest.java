@@ -59,6 +59,7 @@ class ModelBuilderProcessorTest {
     final List<String> metrics = new ArrayList<>();
     ModelBuilderProcessor builder;
     long waitingLimit = ModelBuilderProcessor.WAITING_BYTES;
+    boolean inline = true;
     int secondWindowRecords;
     long time = 1_000;
 
@@ -84,10 +85,26 @@ class ModelBuilderProcessorTest {
     }
 
     void restart(long windowMs) {
+      if (builder != null) {
+        builder.close();
+      }
       builder =
           new ModelBuilderProcessor(
-              "default", SETTINGS, new LearningListener() {}, windowMs, waitingLimit);
+              "default", SETTINGS, new LearningListener() {}, windowMs, waitingLimit, inline);
       builder.init(context);
+      collect();
+    }
+
+    /** Runs the current builder's wall-clock punctuation until {@code version} is published. */
+    void await(long version) throws InterruptedException {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (model().map(StreamingModel::version).orElse(0L) < version) {
+        assertThat(System.nanoTime()).as("v%d within 60 s", version).isLessThan(deadline);
+        Thread.sleep(5);
+        List<MockProcessorContext.CapturedPunctuator> p = context.scheduledPunctuators();
+        p.get(p.size() - 1).getPunctuator().punctuate(time);
+        collect();
+      }
     }
 
     /** Processes one learning record; the model topic's records go to the global store. */
@@ -97,6 +114,11 @@ class ModelBuilderProcessorTest {
 
     void process(Record<String, byte[]> record) {
       builder.process(record);
+      collect();
+    }
+
+    /** The model topic's records go to the global store, the metrics to {@link #metrics}. */
+    void collect() {
       for (CapturedForward<? extends String, ?> f : context.forwarded()) {
         String child = f.childName().orElse("");
         if (child.equals(LearningPlugin.MODEL_SINK)) {
@@ -197,6 +219,10 @@ class ModelBuilderProcessorTest {
     for (int i = 0; i < W; i++) {
       task.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
     }
+    return secondWindow(task, x, y, restartAfter);
+  }
+
+  private static Task secondWindow(Task task, double[][] x, int[] y, int restartAfter) {
     StreamingModel v1 = task.model().orElseThrow();
     assertThat(v1.version()).isEqualTo(1);
     List<LearningRecord> second = secondWindow(v1, x, y);
@@ -282,6 +308,61 @@ class ModelBuilderProcessorTest {
     // Six samples 1 s apart span the 5 s window: the first version is built from them.
     assertThat(task.model()).isPresent();
     assertThat(task.metrics.get(0)).contains("\"window_labelled\":6");
+  }
+
+  @Test
+  void aVersionComputedInTheBackgroundIsTheOneComputedInline() throws Exception {
+    int[] y = new int[2 * W];
+    double[][] x = samples(2 * W, y, 12);
+    Matrix test = Matrix.fromColumns(testSamples());
+    Matrix inline =
+        run(x, y, -1, ModelBuilderProcessor.WAITING_BYTES)
+            .model()
+            .orElseThrow()
+            .score(test)
+            .features();
+
+    Task task = new Task();
+    task.inline = false;
+    task.restart();
+    for (int i = 0; i < W; i++) {
+      task.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
+    }
+    task.await(1);
+    secondWindow(task, x, y, -1);
+    task.await(2);
+    assertThat(task.model().orElseThrow().score(test).features().maxAbsDifference(inline)).isZero();
+    assertThat(task.metrics).hasSize(2);
+    assertThat(task.metrics.get(1)).contains("\"window_labelled\":" + W);
+    task.builder.close();
+  }
+
+  @Test
+  void aVersionRequestedBeforeARestartIsComputedByTheNextBuilder() throws Exception {
+    int[] y = new int[2 * W];
+    double[][] x = samples(2 * W, y, 13);
+    Matrix test = Matrix.fromColumns(testSamples());
+    Matrix once =
+        run(x, y, -1, ModelBuilderProcessor.WAITING_BYTES)
+            .model()
+            .orElseThrow()
+            .score(test)
+            .features();
+
+    Task task = new Task();
+    task.inline = false;
+    task.restart();
+    for (int i = 0; i < W; i++) {
+      task.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
+    }
+    task.await(1);
+    secondWindow(task, x, y, -1); // the last record closes the window and requests v2
+    assertThat(task.model().orElseThrow().version()).isEqualTo(1);
+    task.inline = true;
+    task.restart(); // stops the builder with v2 in flight; the next one computes it on init
+    StreamingModel v2 = task.model().orElseThrow();
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat(v2.score(test).features().maxAbsDifference(once)).isZero();
   }
 
   @ParameterizedTest
