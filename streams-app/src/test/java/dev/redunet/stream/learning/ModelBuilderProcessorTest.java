@@ -310,18 +310,17 @@ class ModelBuilderProcessorTest {
     assertThat(task.metrics.get(0)).contains("\"window_labelled\":6");
   }
 
-  @Test
-  void aVersionComputedInTheBackgroundIsTheOneComputedInline() throws Exception {
-    int[] y = new int[2 * W];
-    double[][] x = samples(2 * W, y, 12);
-    Matrix test = Matrix.fromColumns(testSamples());
-    Matrix inline =
-        run(x, y, -1, ModelBuilderProcessor.WAITING_BYTES)
-            .model()
-            .orElseThrow()
-            .score(test)
-            .features();
+  /** The output features of {@code test} under the second version, built inline. */
+  private static Matrix inlineVersion2(double[][] x, int[] y, Matrix test) {
+    return run(x, y, -1, ModelBuilderProcessor.WAITING_BYTES)
+        .model()
+        .orElseThrow()
+        .score(test)
+        .features();
+  }
 
+  /** Two windows with versions computed in the background; returns once v2 is requested. */
+  private static Task backgroundUntilVersion2IsRequested(double[][] x, int[] y) throws Exception {
     Task task = new Task();
     task.inline = false;
     task.restart();
@@ -329,9 +328,24 @@ class ModelBuilderProcessorTest {
       task.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
     }
     task.await(1);
-    secondWindow(task, x, y, -1);
+    secondWindow(task, x, y, -1); // the last record closes the window and requests v2
+    return task;
+  }
+
+  @Test
+  void aVersionComputedInTheBackgroundIsTheOneComputedInline() throws Exception {
+    int[] y = new int[2 * W];
+    double[][] x = samples(2 * W, y, 12);
+    Matrix test = Matrix.fromColumns(testSamples());
+    Task task = backgroundUntilVersion2IsRequested(x, y);
     task.await(2);
-    assertThat(task.model().orElseThrow().score(test).features().maxAbsDifference(inline)).isZero();
+    assertThat(
+            task.model()
+                .orElseThrow()
+                .score(test)
+                .features()
+                .maxAbsDifference(inlineVersion2(x, y, test)))
+        .isZero();
     assertThat(task.metrics).hasSize(2);
     assertThat(task.metrics.get(1)).contains("\"window_labelled\":" + W);
     task.builder.close();
@@ -342,27 +356,13 @@ class ModelBuilderProcessorTest {
     int[] y = new int[2 * W];
     double[][] x = samples(2 * W, y, 13);
     Matrix test = Matrix.fromColumns(testSamples());
-    Matrix once =
-        run(x, y, -1, ModelBuilderProcessor.WAITING_BYTES)
-            .model()
-            .orElseThrow()
-            .score(test)
-            .features();
-
-    Task task = new Task();
-    task.inline = false;
-    task.restart();
-    for (int i = 0; i < W; i++) {
-      task.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
-    }
-    task.await(1);
-    secondWindow(task, x, y, -1); // the last record closes the window and requests v2
+    Task task = backgroundUntilVersion2IsRequested(x, y);
     assertThat(task.model().orElseThrow().version()).isEqualTo(1);
     task.inline = true;
     task.restart(); // stops the builder with v2 in flight; the next one computes it on init
     StreamingModel v2 = task.model().orElseThrow();
     assertThat(v2.version()).isEqualTo(2);
-    assertThat(v2.score(test).features().maxAbsDifference(once)).isZero();
+    assertThat(v2.score(test).features().maxAbsDifference(inlineVersion2(x, y, test))).isZero();
   }
 
   @ParameterizedTest
