@@ -151,7 +151,7 @@ public final class LearningPlugin implements ScoringPlugin {
                 listener,
                 windowMs,
                 ModelBuilderProcessor.WAITING_BYTES,
-                inlineRebuild),
+                inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName)),
         LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);
     topology.addSink(

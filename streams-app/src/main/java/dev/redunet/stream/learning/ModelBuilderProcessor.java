@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -110,12 +111,14 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final LearningListener listener;
   private final long windowMs;
   private final boolean inline;
+  private final Supplier<ExecutorService> executors;
   private ExecutorService executor;
 
   /** The version being computed, or null; see {@link BuildRequest}. */
   private Future<Computed> building;
 
   private BuildRequest buildRequest;
+  private boolean replayingBehindBuild;
   private long streamTime = Long.MIN_VALUE;
   private long windowOpenedAt = -1;
 
@@ -125,7 +128,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
    * @param windowMs also close a window after this much stream time, 0 = by count only
    * @param waitingLimit the lower bound on the memory of waiting raw samples before they are
    *     multiplied out (tests: 0, at once)
-   * @param inline compute versions on the stream thread instead of a background thread
+   * @param executors creates the executor versions are computed on (one per task), or null to
+   *     compute them inline, on the stream thread
    */
   ModelBuilderProcessor(
       String modelName,
@@ -133,9 +137,10 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       LearningListener listener,
       long windowMs,
       long waitingLimit,
-      boolean inline) {
+      Supplier<ExecutorService> executors) {
     this.waitingLimit = waitingLimit;
-    this.inline = inline;
+    this.executors = executors;
+    this.inline = executors == null;
     this.modelName = modelName;
     this.listener = listener;
     this.windowMs = windowMs;
@@ -152,17 +157,21 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     this.models = context.getStateStore(LearningPlugin.MODEL_STORE);
     this.windowStartMs = context.currentSystemTimeMs();
     if (!inline) {
-      executor =
-          Executors.newSingleThreadExecutor(
-              r -> {
-                Thread t = new Thread(r, "redunet-builder-" + modelName);
-                t.setDaemon(true);
-                return t;
-              });
+      executor = executors.get();
       context.schedule(
           Duration.ofMillis(100), PunctuationType.WALL_CLOCK_TIME, now -> publishIfBuilt());
     }
     restore();
+  }
+
+  /** The default executor of versions: one daemon thread named after the model. */
+  static ExecutorService builderThread(String modelName) {
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, "redunet-builder-" + modelName);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   @Override
@@ -202,16 +211,17 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       }
       windows = StatisticsWindows.restore(settings, total, recent);
     }
+    BuildRequest pending = null;
     if (request != null) {
       BuildRequest r = BuildRequest.decode(request);
       if (r.version() > model.map(StreamingModel::version).orElse(0L)) {
-        LOG.info(
-            "model {}: computing v{} again (requested before a restart)", modelName, r.version());
-        submit(r); // before the window's log is replayed: that replay then waits, as it did live
+        pending = r;
       } else {
         state.delete(BUILD_KEY);
       }
     }
+    // With a version still to publish, the window's samples waited live: they wait again here.
+    replayingBehindBuild = pending != null;
     if (d0 > 0) {
       window = ModelStatistics.empty(d0, settings.layers());
       try (KeyValueIterator<String, byte[]> it =
@@ -224,9 +234,17 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         }
       }
     }
+    replayingBehindBuild = false;
     byte[] o = state.get("outcomes");
     if (o != null) {
       outcomes.putAll(readOutcomes(o));
+    }
+    if (pending != null) {
+      LOG.info(
+          "model {}: computing v{} again (requested before a restart)",
+          modelName,
+          pending.version());
+      submit(pending); // with the state restored: inline, it is published right away
     }
   }
 
@@ -312,7 +330,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
             * window.dimension()
             * (window.dimension() + 1)
             / 2;
-    if (building == null && waitingBytes > Math.max(statisticsBytes, waitingLimit)) {
+    if (building == null
+        && !replayingBehindBuild
+        && waitingBytes > Math.max(statisticsBytes, waitingLimit)) {
       materialize();
     }
   }

@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
@@ -59,7 +63,10 @@ class ModelBuilderProcessorTest {
     final List<String> metrics = new ArrayList<>();
     ModelBuilderProcessor builder;
     long waitingLimit = ModelBuilderProcessor.WAITING_BYTES;
-    boolean inline = true;
+
+    /** The executor of the next builder instance; null: inline. */
+    Supplier<ExecutorService> executors = null;
+
     int secondWindowRecords;
     long time = 1_000;
 
@@ -90,7 +97,7 @@ class ModelBuilderProcessorTest {
       }
       builder =
           new ModelBuilderProcessor(
-              "default", SETTINGS, new LearningListener() {}, windowMs, waitingLimit, inline);
+              "default", SETTINGS, new LearningListener() {}, windowMs, waitingLimit, executors);
       builder.init(context);
       collect();
     }
@@ -322,7 +329,7 @@ class ModelBuilderProcessorTest {
   /** Two windows with versions computed in the background; returns once v2 is requested. */
   private static Task backgroundUntilVersion2IsRequested(double[][] x, int[] y) throws Exception {
     Task task = new Task();
-    task.inline = false;
+    task.executors = () -> ModelBuilderProcessor.builderThread("default");
     task.restart();
     for (int i = 0; i < W; i++) {
       task.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
@@ -358,11 +365,56 @@ class ModelBuilderProcessorTest {
     Matrix test = Matrix.fromColumns(testSamples());
     Task task = backgroundUntilVersion2IsRequested(x, y);
     assertThat(task.model().orElseThrow().version()).isEqualTo(1);
-    task.inline = true;
+    task.executors = null;
     task.restart(); // stops the builder with v2 in flight; the next one computes it on init
     StreamingModel v2 = task.model().orElseThrow();
     assertThat(v2.version()).isEqualTo(2);
     assertThat(v2.score(test).features().maxAbsDifference(inlineVersion2(x, y, test))).isZero();
+  }
+
+  @Test
+  void aFirstVersionRequestedBeforeARestartIsComputedAgainWithTheSamplesThatCameMeanwhile() {
+    int[] y = new int[2 * W];
+    double[][] x = samples(2 * W, y, 14);
+    Matrix test = Matrix.fromColumns(testSamples());
+    Task once = new Task();
+    once.restart();
+    for (int i = 0; i < 2 * W; i++) {
+      once.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
+    }
+    assertThat(once.model().orElseThrow().version()).isEqualTo(2);
+
+    Task task = new Task();
+    ExecutorService never = Executors.newSingleThreadExecutor();
+    CountDownLatch forever = new CountDownLatch(1);
+    never.execute( // busy until shut down: what is submitted after it waits
+        () -> {
+          try {
+            forever.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    task.executors = () -> never;
+    task.restart();
+    for (int i = 0; i < W + 5; i++) { // v1 is requested at W; 5 samples come while it is computed
+      task.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
+    }
+    assertThat(task.model()).isEmpty();
+    task.executors = null;
+    task.restart(); // the next builder computes v1 on init; the 5 samples open its first window
+    never.shutdownNow();
+    assertThat(task.model().orElseThrow().version()).isEqualTo(1);
+    for (int i = W + 5; i < 2 * W; i++) {
+      task.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
+    }
+    StreamingModel v2 = task.model().orElseThrow();
+    assertThat(v2.version()).isEqualTo(2);
+    assertThat(
+            v2.score(test)
+                .features()
+                .maxAbsDifference(once.model().orElseThrow().score(test).features()))
+        .isZero();
   }
 
   @ParameterizedTest
