@@ -91,21 +91,14 @@ public final class StreamingModel {
   /**
    * The scores of a batch of samples: a transient result whose arrays belong to the caller.
    *
-   * @param depths the features at every depth on the inference path, [z₀, …, z_L], each d × m (a
-   *     learner reuses them instead of pushing the samples through the model again)
+   * @param features the output features z_L, d × m
    * @param deltaL δL(z_i, j) in bits, m × k (+∞ for a class without statistics)
    * @param membership π̂_j(z_i) of the last layer, m × k, absent when L = 0
    * @param predicted argmin_j δL per sample, −1 when no class has statistics
    */
   @SuppressWarnings("ArrayRecordComponent") // a transient result, not a value
   public record Scores(
-      List<Matrix> depths, double[][] deltaL, Optional<double[][]> membership, int[] predicted) {
-
-    /** The output features z_L, d × m. */
-    public Matrix features() {
-      return depths.get(depths.size() - 1);
-    }
-  }
+      Matrix features, double[][] deltaL, Optional<double[][]> membership, int[] predicted) {}
 
   /**
    * z₀ of a batch: normalize(x), or the projection.
@@ -161,8 +154,6 @@ public final class StreamingModel {
    */
   public Scores score(Matrix x) {
     Matrix z = prepare(x);
-    List<Matrix> depths = new ArrayList<>(network.depth() + 1);
-    depths.add(z);
     int k = classNames.size();
     int m = x.cols();
     Optional<double[][]> membership = Optional.empty();
@@ -184,7 +175,6 @@ public final class StreamingModel {
       } else {
         z = layer.apply(z);
       }
-      depths.add(z);
     }
     double[][] samples = new double[m][];
     for (int i = 0; i < m; i++) {
@@ -200,7 +190,7 @@ public final class StreamingModel {
         deltaL[i] = padded;
       }
     }
-    return new Scores(depths, deltaL, membership, predicted);
+    return new Scores(z, deltaL, membership, predicted);
   }
 
   private static double[][] spread(Matrix pi, int[] labels, int k, int m) {

@@ -158,20 +158,4 @@ class ModelBuilderTest {
     }
     assertThat(correct / 200.0).isGreaterThan(0.95);
   }
-
-  @Test
-  void scoringReturnsTheInferencePathThatForwardComputes() {
-    SubspaceStream data = new SubspaceStream(60, 6, 3, 61);
-    StreamingModel model =
-        new ModelBuilder(settings(60, TrainingMembership.SOFTMAX))
-            .construct(1, columns(data.samples), data.labels, NAMES, Optional.empty())
-            .model();
-    Matrix x = columns(new SubspaceStream(9, 6, 3, 62).samples);
-    List<Matrix> path = model.forward(x, null);
-    List<Matrix> depths = model.score(x).depths();
-    assertThat(depths).hasSize(4);
-    for (int l = 0; l < path.size(); l++) {
-      assertThat(depths.get(l).maxAbsDifference(path.get(l))).isZero();
-    }
-  }
 }
