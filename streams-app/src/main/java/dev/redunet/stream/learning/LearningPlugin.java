@@ -25,8 +25,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The learning stage of the topology (ARCHITECTURE.md §4): scoring with the model in force and
- * task-local pending statistics ({@link LearningScorer}), the learning topic to the model's one
+ * The learning stage of the topology (ARCHITECTURE.md §4): scoring with the model in force and the
+ * task-local pending samples ({@link LearningScorer}), the learning topic to the model's one
  * builder task ({@link ModelBuilderProcessor}), the compacted model topic, and the global store
  * through which every instance reads every version.
  *
@@ -47,7 +47,7 @@ public final class LearningPlugin implements ScoringPlugin {
   public static final String MODEL_SOURCE = "model-source";
   public static final String MODEL_STORE_UPDATER = "model-store-update";
   public static final String MODEL_STORE = "redunet-model";
-  public static final String PENDING_STORE = "redunet-pending-statistics";
+  public static final String PENDING_STORE = "redunet-pending-samples";
   public static final String BUILDER_STORE = "redunet-builder-state";
 
   private final String modelName;
@@ -108,7 +108,7 @@ public final class LearningPlugin implements ScoringPlugin {
   public record Loaded(StreamingModel model, ModelCodec.BuildInfo build) {}
 
   /**
-   * Labelled samples a task gathers before it ships a statistics delta: W/10, at least 1 (and, with
+   * Labelled samples a task gathers before it ships them as one delta: W/10, at least 1 (and, with
    * {@code redunet.window.ms}, at most a tenth of the window in stream time).
    */
   public int flushEvery() {
