@@ -116,10 +116,12 @@ public final class RedunetExceptionHandlers {
   }
 
   /**
-   * A processor threw: divert the input record (OTHER) and resume. In a global store's update
-   * processor (enabled by {@code processing.exception.handler.global.enabled}) the record is only
-   * skipped, with a WARN: the global thread cannot write records, and the store keeps its previous
-   * value (e.g. the previous model).
+   * A processor threw: divert the input record (OTHER) and resume. A punctuation that threw (no
+   * input record, e.g. a scoring task's wall-clock flush) is logged and the task resumes. In a
+   * global store's update processor (enabled by {@code
+   * processing.exception.handler.global.enabled}) the record is only skipped, with a WARN: the
+   * global thread cannot write records, and the store keeps its previous value (e.g. the previous
+   * model).
    */
   public static final class Processing implements ProcessingExceptionHandler {
     private Context context;
@@ -139,6 +141,15 @@ public final class RedunetExceptionHandlers {
                 + " keeps its previous value",
             at(where),
             where.processorNodeId(),
+            e);
+        return ProcessingExceptionHandler.Response.resume();
+      }
+      if (where.topic() == null) {
+        LOG.error(
+            "A punctuation in node {} of task {} failed (no input record to divert); the task"
+                + " goes on",
+            where.processorNodeId(),
+            where.taskId(),
             e);
         return ProcessingExceptionHandler.Response.resume();
       }

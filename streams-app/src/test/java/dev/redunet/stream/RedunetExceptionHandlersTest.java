@@ -160,6 +160,65 @@ class RedunetExceptionHandlersTest {
   }
 
   @Test
+  void aFailedPunctuationIsLoggedAndTheTaskGoesOnWithoutADeadLetter() {
+    RedunetExceptionHandlers.Processing h = new RedunetExceptionHandlers.Processing();
+    h.configure(configs);
+    ErrorHandlerContext punctuation =
+        new ErrorHandlerContext() {
+          @Override
+          public String topic() {
+            return null;
+          }
+
+          @Override
+          public int partition() {
+            return -1;
+          }
+
+          @Override
+          public long offset() {
+            return -1;
+          }
+
+          @Override
+          public Headers headers() {
+            return new RecordHeaders();
+          }
+
+          @Override
+          public String processorNodeId() {
+            return "model-builder";
+          }
+
+          @Override
+          public TaskId taskId() {
+            return new TaskId(1, 0);
+          }
+
+          @Override
+          public long timestamp() {
+            return -1;
+          }
+
+          @Override
+          public byte[] sourceRawKey() {
+            return null;
+          }
+
+          @Override
+          public byte[] sourceRawValue() {
+            return null;
+          }
+        };
+    ProcessingExceptionHandler.Response r =
+        h.handleError(punctuation, null, new IllegalStateException("v3 failed"));
+    assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+    assertThat(r.deadLetterQueueRecords()).isEmpty();
+    assertThat(metrics.rejectedTotal()).isZero();
+    assertThat(metrics.handlerEvents(IngressMetrics.Handler.PROCESSING)).isEqualTo(1);
+  }
+
+  @Test
   void aFailureInAGlobalStoreProcessorIsSkippedWithoutADeadLetter() {
     RedunetExceptionHandlers.Processing h = new RedunetExceptionHandlers.Processing();
     h.configure(configs);

@@ -119,6 +119,10 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   private BuildRequest buildRequest;
   private boolean replayingBehindBuild;
+
+  /** The buffered raw samples at which the first version may be requested (again). */
+  private long firstAttemptAt;
+
   private long streamTime = Long.MIN_VALUE;
   private long windowOpenedAt = -1;
 
@@ -413,6 +417,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       }
       if (model.isEmpty()) {
         if (building == null
+            && rawCount >= firstAttemptAt
             && (rawCount >= settings.window() || (rawCount > 1 && windowTimeIsUp()))) {
           requestFirstVersion();
         }
@@ -556,9 +561,19 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     } catch (ExecutionException | CancellationException e) {
       building = null;
       buildRequest = null;
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IllegalStateException(
-          "model " + modelName + ": computing v" + r.version() + " failed: " + cause, cause);
+      // The closed window's statistics are in the combined ones: the next window's request (the
+      // same version number) includes them. Samples keep being scored by the version in force.
+      if (r.first()) {
+        firstAttemptAt = rawCount + settings.window(); // not again at every sample
+      }
+      LOG.error(
+          "model {}: computing v{} failed; the version in force stays, and the next window"
+              + " requests v{} again",
+          modelName,
+          r.version(),
+          r.version(),
+          e.getCause() == null ? e : e.getCause());
+      return;
     }
     building = null;
     buildRequest = null;

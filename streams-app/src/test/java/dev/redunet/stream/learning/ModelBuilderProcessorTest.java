@@ -19,9 +19,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -415,6 +421,66 @@ class ModelBuilderProcessorTest {
                 .features()
                 .maxAbsDifference(once.model().orElseThrow().score(test).features()))
         .isZero();
+  }
+
+  @Test
+  void aVersionThatFailsToComputeIsRequestedAgainAfterTheNextWindow() throws Exception {
+    int[] y = new int[3 * W];
+    double[][] x = samples(3 * W, y, 15);
+    AtomicInteger calls = new AtomicInteger();
+    ExecutorService real = ModelBuilderProcessor.builderThread("default");
+    ExecutorService failingOnce =
+        new AbstractExecutorService() {
+          @Override
+          public <T> Future<T> submit(Callable<T> task) {
+            return calls.getAndIncrement() == 0
+                ? CompletableFuture.failedFuture(new IllegalStateException("not SPD"))
+                : real.submit(task);
+          }
+
+          @Override
+          public void execute(Runnable command) {
+            real.execute(command);
+          }
+
+          @Override
+          public void shutdown() {
+            real.shutdown();
+          }
+
+          @Override
+          public List<Runnable> shutdownNow() {
+            return real.shutdownNow();
+          }
+
+          @Override
+          public boolean isShutdown() {
+            return real.isShutdown();
+          }
+
+          @Override
+          public boolean isTerminated() {
+            return real.isTerminated();
+          }
+
+          @Override
+          public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+            return real.awaitTermination(timeout, unit);
+          }
+        };
+    Task task = new Task();
+    task.executors = () -> failingOnce;
+    task.restart();
+    for (int i = 0; i < 2 * W - 1; i++) {
+      task.process(new LearningRecord.Raw(NAMES.get(y[i]), x[i], Optional.empty()));
+    }
+    assertThat(calls.get()).as("one attempt, failed, not retried at every sample").isEqualTo(1);
+    assertThat(task.model()).isEmpty();
+    task.process(new LearningRecord.Raw(NAMES.get(y[2 * W - 1]), x[2 * W - 1], Optional.empty()));
+    task.await(1);
+    assertThat(calls.get()).isEqualTo(2);
+    assertThat(task.metrics.get(0)).contains("\"window_labelled\":" + 2 * W);
+    task.builder.close();
   }
 
   @ParameterizedTest
