@@ -38,54 +38,27 @@ class RedunetExceptionHandlersTest {
           RedunetExceptionHandlers.CONTEXT_CONFIG,
           new RedunetExceptionHandlers.Context("rej", 8, metrics));
 
+  /** Where a handler is called from: the fields of an {@link ErrorHandlerContext}. */
+  @SuppressWarnings("ArrayRecordComponent") // test fixtures
+  private record Where(
+      String topic,
+      int partition,
+      long offset,
+      String processorNodeId,
+      TaskId taskId,
+      long timestamp,
+      byte[] sourceRawKey,
+      byte[] sourceRawValue)
+      implements ErrorHandlerContext {
+    @Override
+    public Headers headers() {
+      return new RecordHeaders();
+    }
+  }
+
   /** The context of an input record at samples-2@17 with raw key "k" and a 10-byte value. */
   private static final ErrorHandlerContext WHERE =
-      new ErrorHandlerContext() {
-        @Override
-        public String topic() {
-          return "samples";
-        }
-
-        @Override
-        public int partition() {
-          return 2;
-        }
-
-        @Override
-        public long offset() {
-          return 17;
-        }
-
-        @Override
-        public Headers headers() {
-          return new RecordHeaders();
-        }
-
-        @Override
-        public String processorNodeId() {
-          return "score";
-        }
-
-        @Override
-        public TaskId taskId() {
-          return new TaskId(0, 2);
-        }
-
-        @Override
-        public long timestamp() {
-          return 1234;
-        }
-
-        @Override
-        public byte[] sourceRawKey() {
-          return utf8("k");
-        }
-
-        @Override
-        public byte[] sourceRawValue() {
-          return utf8("0123456789");
-        }
-      };
+      new Where("samples", 2, 17, "score", new TaskId(0, 2), 1234, utf8("k"), utf8("0123456789"));
 
   @Test
   void anOversizedOutputSendsItsInputToRejectedCutToTheRecordLimit() {
@@ -164,52 +137,7 @@ class RedunetExceptionHandlersTest {
     RedunetExceptionHandlers.Processing h = new RedunetExceptionHandlers.Processing();
     h.configure(configs);
     ErrorHandlerContext punctuation =
-        new ErrorHandlerContext() {
-          @Override
-          public String topic() {
-            return null;
-          }
-
-          @Override
-          public int partition() {
-            return -1;
-          }
-
-          @Override
-          public long offset() {
-            return -1;
-          }
-
-          @Override
-          public Headers headers() {
-            return new RecordHeaders();
-          }
-
-          @Override
-          public String processorNodeId() {
-            return "model-builder";
-          }
-
-          @Override
-          public TaskId taskId() {
-            return new TaskId(1, 0);
-          }
-
-          @Override
-          public long timestamp() {
-            return -1;
-          }
-
-          @Override
-          public byte[] sourceRawKey() {
-            return null;
-          }
-
-          @Override
-          public byte[] sourceRawValue() {
-            return null;
-          }
-        };
+        new Where(null, -1, -1, "model-builder", new TaskId(1, 0), -1, null, null);
     ProcessingExceptionHandler.Response r =
         h.handleError(punctuation, null, new IllegalStateException("v3 failed"));
     assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
@@ -223,52 +151,7 @@ class RedunetExceptionHandlersTest {
     RedunetExceptionHandlers.Processing h = new RedunetExceptionHandlers.Processing();
     h.configure(configs);
     ErrorHandlerContext global =
-        new ErrorHandlerContext() {
-          @Override
-          public String topic() {
-            return "model";
-          }
-
-          @Override
-          public int partition() {
-            return 0;
-          }
-
-          @Override
-          public long offset() {
-            return 3;
-          }
-
-          @Override
-          public Headers headers() {
-            return new RecordHeaders();
-          }
-
-          @Override
-          public String processorNodeId() {
-            return "model-update";
-          }
-
-          @Override
-          public TaskId taskId() {
-            return new TaskId(-1, -1);
-          }
-
-          @Override
-          public long timestamp() {
-            return 0;
-          }
-
-          @Override
-          public byte[] sourceRawKey() {
-            return null;
-          }
-
-          @Override
-          public byte[] sourceRawValue() {
-            return null;
-          }
-        };
+        new Where("model", 0, 3, "model-update", new TaskId(-1, -1), 0, null, null);
     ProcessingExceptionHandler.Response r =
         h.handleError(global, null, new IllegalStateException("bad model"));
     assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
