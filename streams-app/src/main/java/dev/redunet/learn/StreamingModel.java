@@ -3,6 +3,7 @@ package dev.redunet.learn;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.micl.MiclModel;
 import dev.redunet.rate.Rates;
+import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.Layer;
 import dev.redunet.redunet.LayerOutput;
 import dev.redunet.redunet.ReduNet;
@@ -116,8 +117,8 @@ public final class StreamingModel {
 
   /**
    * The features at every depth: [z₀, z₁, …, z_L], each d × m. With {@code trainLabels}, a sample
-   * whose class a vector layer knows is updated with its one-hot label (the paper's training rule);
-   * otherwise (and always with {@code null}) with π̂.
+   * whose class a vector layer knows is updated there with its one-hot label (the paper's training
+   * rule), any other sample with π̂; with {@code null} every sample uses π̂.
    *
    * @param x D × m raw samples
    * @param trainLabels class indices, one per sample, or null
@@ -129,20 +130,44 @@ public final class StreamingModel {
     for (Layer layer : network.layers()) {
       z =
           trainLabels != null && layer instanceof VectorLayer v
-              ? v.forward(z, knownOrNull(v, trainLabels)).features()
+              ? v.forward(z, knownOrUnlabelled(v, trainLabels)).features()
               : layer.apply(z);
       out.add(z);
     }
     return out;
   }
 
-  private static int[] knownOrNull(VectorLayer v, int[] labels) {
-    for (int label : labels) {
-      if (v.classIndex(label) < 0) {
-        return null;
+  /**
+   * The statistics of labelled samples pushed through this version, as the learner adds them to a
+   * window: per class, z₀ … z_L on the training path and z_L at inference ({@link #forward} with
+   * the labels under {@code LABELS} membership, else with π̂).
+   *
+   * @param x D × m raw samples, m ≥ 1
+   * @param labels class indices, one per sample (may name classes this version does not know)
+   * @param membership the training rule
+   */
+  public ModelStatistics statistics(Matrix x, int[] labels, TrainingMembership membership) {
+    boolean byLabels = membership == TrainingMembership.LABELS;
+    List<Matrix> path = forward(x, byLabels ? labels : null);
+    Matrix output = path.get(path.size() - 1);
+    if (byLabels) {
+      output = path.get(0);
+      for (Layer layer : network.layers()) {
+        output = layer.apply(output); // z_L at inference, from the same z₀
       }
     }
-    return labels;
+    return ModelStatistics.of(path, output, labels);
+  }
+
+  /** The labels, with −1 (π̂) for those the layer does not know. */
+  private static int[] knownOrUnlabelled(VectorLayer v, int[] labels) {
+    int[] out = labels.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (v.classIndex(out[i]) < 0) {
+        out[i] = -1;
+      }
+    }
+    return out;
   }
 
   /**

@@ -235,9 +235,10 @@ public final class VectorLayer implements Layer {
   /**
    * The update with the paper's training rule: sample i uses the one-hot membership of its label
    * {@code trainLabels[i]} (z ← normalize(z + η(Ez − γ_y C^y z))). π̂ is still computed and
-   * returned. With {@code trainLabels == null} every sample uses π̂.
+   * returned. With {@code trainLabels == null} every sample uses π̂, and so does a sample whose
+   * label is negative.
    *
-   * @throws IllegalArgumentException if a label is not a class of this layer
+   * @throws IllegalArgumentException if a label ≥ 0 is not a class of this layer
    */
   public LayerOutput forward(Matrix z, int[] trainLabels) {
     checkBatch(z);
@@ -250,8 +251,8 @@ public final class VectorLayer implements Layer {
       }
       idx = new int[m];
       for (int i = 0; i < m; i++) {
-        idx[i] = classIndex(trainLabels[i]);
-        if (idx[i] < 0) {
+        idx[i] = trainLabels[i] < 0 ? -1 : classIndex(trainLabels[i]);
+        if (idx[i] < 0 && trainLabels[i] >= 0) {
           throw new IllegalArgumentException(
               "label "
                   + trainLabels[i]

@@ -9,7 +9,6 @@ import dev.redunet.learn.ModelCodec;
 import dev.redunet.learn.ModelStatistics;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.Matrix;
-import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.stream.IdentityScorer;
 import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.Scored;
@@ -247,11 +246,8 @@ final class LearningScorer implements SampleScorer {
       r.predicted()
           .ifPresent(p -> outcomes.merge(LearningRecord.outcome(r.label(), p), 1L, Long::sum));
     }
-    Matrix x = Matrix.fromColumns(columns);
-    boolean byLabels = settings.membership() == TrainingMembership.LABELS;
-    List<Matrix> path = m.forward(x, byLabels ? labels : null);
-    Matrix out = byLabels ? m.forward(x, null).get(path.size() - 1) : path.get(path.size() - 1);
-    ModelStatistics delta = ModelStatistics.of(path, out, labels);
+    ModelStatistics delta =
+        m.statistics(Matrix.fromColumns(columns), labels, settings.membership());
     Map<String, byte[]> parts = ModelCodec.statisticsParts(delta);
     LearningRecord.End end = new LearningRecord.End(delta.labelled(), outcomes);
     long size = parts.values().stream().mapToLong(b -> b.length + 64L).sum();

@@ -12,7 +12,6 @@ import dev.redunet.learn.StatisticsWindows;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.rate.Rates;
-import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -344,39 +343,20 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   /** Adds the waiting samples to the window's statistics, in one batch, and forgets them. */
   private void materialize() {
     if (!waitingRaw.isEmpty()) {
-      StreamingModel m = model.orElseThrow();
-      boolean byLabels = settings.membership() == TrainingMembership.LABELS;
-      // With the labels rule, samples of a class the model does not know yet take π̂, each batch
-      // by its own rule (as one sample at a time would).
-      List<LearningRecord.Raw> known = new ArrayList<>();
-      List<LearningRecord.Raw> unknown = new ArrayList<>();
-      for (LearningRecord.Raw raw : waitingRaw) {
-        boolean isKnown = names.indexOf(raw.label()) < m.classNames().size();
-        (byLabels && isKnown ? known : unknown).add(raw);
+      double[][] columns = new double[waitingRaw.size()][];
+      int[] labels = new int[waitingRaw.size()];
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = waitingRaw.get(i).features();
+        labels[i] = names.indexOf(waitingRaw.get(i).label());
       }
-      window = window.merge(rawStatistics(m, known, true));
-      window = window.merge(rawStatistics(m, unknown, false));
+      window =
+          window.merge(
+              model
+                  .orElseThrow()
+                  .statistics(Matrix.fromColumns(columns), labels, settings.membership()));
       waitingRaw.clear();
     }
     waitingBytes = 0;
-  }
-
-  /** The statistics of raw samples pushed through {@code m} (by their labels, or by π̂). */
-  private ModelStatistics rawStatistics(
-      StreamingModel m, List<LearningRecord.Raw> raws, boolean byLabels) {
-    if (raws.isEmpty()) {
-      return ModelStatistics.empty(window.dimension(), settings.layers());
-    }
-    double[][] columns = new double[raws.size()][];
-    int[] labels = new int[raws.size()];
-    for (int i = 0; i < raws.size(); i++) {
-      columns[i] = raws.get(i).features();
-      labels[i] = names.indexOf(raws.get(i).label());
-    }
-    Matrix x = Matrix.fromColumns(columns);
-    List<Matrix> path = m.forward(x, byLabels ? labels : null);
-    Matrix out = byLabels ? m.forward(x, null).get(path.size() - 1) : path.get(path.size() - 1);
-    return ModelStatistics.of(path, out, labels);
   }
 
   /**
