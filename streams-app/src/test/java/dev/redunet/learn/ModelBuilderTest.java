@@ -158,4 +158,40 @@ class ModelBuilderTest {
     }
     assertThat(correct / 200.0).isGreaterThan(0.95);
   }
+
+  /**
+   * Under the labels rule a batch with a class the version does not know gives, sample by sample,
+   * what one-sample batches give: the known ones by their label, the unknown one by π̂.
+   */
+  @Test
+  void statisticsOfABatchAreTheSumOfItsSamplesEvenWithAnUnknownClass() {
+    SubspaceStream data = new SubspaceStream(60, 6, 3, 63);
+    StreamingModel model =
+        new ModelBuilder(settings(60, TrainingMembership.LABELS))
+            .construct(1, columns(data.samples), data.labels, NAMES, Optional.empty())
+            .model();
+    SubspaceStream more = new SubspaceStream(8, 6, 3, 64);
+    int[] labels = more.labels.clone();
+    labels[2] = 3; // a fourth class, unknown to this version
+    labels[5] = 3;
+    ModelStatistics batch =
+        model.statistics(columns(more.samples), labels, TrainingMembership.LABELS);
+    ModelStatistics one = ModelStatistics.empty(6, 3);
+    for (int i = 0; i < labels.length; i++) {
+      one =
+          one.merge(
+              model.statistics(
+                  columns(new double[][] {more.samples[i]}),
+                  new int[] {labels[i]},
+                  TrainingMembership.LABELS));
+    }
+    for (int l = 0; l <= 3; l++) {
+      assertThat(batch.depth(l).labels()).containsExactly(one.depth(l).labels()).contains(3);
+      assertThat(batch.depth(l).maxAbsDifference(one.depth(l))).as("depth %d", l).isLessThan(1e-12);
+    }
+    // π̂ for the unknown class differs from the one-hot rule: the rule is really per sample.
+    ModelStatistics softmax =
+        model.statistics(columns(more.samples), labels, TrainingMembership.SOFTMAX);
+    assertThat(batch.depth(3).maxAbsDifference(softmax.depth(3))).isGreaterThan(1e-6);
+  }
 }
