@@ -66,6 +66,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   private static final int USAGE_ERROR = 2;
   private static final String REDUNET_MICL = "redunet-micl";
+  private static final double DEFAULT_MICL_EPS_SQ = 0.5;
+  private static final int DEFAULT_WINDOW = 500;
 
   @Spec CommandSpec spec;
 
@@ -165,16 +167,18 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--eps-sq",
       paramLabel = "X",
-      defaultValue = "0.5",
-      description = "MICL distortion ε² (default ${DEFAULT-VALUE}).")
-  double epsSq;
+      description =
+          "MICL distortion ε² (default 0.5; redunet-micl: redunet.micl.eps.sq, from --config or"
+              + " the environment unless given here).")
+  Double epsSq;
 
   @Option(
       names = "--window",
       paramLabel = "W",
-      defaultValue = "500",
-      description = "Refresh the model every W labelled samples (default ${DEFAULT-VALUE}).")
-  int window;
+      description =
+          "Refresh the model every W labelled samples (default 500; redunet-micl: redunet.window,"
+              + " from --config or the environment unless given here).")
+  Integer window;
 
   @Option(
       names = "--coding",
@@ -262,6 +266,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     StreamingClassifier learner;
     LearnerSettings learnerSettings = null;
+    double miclEpsSq = epsSq != null ? epsSq : DEFAULT_MICL_EPS_SQ;
+    int windowSize = window != null ? window : DEFAULT_WINDOW;
     if (REDUNET_MICL.equals(classifier)) {
       try {
         learnerSettings = LearnerConfig.settings(learnerConfig());
@@ -270,6 +276,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         err.flush();
         return USAGE_ERROR;
       }
+      miclEpsSq = learnerSettings.miclEpsSq();
+      windowSize = learnerSettings.window();
       PrintWriter log = err;
       learner =
           new OnlineLearner(
@@ -288,7 +296,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       CodingMode mode = "linear".equals(coding) ? CodingMode.LINEAR : CodingMode.AFFINE;
       learner =
           new MiclLearner(
-              ds.dimension(), new MiclLearner.Settings(epsSq, mode, forgetting, window, parallel));
+              ds.dimension(),
+              new MiclLearner.Settings(miclEpsSq, mode, forgetting, windowSize, parallel));
     }
     long[] lastReport = {System.nanoTime()};
     PrequentialEvaluator.Progress progress =
@@ -312,7 +321,7 @@ public final class EvaluateCommand implements Callable<Integer> {
           err.flush();
         };
     PrequentialResult result =
-        new PrequentialEvaluator(window)
+        new PrequentialEvaluator(windowSize)
             .evaluate(ds.toRows(), ds.classIndices(), learner, progress);
 
     Map<String, Object> json = new LinkedHashMap<>();
@@ -324,8 +333,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     json.put("unscored", result.unscored());
     json.put("seconds", result.seconds());
     json.put("classifier", classifier);
-    json.put("eps_sq", epsSq);
-    json.put("window", window);
+    json.put("eps_sq", miclEpsSq);
+    json.put("window", windowSize);
     json.put("coding", coding);
     json.put("forgetting", forgetting);
     json.put("normalize", normalize);
@@ -367,10 +376,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (!"micl".equals(classifier) && !REDUNET_MICL.equals(classifier)) {
       return "unknown --classifier '" + classifier + "': use micl or " + REDUNET_MICL;
     }
-    if (!(epsSq > 0) || Double.isInfinite(epsSq)) {
+    if (epsSq != null && (!(epsSq > 0) || Double.isInfinite(epsSq))) {
       return "--eps-sq must be a positive number, got " + epsSq;
     }
-    if (window < 1) {
+    if (window != null && window < 1) {
       return "--window must be ≥ 1, got " + window;
     }
     if (!"affine".equals(coding) && !"linear".equals(coding)) {
@@ -389,13 +398,13 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   /**
-   * The learner's configuration: defaults, {@code --config}, REDUNET_* environment, then the flags;
-   * {@code --eps-sq} and {@code --window} set the MICL ε² and the window.
+   * The learner's configuration: defaults, {@code --config}, REDUNET_* environment, then the flags
+   * given ({@code --eps-sq} and {@code --window} set the MICL ε² and the window).
    */
   private AppConfig learnerConfig() {
     Map<String, String> flags = new LinkedHashMap<>();
-    flags.put(ConfigKeys.MICL_EPS_SQ.name(), Double.toString(epsSq));
-    flags.put(ConfigKeys.WINDOW.name(), Integer.toString(window));
+    putIfSet(flags, ConfigKeys.MICL_EPS_SQ, epsSq);
+    putIfSet(flags, ConfigKeys.WINDOW, window);
     putIfSet(flags, ConfigKeys.LAYERS, layers);
     putIfSet(flags, ConfigKeys.EPS_SQ, layerEpsSq);
     putIfSet(flags, ConfigKeys.ETA, eta);
