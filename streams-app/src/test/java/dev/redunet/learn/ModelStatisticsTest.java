@@ -57,8 +57,8 @@ class ModelStatisticsTest {
       }
     }
     assertThat(left.labelled()).isEqualTo(30);
-    assertThat(ModelStatistics.empty(4, 2).merge(all))
-        .isEqualTo(all.merge(ModelStatistics.empty(4, 2)));
+    assertThat(ModelStatistics.empty(4, 2).merge(all)).isEqualTo(all);
+    assertThat(all.merge(ModelStatistics.empty(4, 2))).isEqualTo(all);
   }
 
   @Test
