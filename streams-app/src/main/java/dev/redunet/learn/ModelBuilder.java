@@ -35,11 +35,6 @@ public final class ModelBuilder {
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
-  /** The settings. */
-  public LearnerSettings settings() {
-    return settings;
-  }
-
   /** A model and the statistics of the samples it was built from. */
   public record Built(StreamingModel model, ModelStatistics statistics) {}
 

@@ -51,11 +51,6 @@ public final class Cholesky {
     return Optional.of(new Cholesky(n, l));
   }
 
-  /** The order n. */
-  public int order() {
-    return n;
-  }
-
   /** log det A = 2 Σ_i log L[i][i] (natural log). */
   public double logDet() {
     double s = 0;
@@ -63,11 +58,6 @@ public final class Cholesky {
       s += Math.log(l[i * n + i]);
     }
     return 2 * s;
-  }
-
-  /** A copy of the lower-triangular factor L, row-major n × n. */
-  public double[] factorL() {
-    return l.clone();
   }
 
   /**

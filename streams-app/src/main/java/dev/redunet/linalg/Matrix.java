@@ -149,11 +149,6 @@ public final class Matrix {
     return data.clone();
   }
 
-  /** Copies the column-major entries into {@code dst} at {@code offset}. */
-  public void copyTo(double[] dst, int offset) {
-    System.arraycopy(data, 0, dst, offset, data.length);
-  }
-
   /** The entries as rows: {@code result[i][j]} is entry (i, j). */
   public double[][] toRows() {
     double[][] out = new double[rows][cols];

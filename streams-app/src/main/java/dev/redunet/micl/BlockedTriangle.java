@@ -65,11 +65,6 @@ final class BlockedTriangle {
     }
   }
 
-  /** The order {@code n}. */
-  int order() {
-    return n;
-  }
-
   /**
    * Forward substitution {@code Uᵀ Y = B} in place for a panel: row {@code i} of the panel holds
    * coordinate {@code i} of every right-hand side. Right-looking by blocks of four rows: each later

@@ -84,11 +84,6 @@ public final class MiclLearner implements StreamingClassifier {
     return dimension;
   }
 
-  /** The settings. */
-  public Settings settings() {
-    return settings;
-  }
-
   /** Number of classes seen so far (largest label + 1). */
   public int numClasses() {
     return accumulators.size();

@@ -170,11 +170,6 @@ public final class LayerStatistics {
     return new LayerStatistics(d, map);
   }
 
-  /** Statistics from given per-class values (ownership of the arrays is taken). */
-  static LayerStatistics ofClasses(int dimension, SortedMap<Integer, ClassStatistics> classes) {
-    return new LayerStatistics(dimension, new TreeMap<>(classes));
-  }
-
   /**
    * These statistics plus one sample: m_y += 1, S_y += z zᵀ.
    *
@@ -303,18 +298,6 @@ public final class LayerStatistics {
   public double[] scatter(int label) {
     ClassStatistics c = classes.get(label);
     return c == null ? new double[dimension * dimension] : c.scatter().clone();
-  }
-
-  /** Z Zᵀ = Σ_j S_j (row-major d × d). */
-  public double[] totalScatter() {
-    double[] s = new double[dimension * dimension];
-    for (ClassStatistics c : classes.values()) {
-      double[] t = c.scatter();
-      for (int i = 0; i < s.length; i++) {
-        s[i] += t[i];
-      }
-    }
-    return s;
   }
 
   /** Direct access to the classes for the builders of this package (do not modify). */

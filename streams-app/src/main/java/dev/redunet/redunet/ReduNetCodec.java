@@ -34,7 +34,7 @@ import java.util.OptionalLong;
  * </pre>
  *
  * A vector layer's payload stores E and every Cʲ as upper triangles ({@link
- * VectorLayer#writePayload}). Layer types are found by tag; {@link #withReader} adds a type.
+ * VectorLayer#writePayload}). Layer types are found by tag.
  */
 public final class ReduNetCodec {
 
@@ -62,13 +62,6 @@ public final class ReduNetCodec {
             VectorLayer::readPayload,
             SpectralLayer.TAG,
             SpectralLayer::readPayload));
-  }
-
-  /** This codec plus a reader for layers tagged {@code tag}. */
-  public ReduNetCodec withReader(String tag, LayerReader reader) {
-    Map<String, LayerReader> m = new HashMap<>(readers);
-    m.put(tag, reader);
-    return new ReduNetCodec(m);
   }
 
   /** Writes the network. */

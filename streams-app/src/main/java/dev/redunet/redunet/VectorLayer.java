@@ -183,11 +183,6 @@ public final class VectorLayer implements Layer {
     return labels.clone();
   }
 
-  /** The number k of classes in the layer. */
-  public int classCount() {
-    return labels.length;
-  }
-
   /** ε², the reference code's {@code eps}, used to build the operators. */
   public double epsSq() {
     return epsSq;

@@ -165,11 +165,6 @@ public final class ValidSample {
     return Optional.ofNullable(label);
   }
 
-  /** True if the sample has a label (it then also trains the model, test-then-train). */
-  public boolean isLabelled() {
-    return label != null;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof ValidSample s

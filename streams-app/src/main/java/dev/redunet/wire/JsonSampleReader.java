@@ -98,11 +98,6 @@ public final class JsonSampleReader {
     return new JsonSampleReader(true);
   }
 
-  /** True if fields outside {@link #FIELDS} are ignored rather than rejected. */
-  public boolean allowsUnknownFields() {
-    return allowUnknownFields;
-  }
-
   /** Reads a sample from JSON text; see {@link #read(byte[], int, int, Instant)}. */
   public Sample read(String json, Instant defaultTimestamp) {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);

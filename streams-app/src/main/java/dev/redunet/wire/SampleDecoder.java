@@ -56,11 +56,6 @@ public final class SampleDecoder {
     return new SampleDecoder(Objects.requireNonNull(codec, "codec"), json, maxBytes);
   }
 
-  /** A copy that reads JSON with {@code reader}. */
-  public SampleDecoder withJson(JsonSampleReader reader) {
-    return new SampleDecoder(avro, Objects.requireNonNull(reader, "reader"), maxBytes);
-  }
-
   /** A copy with another size limit (bytes, at least 1). */
   public SampleDecoder withMaxBytes(int limit) {
     if (limit < 1) {

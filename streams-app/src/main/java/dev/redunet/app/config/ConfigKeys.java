@@ -328,11 +328,6 @@ public final class ConfigKeys {
   static final Map<String, ConfigKey> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
 
-  /** The key with this name, if it is one of ours. */
-  public static Optional<ConfigKey> byName(String name) {
-    return Optional.ofNullable(BY_NAME.get(name));
-  }
-
   /** The key whose environment variable is {@code variable}, if any. */
   public static Optional<ConfigKey> byEnvironmentVariable(String variable) {
     return ALL.stream().filter(k -> k.environmentVariable().equals(variable)).findFirst();

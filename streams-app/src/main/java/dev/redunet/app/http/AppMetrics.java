@@ -51,16 +51,14 @@ import org.apache.kafka.streams.KafkaStreams;
  *             built or loaded;
  *         <li>{@code redunet_prequential_scored_total}, {@code redunet_prequential_correct_total}:
  *             labelled samples this instance scored (test-then-train), and how many were right;
- *             {@code redunet_prequential_accuracy}: their ratio (NaN before the first); {@code
- *             redunet_prequential_window_accuracy}: the ratio of the last batch reported with
- *             {@link #prequential}. Across instances, the accuracy is {@code
- *             sum(correct_total)/sum(scored_total)}.
+ *             {@code redunet_prequential_accuracy}: their ratio (NaN before the first). Across
+ *             instances, the accuracy is {@code sum(correct_total)/sum(scored_total)}; per window,
+ *             it is in the metrics topic.
  *       </ul>
  * </ul>
  *
  * <p>The learning code reports through {@link #modelBuilt}, {@link #modelLoaded}, {@link
- * #prediction} and {@link #prequential}. Every method is thread-safe and cheap (no allocation on
- * the per-sample path).
+ * #prediction}. Every method is thread-safe and cheap (no allocation on the per-sample path).
  */
 public final class AppMetrics implements AutoCloseable {
 
@@ -75,7 +73,6 @@ public final class AppMetrics implements AutoCloseable {
   private final Map<Integer, DeltaR> deltaR = new ConcurrentHashMap<>();
   private final LongAdder scored = new LongAdder();
   private final LongAdder correct = new LongAdder();
-  private final AtomicLong windowAccuracyBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
   private ScheduledExecutorService kafkaScheduler;
 
   /** The ΔR gauge of one layer (its value; NaN once the layer is gone from the model). */
@@ -143,13 +140,6 @@ public final class AppMetrics implements AutoCloseable {
         .register(registry);
     Gauge.builder("redunet.prequential.accuracy", this, AppMetrics::accuracy)
         .description("Prequential accuracy of this instance since it started (NaN: none scored)")
-        .strongReference(true)
-        .register(registry);
-    Gauge.builder(
-            "redunet.prequential.window.accuracy",
-            windowAccuracyBits,
-            b -> Double.longBitsToDouble(b.get()))
-        .description("Prequential accuracy of the last reported batch (NaN: none yet)")
         .strongReference(true)
         .register(registry);
   }
@@ -243,24 +233,6 @@ public final class AppMetrics implements AutoCloseable {
     scored.increment();
     if (correct) {
       this.correct.increment();
-    }
-  }
-
-  /**
-   * A batch (e.g. a window) of labelled samples was scored before training.
-   *
-   * @param correct how many predictions were right, in [0, total]
-   * @param total how many labelled samples were scored, {@code >= 0}
-   */
-  public void prequential(long correct, long total) {
-    if (total < 0 || correct < 0 || correct > total) {
-      throw new IllegalArgumentException(
-          "need 0 <= correct <= total, got correct=" + correct + " total=" + total);
-    }
-    scored.add(total);
-    this.correct.add(correct);
-    if (total > 0) {
-      windowAccuracyBits.set(Double.doubleToLongBits((double) correct / total));
     }
   }
 

@@ -27,7 +27,6 @@ class AppMetricsTest {
   void beforeAnyModelTheVersionIsMinusOneAndTheAccuraciesAreNaN() {
     assertThat(gauge("redunet.model.version")).isEqualTo(-1.0);
     assertThat(gauge("redunet.prequential.accuracy")).isNaN();
-    assertThat(gauge("redunet.prequential.window.accuracy")).isNaN();
     assertThat(gauge("redunet.model.rebuild.last")).isNaN();
     assertThat(metrics.registry().find("redunet.model.layer.delta.r").gauges()).isEmpty();
   }
@@ -58,25 +57,20 @@ class AppMetricsTest {
   }
 
   @Test
-  void prequentialAccuracyIsCorrectOverScoredSinceTheStartAndOfTheLastBatch() {
+  void prequentialAccuracyIsCorrectOverScoredSinceTheStart() {
+    assertThat(gauge("redunet.prequential.accuracy")).isNaN();
     metrics.prediction(true);
     metrics.prediction(false);
-    metrics.prequential(3, 4);
-    assertThat(gauge("redunet.prequential.accuracy")).isEqualTo(4.0 / 6.0);
-    assertThat(gauge("redunet.prequential.window.accuracy")).isEqualTo(0.75);
+    metrics.prediction(true);
+    assertThat(gauge("redunet.prequential.accuracy")).isEqualTo(2.0 / 3.0);
     assertThat(metrics.registry().get("redunet.prequential.scored").functionCounter().count())
-        .isEqualTo(6.0);
+        .isEqualTo(3.0);
     assertThat(metrics.registry().get("redunet.prequential.correct").functionCounter().count())
-        .isEqualTo(4.0);
-    metrics.prequential(0, 0);
-    assertThat(gauge("redunet.prequential.window.accuracy")).as("an empty batch").isEqualTo(0.75);
+        .isEqualTo(2.0);
   }
 
   @Test
   void impossibleReportsAreRefused() {
-    assertThatThrownBy(() -> metrics.prequential(5, 4))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("correct=5 total=4");
     assertThatThrownBy(() -> metrics.modelBuilt(1, Double.NaN, List.of()))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> metrics.modelLoaded(-2, List.of()))
@@ -86,7 +80,8 @@ class AppMetricsTest {
   @Test
   void thePrometheusNamesAreTheDocumentedOnes() {
     metrics.modelBuilt(2, 0.5, List.of(3.0));
-    metrics.prequential(1, 2);
+    metrics.prediction(true);
+    metrics.prediction(false);
     String text = metrics.scrape();
     assertThat(text)
         .contains("redunet_ingress_accepted_total 0.0")
