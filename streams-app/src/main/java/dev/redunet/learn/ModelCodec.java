@@ -145,6 +145,15 @@ public final class ModelCodec {
   }
 
   /**
+   * About the encoded size of the {@link #statisticsParts} of {@code classes} classes at L + 1
+   * depths of dimension d plus their output statistics: (L + 2)·classes upper triangles, means and
+   * headers, 8·(d(d+1)/2 + d) + 64 bytes each.
+   */
+  public static long statisticsBytes(long classes, int layers, int d) {
+    return classes * (layers + 2) * (8L * d * (d + 3) / 2 + 64);
+  }
+
+  /**
    * The parts of statistics: {@code depth/ℓ/j} and {@code output/j} for every class with samples.
    */
   public static Map<String, byte[]> statisticsParts(ModelStatistics statistics) {
@@ -163,26 +172,6 @@ public final class ModelCodec {
       }
     }
     return parts;
-  }
-
-  /** The bytes of one part of {@link #statisticsParts}, or null if that part is empty. */
-  public static byte[] statisticsPart(ModelStatistics statistics, String name) {
-    String[] path = name.split("/", -1);
-    if (path.length == 3 && path[0].equals("depth")) {
-      LayerStatistics s = statistics.depth(Integer.parseInt(path[1]));
-      int j = Integer.parseInt(path[2]);
-      return s.count(j) > 0 ? s.onlyClass(j).toBytes() : null;
-    }
-    if (path.length == 2 && path[0].equals("output")) {
-      int j = Integer.parseInt(path[1]);
-      List<ClassStatistics> output = statistics.output();
-      if (j >= output.size() || output.get(j).isEmpty()) {
-        return null;
-      }
-      double[] a = output.get(j).toArray();
-      return bytes(out -> writeDoubles(out, a));
-    }
-    throw new IllegalArgumentException("not a statistics part: " + name);
   }
 
   /**

@@ -224,9 +224,7 @@ final class LearningScorer implements SampleScorer {
       }
     }
     long classes = raws.stream().map(LearningRecord.Raw::label).distinct().count();
-    long d = m.featureDimension();
-    long statisticsBytes = classes * (settings.layers() + 2) * (8 * d * (d + 3) / 2 + 64);
-    return statisticsBytes < rawBytes;
+    return ModelCodec.statisticsBytes(classes, settings.layers(), m.featureDimension()) < rawBytes;
   }
 
   private void sendRaws(List<LearningRecord.Raw> raws, long now) {

@@ -129,8 +129,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
    * A builder.
    *
    * @param windowMs also close a window after this much stream time, 0 = by count only
-   * @param waitingLimit the lower bound on the memory of waiting raw samples before they are
-   *     multiplied out (tests: 0, at once)
+   * @param waitingLimit waiting raw samples are multiplied out once they take more than this and
+   *     the statistics' size; 0: at every contribution (tests)
    * @param executors creates the executor versions are computed on (one per task), or null to
    *     compute them inline, on the stream thread
    */
@@ -327,15 +327,11 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       throw new IllegalArgumentException("not a statistics contribution: " + r);
     }
     long statisticsBytes =
-        8L
-            * Math.max(1, names.size())
-            * (settings.layers() + 2)
-            * window.dimension()
-            * (window.dimension() + 1)
-            / 2;
+        ModelCodec.statisticsBytes(
+            Math.max(1, names.size()), settings.layers(), window.dimension());
     if (building == null
         && !replayingBehindBuild
-        && waitingBytes > Math.max(statisticsBytes, waitingLimit)) {
+        && waitingBytes > (waitingLimit == 0 ? 0 : Math.max(statisticsBytes, waitingLimit))) {
       materialize();
     }
   }
@@ -568,7 +564,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     Map<String, byte[]> parts = ModelCodec.parts(next, now, c.seconds());
     for (Map.Entry<String, byte[]> p : parts.entrySet()) {
       if (!p.getKey().equals(ModelCodec.HEADER)) {
-        forwardModel(ModelCache.partKey(modelName, next.version(), p.getKey()), p.getValue(), now);
+        forwardModel(
+            LearningPlugin.partKey(modelName, next.version(), p.getKey()), p.getValue(), now);
       }
     }
     byte[] header = parts.get(ModelCodec.HEADER);
@@ -577,7 +574,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     byte[] old = state.get("header/" + (next.version() - 2));
     if (old != null) {
       for (String part : ModelCodec.listedParts(old)) {
-        forwardModel(ModelCache.partKey(modelName, next.version() - 2, part), null, now);
+        forwardModel(LearningPlugin.partKey(modelName, next.version() - 2, part), null, now);
       }
       state.delete("header/" + (next.version() - 2));
     }

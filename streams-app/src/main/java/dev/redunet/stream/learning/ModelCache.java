@@ -28,10 +28,6 @@ final class ModelCache {
     this.modelName = modelName;
   }
 
-  static String partKey(String modelName, long version, String part) {
-    return LearningPlugin.partKey(modelName, version, part);
-  }
-
   /** The current model, if one was published. */
   Optional<StreamingModel> current(ReadOnlyKeyValueStore<String, byte[]> store) {
     byte[] header = store.get(modelName);
@@ -46,7 +42,7 @@ final class ModelCache {
     Map<String, byte[]> parts = new LinkedHashMap<>();
     parts.put(ModelCodec.HEADER, header);
     for (String part : ModelCodec.listedParts(header)) {
-      byte[] bytes = store.get(partKey(modelName, version, part));
+      byte[] bytes = store.get(LearningPlugin.partKey(modelName, version, part));
       if (bytes == null) {
         LOG.warn(
             "model {} v{}: part {} not in the store yet; keeping the model in force",

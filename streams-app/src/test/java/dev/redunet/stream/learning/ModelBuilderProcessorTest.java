@@ -257,9 +257,7 @@ class ModelBuilderProcessorTest {
     return samples(6, y, 11);
   }
 
-  /**
-   * Waiting samples multiplied out at the window's end only, or as soon as they outweigh ~1 KiB.
-   */
+  /** Waiting samples multiplied out at the window's end only, or at every contribution. */
   private static final long[] WAITING_LIMITS = {ModelBuilderProcessor.WAITING_BYTES, 0};
 
   @ParameterizedTest
