@@ -1,7 +1,5 @@
 package dev.redunet.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redunet.broker.EmbeddedKafkaBroker;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -142,10 +140,6 @@ public final class BrokerCommand implements Callable<Integer> {
     result.put("cluster_id", broker.clusterId());
     result.put("data_dir", broker.dataDir().toString());
     result.put("data_dir_temporary", broker.isDataDirTemporary());
-    try {
-      return new ObjectMapper().writeValueAsString(result);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the result as JSON", e);
-    }
+    return CommandSupport.json(result);
   }
 }

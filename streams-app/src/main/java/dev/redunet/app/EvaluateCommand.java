@@ -1,7 +1,5 @@
 package dev.redunet.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.ConfigException;
 import dev.redunet.app.config.ConfigKey;
@@ -64,7 +62,6 @@ import picocli.CommandLine.Spec;
     })
 public final class EvaluateCommand implements Callable<Integer> {
 
-  private static final int USAGE_ERROR = 2;
   private static final String REDUNET_MICL = "redunet-micl";
   private static final double DEFAULT_MICL_EPS_SQ = 0.5;
   private static final int DEFAULT_WINDOW = 500;
@@ -233,7 +230,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (problem != null) {
       err.println("evaluate: " + problem);
       err.flush();
-      return USAGE_ERROR;
+      return CommandSupport.USAGE;
     }
     long t0 = System.nanoTime();
     LabelledDataset ds;
@@ -242,11 +239,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     } catch (NoSuchFileException e) {
       err.println("evaluate: file not found: " + e.getFile() + " (check the path)");
       err.flush();
-      return USAGE_ERROR;
+      return CommandSupport.USAGE;
     } catch (IOException | IllegalArgumentException e) {
       err.println("evaluate: cannot read the data: " + e.getMessage());
       err.flush();
-      return USAGE_ERROR;
+      return CommandSupport.USAGE;
     }
     if (limit != null) {
       ds = ds.head(limit);
@@ -274,7 +271,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       } catch (ConfigException | IllegalArgumentException e) {
         err.println("evaluate: " + e.getMessage());
         err.flush();
-        return USAGE_ERROR;
+        return CommandSupport.USAGE;
       }
       miclEpsSq = learnerSettings.miclEpsSq();
       windowSize = learnerSettings.window();
@@ -344,11 +341,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (learnerSettings != null) {
       json.put("learner", learnerSettings.asMap());
     }
-    try {
-      out.println(new ObjectMapper().writeValueAsString(json));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the JSON summary", e);
-    }
+    out.println(CommandSupport.json(json));
     out.flush();
     return 0;
   }

@@ -48,8 +48,6 @@ import picocli.CommandLine.Spec;
     })
 public final class RotationExperimentCommand implements Callable<Integer> {
 
-  private static final int USAGE_ERROR = 2;
-
   @Spec CommandSpec spec;
 
   @Mixin MnistSplitOptions data;
@@ -124,6 +122,6 @@ public final class RotationExperimentCommand implements Callable<Integer> {
   private int usage(PrintWriter err, String problem) {
     err.println("experiment rotation: " + problem);
     err.flush();
-    return USAGE_ERROR;
+    return CommandSupport.USAGE;
   }
 }

@@ -40,8 +40,6 @@ import picocli.CommandLine.Spec;
     })
 public final class SensorsExperimentCommand implements Callable<Integer> {
 
-  private static final int USAGE_ERROR = 2;
-
   @Spec CommandSpec spec;
 
   @Mixin SpectralExperimentOptions options;
@@ -115,7 +113,7 @@ public final class SensorsExperimentCommand implements Callable<Integer> {
     if (problem != null) {
       err.println("experiment sensors: " + problem);
       err.flush();
-      return USAGE_ERROR;
+      return CommandSupport.USAGE;
     }
     SensorSignals.Dataset generated =
         SensorSignals.generate(

@@ -1,7 +1,5 @@
 package dev.redunet.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redunet.data.Shifts;
 import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.Matrix;
@@ -204,11 +202,7 @@ final class SpectralExperiment {
     if (byDepth.size() > 1) {
       json.put("by_depth", byDepth);
     }
-    try {
-      out.println(new ObjectMapper().writeValueAsString(json));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the JSON summary", e);
-    }
+    out.println(CommandSupport.json(json));
     out.flush();
     err.flush();
     return 0;

@@ -45,8 +45,6 @@ import picocli.CommandLine.Spec;
     })
 public final class TranslationExperimentCommand implements Callable<Integer> {
 
-  private static final int USAGE_ERROR = 2;
-
   @Spec CommandSpec spec;
 
   @Mixin MnistSplitOptions data;
@@ -95,6 +93,6 @@ public final class TranslationExperimentCommand implements Callable<Integer> {
   private int usage(PrintWriter err, String problem) {
     err.println("experiment translation: " + problem);
     err.flush();
-    return USAGE_ERROR;
+    return CommandSupport.USAGE;
   }
 }

@@ -1,7 +1,5 @@
 package dev.redunet.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redunet.data.CsvReader;
 import dev.redunet.data.GaussianMixtures;
 import dev.redunet.data.LabelledDataset;
@@ -65,8 +63,6 @@ import picocli.CommandLine.Spec;
       ""
     })
 public final class VectorExperimentCommand implements Callable<Integer> {
-
-  private static final int USAGE_ERROR = 2;
 
   @Spec CommandSpec spec;
 
@@ -194,7 +190,7 @@ public final class VectorExperimentCommand implements Callable<Integer> {
     if (problem != null) {
       err.println("experiment vector: " + problem);
       err.flush();
-      return USAGE_ERROR;
+      return CommandSupport.USAGE;
     }
     long t0 = System.nanoTime();
     Data trainData;
@@ -222,7 +218,7 @@ public final class VectorExperimentCommand implements Callable<Integer> {
                   + trainSet.dimension()
                   + "; give files of the same data set");
           err.flush();
-          return USAGE_ERROR;
+          return CommandSupport.USAGE;
         }
         Map<String, Integer> codes = labelCodes(trainSet);
         trainData = new Data(features(trainSet), encode(trainSet, codes));
@@ -231,11 +227,11 @@ public final class VectorExperimentCommand implements Callable<Integer> {
       } catch (NoSuchFileException e) {
         err.println("experiment vector: file not found: " + e.getFile() + " (check the path)");
         err.flush();
-        return USAGE_ERROR;
+        return CommandSupport.USAGE;
       } catch (IOException | IllegalArgumentException e) {
         err.println("experiment vector: cannot read the data: " + e.getMessage());
         err.flush();
-        return USAGE_ERROR;
+        return CommandSupport.USAGE;
       }
     }
     int d = trainData.features.rows();
@@ -346,11 +342,7 @@ public final class VectorExperimentCommand implements Callable<Integer> {
       json.put("knn_train_accuracy", knnTrain);
       json.put("knn_test_accuracy", knnTest);
     }
-    try {
-      out.println(new ObjectMapper().writeValueAsString(json));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the JSON summary", e);
-    }
+    out.println(CommandSupport.json(json));
     out.flush();
     err.flush();
     return 0;
