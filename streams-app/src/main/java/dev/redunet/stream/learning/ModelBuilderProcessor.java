@@ -376,16 +376,16 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
             dimension);
         continue;
       }
-      int index = names.indexOf(raw.label());
-      if (index < 0) {
+      if (!names.contains(raw.label())) {
         names.add(raw.label());
-        index = names.size() - 1;
         state.put("names", writeNames(names));
       }
+      LearningRecord.Raw unpredicted =
+          new LearningRecord.Raw(raw.label(), raw.features(), Optional.empty());
       raw.predicted()
           .ifPresent(p -> outcomes.merge(LearningRecord.outcome(raw.label(), p), 1L, Long::sum));
       if (model.isEmpty() || settings.construction() == Construction.REPLAY) {
-        state.put(rawKey(nextRaw++), encodeRaw(index, raw.features()));
+        state.put(rawKey(nextRaw++), LearningRecord.encode(unpredicted));
         state.put("raw-next", longBytes(nextRaw));
         rawCount++;
         trimRaw();
@@ -399,7 +399,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         }
         saveCounters();
       } else {
-        toWindow.add(new LearningRecord.Raw(raw.label(), raw.features(), Optional.empty()));
+        toWindow.add(unpredicted);
       }
     }
     if (!toWindow.isEmpty()) {
@@ -468,11 +468,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     List<String> classNames = List.copyOf(names);
     Callable<Computed> task;
     if (r.first()) {
-      List<double[]> samples = new ArrayList<>();
-      List<Integer> labels = new ArrayList<>();
-      readRaw(samples, labels, r.lastRaw());
-      Matrix x = Matrix.fromColumns(samples.toArray(double[][]::new));
-      int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
+      List<LearningRecord.Raw> buffered = bufferedRaw(Long.MIN_VALUE, r.lastRaw());
+      Matrix x = samplesOf(buffered);
+      int[] y = labelsOf(buffered);
       task =
           () -> {
             long t0 = System.nanoTime();
@@ -497,11 +495,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
               return new Computed(next, Optional.empty(), (System.nanoTime() - t0) / 1e9);
             };
       } else {
-        List<double[]> samples = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        readRaw(samples, labels, Long.MAX_VALUE);
-        Matrix x = Matrix.fromColumns(samples.toArray(double[][]::new));
-        int[] y = labels.stream().mapToInt(Integer::intValue).toArray();
+        List<LearningRecord.Raw> buffered = bufferedRaw(Long.MIN_VALUE, Long.MAX_VALUE);
+        Matrix x = samplesOf(buffered);
+        int[] y = labelsOf(buffered);
         task =
             () -> {
               long t0 = System.nanoTime();
@@ -588,25 +584,16 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       saveWindows();
       window = ModelStatistics.empty(next.featureDimension(), settings.layers());
       // Raw samples that arrived while the first version was computed open its first window.
-      List<double[]> samples = new ArrayList<>();
-      List<Integer> labels = new ArrayList<>();
-      readRawAfter(samples, labels, r.lastRaw());
+      List<LearningRecord.Raw> later = bufferedRaw(r.lastRaw(), Long.MAX_VALUE);
       if (settings.construction() == Construction.STATISTICS) {
         deletePrefix("raw/");
         rawCount = 0;
         state.put("raw-count", longBytes(rawCount));
       }
       windowStartMs = now;
-      if (!samples.isEmpty()) {
-        List<LearningRecord.Raw> later = new ArrayList<>(samples.size());
-        for (int i = 0; i < samples.size(); i++) {
-          later.add(
-              new LearningRecord.Raw(names.get(labels.get(i)), samples.get(i), Optional.empty()));
-        }
-        for (LearningRecord.Raws logged :
-            LearningRecord.Raws.chunked(later, LearningScorer.MAX_DELTA_RECORD_BYTES)) {
-          contribute(logged, LearningRecord.encode(logged));
-        }
+      for (LearningRecord.Raws logged :
+          LearningRecord.Raws.chunked(later, LearningScorer.MAX_DELTA_RECORD_BYTES)) {
+        contribute(logged, LearningRecord.encode(logged));
       }
     }
     listener.modelBuilt(next, c.seconds());
@@ -801,42 +788,28 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     rawCount -= keys.size();
   }
 
-  /** The buffered raw samples with sequence numbers up to {@code last}. */
-  private void readRaw(List<double[]> samples, List<Integer> labels, long last) {
-    readRaw(samples, labels, Long.MIN_VALUE, last);
-  }
-
-  /** The buffered raw samples with sequence numbers after {@code after}. */
-  private void readRawAfter(List<double[]> samples, List<Integer> labels, long after) {
-    readRaw(samples, labels, after, Long.MAX_VALUE);
-  }
-
-  private void readRaw(List<double[]> samples, List<Integer> labels, long after, long last) {
+  /** The buffered raw samples with sequence numbers in ({@code after}, {@code last}], in order. */
+  private List<LearningRecord.Raw> bufferedRaw(long after, long last) {
+    List<LearningRecord.Raw> out = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = state.prefixScan("raw/", new StringSerializer())) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
         long seq = Long.parseLong(kv.key.substring("raw/".length()));
-        if (seq <= after || seq > last) {
-          continue;
+        if (seq > after && seq <= last) {
+          out.add((LearningRecord.Raw) LearningRecord.decode(kv.value));
         }
-        ByteBuffer b = ByteBuffer.wrap(kv.value);
-        labels.add(b.getInt());
-        double[] x = new double[b.getInt()];
-        for (int a = 0; a < x.length; a++) {
-          x[a] = b.getDouble();
-        }
-        samples.add(x);
       }
     }
+    return out;
   }
 
-  private static byte[] encodeRaw(int index, double[] x) {
-    ByteBuffer b = ByteBuffer.allocate(8 + 8 * x.length);
-    b.putInt(index).putInt(x.length);
-    for (double v : x) {
-      b.putDouble(v);
-    }
-    return b.array();
+  private static Matrix samplesOf(List<LearningRecord.Raw> raws) {
+    return Matrix.fromColumns(
+        raws.stream().map(LearningRecord.Raw::features).toArray(double[][]::new));
+  }
+
+  private int[] labelsOf(List<LearningRecord.Raw> raws) {
+    return raws.stream().mapToInt(r -> names.indexOf(r.label())).toArray();
   }
 
   private static byte[] writeNames(List<String> names) {
