@@ -1,0 +1,371 @@
+package dev.redunet.learn;
+
+import dev.redunet.learn.LearnerSettings.Construction;
+import dev.redunet.linalg.Matrix;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one windowed-learning core (ARCHITECTURE.md §3, DETERMINISM.md): labelled samples in stream
+ * order in, model versions out. The Kafka builder task and offline {@code evaluate} both drive it,
+ * so the stream equals the offline learner by construction.
+ *
+ * <p>The rule. Labelled samples, in stream order, fill windows: a window closes with its W-th
+ * sample, or (with {@code windowMs} &gt; 0) with the first sample whose time is at least {@code
+ * windowMs} after the window's first sample. Version v is built from windows 1…v:
+ *
+ * <ul>
+ *   <li>v = 1: the batch forward construction on window 1 (after fitting the projection, if the
+ *       settings ask for one; then frozen);
+ *   <li>v ≥ 2: window v's samples pushed through version v−1 in one batch give its statistics at
+ *       every depth; they close into the combined statistics ({@link StatisticsWindows}) and the
+ *       layers are rebuilt from them ({@code statistics}), or by the batch construction on window v
+ *       ({@code replay}).
+ * </ul>
+ *
+ * A sample that comes after window v's last sample, and not after window v+1's, is owed version v
+ * (0: no model). The input dimension is fixed by the first labelled sample; labelled samples of
+ * another dimension are refused ({@link Added#WRONG_DIMENSION}) and change nothing.
+ *
+ * <p>Computing a version is a pure {@link Job}, so that a caller may run it on another thread while
+ * it adds further samples: {@link #add} closes windows into a queue (of at most the caller's
+ * choosing), {@link #nextJob} hands out the job of the oldest closed window once the version before
+ * it is installed, and {@link #install} makes the computed version the model in force. Not
+ * thread-safe (a {@link Job} is).
+ */
+public final class WindowedLearner {
+
+  /** What {@link #add} did with a sample. */
+  public enum Added {
+    /** The sample joined the open window. */
+    ADDED,
+    /** The sample joined the open window and closed it. */
+    CLOSED,
+    /** The sample's dimension is not the learner's: it was refused. */
+    WRONG_DIMENSION
+  }
+
+  /**
+   * A labelled sample.
+   *
+   * @param time its time in the stream (ms; only {@code windowMs} reads it)
+   * @param features the raw features (not copied: do not modify)
+   * @param label its class name
+   */
+  @SuppressWarnings("ArrayRecordComponent") // a transient message
+  public record Sample(long time, double[] features, String label) {
+    public Sample {
+      Objects.requireNonNull(features, "features");
+      Objects.requireNonNull(label, "label");
+    }
+  }
+
+  /**
+   * A closed window: what version {@code version} is built from, with the class names known when
+   * it closed (its labels index them).
+   */
+  @SuppressWarnings("ArrayRecordComponent") // copied in and out
+  public record Window(
+      long version, Matrix samples, int[] labels, List<String> classNames, long first, long last) {
+    public Window {
+      labels = labels.clone();
+      classNames = List.copyOf(classNames);
+    }
+
+    @Override
+    public int[] labels() {
+      return labels.clone();
+    }
+
+    /** The number of samples in the window. */
+    public int size() {
+      return labels.length;
+    }
+  }
+
+  /**
+   * A version computed from a window.
+   *
+   * @param model the new version
+   * @param windows the statistics of windows 1…v combined
+   * @param predicted the label version v−1 predicted for each sample of the window (−1: none; all
+   *     −1 for the first window): the window's prequential outcomes
+   * @param window the window it was built from
+   * @param seconds the time the computation took
+   */
+  @SuppressWarnings("ArrayRecordComponent") // a transient result
+  public record Built(
+      StreamingModel model,
+      StatisticsWindows windows,
+      int[] predicted,
+      Window window,
+      double seconds) {}
+
+  /** The computation of one version: pure, may run on any thread, once or again. */
+  public static final class Job {
+    private final LearnerSettings settings;
+    private final Window window;
+    private final Optional<StreamingModel> previous;
+    private final StatisticsWindows windows;
+
+    private Job(
+        LearnerSettings settings,
+        Window window,
+        Optional<StreamingModel> previous,
+        StatisticsWindows windows) {
+      this.settings = settings;
+      this.window = window;
+      this.previous = previous;
+      this.windows = windows;
+    }
+
+    /** The version this job builds. */
+    public long version() {
+      return window.version();
+    }
+
+    /** The window it builds from. */
+    public Window window() {
+      return window;
+    }
+
+    /** Computes the version. */
+    public Built compute() {
+      long t0 = System.nanoTime();
+      ModelBuilder builder = new ModelBuilder(settings);
+      int[] labels = window.labels();
+      int[] predicted = new int[labels.length];
+      Arrays.fill(predicted, -1);
+      StreamingModel next;
+      StatisticsWindows combined;
+      if (previous.isEmpty()) {
+        ModelBuilder.Built b =
+            builder.construct(
+                window.version(),
+                window.samples(),
+                labels,
+                window.classNames(),
+                Optional.empty());
+        next = b.model();
+        combined = windows.close(b.statistics());
+      } else {
+        StreamingModel m = previous.get();
+        predicted = m.score(window.samples()).predicted();
+        ModelStatistics stats = m.statistics(window.samples(), labels, settings.membership());
+        combined = windows.close(stats);
+        ModelStatistics total = combined.total().orElseThrow();
+        next =
+            settings.construction() == Construction.STATISTICS
+                ? builder.fromStatistics(
+                    window.version(),
+                    m.inputDimension(),
+                    m.projection(),
+                    total,
+                    window.classNames())
+                : builder.replay(
+                    window.version(),
+                    window.samples(),
+                    labels,
+                    window.classNames(),
+                    m.projection(),
+                    total);
+      }
+      return new Built(next, combined, predicted, window, (System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private final LearnerSettings settings;
+  private final long windowMs;
+  private final List<String> names;
+  private int dimension;
+  private Optional<StreamingModel> model;
+  private StatisticsWindows windows;
+  private final List<double[]> open = new ArrayList<>();
+  private final List<Integer> openLabels = new ArrayList<>();
+  private long openFirst;
+  private long openLast;
+  private final Deque<Window> closed = new ArrayDeque<>();
+  private boolean jobOut;
+
+  private WindowedLearner(
+      LearnerSettings settings,
+      long windowMs,
+      Optional<StreamingModel> model,
+      StatisticsWindows windows,
+      List<String> names,
+      int dimension) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    if (windowMs < 0) {
+      throw new IllegalArgumentException("windowMs must be ≥ 0, got " + windowMs);
+    }
+    this.windowMs = windowMs;
+    this.model = Objects.requireNonNull(model, "model");
+    this.windows = Objects.requireNonNull(windows, "windows");
+    this.names = new ArrayList<>(names);
+    this.dimension = dimension;
+  }
+
+  /**
+   * A learner with no model yet.
+   *
+   * @param windowMs also close a window once this much time has passed since its first sample; 0 =
+   *     by count only
+   */
+  public static WindowedLearner start(LearnerSettings settings, long windowMs) {
+    return new WindowedLearner(
+        settings, windowMs, Optional.empty(), StatisticsWindows.start(settings), List.of(), -1);
+  }
+
+  /**
+   * A learner restored after version {@code model}: the state it had right after installing it.
+   * Feeding it the samples that followed that version's window, in the same order, gives the same
+   * windows and versions as before.
+   *
+   * @param model the version in force
+   * @param windows the combined statistics of windows 1…v
+   * @param classNames the class names known when window v closed
+   */
+  public static WindowedLearner restore(
+      LearnerSettings settings,
+      long windowMs,
+      StreamingModel model,
+      StatisticsWindows windows,
+      List<String> classNames) {
+    return new WindowedLearner(
+        settings,
+        windowMs,
+        Optional.of(model),
+        windows,
+        classNames,
+        model.inputDimension());
+  }
+
+  /**
+   * Adds the next labelled sample in stream order.
+   *
+   * @return {@link Added#CLOSED} when it closes a window (then queued for {@link #nextJob})
+   */
+  public Added add(Sample sample) {
+    int d = sample.features().length;
+    if (dimension < 0) {
+      dimension = d;
+    } else if (d != dimension) {
+      return Added.WRONG_DIMENSION;
+    }
+    int label = names.indexOf(sample.label());
+    if (label < 0) {
+      label = names.size();
+      names.add(sample.label());
+    }
+    if (open.isEmpty()) {
+      openFirst = sample.time();
+    }
+    open.add(sample.features());
+    openLabels.add(label);
+    openLast = sample.time();
+    boolean full =
+        open.size() >= settings.window()
+            || (windowMs > 0 && sample.time() - openFirst >= windowMs);
+    if (!full) {
+      return Added.ADDED;
+    }
+    long version = lastVersion() + closed.size() + 1;
+    closed.addLast(
+        new Window(
+            version,
+            Matrix.fromColumns(open.toArray(double[][]::new)),
+            openLabels.stream().mapToInt(Integer::intValue).toArray(),
+            names,
+            openFirst,
+            openLast));
+    open.clear();
+    openLabels.clear();
+    return Added.CLOSED;
+  }
+
+  /**
+   * The job of the oldest closed window, once the version before it is installed and no other job
+   * is out; empty otherwise. Call {@link #install} with its result (or {@link #jobFailed}).
+   */
+  public Optional<Job> nextJob() {
+    if (jobOut || closed.isEmpty()) {
+      return Optional.empty();
+    }
+    jobOut = true;
+    return Optional.of(new Job(settings, closed.peekFirst(), model, windows));
+  }
+
+  /** The job handed out failed: the same window's job is handed out again by {@link #nextJob}. */
+  public void jobFailed() {
+    jobOut = false;
+  }
+
+  /**
+   * Installs a computed version: the model in force becomes {@code built.model()}.
+   *
+   * @throws IllegalStateException if it is not the version of the oldest closed window
+   */
+  public void install(Built built) {
+    Window head = closed.peekFirst();
+    if (head == null || head.version() != built.model().version()) {
+      throw new IllegalStateException(
+          "version "
+              + built.model().version()
+              + " is not the next to install ("
+              + (head == null ? "none is pending" : "v" + head.version() + " is")
+              + ")");
+    }
+    closed.removeFirst();
+    model = Optional.of(built.model());
+    windows = built.windows();
+    jobOut = false;
+  }
+
+  /** The model in force, if a version is installed. */
+  public Optional<StreamingModel> model() {
+    return model;
+  }
+
+  /** The version in force, 0 before the first. */
+  public long lastVersion() {
+    return model.map(StreamingModel::version).orElse(0L);
+  }
+
+  /** Closed windows whose version is not installed yet. */
+  public int pendingWindows() {
+    return closed.size();
+  }
+
+  /** Samples in the open window. */
+  public int openSize() {
+    return open.size();
+  }
+
+  /** The input dimension, fixed by the first labelled sample; −1 before it. */
+  public int dimension() {
+    return dimension;
+  }
+
+  /** The class names known so far, in order of first appearance. */
+  public List<String> classNames() {
+    return List.copyOf(names);
+  }
+
+  /** The combined statistics of the installed windows. */
+  public StatisticsWindows windows() {
+    return windows;
+  }
+
+  /**
+   * How many more labelled samples can be added before a window closes (by count: with {@code
+   * windowMs} a window may close earlier).
+   */
+  public int untilClose() {
+    return settings.window() - open.size();
+  }
+}
