@@ -66,8 +66,8 @@ public final class WindowedLearner {
   }
 
   /**
-   * A closed window: what version {@code version} is built from, with the class names known when
-   * it closed (its labels index them).
+   * A closed window: what version {@code version} is built from, with the class names known when it
+   * closed (its labels index them).
    */
   @SuppressWarnings("ArrayRecordComponent") // copied in and out
   public record Window(
@@ -146,11 +146,7 @@ public final class WindowedLearner {
       if (previous.isEmpty()) {
         ModelBuilder.Built b =
             builder.construct(
-                window.version(),
-                window.samples(),
-                labels,
-                window.classNames(),
-                Optional.empty());
+                window.version(), window.samples(), labels, window.classNames(), Optional.empty());
         next = b.model();
         combined = windows.close(b.statistics());
       } else {
@@ -237,12 +233,7 @@ public final class WindowedLearner {
       StatisticsWindows windows,
       List<String> classNames) {
     return new WindowedLearner(
-        settings,
-        windowMs,
-        Optional.of(model),
-        windows,
-        classNames,
-        model.inputDimension());
+        settings, windowMs, Optional.of(model), windows, classNames, model.inputDimension());
   }
 
   /**
@@ -269,8 +260,7 @@ public final class WindowedLearner {
     openLabels.add(label);
     openLast = sample.time();
     boolean full =
-        open.size() >= settings.window()
-            || (windowMs > 0 && sample.time() - openFirst >= windowMs);
+        open.size() >= settings.window() || (windowMs > 0 && sample.time() - openFirst >= windowMs);
     if (!full) {
       return Added.ADDED;
     }

@@ -4,6 +4,7 @@ import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * The documented behaviour before the first model is built: the network is the identity (no layers)
@@ -16,16 +17,23 @@ import java.util.List;
  *       class scores, and the sample's true label (null when unlabelled).
  * </ul>
  *
- * Stateless.
+ * Stateless (but for where it emits).
  */
 public final class IdentityScorer implements SampleScorer {
 
   /** The model version of the identity network. */
   public static final long MODEL_VERSION = 0;
 
+  private Output output;
+
   @Override
-  public Scored score(ValidSample sample) {
-    return identity(sample);
+  public void init(ProcessorContext<String, Object> context, Output output) {
+    this.output = output;
+  }
+
+  @Override
+  public void score(ValidSample sample, long timestamp) {
+    output.emit(identity(sample), timestamp);
   }
 
   /** The identity-network output of {@code sample}; see the class comment. */

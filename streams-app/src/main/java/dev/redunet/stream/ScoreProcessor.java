@@ -6,11 +6,10 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The scoring processor ({@value RedunetTopology#SCORE}): runs the plugin's {@link SampleScorer} on
- * every valid sample and forwards its {@link Scored} records to the predictions and features sinks,
- * keyed by the sample id, with the input record's timestamp. If the scorer throws, or returns the
- * records of another sample (an {@link IllegalStateException}), the exception reaches the
- * processing exception handler, which writes the input record to the rejected topic.
+ * The scoring processor ({@value RedunetTopology#SCORE}): hands every valid sample to the plugin's
+ * {@link SampleScorer} and forwards the {@link Scored} records it emits (at once or later) to the
+ * predictions and features sinks, keyed by the sample id. If the scorer throws, the exception
+ * reaches the processing exception handler, which writes the input record to the rejected topic.
  */
 final class ScoreProcessor implements Processor<String, ValidSample, String, Object> {
 
@@ -24,22 +23,21 @@ final class ScoreProcessor implements Processor<String, ValidSample, String, Obj
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    scorer.init(context);
+    scorer.init(context, this::emit);
+  }
+
+  private void emit(Scored scored, long timestamp) {
+    context.forward(
+        new Record<>(scored.sampleId(), (Object) scored.prediction(), timestamp),
+        RedunetTopology.PREDICTIONS_SINK);
+    context.forward(
+        new Record<>(scored.sampleId(), (Object) scored.features(), timestamp),
+        RedunetTopology.FEATURES_SINK);
   }
 
   @Override
   public void process(Record<String, ValidSample> record) {
-    ValidSample sample = record.value();
-    Scored scored = scorer.score(sample);
-    if (scored == null || !sample.id().equals(scored.sampleId())) {
-      throw new IllegalStateException(
-          "the scorer returned "
-              + (scored == null ? "null" : "the records of sample " + scored.sampleId())
-              + " for sample "
-              + sample.id());
-    }
-    context.forward(record.withValue(scored.prediction()), RedunetTopology.PREDICTIONS_SINK);
-    context.forward(record.withValue(scored.features()), RedunetTopology.FEATURES_SINK);
+    scorer.score(record.value(), record.timestamp());
   }
 
   @Override

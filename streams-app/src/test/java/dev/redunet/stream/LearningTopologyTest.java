@@ -10,14 +10,12 @@ import dev.redunet.avro.Sample;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelBuilder;
 import dev.redunet.learn.ModelCodec;
-import dev.redunet.learn.ModelStatistics;
-import dev.redunet.learn.StatisticsWindows;
+import dev.redunet.learn.OnlineLearner;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.stream.learning.LearningPlugin;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +47,8 @@ class LearningTopologyTest {
     s.put("redunet.lambda", "10");
     s.put("redunet.projection", "off");
     s.put("redunet.construction", construction);
-    s.put("redunet.rebuild", "inline"); // the driver runs one record at a time, deterministically
+    s.put("redunet.rebuild", "inline"); // the driver runs one record at a time
+    s.put("redunet.partitions", "1"); // the driver has one partition per topic
     return s;
   }
 
@@ -95,8 +94,9 @@ class LearningTopologyTest {
     for (TestRecord<String, byte[]> r : model.readRecordsToList()) {
       all.put(r.key(), r.value());
     }
-    byte[] header = all.get("default");
-    assertThat(header).as("the header of the current version").isNotNull();
+    byte[] header = all.get(LearningPlugin.partKey("default", version, ModelCodec.HEADER));
+    assertThat(header).as("the header of v" + version).isNotNull();
+    assertThat(all.get("default")).as("the newest version's header").isNotNull();
     assertThat(ModelCodec.version(header)).isEqualTo(version);
     Map<String, byte[]> parts = new LinkedHashMap<>();
     parts.put(ModelCodec.HEADER, header);
@@ -136,6 +136,7 @@ class LearningTopologyTest {
             TopologyFixture.SAMPLES.encode(
                 TopologyFixture.sample("s" + i, floats(x[i]), null, label)));
       }
+      f.settle(2);
       StreamingModel published = ModelCodec.assemble(modelParts(model, 1));
 
       LearnerSettings ls = LearnerConfig.settings(AppConfig.of(s));
@@ -161,7 +162,9 @@ class LearningTopologyTest {
       f.pipe(
           "next",
           TopologyFixture.SAMPLES.encode(TopologyFixture.sample("next", floats(x[W]), null, null)));
+      f.settle(3); // it waits until the watermark passes it: the scorer reports its progress
       Prediction next = f.predictions.readValue();
+      assertThat(next.getStale()).isFalse();
       assertThat(next.getModelVersion()).isEqualTo(1);
       int expected =
           published.score(Matrix.fromColumns(new double[][] {asDouble(floats(x[W]))}))
@@ -191,14 +194,18 @@ class LearningTopologyTest {
             TopologyFixture.SAMPLES.encode(
                 TopologyFixture.sample("s" + i, floats(x[i]), null, LABELS.get(labels[i]))));
       }
+      f.settle(3);
       List<String> windows = metrics.readValuesToList();
-      // Inline builds, flushes of W/10 = 3: a version at every 30 labelled samples.
-      assertThat(windows).hasSize(4);
+      assertThat(windows).as("a version at every 30 labelled samples").hasSize(4);
       assertThat(windows.get(windows.size() - 1)).contains("\"deltaR\"").contains("\"accuracy\"");
       List<Prediction> predictions = f.predictions.readValuesToList();
       assertThat(predictions).hasSize(n);
-      long lastVersion = predictions.get(n - 1).getModelVersion();
-      assertThat(lastVersion).as("the last sample is scored before its window closes").isEqualTo(3);
+      for (int i = 0; i < n; i++) {
+        assertThat(predictions.get(i).getModelVersion())
+            .as("sample %d, in window %d, is owed the version of the windows before", i, i / W + 1)
+            .isEqualTo(i / W);
+        assertThat(predictions.get(i).getStale()).isFalse();
+      }
       long correct =
           predictions.subList(2 * W, n).stream()
               .filter(p -> p.getPredictedLabel() != null)
@@ -209,67 +216,107 @@ class LearningTopologyTest {
   }
 
   /**
-   * With many samples per flush and small d, a task ships the statistics of its samples through the
-   * model in force instead of the samples; the next version is then built from exactly those.
+   * The stream computes what the offline learner computes: every sample is scored by the version it
+   * is owed, and that version is bit for bit the offline learner's (one core, the same samples in
+   * the same order), so the predictions and their scores are identical.
    */
-  @Test
-  void aTaskShipsStatisticsWhenTheyAreSmallerThanItsSamples() {
-    int w = 1000; // a flush of w/10 = 100 samples of d = 6 outweighs 3 classes × 3 depths of 6×6
-    Map<String, String> s = settings("statistics");
-    s.put("redunet.window", Integer.toString(w));
-    s.put("redunet.layers", "1");
-    int n = 2 * w;
+  @ParameterizedTest
+  @ValueSource(strings = {"replay", "statistics"})
+  void everyPredictionIsTheOfflineLearnersPrediction(String construction) {
+    Map<String, String> s = settings(construction);
+    int n = 4 * W + 7; // 102 labelled: three windows
     int[] labels = new int[n];
-    double[][] x = samples(n, labels, 10);
+    double[][] x = samples(n, labels, 12);
     AppConfig c = AppConfig.of(s);
     LearnerSettings ls = LearnerConfig.settings(c);
+    OnlineLearner offline = new OnlineLearner(D, ls, m -> {});
+    List<Long> offlineVersions = new ArrayList<>();
+    List<double[]> offlineScores = new ArrayList<>();
     try (TopologyFixture f = new TopologyFixture(s, new LearningPlugin(c, ls), stateDir)) {
-      TestOutputTopic<String, byte[]> model =
-          f.driver.createOutputTopic(
-              f.topics.model(), new StringDeserializer(), new ByteArrayDeserializer());
-      TestOutputTopic<String, byte[]> learning =
-          f.driver.createOutputTopic(
-              f.topics.learning(), new StringDeserializer(), new ByteArrayDeserializer());
-      List<String> names = new ArrayList<>();
-      int[] indices = new int[n];
-      double[][] asFloats = new double[n][];
       for (int i = 0; i < n; i++) {
-        String label = LABELS.get(labels[i]);
-        if (!names.contains(label)) {
-          names.add(label);
+        double[] sample = asDouble(floats(x[i]));
+        boolean labelled = i % 5 != 4; // some samples have no label: scored, not learned
+        offlineVersions.add(offline.version());
+        offlineScores.add(
+            offline
+                .model()
+                .map(m -> m.score(Matrix.fromColumns(new double[][] {sample})).deltaL()[0])
+                .orElse(new double[0]));
+        if (labelled) {
+          offline.learn(sample, labels[i]);
         }
-        indices[i] = names.indexOf(label);
-        asFloats[i] = asDouble(floats(x[i]));
         f.pipe(
             "s" + i,
             TopologyFixture.SAMPLES.encode(
-                TopologyFixture.sample("s" + i, floats(x[i]), null, label)));
+                TopologyFixture.sample(
+                    "s" + i, floats(x[i]), null, labelled ? Integer.toString(labels[i]) : null)));
       }
-      List<Character> kinds =
-          learning.readValuesToList().stream().map(b -> (char) b[0]).distinct().toList();
-      assertThat(kinds).as("raw batches, then statistics deltas").containsExactly('B', 'D');
-      StreamingModel published = ModelCodec.assemble(modelParts(model, 2));
+      f.settle(3);
+      List<Prediction> predictions = f.predictions.readValuesToList();
+      assertThat(predictions).hasSize(n);
+      for (int i = 0; i < n; i++) {
+        Prediction p = predictions.get(i);
+        assertThat(p.getSampleId()).isEqualTo("s" + i);
+        assertThat(p.getModelVersion()).as("version of s%d", i).isEqualTo(offlineVersions.get(i));
+        assertThat(p.getStale()).isFalse();
+        double[] expected = offlineScores.get(i);
+        assertThat(p.getScores()).hasSize(expected.length);
+        for (int j = 0; j < expected.length; j++) {
+          assertThat(p.getScores().get(j).getDeltaLBits())
+              .as("δL of s%d, class %d", i, j)
+              .isEqualTo(expected[j]);
+        }
+      }
+      assertThat(offlineVersions.get(n - 1)).isEqualTo(3);
+    }
+  }
 
-      ModelBuilder builder = new ModelBuilder(ls);
-      ModelBuilder.Built first =
-          builder.construct(
-              1,
-              Matrix.fromColumns(Arrays.copyOfRange(asFloats, 0, w)),
-              Arrays.copyOfRange(indices, 0, w),
-              names,
-              Optional.empty());
-      List<Matrix> path =
-          first.model().forward(Matrix.fromColumns(Arrays.copyOfRange(asFloats, w, n)), null);
-      ModelStatistics second =
-          ModelStatistics.of(path, path.get(path.size() - 1), Arrays.copyOfRange(indices, w, n));
-      ModelStatistics total =
-          StatisticsWindows.start(ls).close(first.statistics()).close(second).total().orElseThrow();
-      StreamingModel expected = builder.fromStatistics(2, D, Optional.empty(), total, names);
-      Matrix test = Matrix.fromColumns(new double[][] {x[0], x[1], x[2]});
-      assertThat(published.score(test).features().maxAbsDifference(expected.score(test).features()))
-          .isLessThan(1e-9);
-      assertThat(published.layerRates().get(0).deltaR())
-          .isCloseTo(expected.layerRates().get(0).deltaR(), within(1e-9));
+  /** {@code latest}: every sample is scored at once with the newest version, flagged stale. */
+  @Test
+  void latestScoringAnswersAtOnceAndFlagsStalePredictions() {
+    Map<String, String> s = settings("statistics");
+    s.put("redunet.scoring", "latest");
+    int n = W + 3;
+    int[] labels = new int[n];
+    double[][] x = samples(n, labels, 13);
+    AppConfig c = AppConfig.of(s);
+    try (TopologyFixture f =
+        new TopologyFixture(s, new LearningPlugin(c, LearnerConfig.settings(c)), stateDir)) {
+      for (int i = 0; i < n; i++) {
+        f.pipe(
+            "s" + i,
+            TopologyFixture.SAMPLES.encode(
+                TopologyFixture.sample("s" + i, floats(x[i]), null, LABELS.get(labels[i]))));
+        assertThat(f.predictions.readValuesToList()).as("s%d at once", i).hasSize(1);
+      }
+      // s0 is scored before any watermark: its owed version (0) is not known yet, so stale.
+      f.pipe(
+          "u",
+          TopologyFixture.SAMPLES.encode(TopologyFixture.sample("u", floats(x[0]), null, null)));
+      Prediction u = f.predictions.readValue();
+      assertThat(u.getModelVersion()).isEqualTo(1);
+      assertThat(u.getStale()).isTrue();
+    }
+  }
+
+  /** Past redunet.scoring.max.waiting, samples are scored at once and flagged stale. */
+  @Test
+  void pastTheWaitingBoundSamplesAreScoredAtOnceAndFlaggedStale() {
+    Map<String, String> s = settings("statistics");
+    s.put("redunet.scoring.max.waiting", "2");
+    AppConfig c = AppConfig.of(s);
+    try (TopologyFixture f =
+        new TopologyFixture(s, new LearningPlugin(c, LearnerConfig.settings(c)), stateDir)) {
+      for (int i = 0; i < 5; i++) { // unlabelled: nothing moves the watermark between records
+        f.pipe("u" + i, TopologyFixture.avro("u" + i, D, null));
+      }
+      List<Prediction> atOnce = f.predictions.readValuesToList();
+      assertThat(atOnce).extracting(Prediction::getSampleId).containsExactly("u2", "u3", "u4");
+      assertThat(atOnce).allSatisfy(p -> assertThat(p.getStale()).isTrue());
+      f.settle(3);
+      List<Prediction> waited = f.predictions.readValuesToList();
+      assertThat(waited).extracting(Prediction::getSampleId).containsExactly("u0", "u1");
+      assertThat(waited).allSatisfy(p -> assertThat(p.getStale()).isFalse());
     }
   }
 
@@ -293,12 +340,15 @@ class LearningTopologyTest {
         sample.setEventTime(TopologyFixture.START.plusSeconds(i));
         f.pipe("s" + i, TopologyFixture.SAMPLES.encode(sample));
       }
-      // 60 labelled samples never fill a window of 1000 (by count: 0 versions), but 60 s of
-      // stream time close a window every 5 s, give or take the deltas' flushing.
+      f.settle(3);
+      // 60 labelled samples never fill a window of 1000, but a window closes with the first
+      // sample 5 s after its first: s5, s11, ..., s59, ten windows of six samples.
       List<String> windows = metrics.readValuesToList();
-      assertThat(windows).hasSizeBetween(5, 12);
-      assertThat(f.predictions.readValuesToList().get(n - 1).getModelVersion())
-          .isGreaterThanOrEqualTo(5);
+      assertThat(windows).hasSize(10);
+      List<Prediction> predictions = f.predictions.readValuesToList();
+      assertThat(predictions).hasSize(n);
+      assertThat(predictions.get(n - 1).getModelVersion()).isEqualTo(9);
+      assertThat(predictions.get(6).getModelVersion()).isEqualTo(1);
     }
   }
 }

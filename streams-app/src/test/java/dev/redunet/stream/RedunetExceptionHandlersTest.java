@@ -172,16 +172,17 @@ class RedunetExceptionHandlersTest {
   void anOutputThatCannotBeSerializedSendsItsInputToRejectedAndTheStreamGoesOn() {
     ScoringPlugin broken =
         () ->
-            sample -> {
-              Scored ok = IdentityScorer.identity(sample);
-              if (!sample.id().equals("ser")) {
-                return ok;
-              }
-              List<Float> withNull = new ArrayList<>(ok.features().getFeatures());
-              withNull.set(0, null);
-              Features bad = Features.newBuilder(ok.features()).setFeatures(withNull).build();
-              return new Scored(ok.prediction(), bad);
-            };
+            SampleScorer.synchronous(
+                sample -> {
+                  Scored ok = IdentityScorer.identity(sample);
+                  if (!sample.id().equals("ser")) {
+                    return ok;
+                  }
+                  List<Float> withNull = new ArrayList<>(ok.features().getFeatures());
+                  withNull.set(0, null);
+                  Features bad = Features.newBuilder(ok.features()).setFeatures(withNull).build();
+                  return new Scored(ok.prediction(), bad);
+                });
     try (TopologyFixture f = new TopologyFixture(Map.of(), broken, stateDir)) {
       f.pipe("a", json("a", 3, null));
       f.pipe("ser", json("ser", 3, null));

@@ -379,12 +379,13 @@ class RedunetTopologyTest {
   void aScorerThatThrowsSendsItsInputToRejectedAsOtherAndTheStreamGoesOn() {
     ScoringPlugin failing =
         () ->
-            sample -> {
-              if (sample.id().equals("boom")) {
-                throw new ArithmeticException("scorer exploded");
-              }
-              return IdentityScorer.identity(sample);
-            };
+            SampleScorer.synchronous(
+                sample -> {
+                  if (sample.id().equals("boom")) {
+                    throw new ArithmeticException("scorer exploded");
+                  }
+                  return IdentityScorer.identity(sample);
+                });
     try (TopologyFixture f = new TopologyFixture(Map.of(), failing, stateDir)) {
       f.pipe("a", json("a", 3, null));
       byte[] boom = json("boom", 3, null);

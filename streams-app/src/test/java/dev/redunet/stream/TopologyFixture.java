@@ -96,6 +96,16 @@ final class TopologyFixture implements AutoCloseable {
             Instant.ofEpochMilli(time)));
   }
 
+  /**
+   * Advances the wall clock in steps of 100 ms, {@code steps} times, running the punctuations (the
+   * scorers report progress and release waiting samples, the builder advances its watermark).
+   */
+  void settle(int steps) {
+    for (int i = 0; i < steps; i++) {
+      driver.advanceWallClockTime(java.time.Duration.ofMillis(100));
+    }
+  }
+
   long lastTimestamp() {
     return time;
   }

@@ -186,8 +186,9 @@ public final class ConfigKeys {
           "redunet.window.ms",
           new IntRange(0, Long.MAX_VALUE),
           "0",
-          "Also close a window once stream time (the labelled samples' event time) has advanced"
-              + " this many ms since it opened; 0 = by count only.");
+          "Also close a window at the first labelled sample (in the stream's order) whose event"
+              + " time is this many ms or more after the window's first sample; 0 = by count"
+              + " only.");
   public static final ConfigKey REBUILD =
       key(
           "redunet.rebuild",
@@ -195,7 +196,43 @@ public final class ConfigKeys {
           "background",
           "Where the builder computes a version: background (a thread of its own; the stream thread"
               + " keeps polling and committing, so no build nears max.poll.interval.ms or the"
-              + " transaction timeout) or inline (on the stream thread: deterministic, for tests).");
+              + " transaction timeout) or inline (on the stream thread, for tests). Either way the"
+              + " versions are the same.");
+  public static final ConfigKey SCORING =
+      key(
+          "redunet.scoring",
+          new Choice(List.of("consistent", "latest")),
+          "consistent",
+          "consistent: every sample waits (in a changelogged store) for the model version it is"
+              + " owed, the one built from every window that closed before it in the stream's"
+              + " order, so the same input gives the same predictions at any speed, after"
+              + " crashes and on any number of instances; latest: score at once with the newest"
+              + " version (lowest latency; predictions not scored with their owed version say"
+              + " stale=true).");
+  public static final ConfigKey SCORING_MAX_WAITING =
+      key(
+          "redunet.scoring.max.waiting",
+          new IntRange(0, Integer.MAX_VALUE),
+          "100000",
+          "Most samples one scoring task keeps waiting for their owed version (consistent"
+              + " scoring); past it a sample is scored at once with the newest version and flagged"
+              + " stale (and counted). It is still learned in its own window.");
+  public static final ConfigKey IDLE_TIMEOUT_MS =
+      key(
+          "redunet.idle.timeout.ms",
+          new IntRange(1, Long.MAX_VALUE),
+          "5000",
+          "An input partition that has sent nothing for this long (wall-clock time) no longer holds"
+              + " back the builder's watermark, so learning goes on; logged and counted. Raise it"
+              + " for partitions with long gaps between samples.");
+  public static final ConfigKey MODEL_RETAINED_VERSIONS =
+      key(
+          "redunet.model.retained.versions",
+          new IntRange(2, 100_000),
+          "10",
+          "Model versions kept in the model topic and every instance's store, newest first: a"
+              + " sample owed an older version is scored with the oldest kept and flagged stale;"
+              + " /model?version=N answers for every kept version.");
   public static final ConfigKey CONSTRUCTION =
       key(
           "redunet.construction",
@@ -311,6 +348,10 @@ public final class ConfigKeys {
           WINDOW,
           WINDOW_MS,
           REBUILD,
+          SCORING,
+          SCORING_MAX_WAITING,
+          IDLE_TIMEOUT_MS,
+          MODEL_RETAINED_VERSIONS,
           CONSTRUCTION,
           STATISTICS,
           DECAY,

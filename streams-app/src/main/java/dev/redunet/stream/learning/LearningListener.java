@@ -16,4 +16,27 @@ public interface LearningListener {
 
   /** A labelled sample was scored by a model; {@code correct} if the prediction was its label. */
   default void scored(boolean correct) {}
+
+  /**
+   * A sample was scored with another version than the one it is owed ({@code redunet.scoring=
+   * latest}, past {@code redunet.scoring.max.waiting}, or an owed version no longer retained).
+   */
+  default void scoredStale() {}
+
+  /**
+   * A sample waited {@code millis} of wall-clock time for its owed version (consistent scoring).
+   */
+  default void waited(long millis) {}
+
+  /** The builder's watermark stopped waiting for an idle input partition. */
+  default void partitionIdle(int partition) {}
+
+  /** A labelled sample reached the builder after the watermark had passed its position. */
+  default void lateSample() {}
+
+  /** The builder skipped a learning record it could not use (logged with its coordinates). */
+  default void learningRecordSkipped() {}
+
+  /** Computing a model version failed (it is tried again). */
+  default void buildFailed() {}
 }

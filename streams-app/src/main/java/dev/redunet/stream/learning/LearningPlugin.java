@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -47,8 +48,12 @@ public final class LearningPlugin implements ScoringPlugin {
   public static final String MODEL_SOURCE = "model-source";
   public static final String MODEL_STORE_UPDATER = "model-store-update";
   public static final String MODEL_STORE = "redunet-model";
-  public static final String PENDING_STORE = "redunet-pending-samples";
-  public static final String BUILDER_STORE = "redunet-builder-state";
+
+  /** The scoring tasks' samples waiting for their owed version (consistent scoring). */
+  public static final String HELD_STORE = "redunet-held-samples";
+
+  /** The builder's samples, watermark and statistics (a new name: the earlier layout differs). */
+  public static final String BUILDER_STORE = "redunet-builder-state-v2";
 
   private final String modelName;
   private final LearnerSettings settings;
@@ -56,6 +61,11 @@ public final class LearningPlugin implements ScoringPlugin {
   private final LearningListener listener;
   private final long windowMs;
   private final boolean inlineRebuild;
+  private final boolean consistent;
+  private final long maxWaiting;
+  private final int inputPartitions;
+  private final long idleTimeoutMs;
+  private final int retainedVersions;
 
   /**
    * The plugin for {@code config}'s model.
@@ -77,6 +87,11 @@ public final class LearningPlugin implements ScoringPlugin {
     this.modelName = config.text(ConfigKeys.MODEL_NAME);
     this.windowMs = config.longValue(ConfigKeys.WINDOW_MS);
     this.inlineRebuild = config.text(ConfigKeys.REBUILD).equals("inline");
+    this.consistent = config.text(ConfigKeys.SCORING).equals("consistent");
+    this.maxWaiting = config.longValue(ConfigKeys.SCORING_MAX_WAITING);
+    this.inputPartitions = config.integer(ConfigKeys.PARTITIONS);
+    this.idleTimeoutMs = config.longValue(ConfigKeys.IDLE_TIMEOUT_MS);
+    this.retainedVersions = config.integer(ConfigKeys.MODEL_RETAINED_VERSIONS);
     this.settings = Objects.requireNonNull(settings, "settings");
     this.changelogConfig =
         Map.of(
@@ -85,8 +100,9 @@ public final class LearningPlugin implements ScoringPlugin {
   }
 
   /**
-   * The key of a part of a model version in the model topic: {@code <model>/v<version>/<part>}; the
-   * header of the current version is under {@code <model>} alone, written after the parts.
+   * The key of a part of a model version in the model topic: {@code <model>/v<version>/<part>} (the
+   * version's header is its part {@code header}, written after the others); the header of the
+   * newest version is also under {@code <model>} alone, written last.
    */
   public static String partKey(String modelName, long version, String part) {
     return modelName + "/v" + version + "/" + part;
@@ -98,31 +114,30 @@ public final class LearningPlugin implements ScoringPlugin {
    */
   public static Optional<Loaded> currentModel(
       ReadOnlyKeyValueStore<String, byte[]> store, String modelName) {
-    byte[] header = store.get(modelName);
+    OptionalLong latest = new ModelCache(modelName).latestVersion(store);
+    return latest.isPresent() ? model(store, modelName, latest.getAsLong()) : Optional.empty();
+  }
+
+  /** Version {@code version} of a model store's model, if it is retained there. */
+  public static Optional<Loaded> model(
+      ReadOnlyKeyValueStore<String, byte[]> store, String modelName, long version) {
+    byte[] header = store.get(partKey(modelName, version, ModelCodec.HEADER));
     return new ModelCache(modelName)
-        .current(store)
+        .version(store, version)
         .map(m -> new Loaded(m, ModelCodec.buildInfo(header)));
   }
 
   /** A model read from the store and its build metadata. */
   public record Loaded(StreamingModel model, ModelCodec.BuildInfo build) {}
 
-  /**
-   * Labelled samples a task gathers before it ships them as one delta: W/10, at least 1 (and, with
-   * {@code redunet.window.ms}, at most a tenth of the window in stream time).
-   */
-  public int flushEvery() {
-    return Math.max(1, settings.window() / 10);
-  }
-
   @Override
   public SampleScorer newScorer() {
-    return new LearningScorer(modelName, settings, flushEvery(), windowMs / 10, listener);
+    return new LearningScorer(modelName, consistent, maxWaiting, listener);
   }
 
   @Override
   public List<StoreBuilder<?>> stores() {
-    return List.of(store(PENDING_STORE));
+    return List.of(store(HELD_STORE));
   }
 
   private StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
@@ -150,7 +165,9 @@ public final class LearningPlugin implements ScoringPlugin {
                 settings,
                 listener,
                 windowMs,
-                ModelBuilderProcessor.WAITING_BYTES,
+                inputPartitions,
+                idleTimeoutMs,
+                retainedVersions,
                 inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName)),
         LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);

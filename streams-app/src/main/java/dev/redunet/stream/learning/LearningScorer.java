@@ -3,121 +3,306 @@ package dev.redunet.stream.learning;
 import dev.redunet.avro.ClassScore;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
-import dev.redunet.learn.LearnerSettings;
-import dev.redunet.learn.LearnerSettings.Construction;
-import dev.redunet.learn.ModelCodec;
-import dev.redunet.learn.ModelStatistics;
+import dev.redunet.avro.internal.HeldSample;
+import dev.redunet.avro.internal.LearningMessage;
+import dev.redunet.avro.internal.LearningSample;
+import dev.redunet.avro.internal.ModelProgress;
+import dev.redunet.avro.internal.PartitionProgress;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.stream.IdentityScorer;
 import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.Scored;
 import dev.redunet.stream.ValidSample;
+import dev.redunet.wire.AvroCodec;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import java.util.OptionalLong;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Scores every valid sample with the model in force (test-then-train) and prepares what the builder
- * learns from (ARCHITECTURE.md §3–4). One per task.
+ * Scores every valid sample with the model version it is owed, and sends the labelled ones to the
+ * builder (ARCHITECTURE.md §3–4, DETERMINISM.md). One per task (one input partition).
  *
- * <p>Scoring: z_L (unit norm) to the features topic; MICL increments δL(z_L, j), the last layer's
- * membership π̂ and the MICL class to the predictions topic, with the model version. Before the
- * first model: the identity network ({@link IdentityScorer}, version 0, no prediction).
+ * <p>Each sample gets its {@link StreamKey}: (effective event time, partition, offset), the
+ * effective time being the highest event time of the partition so far, so that the key depends only
+ * on the partition's contents. A labelled sample goes to the builder at once over the learning
+ * topic ({@link LearningSample}); a wall-clock punctuation reports the partition's progress ({@link
+ * PartitionProgress}) when it has moved past the last labelled sample sent.
  *
- * <p>Learning, for a labelled sample: the raw sample, its label and the label predicted for it go
- * to the task-local pending store; every {@code flushEvery} samples (and on a wall-clock
- * punctuation) the pending samples go to the builder over the learning topic as one delta, then are
- * deleted. The delta is the raw samples (n·D floats; the builder pushes them through the model of
- * its window in one batch) or, when smaller (many samples per flush, small d), their statistics at
- * every depth through the model in force (k·(L+2)·d(d+1)/2 doubles). Under exactly-once, the store,
- * the outputs and the learning records commit together.
+ * <p>Scoring, {@code redunet.scoring=consistent} (the default): the sample waits in the
+ * changelogged store {@value LearningPlugin#HELD_STORE} until the builder's watermark ({@link
+ * ModelProgress}) passes its key; it is then owed the newest version v whose window boundary is
+ * before its key (0: none, the identity network), and is scored once version v is published.
+ * Samples are released in key order, from every record and from a 50 ms punctuation. Past {@code
+ * redunet.scoring.max.waiting} waiting samples, a sample is scored at once with the newest version
+ * and flagged stale. With {@code latest}, every sample is scored at once with the newest version,
+ * flagged stale unless that is known to be the version it is owed.
+ *
+ * <p>Outputs: z_L (unit norm) to the features topic; MICL increments δL(z_L, j), the last layer's
+ * membership π̂, the MICL class, the version, and the stale flag to the predictions topic. Under
+ * exactly-once, the held store, the outputs and the learning records commit together.
  */
 final class LearningScorer implements SampleScorer {
 
-  /**
-   * A delta up to this size goes in one record (the learning topic accepts the model topic's {@code
-   * max.message.bytes}, 32 MiB by default); a larger one goes part by part.
-   */
-  static final long MAX_DELTA_RECORD_BYTES = 8L << 20;
+  private static final Logger LOG = LoggerFactory.getLogger(LearningScorer.class);
+  private static final AvroCodec<LearningMessage> MESSAGES = AvroCodec.of(LearningMessage.class);
+  private static final AvroCodec<HeldSample> HELD = AvroCodec.of(HeldSample.class);
+  private static final AvroCodec<ModelProgress> PROGRESS = AvroCodec.of(ModelProgress.class);
+
+  private static final String HELD_PREFIX = "h/";
+  private static final String RUN_MAX = "m/effective-time";
 
   private final String modelName;
-  private final LearnerSettings settings;
-  private final int flushEvery;
-  private final ModelCache cache;
-  private ProcessorContext<String, Object> context;
-  private ReadOnlyKeyValueStore<String, byte[]> models;
-  private KeyValueStore<String, byte[]> pending;
-  private long pendingCount;
-  private long sequence;
-
-  /** The event time of the latest sample: the timestamp of the learning records (stream time). */
-  private long lastEventTime;
-
+  private final boolean consistent;
+  private final long maxWaiting;
   private final LearningListener listener;
+  private final ModelCache cache;
+  private final Throttled warnings = new Throttled(LOG, 10_000);
+
+  private ProcessorContext<String, Object> context;
+  private Output output;
+  private ReadOnlyKeyValueStore<String, byte[]> models;
+  private KeyValueStore<String, byte[]> held;
+  private long heldCount;
+  private long effectiveTime = Long.MIN_VALUE;
+  private int partition = -1;
+  private String lastKey;
+  private String reportedKey;
   private long loadedVersion;
 
-  private final long flushEveryMs;
-  private long pendingSince = Long.MIN_VALUE;
+  private byte[] progressBytes;
+  private ModelProgress progress;
 
-  LearningScorer(
-      String modelName,
-      LearnerSettings settings,
-      int flushEvery,
-      long flushEveryMs,
-      LearningListener listener) {
+  LearningScorer(String modelName, boolean consistent, long maxWaiting, LearningListener listener) {
     this.modelName = modelName;
-    this.flushEveryMs = flushEveryMs;
+    this.consistent = consistent;
+    this.maxWaiting = maxWaiting;
     this.listener = listener;
-    this.settings = settings;
-    this.flushEvery = flushEvery;
     this.cache = new ModelCache(modelName);
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
+  public void init(ProcessorContext<String, Object> context, Output output) {
     this.context = context;
+    this.output = output;
     this.models = context.getStateStore(LearningPlugin.MODEL_STORE);
-    this.pending = context.getStateStore(LearningPlugin.PENDING_STORE);
-    try (KeyValueIterator<String, byte[]> it = pending.all()) {
+    this.held = context.getStateStore(LearningPlugin.HELD_STORE);
+    try (KeyValueIterator<String, byte[]> it =
+        held.prefixScan(HELD_PREFIX, new StringSerializer())) {
       while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        pendingCount++;
-        sequence = Math.max(sequence, Long.parseLong(kv.key) + 1);
+        it.next();
+        heldCount++;
       }
     }
-    context.schedule(
-        Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> flush(lastEventTime));
+    byte[] t = held.get(RUN_MAX);
+    effectiveTime = t == null ? Long.MIN_VALUE : ByteBuffer.wrap(t).getLong();
+    context.schedule(Duration.ofMillis(50), PunctuationType.WALL_CLOCK_TIME, now -> tick());
   }
 
   @Override
-  public Scored score(ValidSample sample) {
-    lastEventTime = sample.eventTime().toEpochMilli();
-    Optional<StreamingModel> model = cache.current(models);
-    if (model.isEmpty() || model.get().inputDimension() != sample.dimension()) {
-      learn(sample, Optional.empty());
+  public void score(ValidSample sample, long timestamp) {
+    RecordMetadata at =
+        context
+            .recordMetadata()
+            .orElseThrow(() -> new IllegalStateException("a sample without its input record"));
+    partition = at.partition();
+    long time = sample.eventTime().toEpochMilli();
+    if (time > effectiveTime) {
+      effectiveTime = time;
+      held.put(RUN_MAX, ByteBuffer.allocate(8).putLong(time).array());
+    }
+    String key = StreamKey.of(effectiveTime, partition, at.offset());
+    lastKey = key;
+    if (sample.label().isPresent()) {
+      send(
+          LearningSample.newBuilder()
+              .setKey(key)
+              .setPartition(partition)
+              .setEventTime(effectiveTime)
+              .setLabel(sample.label().get())
+              .setFeatures(StreamKey.floats(sample.features()))
+              .build());
+      reportedKey = key;
+    }
+    if (consistent && heldCount < maxWaiting) {
+      held.put(HELD_PREFIX + key, HELD.encode(hold(sample, timestamp)));
+      heldCount++;
+      release();
+      return;
+    }
+    if (consistent) {
+      warnings.warn(
+          "overflow",
+          "model {}: {} samples wait for their model version (redunet.scoring.max.waiting);"
+              + " sample {} is scored with the newest version and flagged stale",
+          modelName,
+          heldCount,
+          sample.id());
+    }
+    scoreNow(sample, key, timestamp);
+  }
+
+  private void tick() {
+    release();
+    if (lastKey != null && !lastKey.equals(reportedKey)) {
+      send(PartitionProgress.newBuilder().setPartition(partition).setKey(lastKey).build());
+      reportedKey = lastKey;
+    }
+  }
+
+  private void send(Object body) {
+    byte[] value = MESSAGES.encode(LearningMessage.newBuilder().setBody(body).build());
+    context.forward(
+        new Record<>(modelName, (Object) value, Math.max(0, effectiveTime)),
+        LearningPlugin.LEARNING_SINK);
+  }
+
+  /** The builder's latest watermark, if it published one. */
+  private Optional<ModelProgress> progress() {
+    byte[] b = models.get(ModelBuilderProcessor.progressKey(modelName));
+    if (b == null) {
+      return Optional.empty();
+    }
+    if (!Arrays.equals(b, progressBytes)) {
+      progress = PROGRESS.decode(b);
+      progressBytes = b;
+    }
+    return Optional.of(progress);
+  }
+
+  /**
+   * The version owed to a sample at {@code key} at or before the watermark: the newest v ≤ {@code
+   * windows} whose boundary is before {@code key}; −1 when that version is no longer retained.
+   */
+  private long owedVersion(String key, long windows) {
+    for (long v = windows; v > 0; v--) {
+      byte[] b = models.get(ModelBuilderProcessor.boundaryKey(modelName, v));
+      if (b == null) {
+        return -1; // deleted with its version: owed v or older, none of them kept
+      }
+      if (new String(b, StandardCharsets.UTF_8).compareTo(key) < 0) {
+        return v;
+      }
+    }
+    return 0;
+  }
+
+  /** Scores the waiting samples that the watermark has passed, in key order. */
+  private void release() {
+    if (heldCount == 0) {
+      return;
+    }
+    Optional<ModelProgress> p = progress();
+    if (p.isEmpty()) {
+      return;
+    }
+    String watermark = p.get().getWatermark();
+    long windows = p.get().getWindows();
+    OptionalLong latest = cache.latestVersion(models);
+    List<String> done = new ArrayList<>();
+    long now = context.currentSystemTimeMs();
+    try (KeyValueIterator<String, byte[]> it =
+        held.range(HELD_PREFIX, HELD_PREFIX + StreamKey.upTo(watermark))) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        String key = kv.key.substring(HELD_PREFIX.length());
+        if (key.compareTo(watermark) > 0) {
+          break;
+        }
+        long owed = owedVersion(key, windows);
+        Optional<StreamingModel> model = owed > 0 ? cache.version(models, owed) : Optional.empty();
+        if (owed > 0 && model.isEmpty() && (latest.isEmpty() || latest.getAsLong() < owed)) {
+          break; // not published yet; every later sample is owed it or a newer one
+        }
+        HeldSample h = HELD.decode(kv.value);
+        ValidSample sample = unhold(h);
+        if (owed == 0) {
+          output.emit(IdentityScorer.identity(sample), h.getTimestamp());
+        } else if (model.isPresent()) {
+          output.emit(scored(sample, model.get(), false, null), h.getTimestamp());
+        } else {
+          warnings.warn(
+              "retention",
+              "model {}: sample {} is owed v{}, no longer kept (redunet.model.retained.versions);"
+                  + " scored with the newest and flagged stale",
+              modelName,
+              sample.id(),
+              owed < 0 ? "?" : owed);
+          scoreWithLatest(sample, h.getTimestamp(), owed < 0 ? null : owed);
+        }
+        listener.waited(Math.max(0, now - h.getHeldAt()));
+        done.add(kv.key);
+      }
+    }
+    done.forEach(held::delete);
+    heldCount -= done.size();
+  }
+
+  private void scoreNow(ValidSample sample, String key, long timestamp) {
+    Long owed = null;
+    Optional<ModelProgress> p = progress();
+    if (p.isPresent() && key.compareTo(p.get().getWatermark()) <= 0) {
+      long v = owedVersion(key, p.get().getWindows());
+      owed = v < 0 ? null : v;
+    }
+    scoreWithLatest(sample, timestamp, owed);
+  }
+
+  /** Scores at once with the newest version; stale unless that is the owed version. */
+  private void scoreWithLatest(ValidSample sample, long timestamp, Long owed) {
+    Optional<StreamingModel> latest = cache.latest(models);
+    long used = latest.map(StreamingModel::version).orElse(IdentityScorer.MODEL_VERSION);
+    boolean stale = owed == null || owed != used;
+    if (stale) {
+      listener.scoredStale();
+    }
+    Scored s =
+        latest.isEmpty() || latest.get().inputDimension() != sample.dimension()
+            ? IdentityScorer.identity(sample)
+            : scored(sample, latest.get(), stale, owed);
+    if (stale) {
+      s =
+          new Scored(
+              Prediction.newBuilder(s.prediction()).setStale(true).setOwedVersion(owed).build(),
+              s.features());
+    }
+    output.emit(s, timestamp);
+  }
+
+  private Scored scored(ValidSample sample, StreamingModel m, boolean stale, Long owed) {
+    if (m.inputDimension() != sample.dimension()) {
+      warnings.warn(
+          "dimension",
+          "model {}: sample {} has {} features, v{} expects {}; its outputs are the identity's",
+          modelName,
+          sample.id(),
+          sample.dimension(),
+          m.version(),
+          m.inputDimension());
       return IdentityScorer.identity(sample);
     }
-    StreamingModel m = model.get();
     if (m.version() != loadedVersion) {
       loadedVersion = m.version();
       listener.modelLoaded(m);
     }
-    Matrix x = Matrix.fromColumns(new double[][] {sample.features()});
-    StreamingModel.Scores scores = m.score(x);
+    StreamingModel.Scores scores = m.score(Matrix.fromColumns(new double[][] {sample.features()}));
     int predicted = scores.predicted()[0];
     Optional<String> predictedName =
         predicted < 0 ? Optional.empty() : Optional.of(m.classNames().get(predicted));
@@ -142,6 +327,8 @@ final class LearningScorer implements SampleScorer {
             .setPredictedLabel(predictedName.orElse(null))
             .setScores(classScores)
             .setTrueLabel(sample.label().orElse(null))
+            .setStale(stale)
+            .setOwedVersion(owed)
             .build();
     Features features =
         Features.newBuilder()
@@ -151,120 +338,29 @@ final class LearningScorer implements SampleScorer {
             .setShape(List.of(m.featureDimension()))
             .build();
     sample.label().ifPresent(l -> listener.scored(predictedName.map(l::equals).orElse(false)));
-    learn(sample, predictedName);
     return new Scored(prediction, features);
   }
 
-  private void learn(ValidSample sample, Optional<String> predicted) {
-    if (sample.label().isEmpty()) {
-      return;
-    }
-    LearningRecord.Raw raw =
-        new LearningRecord.Raw(sample.label().get(), sample.features(), predicted);
-    pending.put(key(sequence++), LearningRecord.encode(raw));
-    if (pendingSince == Long.MIN_VALUE) {
-      pendingSince = lastEventTime;
-    }
-    if (++pendingCount >= flushEvery
-        || (flushEveryMs > 0 && lastEventTime - pendingSince >= flushEveryMs)) {
-      flush(lastEventTime);
-    }
+  private HeldSample hold(ValidSample sample, long timestamp) {
+    return HeldSample.newBuilder()
+        .setId(sample.id())
+        .setEventTime(sample.eventTime().toEpochMilli())
+        .setSource(sample.source())
+        .setLabel(sample.label().orElse(null))
+        .setShape(sample.shape())
+        .setFeatures(StreamKey.floats(sample.features()))
+        .setTimestamp(timestamp)
+        .setHeldAt(context.currentSystemTimeMs())
+        .build();
   }
 
-  private static String key(long seq) {
-    return String.format("%019d", seq);
-  }
-
-  /**
-   * Sends the pending samples to the builder as one delta, then forgets them: as the raw samples
-   * ({@link LearningRecord.Raws}, in records of at most {@link #MAX_DELTA_RECORD_BYTES}), or, when
-   * their statistics take fewer bytes (many samples per flush, small d), as the statistics of their
-   * features through the model in force ({@link LearningRecord.Delta}, or part by part when larger
-   * than {@link #MAX_DELTA_RECORD_BYTES}). Statistics need a model that knows every label and the
-   * {@code statistics} construction.
-   */
-  private void flush(long now) {
-    if (pendingCount == 0) {
-      return;
-    }
-    List<String> keys = new ArrayList<>();
-    List<LearningRecord.Raw> raws = new ArrayList<>();
-    long rawBytes = 0;
-    try (KeyValueIterator<String, byte[]> it = pending.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        keys.add(kv.key);
-        raws.add((LearningRecord.Raw) LearningRecord.decode(kv.value));
-        rawBytes += kv.value.length;
-      }
-    }
-    if (!raws.isEmpty()) {
-      Optional<StreamingModel> model = cache.current(models);
-      if (model.isPresent() && statisticsAreSmaller(model.get(), raws, rawBytes)) {
-        sendStatistics(model.get(), raws, now);
-      } else {
-        sendRaws(raws, now);
-      }
-    }
-    for (String k : keys) {
-      pending.delete(k);
-    }
-    pendingCount = 0;
-    pendingSince = Long.MIN_VALUE;
-  }
-
-  private boolean statisticsAreSmaller(
-      StreamingModel m, List<LearningRecord.Raw> raws, long rawBytes) {
-    if (settings.construction() != Construction.STATISTICS) {
-      return false;
-    }
-    for (LearningRecord.Raw r : raws) {
-      if (r.features().length != m.inputDimension() || !m.classNames().contains(r.label())) {
-        return false;
-      }
-    }
-    long classes = raws.stream().map(LearningRecord.Raw::label).distinct().count();
-    return ModelCodec.statisticsBytes(classes, settings.layers(), m.featureDimension()) < rawBytes;
-  }
-
-  private void sendRaws(List<LearningRecord.Raw> raws, long now) {
-    for (LearningRecord.Raws chunk : LearningRecord.Raws.chunked(raws, MAX_DELTA_RECORD_BYTES)) {
-      send(chunk, now);
-    }
-  }
-
-  private void sendStatistics(StreamingModel m, List<LearningRecord.Raw> raws, long now) {
-    double[][] columns = new double[raws.size()][];
-    int[] labels = new int[raws.size()];
-    Map<String, Long> outcomes = new LinkedHashMap<>();
-    for (int i = 0; i < raws.size(); i++) {
-      LearningRecord.Raw r = raws.get(i);
-      columns[i] = r.features();
-      labels[i] = m.classNames().indexOf(r.label());
-      r.predicted()
-          .ifPresent(p -> outcomes.merge(LearningRecord.outcome(r.label(), p), 1L, Long::sum));
-    }
-    ModelStatistics delta =
-        m.statistics(Matrix.fromColumns(columns), labels, settings.membership());
-    Map<String, byte[]> parts = ModelCodec.statisticsParts(delta);
-    LearningRecord.End end = new LearningRecord.End(delta.labelled(), outcomes);
-    long size = parts.values().stream().mapToLong(b -> b.length + 64L).sum();
-    if (size <= MAX_DELTA_RECORD_BYTES) {
-      send(new LearningRecord.Delta(parts, end), now);
-    } else {
-      for (Map.Entry<String, byte[]> part : parts.entrySet()) {
-        send(new LearningRecord.Part(part.getKey(), part.getValue()), now);
-      }
-      send(end, now);
-    }
-  }
-
-  private void send(LearningRecord r, long timestamp) {
-    Headers headers = new RecordHeaders();
-    headers.add(
-        LearningRecord.EVENT_TIME_HEADER, ByteBuffer.allocate(8).putLong(timestamp).array());
-    context.forward(
-        new Record<>(modelName, (Object) LearningRecord.encode(r), timestamp, headers),
-        LearningPlugin.LEARNING_SINK);
+  private static ValidSample unhold(HeldSample h) {
+    return new ValidSample(
+        h.getId(),
+        Instant.ofEpochMilli(h.getEventTime()),
+        h.getSource(),
+        StreamKey.doubles(h.getFeatures()),
+        h.getShape(),
+        h.getLabel());
   }
 }

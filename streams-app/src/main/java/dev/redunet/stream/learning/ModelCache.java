@@ -6,61 +6,81 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The model in force, read from the global model store and assembled once per version. The store
- * holds the parts of every published version under {@code <model>/v<version>/<part>} and, under
- * {@code <model>}, the header of the current version, written after its parts: whoever sees a
- * header finds all of its parts. Not thread-safe: one per task.
+ * Model versions read from the global model store, each assembled once. The store holds every
+ * retained version v: its parts under {@code <model>/v<v>/<part>}, written first, then its header
+ * under {@code <model>/v<v>/header}; and, under {@code <model>} alone, the header of the newest
+ * version (written last). Whoever sees a header finds all of its parts. A few assembled versions
+ * are kept (the scorer needs the newest and, briefly, the one before). Not thread-safe: one per
+ * task.
  */
 final class ModelCache {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
+  private static final int KEPT = 3;
 
   private final String modelName;
-  private Optional<StreamingModel> cached = Optional.empty();
-  private byte[] cachedHeader;
+  private final Map<Long, StreamingModel> assembled =
+      new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, StreamingModel> eldest) {
+          return size() > KEPT;
+        }
+      };
+  private byte[] latestHeader;
+  private long latestVersion;
 
   ModelCache(String modelName) {
     this.modelName = modelName;
   }
 
-  /** The current model, if one was published. */
-  Optional<StreamingModel> current(ReadOnlyKeyValueStore<String, byte[]> store) {
+  /** The newest published version's number, if any. */
+  OptionalLong latestVersion(ReadOnlyKeyValueStore<String, byte[]> store) {
     byte[] header = store.get(modelName);
-    if (header == null || Arrays.equals(header, cachedHeader)) {
-      return cached; // per sample: a byte comparison, not a parse of the header
+    if (header == null) {
+      return OptionalLong.empty();
     }
-    long version = ModelCodec.version(header);
-    if (cached.isPresent() && cached.get().version() == version) {
-      cachedHeader = header;
-      return cached;
+    if (!Arrays.equals(header, latestHeader)) { // per sample: a byte comparison, not a parse
+      latestVersion = ModelCodec.version(header);
+      latestHeader = header;
+    }
+    return OptionalLong.of(latestVersion);
+  }
+
+  /** The newest published version, if any. */
+  Optional<StreamingModel> latest(ReadOnlyKeyValueStore<String, byte[]> store) {
+    OptionalLong v = latestVersion(store);
+    return v.isPresent() ? version(store, v.getAsLong()) : Optional.empty();
+  }
+
+  /** Version {@code v}, if it is in the store (published and not yet deleted). */
+  Optional<StreamingModel> version(ReadOnlyKeyValueStore<String, byte[]> store, long v) {
+    StreamingModel m = assembled.get(v);
+    if (m != null) {
+      return Optional.of(m);
+    }
+    byte[] header = store.get(LearningPlugin.partKey(modelName, v, ModelCodec.HEADER));
+    if (header == null) {
+      return Optional.empty();
     }
     Map<String, byte[]> parts = new LinkedHashMap<>();
     parts.put(ModelCodec.HEADER, header);
     for (String part : ModelCodec.listedParts(header)) {
-      byte[] bytes = store.get(LearningPlugin.partKey(modelName, version, part));
+      byte[] bytes = store.get(LearningPlugin.partKey(modelName, v, part));
       if (bytes == null) {
-        LOG.warn(
-            "model {} v{}: part {} not in the store yet; keeping the model in force",
-            modelName,
-            version,
-            part);
-        return cached;
+        return Optional.empty(); // being deleted
       }
       parts.put(part, bytes);
     }
-    cached = Optional.of(ModelCodec.assemble(parts));
-    cachedHeader = header;
-    return cached;
+    m = ModelCodec.assemble(parts);
+    assembled.put(v, m);
+    return Optional.of(m);
   }
 
-  /** Replaces the cached model (the builder caches what it publishes). */
-  void set(StreamingModel model) {
-    cached = Optional.of(model);
-    cachedHeader = null;
+  /** Adds a version this task assembled itself (the builder, what it publishes). */
+  void put(StreamingModel model) {
+    assembled.put(model.version(), model);
   }
 }
