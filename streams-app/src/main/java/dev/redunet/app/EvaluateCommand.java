@@ -5,27 +5,29 @@ import dev.redunet.app.config.ConfigException;
 import dev.redunet.app.config.ConfigKey;
 import dev.redunet.app.config.ConfigKeys;
 import dev.redunet.app.config.LearnerConfig;
-import dev.redunet.data.CsvReader;
-import dev.redunet.data.IdxReader;
-import dev.redunet.data.LabelledDataset;
-import dev.redunet.data.ShippedDatasets;
+import dev.redunet.avro.RejectReason;
+import dev.redunet.avro.Sample;
 import dev.redunet.eval.PrequentialEvaluator;
 import dev.redunet.eval.PrequentialResult;
 import dev.redunet.eval.StreamingClassifier;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.OnlineLearner;
+import dev.redunet.learn.StreamingModel;
 import dev.redunet.micl.CodingMode;
 import dev.redunet.micl.MiclLearner;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +35,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./redunet evaluate}: prequential (test-then-train) evaluation of a streaming classifier
- * over a labelled stream read from files.
+ * over a stream read from files, in file order, as {@code ./redunet produce} would send the same
+ * file: the same ids ({@link SampleIds}), the same 32-bit float values, the same JSON-lines parser
+ * ({@link JsonSampleLines}) and the stream's checks ({@link IngressChecks}), so that {@code
+ * --predictions} joins the stream's predictions by sample id.
  */
 @Command(
     name = "evaluate",
@@ -42,21 +47,34 @@ import picocli.CommandLine.Spec;
     description = {
       "Prequential (test-then-train) evaluation of a classifier over a labelled stream, in file"
           + " order: every sample is first predicted with the current model, then learned.",
-      "Samples that arrive before the first model refresh are learned but not scored.",
+      "Samples that arrive before the first model refresh are learned but not scored;"
+          + " samples without a label (--jsonl) are predicted only: never learned, never counted"
+          + " in the accuracy.",
       "",
-      "Data: --images/--labels (IDX, plain or gzipped, as MNIST and Fashion-MNIST), --data (CSV:"
-          + " label first, optional header whose first cell begins with 'label'), or --dataset"
-          + " mnist10k (the shipped copy inside the jar). The shipped 10,000-digit MNIST stream"
-          + " is in the repository at"
+      "Data: --jsonl (JSON lines, as for ./redunet produce --jsonl), --images/--labels (IDX,"
+          + " plain or gzipped, as MNIST and Fashion-MNIST), --data (CSV: label first, optional"
+          + " header whose first cell begins with 'label'), or --dataset mnist10k (the shipped"
+          + " copy inside the jar). The shipped 10,000-digit MNIST stream is in the repository at"
           + " streams-app/src/main/resources/datasets/mnist10k/mnist10k-images-idx3-ubyte.gz and"
           + " .../mnist10k-labels-idx1-ubyte.gz (see PROVENANCE.md there).",
+      "",
+      "The stream's language: the input is read as ./redunet produce sends it (sample ids"
+          + " <prefix><index> for IDX, CSV and the shipped set, values rounded to 32-bit floats),"
+          + " checked as the stream checks it (redunet.feature.shape, redunet.labels,"
+          + " redunet.max.features, redunet.max.record.bytes from --config or the environment):"
+          + " a record the stream would reject is skipped, counted by reason code (UNPARSABLE,"
+          + " MISSING_FIELD, EMPTY_VECTOR, NON_FINITE, WRONG_DIMENSION, TOO_LARGE, UNKNOWN_LABEL)"
+          + " and named on stderr (the first 10). The order is the file's: it is the stream's"
+          + " order when the event times increase in file order, as produce stamps records"
+          + " without a time (start + index) and as it sets the Kafka record timestamps.",
       "",
       "Example: ./redunet evaluate --dataset mnist10k --normalize unit --eps-sq 0.5 --window 500",
       "",
       "Progress goes to stderr. The last line of stdout is one JSON object: samples (scored"
           + " samples), accuracy and kappa (over the scored samples; null if none),"
           + " samples_per_second (processed samples per second of the whole test-then-train"
-          + " loop), processed, unscored, seconds, and the settings (classifier, eps_sq, window,"
+          + " loop), processed, unscored, unlabelled, skipped and skipped_reasons (input records"
+          + " skipped, per reason code), seconds, and the settings (classifier, eps_sq, window,"
           + " coding, forgetting, normalize, dimension, classes, source).",
       ""
     })
@@ -67,6 +85,14 @@ public final class EvaluateCommand implements Callable<Integer> {
   private static final int DEFAULT_WINDOW = 500;
 
   @Spec CommandSpec spec;
+
+  @Option(
+      names = "--jsonl",
+      paramLabel = "FILE",
+      description =
+          "JSON-lines samples, as sent by ./redunet produce --jsonl; invalid lines are skipped and"
+              + " counted, samples without a label are predicted only.")
+  Path jsonl;
 
   @Option(names = "--images", paramLabel = "FILE", description = "IDX images (with --labels).")
   Path images;
@@ -87,6 +113,23 @@ public final class EvaluateCommand implements Callable<Integer> {
   String dataset;
 
   @Option(
+      names = "--id-prefix",
+      paramLabel = "P",
+      description =
+          "Id prefix of IDX, CSV and shipped samples, as for ./redunet produce. Default: the file"
+              + " name up to its first dot and a dash (mnist10k- for the shipped set).")
+  String idPrefix;
+
+  @Option(
+      names = "--predictions",
+      paramLabel = "FILE",
+      description =
+          "Write one JSON line per processed sample, in input order: sampleId, modelVersion (the"
+              + " version that scored it: redunet-micl the model version, micl the number of"
+              + " refreshes; 0 before the first), predictedLabel and trueLabel (null when none).")
+  Path predictions;
+
+  @Option(
       names = "--classifier",
       paramLabel = "NAME",
       defaultValue = "micl",
@@ -100,8 +143,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "FILE",
       description =
-          "redunet-micl: a properties file with the learner's keys (as for ./redunet run);"
-              + " REDUNET_* environment variables and the flags below override it.")
+          "A properties file (as for ./redunet run): the stream's input checks and, for"
+              + " redunet-micl, the learner's keys; REDUNET_* environment variables and the flags"
+              + " below override it.")
   Path config;
 
   @Option(
@@ -202,7 +246,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--limit",
       paramLabel = "N",
-      description = "Use only the first N samples of the stream.")
+      description =
+          "Use only the first N input records (samples, or non-blank lines of --jsonl, valid or"
+              + " not), as ./redunet produce --max-samples N sends them.")
   Integer limit;
 
   @Option(
@@ -233,41 +279,74 @@ public final class EvaluateCommand implements Callable<Integer> {
       return CommandSupport.USAGE;
     }
     long t0 = System.nanoTime();
-    LabelledDataset ds;
+    AppConfig appConfig;
     try {
-      ds = load();
+      appConfig = learnerConfig();
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("evaluate: " + e.getMessage());
+      err.flush();
+      return CommandSupport.USAGE;
+    }
+    SkipLog skipLog = new SkipLog(err);
+    EvaluationStream ds;
+    String source;
+    try {
+      source = sourceName();
+      ds = load(IngressChecks.of(appConfig), skipLog);
     } catch (NoSuchFileException e) {
       err.println("evaluate: file not found: " + e.getFile() + " (check the path)");
       err.flush();
       return CommandSupport.USAGE;
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | ConfigException e) {
       err.println("evaluate: cannot read the data: " + e.getMessage());
       err.flush();
       return CommandSupport.USAGE;
     }
+    skipLog.finish();
     if (limit != null) {
-      ds = ds.head(limit);
+      source += " (first " + limit + ")";
+    }
+    if (ds.size() == 0) {
+      err.println(
+          "evaluate: no valid sample in "
+              + source
+              + " ("
+              + ds.skippedTotal()
+              + " input record(s) skipped)");
+      err.flush();
+      return CommandSupport.USAGE;
     }
     if ("unit".equals(normalize)) {
-      ds = ds.normalizedToUnitNorm();
+      ds.normalizeToUnitNorm();
+      source += " (unit norm)";
     }
+    List<String> classNames = ds.classNames();
     err.printf(
         Locale.ROOT,
-        "evaluate: %s: %d samples, d=%d, %d classes (loaded in %.1f s)%n",
-        ds.source(),
+        "evaluate: %s: %d samples, d=%d, %d classes (loaded in %.1f s)%s%n",
+        source,
         ds.size(),
         ds.dimension(),
-        ds.numClasses(),
-        (System.nanoTime() - t0) / 1e9);
+        classNames.size(),
+        (System.nanoTime() - t0) / 1e9,
+        ds.skippedTotal() == 0 && ds.unlabelled() == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "; %d unlabelled, %d skipped %s",
+                ds.unlabelled(),
+                ds.skippedTotal(),
+                ds.skipped()));
     err.flush();
 
     StreamingClassifier learner;
+    LongSupplier version;
     LearnerSettings learnerSettings = null;
     double miclEpsSq = epsSq != null ? epsSq : DEFAULT_MICL_EPS_SQ;
     int windowSize = window != null ? window : DEFAULT_WINDOW;
     if (REDUNET_MICL.equals(classifier)) {
       try {
-        learnerSettings = LearnerConfig.settings(learnerConfig());
+        learnerSettings = LearnerConfig.settings(appConfig);
       } catch (ConfigException | IllegalArgumentException e) {
         err.println("evaluate: " + e.getMessage());
         err.flush();
@@ -276,7 +355,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       miclEpsSq = learnerSettings.miclEpsSq();
       windowSize = learnerSettings.window();
       PrintWriter log = err;
-      learner =
+      OnlineLearner online =
           new OnlineLearner(
               ds.dimension(),
               learnerSettings,
@@ -289,12 +368,19 @@ public final class EvaluateCommand implements Callable<Integer> {
                           .map(r -> String.format(Locale.ROOT, "ΔR %.4f", r.deltaR()))
                           .reduce((a, b) -> a + ", " + b)
                           .orElse("no layers")));
+      learner = online;
+      version = () -> online.model().map(StreamingModel::version).orElse(0L);
     } else {
       CodingMode mode = "linear".equals(coding) ? CodingMode.LINEAR : CodingMode.AFFINE;
-      learner =
+      MiclLearner micl =
           new MiclLearner(
               ds.dimension(),
               new MiclLearner.Settings(miclEpsSq, mode, forgetting, windowSize, parallel));
+      learner = micl;
+      // MiclLearner refreshes its model every windowSize labelled samples: the version is the
+      // number of refreshes so far.
+      int every = windowSize;
+      version = () -> micl.labelledCount() / every;
     }
     long[] lastReport = {System.nanoTime()};
     PrequentialEvaluator.Progress progress =
@@ -317,9 +403,17 @@ public final class EvaluateCommand implements Callable<Integer> {
               done / Math.max(elapsed, 1e-9));
           err.flush();
         };
-    PrequentialResult result =
-        new PrequentialEvaluator(windowSize)
-            .evaluate(ds.toRows(), ds.classIndices(), learner, progress);
+    PrequentialResult result;
+    try (PredictionWriter writer =
+        predictions == null ? null : new PredictionWriter(predictions, ds, classNames, version)) {
+      result =
+          new PrequentialEvaluator(windowSize)
+              .evaluate(ds.rows(), ds.classIndices(), learner, progress, writer);
+    } catch (IOException | UncheckedIOException e) {
+      err.println("evaluate: cannot write --predictions " + predictions + ": " + e.getMessage());
+      err.flush();
+      return 1;
+    }
 
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("samples", result.scored());
@@ -328,6 +422,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     json.put("samples_per_second", result.samplesPerSecond());
     json.put("processed", result.processed());
     json.put("unscored", result.unscored());
+    json.put("unlabelled", result.unlabelled());
+    json.put("skipped", ds.skippedTotal());
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    ds.skipped().forEach((reason, count) -> reasons.put(reason.name(), count));
+    json.put("skipped_reasons", reasons);
     json.put("seconds", result.seconds());
     json.put("classifier", classifier);
     json.put("eps_sq", miclEpsSq);
@@ -336,8 +435,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     json.put("forgetting", forgetting);
     json.put("normalize", normalize);
     json.put("dimension", ds.dimension());
-    json.put("classes", ds.numClasses());
-    json.put("source", ds.source());
+    json.put("classes", classNames.size());
+    json.put("source", source);
+    if (predictions != null) {
+      json.put("predictions", predictions.toString());
+    }
     if (learnerSettings != null) {
       json.put("learner", learnerSettings.asMap());
     }
@@ -348,12 +450,17 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   private String validate() {
     boolean idx = images != null || labels != null;
-    int sources = (idx ? 1 : 0) + (data != null ? 1 : 0) + (dataset != null ? 1 : 0);
+    int sources =
+        (idx ? 1 : 0)
+            + (data != null ? 1 : 0)
+            + (dataset != null ? 1 : 0)
+            + (jsonl != null ? 1 : 0);
     if (sources == 0) {
-      return "no data: give --images FILE --labels FILE, --data FILE, or --dataset mnist10k";
+      return "no data: give --jsonl FILE, --images FILE --labels FILE, --data FILE, or --dataset"
+          + " mnist10k";
     }
     if (sources > 1) {
-      return "give only one of --images/--labels, --data, --dataset";
+      return "give only one of --jsonl, --images/--labels, --data, --dataset";
     }
     if (idx && (images == null || labels == null)) {
       return "--images and --labels go together: give both IDX files";
@@ -361,7 +468,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (dataset != null && !"mnist10k".equals(dataset)) {
       return "unknown --dataset '" + dataset + "': the shipped data set is mnist10k";
     }
-    for (Path p : new Path[] {images, labels, data}) {
+    if (jsonl != null && idPrefix != null) {
+      return "--id-prefix is for IDX, CSV and the shipped set: JSON lines carry their own ids";
+    }
+    for (Path p : new Path[] {jsonl, images, labels, data}) {
       if (p != null && !Files.isRegularFile(p)) {
         return "file not found: " + p + " (check the path)";
       }
@@ -417,14 +527,127 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  private LabelledDataset load() throws IOException {
+  /** The input as the summary names it. */
+  private String sourceName() {
     if (dataset != null) {
-      return ShippedDatasets.mnist10k();
+      return DatasetInput.MNIST10K;
     }
-    if (data != null) {
-      return CsvReader.read(data);
+    return String.valueOf(jsonl != null ? jsonl : data != null ? data : images);
+  }
+
+  /**
+   * Reads the input records, at most {@code --limit}, in order: the accepted samples, and a count
+   * per reason of those the stream would reject.
+   */
+  private EvaluationStream load(IngressChecks checks, SkipLog skipLog) throws IOException {
+    EvaluationStream stream = new EvaluationStream();
+    long max = limit == null ? Long.MAX_VALUE : limit;
+    if (jsonl != null) {
+      try (JsonSampleLines lines = new JsonSampleLines(jsonl, 0L)) {
+        JsonSampleLines.Line line;
+        while (stream.records() < max && (line = lines.next()) != null) {
+          stream.countRecord();
+          String where = "line " + line.lineNumber();
+          if (line.bytes().length > checks.maxRecordBytes()) {
+            skip(
+                stream,
+                skipLog,
+                where,
+                RejectReason.TOO_LARGE,
+                "document: "
+                    + line.bytes().length
+                    + " bytes, over the limit of "
+                    + checks.maxRecordBytes()
+                    + " (redunet.max.record.bytes)");
+          } else if (!line.valid()) {
+            skip(stream, skipLog, where, line.error().reason(), line.error().getMessage());
+          } else {
+            Sample s = line.sample();
+            List<Float> values = s.getFeatures();
+            double[] x = new double[values.size()];
+            for (int i = 0; i < x.length; i++) {
+              x[i] = values.get(i);
+            }
+            accept(stream, skipLog, checks, where, s.getId(), x, s.getShape(), s.getLabel());
+          }
+        }
+      }
+      return stream;
     }
-    return IdxReader.readLabelled(images, labels);
+    DatasetInput input =
+        dataset != null
+            ? DatasetInput.mnist10k(idPrefix)
+            : data != null
+                ? DatasetInput.csv(data, idPrefix)
+                : DatasetInput.idx(images, labels, idPrefix);
+    for (int i = 0; i < input.size() && stream.records() < max; i++) {
+      stream.countRecord();
+      double[] row = input.row(i);
+      double[] x = new double[row.length];
+      for (int j = 0; j < x.length; j++) {
+        x[j] = (float) row[j]; // as produce sends it
+      }
+      input.release(i);
+      String id = input.id(i);
+      accept(
+          stream,
+          skipLog,
+          checks,
+          "sample " + i + " (id " + id + ")",
+          id,
+          x,
+          input.shape(),
+          input.label(i));
+    }
+    return stream;
+  }
+
+  private static void accept(
+      EvaluationStream stream,
+      SkipLog skipLog,
+      IngressChecks checks,
+      String where,
+      String id,
+      double[] x,
+      List<Integer> shape,
+      String label) {
+    IngressChecks.Rejection r = checks.check(id, x, shape, label);
+    if (r == null) {
+      stream.accept(id, x, label);
+    } else {
+      skip(stream, skipLog, where, r.reason(), r.message());
+    }
+  }
+
+  private static void skip(
+      EvaluationStream stream, SkipLog skipLog, String where, RejectReason reason, String message) {
+    stream.skip(reason);
+    skipLog.skipped(where, reason, message);
+  }
+
+  /** Names the first {@value #SHOWN} skipped records on stderr, then counts the others. */
+  private static final class SkipLog {
+    static final int SHOWN = 10;
+    private final PrintWriter err;
+    private long count;
+
+    SkipLog(PrintWriter err) {
+      this.err = err;
+    }
+
+    void skipped(String where, RejectReason reason, String message) {
+      if (++count <= SHOWN) {
+        err.println("evaluate: skipped " + where + ": " + reason + ": " + message);
+        err.flush();
+      }
+    }
+
+    void finish() {
+      if (count > SHOWN) {
+        err.println("evaluate: skipped " + (count - SHOWN) + " more input record(s) (not shown)");
+        err.flush();
+      }
+    }
   }
 
   private static Double finiteOrNull(double v) {

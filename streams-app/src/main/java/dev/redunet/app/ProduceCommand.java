@@ -6,21 +6,12 @@ import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.ConfigException;
 import dev.redunet.app.config.ConfigKeys;
 import dev.redunet.avro.Sample;
-import dev.redunet.data.CsvReader;
-import dev.redunet.data.IdxReader;
-import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.MalformedDataException;
-import dev.redunet.data.ShippedDatasets;
 import dev.redunet.stream.TopicProvisioner;
 import dev.redunet.wire.AvroCodec;
 import dev.redunet.wire.JsonRecordWriter;
-import dev.redunet.wire.JsonSampleReader;
-import dev.redunet.wire.WireFormatException;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,14 +60,24 @@ import picocli.CommandLine.Option;
  *   <li>{@code --data FILE}: CSV, one labelled sample per line, label first ({@link
  *       dev.redunet.data.CsvReader});
  *   <li>{@code --dataset mnist10k}: the 10,000 MNIST digits shipped inside the jar ({@link
- *       ShippedDatasets#mnist10k()}), shape {@code [28, 28]}, labels "0" … "9", in their fixed
- *       class-mixed order (no file needed: the demo producer of docker-compose uses it).
+ *       dev.redunet.data.ShippedDatasets#mnist10k()}), shape {@code [28, 28]}, labels "0" … "9", in
+ *       their fixed class-mixed order (no file needed: the demo producer of docker-compose uses
+ *       it).
  * </ul>
  *
  * Samples read from IDX or CSV get the ids {@code <prefix><index>} ({@code --id-prefix}, default
- * the file name up to its first dot and a dash, e.g. {@code train-17}), the file name as source,
- * and event times one millisecond apart from the start of the command. The files are read whole
- * before sending (about 16 bytes per value while loading).
+ * the file name up to its first dot and a dash, e.g. {@code train-17}; {@code mnist10k-17} for the
+ * shipped set; {@link SampleIds}, which {@code evaluate} uses too) and the file name as source. The
+ * files are read whole before sending (about 16 bytes per value while loading).
+ *
+ * <p>Event times: record {@code i} (from 0: the i-th sample of a data set, the i-th non-blank line
+ * of a JSON-lines file) is stamped {@code start + i} milliseconds ({@code --start-time}, default
+ * the start of the command): the sample's event time, unless it is a JSON line with its own {@code
+ * timestamp}, which keeps it, and the Kafka record timestamp of every record (so that the stream
+ * also reads a JSON record without timestamp at that time, and Kafka Streams, which picks the
+ * partition with the oldest record first, processes the records in file order). Timestamps far in
+ * the past or future may meet the topic's {@code retention.ms} or the broker's {@code
+ * log.message.timestamp.*.max.ms}.
  *
  * <p>stdout ends with one JSON line: {@code sent} (records acknowledged by Kafka), {@code topic},
  * {@code seconds} (from the first send to the last acknowledgement), {@code format}, {@code
@@ -100,8 +100,7 @@ public final class ProduceCommand implements Callable<Integer> {
   private static final String NAME = "produce";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-  private static final String MNIST10K = "mnist10k";
-  private static final List<Integer> MNIST_SHAPE = List.of(28, 28);
+  private static final String MNIST10K = DatasetInput.MNIST10K;
 
   @Mixin ConfigOptions options;
 
@@ -151,8 +150,18 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(
       names = "--id-prefix",
       paramLabel = "P",
-      description = "Id prefix of IDX and CSV samples. Default: the file name up to its first dot.")
+      description =
+          "Id prefix of IDX, CSV and shipped samples (as for evaluate). Default: the file name up"
+              + " to its first dot and a dash; mnist10k- for the shipped set.")
   String idPrefix;
+
+  @Option(
+      names = "--start-time",
+      paramLabel = "MILLIS",
+      description =
+          "Event time (epoch ms) of the first record; record i gets MILLIS + i, as event time when"
+              + " it carries none and as Kafka record timestamp. Default: now.")
+  Long startTime;
 
   @Option(
       names = "--max-samples",
@@ -189,16 +198,31 @@ public final class ProduceCommand implements Callable<Integer> {
   static final class Outgoing {
     private final byte[] key;
     private final byte[] value;
+    private final long timestamp;
     private final boolean valid;
 
-    Outgoing(byte[] key, byte[] value, boolean valid) {
+    Outgoing(byte[] key, byte[] value, long timestamp, boolean valid) {
       this.key = key;
       this.value = value;
+      this.timestamp = timestamp;
       this.valid = valid;
     }
 
     boolean valid() {
       return valid;
+    }
+
+    byte[] key() {
+      return key;
+    }
+
+    byte[] value() {
+      return value;
+    }
+
+    /** The Kafka record timestamp (epoch ms). */
+    long timestamp() {
+      return timestamp;
     }
   }
 
@@ -250,6 +274,11 @@ public final class ProduceCommand implements Callable<Integer> {
     if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
       return CommandSupport.usageError(err, NAME, "--rate must be a positive number, got " + rate);
     }
+    if (startTime != null && startTime < 0) {
+      return CommandSupport.usageError(
+          err, NAME, "--start-time must be epoch milliseconds >= 0, got " + startTime);
+    }
+    long start = startTime != null ? startTime : System.currentTimeMillis();
     AppConfig config;
     Map<String, Object> client;
     try {
@@ -272,7 +301,7 @@ public final class ProduceCommand implements Callable<Integer> {
       err.println("redunet produce: cannot reach Kafka: " + e.getMessage());
       return 1;
     }
-    try (Source source = openSource(fmt)) {
+    try (Source source = openSource(fmt, start)) {
       return send(client, target, fmt, source);
     } catch (MalformedDataException e) {
       return CommandSupport.usageError(err, NAME, e.getMessage());
@@ -298,63 +327,17 @@ public final class ProduceCommand implements Callable<Integer> {
     return files;
   }
 
-  private Source openSource(Format fmt) throws IOException {
+  private Source openSource(Format fmt, long start) throws IOException {
     if (jsonl != null) {
-      return new JsonLinesSource(jsonl, fmt);
+      return new JsonLinesSource(jsonl, fmt, start);
     }
-    if (dataset != null) {
-      LabelledDataset d = ShippedDatasets.mnist10k();
-      String[] names = new String[d.size()];
-      double[][] rows = new double[d.size()][];
-      for (int i = 0; i < d.size(); i++) {
-        names[i] = d.label(i);
-        rows[i] = d.sample(i);
-      }
-      return new DatasetSource(
-          rows, names, MNIST_SHAPE, idPrefix != null ? idPrefix : MNIST10K + "-", MNIST10K, fmt);
-    }
-    Path file = images != null ? images : data;
-    String prefix = idPrefix != null ? idPrefix : defaultPrefix(file);
-    String source = String.valueOf(file.getFileName());
-    if (data != null) {
-      LabelledDataset d = CsvReader.read(data);
-      String[] names = new String[d.size()];
-      double[][] rows = new double[d.size()][];
-      for (int i = 0; i < d.size(); i++) {
-        names[i] = d.label(i);
-        rows[i] = d.sample(i);
-      }
-      return new DatasetSource(rows, names, null, prefix, source, fmt);
-    }
-    IdxReader.IdxArray array = IdxReader.read(images);
-    int[] shape = array.shape();
-    if (shape.length < 2 || array.items() == 0) {
-      throw new MalformedDataException(
-          images.toString(),
-          "expected at least one item of at least one dimension, shape is "
-              + Arrays.toString(shape));
-    }
-    List<Integer> itemShape =
-        shape.length == 2
-            ? null
-            : Arrays.stream(Arrays.copyOfRange(shape, 1, shape.length)).boxed().toList();
-    String[] names = null;
-    if (labels != null) {
-      int[] ints = IdxReader.readLabels(labels);
-      if (ints.length != array.items()) {
-        throw new MalformedDataException(
-            labels.toString(), ints.length + " labels for " + array.items() + " images");
-      }
-      names = Arrays.stream(ints).mapToObj(Integer::toString).toArray(String[]::new);
-    }
-    return new DatasetSource(array.rows(), names, itemShape, prefix, source, fmt);
-  }
-
-  /** {@code train.csv} → {@code train-}. */
-  static String defaultPrefix(Path file) {
-    String name = String.valueOf(file.getFileName());
-    int dot = name.indexOf('.');
-    return (dot > 0 ? name.substring(0, dot) : name) + "-";
+    DatasetInput input =
+        dataset != null
+            ? DatasetInput.mnist10k(idPrefix)
+            : data != null
+                ? DatasetInput.csv(data, idPrefix)
+                : DatasetInput.idx(images, labels, idPrefix);
+    return new DatasetSource(input, fmt, start);
   }
 
   /** True if {@code target} exists or was created (the configured samples topic only). */
@@ -400,7 +383,7 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         Future<RecordMetadata> unused =
             producer.send(
-                new ProducerRecord<>(target, next.key, next.value),
+                new ProducerRecord<>(target, null, next.timestamp, next.key, next.value),
                 (metadata, exception) -> {
                   if (exception == null) {
                     acked.incrementAndGet();
@@ -456,56 +439,44 @@ public final class ProduceCommand implements Callable<Integer> {
 
   /** Samples of an in-memory data set (IDX or CSV), as Avro or JSON. */
   static final class DatasetSource implements Source {
-    private final double[][] rows;
-    private final String[] labels;
-    private final List<Integer> shape;
-    private final String prefix;
-    private final String source;
+    private final DatasetInput input;
     private final Format format;
     private final AvroCodec<Sample> avro = AvroCodec.of(Sample.class);
-    private final long start = System.currentTimeMillis();
+    private final long start;
     private int next;
 
-    DatasetSource(
-        double[][] rows,
-        String[] labels,
-        List<Integer> shape,
-        String prefix,
-        String source,
-        Format format) {
-      this.rows = rows;
-      this.labels = labels;
-      this.shape = shape;
-      this.prefix = prefix;
-      this.source = source;
+    DatasetSource(DatasetInput input, Format format, long start) {
+      this.input = input;
       this.format = format;
+      this.start = start;
     }
 
     @Override
     public Outgoing next() {
-      if (next >= rows.length) {
+      if (next >= input.size()) {
         return null;
       }
       int i = next++;
-      List<Float> values = new ArrayList<>(rows[i].length);
-      for (double v : rows[i]) {
+      double[] row = input.row(i);
+      List<Float> values = new ArrayList<>(row.length);
+      for (double v : row) {
         values.add((float) v);
       }
-      rows[i] = null; // sent: let it go
+      input.release(i); // sent: let it go
       Sample s =
           Sample.newBuilder()
-              .setId(prefix + i)
+              .setId(input.id(i))
               .setEventTime(Instant.ofEpochMilli(start + i))
-              .setSource(source)
+              .setSource(input.source())
               .setFeatures(values)
-              .setShape(shape)
-              .setLabel(labels == null ? null : labels[i])
+              .setShape(input.shape())
+              .setLabel(input.label(i))
               .build();
       byte[] value =
           format == Format.AVRO
               ? avro.encode(s)
               : JsonRecordWriter.toJson(s).getBytes(StandardCharsets.UTF_8);
-      return new Outgoing(s.getId().getBytes(StandardCharsets.UTF_8), value, true);
+      return new Outgoing(s.getId().getBytes(StandardCharsets.UTF_8), value, start + i, true);
     }
 
     @Override
@@ -513,68 +484,35 @@ public final class ProduceCommand implements Callable<Integer> {
   }
 
   /**
-   * Lines of a JSON-lines file, read as bytes (so that a line is sent byte for byte as it is, even
-   * if it is not valid UTF-8); a trailing CR is removed, blank lines are skipped.
+   * Lines of a JSON-lines file ({@link JsonSampleLines}: read as bytes, so that a line is sent byte
+   * for byte as it is, even if it is not valid UTF-8; a trailing CR is removed, blank lines are
+   * skipped). Line {@code i} (from 0, blank lines not counted) is sent with the record timestamp
+   * {@code start + i}, which is also its event time unless it carries a {@code timestamp}.
    */
   static final class JsonLinesSource implements Source {
-    private final InputStream in;
+    private final JsonSampleLines lines;
     private final Format format;
-    private final JsonSampleReader reader = JsonSampleReader.strict();
     private final AvroCodec<Sample> avro = AvroCodec.of(Sample.class);
-    private final Instant now = Instant.now();
 
-    JsonLinesSource(Path file, Format format) throws IOException {
-      this.in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    JsonLinesSource(Path file, Format format, long start) throws IOException {
+      this.lines = new JsonSampleLines(file, start);
       this.format = format;
     }
 
     @Override
     public Outgoing next() throws IOException {
-      byte[] line;
-      do {
-        line = readLine();
-        if (line == null) {
-          return null;
-        }
-      } while (isBlank(line));
-      try {
-        Sample s = reader.read(line, now);
-        byte[] key = s.getId().getBytes(StandardCharsets.UTF_8);
-        byte[] value = format == Format.AVRO ? avro.encode(s) : line;
-        return new Outgoing(key, value, true);
-      } catch (WireFormatException e) {
-        return new Outgoing(bestEffortId(line), line, false);
-      }
-    }
-
-    private byte[] readLine() throws IOException {
-      ByteArrayOutputStream buf = new ByteArrayOutputStream();
-      int b;
-      boolean any = false;
-      while ((b = in.read()) != -1) {
-        any = true;
-        if (b == '\n') {
-          break;
-        }
-        buf.write(b);
-      }
-      if (!any) {
+      JsonSampleLines.Line line = lines.next();
+      if (line == null) {
         return null;
       }
-      byte[] line = buf.toByteArray();
-      if (line.length > 0 && line[line.length - 1] == '\r') {
-        line = Arrays.copyOf(line, line.length - 1);
+      long timestamp = lines.time(line.index());
+      if (line.valid()) {
+        Sample s = line.sample();
+        byte[] key = s.getId().getBytes(StandardCharsets.UTF_8);
+        byte[] value = format == Format.AVRO ? avro.encode(s) : line.bytes();
+        return new Outgoing(key, value, timestamp, true);
       }
-      return line;
-    }
-
-    private static boolean isBlank(byte[] line) {
-      for (byte b : line) {
-        if (b != ' ' && b != '\t' && b != '\r') {
-          return false;
-        }
-      }
-      return true;
+      return new Outgoing(bestEffortId(line.bytes()), line.bytes(), timestamp, false);
     }
 
     /** The "id" of a line that is JSON but not a valid sample, else null. */
@@ -593,7 +531,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public void close() throws IOException {
-      in.close();
+      lines.close();
     }
   }
 }

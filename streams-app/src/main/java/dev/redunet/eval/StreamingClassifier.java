@@ -6,7 +6,8 @@ package dev.redunet.eval;
  * <p>Contract: {@link #predict} never learns; the model it uses may only change inside {@link
  * #learn}, and only after {@link #stableHorizon()} more labelled samples. An evaluator may
  * therefore predict that many upcoming samples in one batch and then learn them, with exactly the
- * result of interleaving predict and learn sample by sample.
+ * result of interleaving predict and learn sample by sample. Samples without a label are only
+ * predicted: they never reach {@link #learn} and do not count against the horizon.
  */
 public interface StreamingClassifier {
 

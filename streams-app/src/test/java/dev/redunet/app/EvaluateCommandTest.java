@@ -7,10 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,5 +144,348 @@ class EvaluateCommandTest {
     assertThat(run("evaluate", "--help")).isZero();
     assertThat(out.toString())
         .contains("streams-app/src/main/resources/datasets/mnist10k/mnist10k-images-idx3-ubyte.gz");
+  }
+
+  /** A seeded two-blob stream, values on a 1/1024 grid (exact as 32-bit floats and in text). */
+  private static double[][] blobs(int n, long seed) {
+    Random rnd = new Random(seed);
+    double[][] rows = new double[n][3];
+    for (int i = 0; i < n; i++) {
+      double c = i % 2 == 0 ? -1.0 : 1.0;
+      for (int j = 0; j < 3; j++) {
+        rows[i][j] = Math.round((c + 0.3 * rnd.nextGaussian()) * 1024) / 1024.0;
+      }
+    }
+    return rows;
+  }
+
+  private static String blobLabel(int i) {
+    return i % 2 == 0 ? "left" : "right";
+  }
+
+  private static String jsonSample(String id, double[] x, String label) {
+    StringBuilder sb = new StringBuilder("{\"id\":\"").append(id).append("\",\"features\":[");
+    for (int j = 0; j < x.length; j++) {
+      sb.append(j == 0 ? "" : ",").append(x[j]);
+    }
+    sb.append(']');
+    if (label != null) {
+      sb.append(",\"label\":\"").append(label).append('"');
+    }
+    return sb.append("}\n").toString();
+  }
+
+  private Path blobsCsv(String name, double[][] rows) throws IOException {
+    StringBuilder sb = new StringBuilder("label,x,y,z\n");
+    for (int i = 0; i < rows.length; i++) {
+      sb.append(blobLabel(i));
+      for (double v : rows[i]) {
+        sb.append(',').append(v);
+      }
+      sb.append('\n');
+    }
+    return Files.writeString(dir.resolve(name), sb.toString(), StandardCharsets.UTF_8);
+  }
+
+  private JsonNode runForJson(String... args) throws IOException {
+    out.getBuffer().setLength(0);
+    assertThat(run(args)).as(err.toString()).isZero();
+    return lastJson();
+  }
+
+  private static List<String> lines(Path file) throws IOException {
+    return Files.readAllLines(file, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Bad lines of every kind are skipped and counted by the stream's reason codes, the first ten
+   * named on stderr; the good lines give exactly the CSV's result and predictions.
+   */
+  @Test
+  void jsonLinesWithBadLinesMixedInScoreTheGoodOnesExactlyAsTheCsv() throws IOException {
+    double[][] rows = blobs(300, 61);
+    Path csv = blobsCsv("two-blobs.csv", rows);
+    List<String> bad =
+        List.of(
+            "{\"id\":\"x1\",\"features\":[1,2]}\n", // WRONG_DIMENSION (3 fixed by the first)
+            "not json\n", // UNPARSABLE
+            "{\"features\":[1,2,3],\"label\":\"left\"}\n", // MISSING_FIELD
+            "{\"id\":\"e1\",\"features\":[],\"label\":\"left\"}\n", // EMPTY_VECTOR
+            "{\"id\":\"n1\",\"features\":[1,NaN,3],\"label\":\"left\"}\n", // NON_FINITE
+            "{\"id\":\"z1\",\"features\":[0,0,-0.0],\"label\":\"left\"}\n", // EMPTY_VECTOR
+            "{\"id\":\"l1\",\"features\":[1,2,3],\"label\":\"\"}\n", // UNPARSABLE
+            "{\"id\":\"u1\",\"features\":[1,2,3],\"lable\":\"left\"}\n", // UNPARSABLE
+            "[1,2,3]\n", // UNPARSABLE
+            "{\"id\":\"s1\",\"features\":[1,2,3],\"shape\":[2,2]}\n", // WRONG_DIMENSION
+            "{\"id\":\"t1\",\"features\":[1e39,1,1]}\n", // NON_FINITE
+            "{\"id\":\"\",\"features\":[1,2,3]}\n"); // MISSING_FIELD
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < rows.length; i++) {
+      if (i > 0 && i % 20 == 0 && i / 20 <= bad.size()) {
+        jsonl.append(bad.get(i / 20 - 1));
+      }
+      if (i == 7) {
+        jsonl.append("\n"); // blank: no record, but counts as a line of the file
+      }
+      jsonl.append(jsonSample("two-blobs-" + i, rows[i], blobLabel(i)));
+    }
+    Path file = Files.writeString(dir.resolve("two-blobs.jsonl"), jsonl, StandardCharsets.UTF_8);
+    Path fromCsv = dir.resolve("csv.predictions");
+    Path fromJsonl = dir.resolve("jsonl.predictions");
+    String[] settings = {"--window", "50", "--eps-sq", "0.5", "--no-parallel"};
+
+    JsonNode csvResult =
+        runForJson(
+            concat(
+                "evaluate",
+                "--data",
+                csv.toString(),
+                "--predictions",
+                fromCsv.toString(),
+                settings));
+    err.getBuffer().setLength(0);
+    JsonNode jsonResult =
+        runForJson(
+            concat(
+                "evaluate",
+                "--jsonl",
+                file.toString(),
+                "--predictions",
+                fromJsonl.toString(),
+                settings));
+
+    assertThat(jsonResult.get("skipped").asLong()).isEqualTo(12);
+    assertThat(jsonResult.get("skipped_reasons").toString())
+        .isEqualTo(
+            "{\"UNPARSABLE\":4,\"MISSING_FIELD\":2,\"EMPTY_VECTOR\":2,\"WRONG_DIMENSION\":2,"
+                + "\"NON_FINITE\":2}");
+    assertThat(csvResult.get("skipped").asLong()).isZero();
+    assertThat(csvResult.get("skipped_reasons").size()).isZero();
+    for (String field :
+        new String[] {"samples", "unscored", "unlabelled", "processed", "classes", "dimension"}) {
+      assertThat(jsonResult.get(field).asLong()).as(field).isEqualTo(csvResult.get(field).asLong());
+    }
+    assertThat(jsonResult.get("samples").asLong()).isEqualTo(250);
+    assertThat(jsonResult.get("accuracy").asDouble())
+        .isEqualTo(csvResult.get("accuracy").asDouble())
+        .isGreaterThan(0.95);
+    assertThat(jsonResult.get("kappa").asDouble()).isEqualTo(csvResult.get("kappa").asDouble());
+    assertThat(lines(fromJsonl))
+        .hasSize(300)
+        .isEqualTo(lines(fromCsv))
+        .allMatch(l -> l.startsWith("{\"sampleId\":\"two-blobs-") && l.endsWith("}"));
+
+    // The first ten skipped lines are named with their line number, the others counted.
+    String log = err.toString();
+    assertThat(log.split("evaluate: skipped line ", -1)).hasSize(11);
+    assertThat(log)
+        .contains("evaluate: skipped line 22: WRONG_DIMENSION: features: 2 values, expected 3")
+        .contains("evaluate: skipped line 43: UNPARSABLE: document: invalid JSON")
+        .contains("evaluate: skipped line 64: MISSING_FIELD: id: missing (required)")
+        .contains("evaluate: skipped 2 more input record(s) (not shown)");
+  }
+
+  private static String[] concat(String a, String b, String c, String d, String e, String[] rest) {
+    String[] all = Arrays.copyOf(new String[] {a, b, c, d, e}, 5 + rest.length);
+    System.arraycopy(rest, 0, all, 5, rest.length);
+    return all;
+  }
+
+  /**
+   * Unlabelled lines are predicted with the model in force, never learned, never counted: the
+   * labelled samples get exactly the predictions they get without them.
+   */
+  @Test
+  void unlabelledLinesArePredictedButNotLearned() throws IOException {
+    double[][] rows = blobs(200, 7);
+    StringBuilder mixed = new StringBuilder();
+    StringBuilder labelledOnly = new StringBuilder();
+    int unlabelled = 0;
+    for (int i = 0; i < rows.length; i++) {
+      boolean labelled = i % 3 != 2;
+      String line = jsonSample("b-" + i, rows[i], labelled ? blobLabel(i) : null);
+      mixed.append(line);
+      if (labelled) {
+        labelledOnly.append(line);
+      } else {
+        unlabelled++;
+      }
+    }
+    Path mixedFile = Files.writeString(dir.resolve("mixed.jsonl"), mixed);
+    Path labelledFile = Files.writeString(dir.resolve("labelled.jsonl"), labelledOnly);
+    Path mixedOut = dir.resolve("mixed.out");
+    Path labelledOut = dir.resolve("labelled.out");
+
+    JsonNode r =
+        runForJson(
+            "evaluate",
+            "--jsonl",
+            mixedFile.toString(),
+            "--window",
+            "40",
+            "--predictions",
+            mixedOut.toString());
+    JsonNode reference =
+        runForJson(
+            "evaluate",
+            "--jsonl",
+            labelledFile.toString(),
+            "--window",
+            "40",
+            "--predictions",
+            labelledOut.toString());
+
+    assertThat(unlabelled).isEqualTo(66);
+    assertThat(r.get("unlabelled").asLong()).isEqualTo(66);
+    assertThat(r.get("processed").asLong()).isEqualTo(200);
+    assertThat(r.get("unscored").asLong()).isEqualTo(40);
+    assertThat(r.get("samples").asLong()).isEqualTo(134 - 40);
+    assertThat(r.get("skipped").asLong()).isZero();
+    assertThat(r.get("accuracy").asDouble()).isEqualTo(reference.get("accuracy").asDouble());
+
+    ObjectMapper mapper = new ObjectMapper();
+    List<String> mixedLines = lines(mixedOut);
+    assertThat(mixedLines).hasSize(200);
+    List<String> labelledLines = new ArrayList<>();
+    int learned = 0;
+    for (int i = 0; i < rows.length; i++) {
+      JsonNode p = mapper.readTree(mixedLines.get(i));
+      assertThat(p.get("sampleId").asText()).isEqualTo("b-" + i);
+      // micl: the version is the number of refreshes, one every 40 labelled samples.
+      assertThat(p.get("modelVersion").asLong()).as("sample %d", i).isEqualTo(learned / 40);
+      assertThat(p.get("predictedLabel").isNull()).isEqualTo(learned < 40);
+      if (i % 3 == 2) {
+        assertThat(p.get("trueLabel").isNull()).isTrue();
+        assertThat(p.has("trueLabel")).isTrue();
+      } else {
+        assertThat(p.get("trueLabel").asText()).isEqualTo(blobLabel(i));
+        labelledLines.add(mixedLines.get(i));
+        learned++;
+      }
+    }
+    assertThat(labelledLines).isEqualTo(lines(labelledOut));
+    assertThat(mixedLines.get(0))
+        .isEqualTo(
+            "{\"sampleId\":\"b-0\",\"modelVersion\":0,\"predictedLabel\":null,"
+                + "\"trueLabel\":\"left\"}");
+    assertThat(mixedLines.get(2))
+        .isEqualTo(
+            "{\"sampleId\":\"b-2\",\"modelVersion\":0,\"predictedLabel\":null,"
+                + "\"trueLabel\":null}");
+  }
+
+  /** The streaming learner's predictions name the model version that made them. */
+  @Test
+  void predictionsOfTheStreamingLearnerNameTheModelVersion() throws IOException {
+    Path file = dir.resolve("mnist.predictions");
+    JsonNode r =
+        runForJson(
+            "evaluate",
+            "--dataset",
+            "mnist10k",
+            "--limit",
+            "600",
+            "--classifier",
+            "redunet-micl",
+            "--window",
+            "200",
+            "--layers",
+            "1",
+            "--predictions",
+            file.toString());
+    assertThat(r.get("processed").asLong()).isEqualTo(600);
+    ObjectMapper mapper = new ObjectMapper();
+    List<String> lines = lines(file);
+    assertThat(lines).hasSize(600);
+    long correct = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode p = mapper.readTree(lines.get(i));
+      assertThat(p.get("sampleId").asText()).isEqualTo("mnist10k-" + i);
+      assertThat(p.get("modelVersion").asLong()).as("sample %d", i).isEqualTo(i / 200);
+      assertThat(p.get("predictedLabel").isNull()).isEqualTo(i < 200);
+      assertThat(p.get("trueLabel").asText()).matches("[0-9]");
+      if (p.get("predictedLabel").asText().equals(p.get("trueLabel").asText())) {
+        correct++;
+      }
+    }
+    assertThat((double) correct / 400).isEqualTo(r.get("accuracy").asDouble());
+  }
+
+  /** evaluate gives IDX, CSV and shipped samples the ids produce gives them. */
+  @Test
+  void idsAreTheIdsProduceGives() throws Exception {
+    Path csv = blobsCsv("blobs.v2.csv", blobs(60, 3));
+    Path images = dir.resolve("tiny-images.idx");
+    Path labels = dir.resolve("tiny-labels.idx");
+    ByteBuffer im = ByteBuffer.allocate(4 + 12 + 60 * 4);
+    im.putInt(0x0803).putInt(60).putInt(2).putInt(2);
+    ByteBuffer lb = ByteBuffer.allocate(8 + 60);
+    lb.putInt(0x0801).putInt(60);
+    for (int i = 0; i < 60; i++) {
+      for (int j = 0; j < 4; j++) {
+        im.put((byte) (i % 2 == 0 ? 10 + j : 200 - j * (i % 7)));
+      }
+      lb.put((byte) (i % 2));
+    }
+    Files.write(images, im.array());
+    Files.write(labels, lb.array());
+
+    Map<String, String[]> inputs = new LinkedHashMap<>();
+    inputs.put("csv", new String[] {"--data", csv.toString()});
+    inputs.put("csv, prefix", new String[] {"--data", csv.toString(), "--id-prefix", "p/"});
+    inputs.put("idx", new String[] {"--images", images.toString(), "--labels", labels.toString()});
+    inputs.put("mnist10k", new String[] {"--dataset", "mnist10k", "--limit", "60"});
+    ObjectMapper mapper = new ObjectMapper();
+    for (Map.Entry<String, String[]> input : inputs.entrySet()) {
+      String[] args = input.getValue();
+      Path file = dir.resolve("ids.predictions");
+      String[] evaluate =
+          Arrays.copyOf(
+              new String[] {"evaluate", "--window", "20", "--predictions", file.toString()},
+              5 + args.length);
+      System.arraycopy(args, 0, evaluate, 5, args.length);
+      runForJson(evaluate);
+      List<String> ids = new ArrayList<>();
+      for (String line : lines(file)) {
+        ids.add(mapper.readTree(line).get("sampleId").asText());
+      }
+
+      String prefix = args.length > 2 && args[2].equals("--id-prefix") ? args[3] : null;
+      DatasetInput produced =
+          args[0].equals("--data")
+              ? DatasetInput.csv(csv, prefix)
+              : args[0].equals("--images")
+                  ? DatasetInput.idx(images, labels, prefix)
+                  : DatasetInput.mnist10k(prefix);
+      List<String> keys = new ArrayList<>();
+      try (ProduceCommand.DatasetSource source =
+          new ProduceCommand.DatasetSource(produced, ProduceCommand.Format.JSON, 0L)) {
+        ProduceCommand.Outgoing next;
+        while (keys.size() < 60 && (next = source.next()) != null) {
+          keys.add(new String(next.key(), StandardCharsets.UTF_8));
+        }
+      }
+      assertThat(ids).as(input.getKey()).hasSize(60).isEqualTo(keys);
+    }
+    assertThat(SampleIds.prefix(null, images)).isEqualTo("tiny-images-");
+  }
+
+  @Test
+  void jsonlArgumentErrorsAndAFileWithoutAValidSample() throws IOException {
+    Path f = Files.writeString(dir.resolve("bad.jsonl"), "nope\n{\"id\":\"a\"}\n");
+    assertThat(run("evaluate", "--jsonl", f.toString(), "--data", f.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("give only one of --jsonl, --images/--labels");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("evaluate", "--jsonl", f.toString(), "--id-prefix", "p")).isEqualTo(2);
+    assertThat(err.toString()).contains("--id-prefix is for IDX, CSV and the shipped set");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("evaluate", "--jsonl", f.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("evaluate: skipped line 1: UNPARSABLE")
+        .contains("evaluate: skipped line 2: MISSING_FIELD: features: missing (required)")
+        .contains("no valid sample in " + f + " (2 input record(s) skipped)");
+    assertThat(out.toString()).isEmpty();
   }
 }

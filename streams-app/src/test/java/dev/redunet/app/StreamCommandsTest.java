@@ -2,12 +2,18 @@ package dev.redunet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redunet.avro.Sample;
+import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.SampleDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -68,9 +74,12 @@ class StreamCommandsTest {
 
   @Test
   void theDefaultIdPrefixIsTheFileNameUpToItsFirstDot() {
-    assertThat(ProduceCommand.defaultPrefix(Path.of("/d/train-images-idx3-ubyte.gz")))
+    assertThat(SampleIds.prefix(null, Path.of("/d/train-images-idx3-ubyte.gz")))
         .isEqualTo("train-images-idx3-ubyte-");
-    assertThat(ProduceCommand.defaultPrefix(Path.of("data"))).isEqualTo("data-");
+    assertThat(SampleIds.prefix(null, Path.of("data"))).isEqualTo("data-");
+    assertThat(SampleIds.prefix("p", Path.of("data.csv"))).isEqualTo("p");
+    assertThat(SampleIds.datasetPrefix(null, "mnist10k")).isEqualTo("mnist10k-");
+    assertThat(SampleIds.id("train-", 17)).isEqualTo("train-17");
   }
 
   @Test
@@ -103,6 +112,78 @@ class StreamCommandsTest {
     assertThat(err()).contains("--format must be avro or json, got xml");
     assertThat(run(produce(), "--jsonl", f.toString(), "--rate", "-3")).isEqualTo(2);
     assertThat(err()).contains("--rate must be a positive number, got -3.0");
+    assertThat(run(produce(), "--jsonl", f.toString(), "--start-time", "-1")).isEqualTo(2);
+    assertThat(err()).contains("--start-time must be epoch milliseconds >= 0, got -1");
+  }
+
+  /**
+   * Record i of a JSON-lines file (blank lines not counted) is stamped start + i: its Kafka record
+   * timestamp, and its event time unless it carries one, in Avro as in JSON (where the stream takes
+   * the record timestamp as the default event time).
+   */
+  @Test
+  void jsonLinesWithoutTimestampGetStrictlyIncreasingTimesStartPlusTheirIndex() throws Exception {
+    Path f =
+        Files.writeString(
+            tmp.resolve("times.jsonl"),
+            "{\"id\":\"a\",\"features\":[1,2]}\n"
+                + "\n"
+                + "{\"id\":\"b\",\"features\":[3,4],\"timestamp\":5}\r\n"
+                + "not json\n"
+                + "{\"id\":\"c\",\"features\":[5,6],\"label\":\"x\"}\n"
+                + "{\"id\":\"d\",\"features\":[7,8]}");
+    long start = 1_700_000_000_000L;
+    AvroCodec<Sample> avro = AvroCodec.of(Sample.class);
+    SampleDecoder stream = SampleDecoder.create();
+    for (ProduceCommand.Format format : ProduceCommand.Format.values()) {
+      List<Long> recordTimes = new ArrayList<>();
+      List<String> keys = new ArrayList<>();
+      List<Long> eventTimes = new ArrayList<>();
+      try (ProduceCommand.JsonLinesSource source =
+          new ProduceCommand.JsonLinesSource(f, format, start)) {
+        ProduceCommand.Outgoing next;
+        while ((next = source.next()) != null) {
+          recordTimes.add(next.timestamp());
+          keys.add(next.key() == null ? null : new String(next.key(), StandardCharsets.UTF_8));
+          if (next.valid()) {
+            Sample s =
+                format == ProduceCommand.Format.AVRO
+                    ? avro.decode(next.value())
+                    : stream.decode(next.value(), Instant.ofEpochMilli(next.timestamp()));
+            eventTimes.add(s.getEventTime().toEpochMilli());
+          } else {
+            assertThat(new String(next.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
+          }
+        }
+      }
+      assertThat(recordTimes)
+          .as(format.name())
+          .containsExactly(start, start + 1, start + 2, start + 3, start + 4);
+      assertThat(keys).as(format.name()).containsExactly("a", "b", null, "c", "d");
+      assertThat(eventTimes).as(format.name()).containsExactly(start, 5L, start + 3, start + 4);
+    }
+  }
+
+  @Test
+  void dataSetSamplesGetTheSharedIdsAndTimesStartPlusTheirIndex() throws Exception {
+    Path csv = Files.writeString(tmp.resolve("blobs.v1.csv"), "label,x,y\na,1,2\nb,3,4\na,5,6\n");
+    AvroCodec<Sample> avro = AvroCodec.of(Sample.class);
+    List<String> ids = new ArrayList<>();
+    List<Long> times = new ArrayList<>();
+    try (ProduceCommand.DatasetSource source =
+        new ProduceCommand.DatasetSource(
+            DatasetInput.csv(csv, null), ProduceCommand.Format.AVRO, 42L)) {
+      ProduceCommand.Outgoing next;
+      while ((next = source.next()) != null) {
+        Sample s = avro.decode(next.value());
+        assertThat(new String(next.key(), StandardCharsets.UTF_8)).isEqualTo(s.getId());
+        assertThat(next.timestamp()).isEqualTo(s.getEventTime().toEpochMilli());
+        ids.add(s.getId());
+        times.add(next.timestamp());
+      }
+    }
+    assertThat(ids).containsExactly("blobs-0", "blobs-1", "blobs-2");
+    assertThat(times).containsExactly(42L, 43L, 44L);
   }
 
   @Test

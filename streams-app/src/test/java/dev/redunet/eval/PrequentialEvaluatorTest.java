@@ -1,8 +1,10 @@
 package dev.redunet.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +15,7 @@ class PrequentialEvaluatorTest {
     final int window;
     final List<String> calls = new ArrayList<>();
     int pending;
+    int learned;
     int since;
     int model = -1;
 
@@ -30,6 +33,7 @@ class PrequentialEvaluatorTest {
 
     @Override
     public void learn(double[] sample, int label) {
+      learned++;
       pending = label;
       if (++since == window) {
         model = pending;
@@ -61,5 +65,53 @@ class PrequentialEvaluatorTest {
     assertThat(r.accuracy()).isEqualTo(0.25);
     assertThat(r.processed()).isEqualTo(7);
     assertThat(progress).containsExactly(2L, 3L, 5L, 6L, 7L);
+  }
+
+  @Test
+  void unlabelledSamplesArePredictedButNeitherLearnedNorCountedAndUseNoHorizon() {
+    int u = PrequentialEvaluator.UNLABELLED;
+    int[] labels = {0, u, 1, u, u, 1, u, 0, 1, 0, u};
+    double[][] samples = new double[labels.length][1];
+    LastLabel clf = new LastLabel(3);
+    List<String> seen = new ArrayList<>();
+    PrequentialResult r =
+        new PrequentialEvaluator(100)
+            .evaluate(
+                samples,
+                labels,
+                clf,
+                null,
+                (from, predicted) -> seen.add(from + ":" + Arrays.toString(predicted)));
+    // Window of 3 labelled samples: the first batch ends with the third labelled sample (index 5),
+    // the unlabelled ones in between use no horizon; the unlabelled sample 6 is predicted with the
+    // model built after sample 5 (label 1).
+    assertThat(clf.calls).containsExactly("predict 6", "predict 4", "predict 1");
+    assertThat(seen).containsExactly("0:[-1, -1, -1, -1, -1, -1]", "6:[1, 1, 1, 1]", "10:[0]");
+    assertThat(clf.learned).isEqualTo(6);
+    // Labelled: 0, 1, 1 unscored; 0, 1, 0 predicted 1: one right.
+    assertThat(r.unscored()).isEqualTo(3);
+    assertThat(r.scored()).isEqualTo(3);
+    assertThat(r.unlabelled()).isEqualTo(5);
+    assertThat(r.processed()).isEqualTo(11);
+    assertThat(r.accuracy()).isEqualTo(1.0 / 3);
+  }
+
+  @Test
+  void theBatchLimitAlsoCountsUnlabelledSamples() {
+    int u = PrequentialEvaluator.UNLABELLED;
+    int[] labels = {u, u, u, 0, 1, u, 1};
+    LastLabel clf = new LastLabel(3);
+    new PrequentialEvaluator(2).evaluate(new double[labels.length][1], labels, clf, null);
+    assertThat(clf.calls).containsExactly("predict 2", "predict 2", "predict 2", "predict 1");
+  }
+
+  @Test
+  void aLabelBelowMinusOneIsRefused() {
+    assertThatThrownBy(
+            () ->
+                new PrequentialEvaluator(2)
+                    .evaluate(new double[1][1], new int[] {-2}, new LastLabel(1), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sample 0");
   }
 }
