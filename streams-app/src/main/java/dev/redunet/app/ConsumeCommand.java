@@ -3,11 +3,11 @@ package dev.redunet.app;
 import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.ConfigException;
 import dev.redunet.avro.Features;
-import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectedRecord;
 import dev.redunet.avro.Sample;
 import dev.redunet.wire.AvroCodec;
 import dev.redunet.wire.JsonRecordWriter;
+import dev.redunet.wire.PredictionCodec;
 import dev.redunet.wire.SampleDecoder;
 import dev.redunet.wire.WireFormatException;
 import java.io.PrintStream;
@@ -196,9 +196,11 @@ public final class ConsumeCommand implements Callable<Integer> {
           List.of(
               AvroCodec.of(Sample.class),
               AvroCodec.of(Features.class),
-              AvroCodec.of(Prediction.class),
+              PredictionCodec.create(),
               AvroCodec.of(RejectedRecord.class))) {
-        byFingerprint.put(c.fingerprint(), c);
+        for (long fp : c.fingerprints()) {
+          byFingerprint.put(fp, c);
+        }
       }
     }
 

@@ -11,6 +11,7 @@ import dev.redunet.data.SensorSignals;
 import dev.redunet.data.ShippedDatasets;
 import dev.redunet.stream.RedunetTopics;
 import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.PredictionCodec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -291,7 +292,7 @@ public final class DemoCommand implements Callable<Integer> {
     cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    AvroCodec<Prediction> predictions = AvroCodec.of(Prediction.class);
+    AvroCodec<Prediction> predictions = PredictionCodec.create();
     long seen = 0;
     long scored = 0;
     long correct = 0;

@@ -216,6 +216,36 @@ public final class RunCommand implements Callable<Integer> {
           public void scored(boolean correct) {
             metrics.prediction(correct);
           }
+
+          @Override
+          public void scoredStale() {
+            metrics.learning(AppMetrics.Learning.SCORING_STALE);
+          }
+
+          @Override
+          public void waited(long millis) {
+            metrics.waited(millis);
+          }
+
+          @Override
+          public void partitionIdle(int partition) {
+            metrics.learning(AppMetrics.Learning.PARTITION_IDLE);
+          }
+
+          @Override
+          public void lateSample() {
+            metrics.learning(AppMetrics.Learning.LATE_SAMPLES);
+          }
+
+          @Override
+          public void learningRecordSkipped() {
+            metrics.learning(AppMetrics.Learning.SKIPPED_RECORDS);
+          }
+
+          @Override
+          public void buildFailed() {
+            metrics.learning(AppMetrics.Learning.BUILD_FAILURES);
+          }
         });
   }
 
@@ -229,12 +259,22 @@ public final class RunCommand implements Callable<Integer> {
    */
   static ModelSummarySource modelSource(KafkaStreams streams, AppConfig config) {
     String name = config.text(ConfigKeys.MODEL_NAME);
-    return () -> {
-      ReadOnlyKeyValueStore<String, byte[]> store =
-          streams.store(
-              StoreQueryParameters.fromNameAndType(
-                  LearningPlugin.MODEL_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
-      return LearningPlugin.currentModel(store, name).map(loaded -> summary(name, loaded));
+    return new ModelSummarySource() {
+      @Override
+      public Optional<ModelSummary> current() {
+        return LearningPlugin.currentModel(store(), name).map(loaded -> summary(name, loaded));
+      }
+
+      @Override
+      public Optional<ModelSummary> version(long version) {
+        return LearningPlugin.model(store(), name, version).map(loaded -> summary(name, loaded));
+      }
+
+      private ReadOnlyKeyValueStore<String, byte[]> store() {
+        return streams.store(
+            StoreQueryParameters.fromNameAndType(
+                LearningPlugin.MODEL_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+      }
     };
   }
 

@@ -115,6 +115,16 @@ public final class AvroCodec<T extends SpecificRecord> {
     return fingerprint(schema);
   }
 
+  /** The fingerprints of every schema this codec reads: the current one first, then the older. */
+  public List<Long> fingerprints() {
+    List<Long> all = new ArrayList<>();
+    all.add(fingerprint());
+    for (Schema older : olderSchemas) {
+      all.add(fingerprint(older));
+    }
+    return all;
+  }
+
   /** The CRC-64-AVRO fingerprint of the parsing canonical form of {@code s}. */
   public static long fingerprint(Schema s) {
     return SchemaNormalization.parsingFingerprint64(s);

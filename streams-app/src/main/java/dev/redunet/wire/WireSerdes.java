@@ -21,9 +21,9 @@ public final class WireSerdes {
     return AvroSerde.of(Features.class);
   }
 
-  /** Prediction records, Avro single-object encoding. */
+  /** Prediction records, Avro single-object encoding (reads every earlier schema version). */
   public static Serde<Prediction> prediction() {
-    return AvroSerde.of(Prediction.class);
+    return new AvroSerde<>(PredictionCodec.create());
   }
 
   /** Rejected records, Avro single-object encoding. */

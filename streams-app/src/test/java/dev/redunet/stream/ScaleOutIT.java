@@ -7,7 +7,10 @@ import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.Prediction;
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.ShippedDatasets;
+import dev.redunet.eval.PrequentialEvaluator;
+import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelCodec;
+import dev.redunet.learn.OnlineLearner;
 import dev.redunet.stream.learning.LearningPlugin;
 import dev.redunet.testing.KafkaBrokerExtension;
 import dev.redunet.testing.KafkaCluster;
@@ -38,8 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Two instances of one application on a 4-partition input: the union of their outputs is complete
- * and has no duplicates (read_committed), every prediction names a published model version, and
- * stopping one instance mid-stream loses nothing.
+ * and has no duplicates (read_committed), every prediction names a published model version,
+ * stopping one instance mid-stream loses nothing, and every sample gets the prediction one offline
+ * learner gives it (the version it is owed, and that version's label).
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class ScaleOutIT {
@@ -98,6 +102,7 @@ class ScaleOutIT {
     KafkaStreams second = start(b);
     boolean secondStopped = false;
     Map<String, Integer> count = new HashMap<>();
+    Map<String, PredictionsRead.Outcome> outcomes = new HashMap<>();
     Set<Long> versionsUsed = new TreeSet<>();
     Set<Long> versionsPublished = new TreeSet<>();
     try {
@@ -127,6 +132,7 @@ class ScaleOutIT {
             }
             Prediction p = codec.decode(r.value());
             count.merge(p.getSampleId(), 1, Integer::sum);
+            outcomes.put(p.getSampleId(), PredictionsRead.Outcome.of(p));
             versionsUsed.add(p.getModelVersion());
           }
           predicted.set(count.size());
@@ -169,5 +175,41 @@ class ScaleOutIT {
     versionsUsed.remove(0L);
     assertThat(versionsUsed).isNotEmpty();
     assertThat(versionsPublished).containsAll(versionsUsed);
+    assertThat(PredictionsRead.differences(outcomes, offline(a, mnist)))
+        .as("two instances, one stopped mid-stream, predict what one learner does")
+        .isEmpty();
+  }
+
+  /** The offline learner's (version, label) for samples d0 … d(N−1), in file order. */
+  private static Map<String, PredictionsRead.Outcome> offline(
+      AppConfig config, LabelledDataset mnist) {
+    double[][] rows = new double[N][];
+    int[] labels = new int[N];
+    for (int i = 0; i < N; i++) {
+      rows[i] = mnist.sample(i).clone();
+      for (int a = 0; a < rows[i].length; a++) {
+        rows[i][a] = (float) rows[i][a];
+      }
+      labels[i] = mnist.classIndex(i);
+    }
+    LearnerSettings settings = LearnerConfig.settings(config);
+    OnlineLearner learner = new OnlineLearner(mnist.dimension(), settings, m -> {});
+    Map<String, PredictionsRead.Outcome> out = new HashMap<>();
+    new PrequentialEvaluator(settings.window())
+        .evaluate(
+            rows,
+            labels,
+            learner,
+            null,
+            (from, predicted) -> {
+              for (int b = 0; b < predicted.length; b++) {
+                out.put(
+                    "d" + (from + b),
+                    new PredictionsRead.Outcome(
+                        learner.version(),
+                        predicted[b] < 0 ? null : mnist.classes().get(predicted[b])));
+              }
+            });
+    return out;
   }
 }

@@ -45,7 +45,8 @@ class JsonRecordWriterTest {
         .isEqualTo(
             "{\"sampleId\":\"s-1\",\"modelVersion\":4,\"predictedLabel\":null,\"scores\":["
                 + "{\"label\":\"a\",\"deltaLBits\":\"Infinity\",\"membership\":null},"
-                + "{\"label\":\"b\",\"deltaLBits\":3.5,\"membership\":0.25}],\"trueLabel\":\"b\"}");
+                + "{\"label\":\"b\",\"deltaLBits\":3.5,\"membership\":0.25}],\"trueLabel\":\"b\","
+                + "\"stale\":false,\"owedVersion\":null}");
   }
 
   @Test

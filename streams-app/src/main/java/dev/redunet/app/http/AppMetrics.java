@@ -73,7 +73,37 @@ public final class AppMetrics implements AutoCloseable {
   private final Map<Integer, DeltaR> deltaR = new ConcurrentHashMap<>();
   private final LongAdder scored = new LongAdder();
   private final LongAdder correct = new LongAdder();
+  private final Map<Learning, LongAdder> learning = new ConcurrentHashMap<>();
+  private final Timer waits;
   private ScheduledExecutorService kafkaScheduler;
+
+  /** Events of the deterministic learning path, each a counter {@code redunet_<name>_total}. */
+  public enum Learning {
+    /** Predictions not made with the version the sample is owed. */
+    SCORING_STALE("redunet.scoring.stale", "Predictions not scored with their owed version"),
+    /** Input partitions the builder's watermark stopped waiting for. */
+    PARTITION_IDLE(
+        "redunet.builder.partition.idle",
+        "Times the builder's watermark stopped waiting for an idle input partition"),
+    /** Labelled samples that reached the builder after the watermark had passed them. */
+    LATE_SAMPLES(
+        "redunet.builder.late.samples",
+        "Labelled samples that reached the builder after its watermark had passed them"),
+    /** Learning records the builder could not use. */
+    SKIPPED_RECORDS(
+        "redunet.builder.skipped.records",
+        "Learning records the builder skipped (undecodable, or of another dimension)"),
+    /** Model versions whose computation failed (and is retried). */
+    BUILD_FAILURES("redunet.model.build.failures", "Model versions whose computation failed");
+
+    private final String meter;
+    private final String description;
+
+    Learning(String meter, String description) {
+      this.meter = meter;
+      this.description = description;
+    }
+  }
 
   /** The ΔR gauge of one layer (its value; NaN once the layer is gone from the model). */
   private static final class DeltaR {
@@ -138,6 +168,18 @@ public final class AppMetrics implements AutoCloseable {
     FunctionCounter.builder("redunet.prequential.correct", correct, LongAdder::doubleValue)
         .description("Labelled samples whose prediction was the true label")
         .register(registry);
+    for (Learning l : Learning.values()) {
+      LongAdder counter = new LongAdder();
+      learning.put(l, counter);
+      FunctionCounter.builder(l.meter, counter, LongAdder::doubleValue)
+          .description(l.description)
+          .register(registry);
+    }
+    waits =
+        Timer.builder("redunet.scoring.wait")
+            .description(
+                "Wall-clock time samples waited for their owed model version (consistent scoring)")
+            .register(registry);
     Gauge.builder("redunet.prequential.accuracy", this, AppMetrics::accuracy)
         .description("Prequential accuracy of this instance since it started (NaN: none scored)")
         .strongReference(true)
@@ -234,6 +276,16 @@ public final class AppMetrics implements AutoCloseable {
     if (correct) {
       this.correct.increment();
     }
+  }
+
+  /** One event of the learning path. */
+  public void learning(Learning event) {
+    learning.get(event).increment();
+  }
+
+  /** A sample waited {@code millis} for its owed version. */
+  public void waited(long millis) {
+    waits.record(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private double accuracy() {

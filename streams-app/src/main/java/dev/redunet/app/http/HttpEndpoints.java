@@ -250,10 +250,28 @@ public final class HttpEndpoints implements AutoCloseable {
 
   private void model(HttpExchange exchange, Backend b) throws IOException {
     String query = exchange.getRequestURI().getQuery();
-    boolean localOnly = query != null && List.of(query.split("&")).contains("local=true");
+    List<String> params = query == null ? List.of() : List.of(query.split("&"));
+    boolean localOnly = params.contains("local=true");
+    Long version = null;
+    for (String param : params) {
+      if (param.startsWith("version=")) {
+        try {
+          version = Long.parseLong(param.substring("version=".length()));
+        } catch (NumberFormatException e) {
+          version = -1L;
+        }
+        if (version < 1) {
+          json(
+              exchange,
+              400,
+              message("bad_request", "version must be a model version ≥ 1, got " + param));
+          return;
+        }
+      }
+    }
     Optional<ModelSummary> local;
     try {
-      local = b.model().current();
+      local = version == null ? b.model().current() : b.model().version(version);
     } catch (RuntimeException e) {
       LOG.warn("The model source failed", e);
       ObjectNode body = message("unavailable", "the model cannot be read now: " + e);
@@ -281,7 +299,7 @@ public final class HttpEndpoints implements AutoCloseable {
       }
       for (String peer : peers) {
         asked.add(peer);
-        Optional<JsonNode> remote = askPeer(peer);
+        Optional<JsonNode> remote = askPeer(peer, version);
         if (remote.isPresent()) {
           ObjectNode body = JSON.createObjectNode();
           body.put("status", "ok");
@@ -294,21 +312,31 @@ public final class HttpEndpoints implements AutoCloseable {
       }
     }
     ObjectNode body = JSON.createObjectNode();
-    body.put("status", "no_model");
+    body.put("status", version == null ? "no_model" : "no_version");
     body.put("instance", b.self());
     body.set("asked", asked);
     body.put(
         "message",
-        "no model yet: the first model version is built at the end of the first window of"
-            + " labelled samples (redunet.window)");
+        version == null
+            ? "no model yet: the first model version is built at the end of the first window of"
+                + " labelled samples (redunet.window)"
+            : "version "
+                + version
+                + " is not held: not built yet, or older than the retained versions"
+                + " (redunet.model.retained.versions)");
     json(exchange, 404, body);
   }
 
-  /** The model of {@code peer} ({@code GET /model?local=true}), if it has one. */
-  private Optional<JsonNode> askPeer(String peer) {
+  /** The model (or version) of {@code peer} ({@code GET /model?local=true}), if it has it. */
+  private Optional<JsonNode> askPeer(String peer, Long version) {
     try {
       HttpRequest request =
-          HttpRequest.newBuilder(URI.create("http://" + peer + "/model?local=true"))
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://"
+                          + peer
+                          + "/model?local=true"
+                          + (version == null ? "" : "&version=" + version)))
               .timeout(PEER_TIMEOUT)
               .GET()
               .build();

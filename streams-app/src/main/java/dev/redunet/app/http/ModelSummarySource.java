@@ -17,6 +17,11 @@ public interface ModelSummarySource {
   /** The current model, if this instance has one. */
   Optional<ModelSummary> current();
 
+  /** Version {@code version} of the model, if this instance holds it (a retained version). */
+  default Optional<ModelSummary> version(long version) {
+    return current().filter(m -> m.version() == version);
+  }
+
   /** A source that never has a model (the scoring stage without learning). */
   static ModelSummarySource none() {
     return Optional::empty;

@@ -178,6 +178,58 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void everyRetainedVersionIsAnsweredAndOthersAre404NoVersion() throws Exception {
+    ModelSummarySource versions =
+        new ModelSummarySource() {
+          @Override
+          public Optional<ModelSummary> current() {
+            return Optional.of(model(9));
+          }
+
+          @Override
+          public Optional<ModelSummary> version(long v) {
+            return v >= 5 && v <= 9 ? Optional.of(model(v)) : Optional.empty();
+          }
+        };
+    HttpEndpoints http = start(versions, List.of());
+    HttpResponse<String> six = get(http, "/model?version=6");
+    assertThat(six.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(six.body()).get("model").get("version").asLong()).isEqualTo(6);
+    HttpResponse<String> gone = get(http, "/model?version=4");
+    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(gone.body()).get("status").asText()).isEqualTo("no_version");
+    assertThat(JSON.readTree(gone.body()).get("message").asText())
+        .contains("redunet.model.retained.versions");
+    for (String bad : List.of("0", "-3", "x")) {
+      HttpResponse<String> r = get(http, "/model?version=" + bad);
+      assertThat(r.statusCode()).as("version=%s", bad).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void aVersionAnotherInstanceHoldsIsForwarded() throws Exception {
+    HttpEndpoints holder =
+        start(
+            new ModelSummarySource() {
+              @Override
+              public Optional<ModelSummary> current() {
+                return Optional.of(model(3));
+              }
+
+              @Override
+              public Optional<ModelSummary> version(long v) {
+                return Optional.of(model(v));
+              }
+            },
+            List.of());
+    String holderAddress = "127.0.0.1:" + holder.address().getPort();
+    HttpEndpoints http = start(ModelSummarySource.none(), List.of(holderAddress));
+    HttpResponse<String> r = get(http, "/model?version=2");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(r.body()).get("model").get("version").asLong()).isEqualTo(2);
+  }
+
+  @Test
   void aFailingModelSourceAnswers503() throws Exception {
     HttpEndpoints http =
         start(

@@ -1,0 +1,104 @@
+package dev.redunet.stream;
+
+import dev.redunet.avro.Prediction;
+import dev.redunet.testing.KafkaCluster;
+import dev.redunet.wire.AvroCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The committed predictions of a run (read_committed), every one of them, by sample id: what the
+ * determinism tests compare.
+ */
+final class PredictionsRead {
+
+  /** What a prediction says that must not depend on timing. */
+  record Outcome(long version, String label) {
+    static Outcome of(Prediction p) {
+      return new Outcome(p.getModelVersion(), p.getPredictedLabel());
+    }
+  }
+
+  /** Every prediction read, by id (more than one per id is a duplicate). */
+  final Map<String, List<Prediction>> byId = new HashMap<>();
+
+  private PredictionsRead() {}
+
+  /**
+   * Reads the predictions topic from the beginning until {@code ids} distinct ids are seen (then a
+   * second more, to catch duplicates) or {@code timeoutSeconds} pass.
+   *
+   * @param progress told the number of distinct ids after every poll (may pace a producer)
+   */
+  static PredictionsRead until(
+      KafkaCluster kafka,
+      String topic,
+      int partitions,
+      int ids,
+      long timeoutSeconds,
+      IntConsumer progress) {
+    PredictionsRead read = new PredictionsRead();
+    AvroCodec<Prediction> codec = AvroCodec.of(Prediction.class);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            kafka.consumerConfig(kafka.uniqueName("read")),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        tps.add(new TopicPartition(topic, p));
+      }
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      long extraUntil = Long.MAX_VALUE;
+      while (System.nanoTime() < Math.min(deadline, extraUntil)) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          Prediction p = codec.decode(r.value());
+          read.byId.computeIfAbsent(p.getSampleId(), k -> new ArrayList<>()).add(p);
+        }
+        progress.accept(read.byId.size());
+        if (read.byId.size() >= ids && extraUntil == Long.MAX_VALUE) {
+          extraUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        }
+      }
+    }
+    return read;
+  }
+
+  /** The one outcome per id (fails on a duplicate). */
+  Map<String, Outcome> outcomes() {
+    Map<String, Outcome> out = new HashMap<>();
+    byId.forEach(
+        (id, ps) -> {
+          if (ps.size() != 1) {
+            throw new AssertionError(ps.size() + " predictions of sample " + id + ": " + ps);
+          }
+          out.put(id, Outcome.of(ps.get(0)));
+        });
+    return out;
+  }
+
+  /** The ids whose outcomes differ between two runs, or that one of them lacks. */
+  static List<String> differences(Map<String, Outcome> a, Map<String, Outcome> b) {
+    List<String> diff = new ArrayList<>();
+    a.forEach(
+        (id, o) -> {
+          if (!Objects.equals(o, b.get(id))) {
+            diff.add(id + ": " + o + " vs " + b.get(id));
+          }
+        });
+    b.keySet().stream().filter(id -> !a.containsKey(id)).forEach(id -> diff.add(id + ": missing"));
+    return diff;
+  }
+}
