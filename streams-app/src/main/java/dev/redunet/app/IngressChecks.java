@@ -3,9 +3,11 @@ package dev.redunet.app;
 import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.ConfigKeys;
 import dev.redunet.avro.RejectReason;
+import dev.redunet.stream.ShapeRule;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -15,17 +17,18 @@ import java.util.TreeSet;
  *
  * <ol>
  *   <li>more than {@code redunet.max.features} values: TOO_LARGE;
- *   <li>the expected shape ({@code redunet.feature.shape}, else fixed by the first accepted
- *       sample): a sample without a shape, or with a one-dimensional one, must have as many values
- *       as the expected shape holds; one with a multi-dimensional shape must have exactly the
- *       expected shape. Otherwise WRONG_DIMENSION;
+ *   <li>the configured shape {@code redunet.feature.shape} ({@link ShapeRule}): otherwise
+ *       WRONG_DIMENSION;
  *   <li>all values zero: EMPTY_VECTOR;
- *   <li>an empty label: UNPARSABLE; with {@code redunet.labels}, a label outside it: UNKNOWN_LABEL.
+ *   <li>an empty label: UNPARSABLE; with {@code redunet.labels}, a label outside it: UNKNOWN_LABEL;
+ *   <li>without a configured shape, the shape of the first accepted labelled sample, as the
+ *       learning stage checks it when it scores a later sample: otherwise WRONG_DIMENSION.
  * </ol>
  *
  * The decoding checks (UNPARSABLE, MISSING_FIELD, EMPTY_VECTOR, NON_FINITE, an inconsistent shape,
  * and TOO_LARGE for a record over {@code redunet.max.record.bytes}) come before, from the reader.
- * Not thread-safe: the first accepted sample fixes the shape.
+ * Not thread-safe: without a configured shape, the first accepted labelled sample fixes the shape,
+ * checked (as the stream checks it when it scores) after the other checks.
  */
 final class IngressChecks {
 
@@ -35,13 +38,15 @@ final class IngressChecks {
   private final int maxFeatures;
   private final int maxRecordBytes;
   private final Set<String> labels;
-  private List<Integer> expected;
-  private String origin;
+  private final List<Integer> configured;
+  private List<Integer> learned;
+  private String learnedOrigin;
 
   /**
    * @param maxFeatures {@code redunet.max.features}
    * @param maxRecordBytes {@code redunet.max.record.bytes}
-   * @param configuredShape {@code redunet.feature.shape}; empty = fixed by the first sample
+   * @param configuredShape {@code redunet.feature.shape}; empty = fixed by the first labelled
+   *     sample
    * @param labels {@code redunet.labels}; empty = any label
    */
   IngressChecks(
@@ -49,10 +54,7 @@ final class IngressChecks {
     this.maxFeatures = maxFeatures;
     this.maxRecordBytes = maxRecordBytes;
     this.labels = Set.copyOf(labels);
-    if (!configuredShape.isEmpty()) {
-      this.expected = List.copyOf(configuredShape);
-      this.origin = "redunet.feature.shape";
-    }
+    this.configured = configuredShape.isEmpty() ? null : List.copyOf(configuredShape);
   }
 
   /** The checks of the configuration's ingress keys. */
@@ -70,8 +72,8 @@ final class IngressChecks {
   }
 
   /**
-   * Checks one decoded sample; if it passes and no shape is expected yet, its shape becomes the
-   * expected one.
+   * Checks one decoded sample; if it passes, is labelled, and no shape is fixed yet, its shape
+   * becomes the expected one.
    *
    * @param id the sample id (for the message of the sample that fixes the shape)
    * @param features the values, row-major
@@ -86,34 +88,12 @@ final class IngressChecks {
           RejectReason.TOO_LARGE,
           "features: " + n + " values, over the limit redunet.max.features=" + maxFeatures);
     }
-    List<Integer> own = shape == null || shape.size() == 1 ? null : shape;
-    List<Integer> effective;
-    if (expected != null) {
-      long size = 1;
-      for (int d : expected) {
-        size *= d;
+    List<Integer> own = shape == null || shape.isEmpty() ? List.of(n) : shape;
+    if (configured != null) {
+      Optional<String> misfit = ShapeRule.misfit(own, configured, "redunet.feature.shape");
+      if (misfit.isPresent()) {
+        return new Rejection(RejectReason.WRONG_DIMENSION, misfit.get());
       }
-      if (own == null && n != size) {
-        return new Rejection(
-            RejectReason.WRONG_DIMENSION,
-            "features: "
-                + n
-                + " values, expected "
-                + size
-                + " (shape "
-                + expected
-                + ", "
-                + origin
-                + ")");
-      }
-      if (own != null && !own.equals(expected)) {
-        return new Rejection(
-            RejectReason.WRONG_DIMENSION,
-            "shape: " + own + " differs from the expected shape " + expected + " (" + origin + ")");
-      }
-      effective = expected;
-    } else {
-      effective = own == null ? List.of(n) : own;
     }
     boolean nonZero = false;
     for (double v : features) {
@@ -139,9 +119,14 @@ final class IngressChecks {
               + new TreeSet<>(labels)
               + " (redunet.labels)");
     }
-    if (expected == null) {
-      expected = List.copyOf(effective);
-      origin = "fixed by sample " + Objects.requireNonNull(id, "id");
+    if (configured == null && learned != null) {
+      Optional<String> misfit = ShapeRule.misfit(own, learned, learnedOrigin);
+      if (misfit.isPresent()) {
+        return new Rejection(RejectReason.WRONG_DIMENSION, misfit.get());
+      }
+    } else if (configured == null && label != null) {
+      learned = List.copyOf(own);
+      learnedOrigin = "fixed by the first labelled sample, " + Objects.requireNonNull(id, "id");
     }
     return null;
   }

@@ -4,7 +4,6 @@ import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * The documented behaviour before the first model is built: the network is the identity (no layers)
@@ -17,23 +16,18 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  *       class scores, and the sample's true label (null when unlabelled).
  * </ul>
  *
- * Stateless (but for where it emits).
+ * Stateless.
  */
-public final class IdentityScorer implements SampleScorer {
+public final class IdentityScorer {
 
   /** The model version of the identity network. */
   public static final long MODEL_VERSION = 0;
 
-  private Output output;
+  private IdentityScorer() {}
 
-  @Override
-  public void init(ProcessorContext<String, Object> context, Output output) {
-    this.output = output;
-  }
-
-  @Override
-  public void score(ValidSample sample, long timestamp) {
-    output.emit(identity(sample), timestamp);
+  /** The scorer of the identity network: every sample at once, with {@link #identity}. */
+  public static SampleScorer scorer() {
+    return SampleScorer.synchronous(IdentityScorer::identity);
   }
 
   /** The identity-network output of {@code sample}; see the class comment. */

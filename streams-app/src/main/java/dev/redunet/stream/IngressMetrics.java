@@ -58,7 +58,7 @@ public final class IngressMetrics {
     accepted.increment();
   }
 
-  void recordRejected(RejectReason reason) {
+  public void recordRejected(RejectReason reason) {
     rejected.get(reason).increment();
   }
 

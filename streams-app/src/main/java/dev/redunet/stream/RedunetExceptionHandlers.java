@@ -60,12 +60,16 @@ public final class RedunetExceptionHandlers {
    * What the handlers need.
    *
    * @param rejectedTopic where diverted records go
+   * @param inputTopic the samples topic: only its records are users' records; a failure on a record
+   *     of an internal topic (the learning topic) is logged, never sent to the rejected topic
    * @param maxRecordBytes longest original value copied in full ({@code redunet.max.record.bytes})
    * @param metrics the counters
    */
-  public record Context(String rejectedTopic, int maxRecordBytes, IngressMetrics metrics) {
+  public record Context(
+      String rejectedTopic, String inputTopic, int maxRecordBytes, IngressMetrics metrics) {
     public Context {
       Objects.requireNonNull(rejectedTopic, "rejectedTopic");
+      Objects.requireNonNull(inputTopic, "inputTopic");
       Objects.requireNonNull(metrics, "metrics");
     }
   }
@@ -150,6 +154,15 @@ public final class RedunetExceptionHandlers {
                 + " goes on",
             where.processorNodeId(),
             where.taskId(),
+            e);
+        return ProcessingExceptionHandler.Response.resume();
+      }
+      if (!where.topic().equals(context.inputTopic())) {
+        LOG.error(
+            "Processing of the internal record {} failed in node {}; it is skipped (it is not a"
+                + " user's record: nothing goes to the rejected topic)",
+            at(where),
+            where.processorNodeId(),
             e);
         return ProcessingExceptionHandler.Response.resume();
       }

@@ -15,8 +15,7 @@ import java.util.Objects;
  * @param rejected output: every input record that failed validation, with the reason
  * @param model compacted: model versions
  * @param metrics output: per-window prequential metrics
- * @param inputShape the first-sample input shape per model (see {@link InputShape})
- * @param learning statistics deltas and raw labelled samples to the model's builder
+ * @param learning labelled samples and partition progress to the model's builder
  */
 public record RedunetTopics(
     String samples,
@@ -25,7 +24,6 @@ public record RedunetTopics(
     String rejected,
     String model,
     String metrics,
-    String inputShape,
     String learning) {
 
   public RedunetTopics {
@@ -35,10 +33,8 @@ public record RedunetTopics(
     Objects.requireNonNull(rejected, "rejected");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(metrics, "metrics");
-    Objects.requireNonNull(inputShape, "inputShape");
     Objects.requireNonNull(learning, "learning");
-    List<String> all =
-        List.of(samples, features, predictions, rejected, model, metrics, inputShape, learning);
+    List<String> all = List.of(samples, features, predictions, rejected, model, metrics, learning);
     if (all.stream().distinct().count() != all.size()) {
       throw new IllegalArgumentException("the topics must have distinct names, got " + all);
     }
@@ -53,12 +49,11 @@ public record RedunetTopics(
         config.topic(ConfigKeys.TOPIC_REJECTED),
         config.topic(ConfigKeys.TOPIC_MODEL),
         config.topic(ConfigKeys.TOPIC_METRICS),
-        config.topic(ConfigKeys.TOPIC_INPUT_SHAPE),
         config.topic(ConfigKeys.TOPIC_LEARNING));
   }
 
   /** All names, inputs first. */
   public List<String> all() {
-    return List.of(samples, features, predictions, rejected, model, metrics, inputShape, learning);
+    return List.of(samples, features, predictions, rejected, model, metrics, learning);
   }
 }

@@ -8,24 +8,19 @@ import dev.redunet.wire.AvroSerde;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The redunet-streams topology, a pure function of the configuration (and of the scoring plugin):
  *
  * <pre>
  * samples ─► {@value #SOURCE} ─► {@value #VALIDATE} ─┬─► {@value #REJECTED_SINK} ─► rejected
- *                                                 ├─► {@value #INPUT_SHAPE_SINK} ─► input-shape
- *                                                 ▼
- *                                             {@value #SCORE} ─┬─► {@value #PREDICTIONS_SINK} ─► predictions
+ *                                                 ▼                ▲
+ *                                             {@value #SCORE} ─────┤ (samples of another shape)
+ *                                                              ├─► {@value #PREDICTIONS_SINK} ─► predictions
  *                                                              └─► {@value #FEATURES_SINK} ─► features
- * input-shape ─► {@value #INPUT_SHAPE_SOURCE} ─► {@value #INPUT_SHAPE_UPDATER} ─► global store {@value #INPUT_SHAPE_STORE}
  * </pre>
  *
  * Every node and store has an explicit, stable name (the constants here). Input records are read as
@@ -55,18 +50,6 @@ public final class RedunetTopology {
   /** Sink of predictions (key: sample id; value: {@link Prediction}). */
   public static final String PREDICTIONS_SINK = "predictions-sink";
 
-  /** Sink of input-shape proposals (key: model name; value: {@link InputShape} JSON). */
-  public static final String INPUT_SHAPE_SINK = "input-shape-sink";
-
-  /** Source of the global input-shape store. */
-  public static final String INPUT_SHAPE_SOURCE = "input-shape-source";
-
-  /** Update processor of the global input-shape store (first proposal wins). */
-  public static final String INPUT_SHAPE_UPDATER = "input-shape-update";
-
-  /** Global store: model name → {@link InputShape}. */
-  public static final String INPUT_SHAPE_STORE = "redunet-input-shape";
-
   private RedunetTopology() {}
 
   /**
@@ -74,11 +57,13 @@ public final class RedunetTopology {
    *
    * @param config the application configuration
    * @param topics the resolved topic names
+   * @param metrics the ingress counters (a scorer that rejects a sample counts it there)
    */
-  public record Wiring(AppConfig config, RedunetTopics topics) {
+  public record Wiring(AppConfig config, RedunetTopics topics, IngressMetrics metrics) {
     public Wiring {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(topics, "topics");
+      Objects.requireNonNull(metrics, "metrics");
     }
   }
 
@@ -107,20 +92,14 @@ public final class RedunetTopology {
         SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.samples());
     topology.addProcessor(
         VALIDATE, () -> new ValidateProcessor(settings, metrics, rejectionLog), SOURCE);
+    topology.addProcessor(SCORE, () -> new ScoreProcessor(plugin.newScorer()), VALIDATE);
     topology.addSink(
         REJECTED_SINK,
         topics.rejected(),
         new ByteArraySerializer(),
         AvroSerde.of(RejectedRecord.class).serializer(),
-        VALIDATE);
-    topology.addSink(
-        INPUT_SHAPE_SINK,
-        topics.inputShape(),
-        new StringSerializer(),
-        InputShape.serde().serializer(),
-        VALIDATE);
-
-    topology.addProcessor(SCORE, () -> new ScoreProcessor(plugin.newScorer()), VALIDATE);
+        VALIDATE,
+        SCORE);
     for (StoreBuilder<?> store : plugin.stores()) {
       topology.addStateStore(store, SCORE);
     }
@@ -137,22 +116,7 @@ public final class RedunetTopology {
         AvroSerde.of(Features.class).serializer(),
         SCORE);
 
-    StoreBuilder<KeyValueStore<String, InputShape>> shapeStore =
-        Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(INPUT_SHAPE_STORE),
-                Serdes.String(),
-                InputShape.serde())
-            .withLoggingDisabled();
-    topology.addGlobalStore(
-        shapeStore,
-        INPUT_SHAPE_SOURCE,
-        new StringDeserializer(),
-        new ByteArrayDeserializer(),
-        topics.inputShape(),
-        INPUT_SHAPE_UPDATER,
-        InputShapeUpdater::new);
-
-    plugin.extend(topology, new Wiring(config, topics));
+    plugin.extend(topology, new Wiring(config, topics, metrics));
     return topology;
   }
 }

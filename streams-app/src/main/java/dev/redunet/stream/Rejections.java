@@ -14,7 +14,7 @@ import java.util.Arrays;
  * #MAX_MESSAGE_CHARS} characters. The rejected topic is created with {@code max.message.bytes} =
  * the record limit + {@value #HEADROOM_BYTES} bytes, which holds such a record.
  */
-final class Rejections {
+public final class Rejections {
 
   /** Longest original key kept in full. */
   static final int MAX_KEY_BYTES = 64 * 1024;
@@ -34,7 +34,7 @@ final class Rejections {
    * @param value the original value (null for a tombstone); not modified
    * @param maxValueBytes the longest value kept in full
    */
-  static RejectedRecord of(
+  public static RejectedRecord of(
       byte[] key,
       byte[] value,
       String topic,

@@ -37,6 +37,6 @@ public interface ScoringPlugin {
 
   /** The plugin of the identity network: {@link IdentityScorer}, no stores, no further nodes. */
   static ScoringPlugin identity() {
-    return IdentityScorer::new;
+    return IdentityScorer::scorer;
   }
 }

@@ -126,6 +126,7 @@ public final class StreamsProperties {
         RedunetExceptionHandlers.CONTEXT_CONFIG,
         new RedunetExceptionHandlers.Context(
             RedunetTopics.of(config).rejected(),
+            RedunetTopics.of(config).samples(),
             config.integer(ConfigKeys.MAX_RECORD_BYTES),
             metrics));
     return p;

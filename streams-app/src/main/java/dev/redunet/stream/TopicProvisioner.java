@@ -47,13 +47,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>model</td><td>1</td><td>{@code cleanup.policy=compact}, {@code max.message.bytes} =
  *       {@code redunet.model.max.message.bytes} (32 MiB)</td></tr>
  *   <tr><td>metrics</td><td>1</td><td>broker defaults</td></tr>
- *   <tr><td>input-shape</td><td>1</td><td>{@code cleanup.policy=delete}, {@code
- *       retention.ms=-1}, {@code retention.bytes=-1}: never compacted nor expired, so the first
- *       proposal per model stays first (see {@link InputShape})</td></tr>
  * </table>
  *
- * Warnings for existing topics: the model topic not compacted; the input-shape topic with more than
- * one partition, compacted, or with a finite retention.
+ * Warnings for existing topics: the model topic not compacted; the learning topic without {@code
+ * LogAppendTime}.
  */
 public final class TopicProvisioner {
 
@@ -126,17 +123,6 @@ public final class TopicProvisioner {
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(config.integer(ConfigKeys.MODEL_MAX_MESSAGE_BYTES)))),
         new TopicSpec("metrics", t.metrics(), 1, Map.of()),
-        new TopicSpec(
-            "input-shape",
-            t.inputShape(),
-            1,
-            Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG,
-                TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.RETENTION_MS_CONFIG,
-                "-1",
-                TopicConfig.RETENTION_BYTES_CONFIG,
-                "-1")),
         new TopicSpec(
             "learning",
             t.learning(),
@@ -291,7 +277,7 @@ public final class TopicProvisioner {
     List<TopicSpec> checked =
         specs.stream()
             .filter(s -> existing.contains(s.name()))
-            .filter(s -> List.of("model", "input-shape", "learning").contains(s.role()))
+            .filter(s -> List.of("model", "learning").contains(s.role()))
             .toList();
     if (checked.isEmpty()) {
       return warnings;
@@ -300,11 +286,6 @@ public final class TopicProvisioner {
         checked.stream().map(s -> new ConfigResource(ConfigResource.Type.TOPIC, s.name())).toList();
     Map<ConfigResource, Config> configs =
         admin.describeConfigs(resources).all().get(remaining(deadline), TimeUnit.NANOSECONDS);
-    Map<String, TopicDescription> descriptions =
-        admin
-            .describeTopics(checked.stream().map(TopicSpec::name).toList())
-            .allTopicNames()
-            .get(remaining(deadline), TimeUnit.NANOSECONDS);
     for (TopicSpec s : checked) {
       Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, s.name()));
       String policy = value(c, TopicConfig.CLEANUP_POLICY_CONFIG);
@@ -327,25 +308,6 @@ public final class TopicProvisioner {
                 + ": its records carry the samples' event time, so retention can expire deltas of"
                 + " old samples before the builder reads them. Set"
                 + " message.timestamp.type=LogAppendTime on it.");
-      }
-      if (s.role().equals("input-shape")) {
-        int partitions = descriptions.get(s.name()).partitions().size();
-        String retention = value(c, TopicConfig.RETENTION_MS_CONFIG);
-        if (partitions != 1
-            || policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)
-            || !retention.equals("-1")) {
-          warnings.add(
-              "The input-shape topic "
-                  + s.name()
-                  + " exists with "
-                  + partitions
-                  + " partition(s), cleanup.policy="
-                  + policy
-                  + ", retention.ms="
-                  + retention
-                  + "; it needs 1 partition, cleanup.policy=delete and retention.ms=-1 so that"
-                  + " the first input shape stays the one every instance agrees on.");
-        }
       }
     }
     return warnings;

@@ -12,7 +12,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +30,13 @@ import org.slf4j.LoggerFactory;
  *       (EMPTY_VECTOR), NaN or infinity (NON_FINITE), shape inconsistent with the features
  *       (WRONG_DIMENSION);
  *   <li>more than {@code redunet.max.features} values: TOO_LARGE;
- *   <li>the expected shape (configured {@code redunet.feature.shape}, else fixed by the first valid
- *       sample, see {@link InputShape}): a sample without a shape, or with a one-dimensional one,
- *       is a plain vector and must have as many values as the expected shape holds (it then takes
- *       that shape); a sample with a multi-dimensional shape must have exactly the expected shape.
- *       Otherwise WRONG_DIMENSION;
+ *   <li>the configured shape {@code redunet.feature.shape}, if any ({@link ShapeRule}): a sample
+ *       without a shape, or with a one-dimensional one, is a plain vector and must have as many
+ *       values as the configured shape holds (it then takes that shape); a sample with a
+ *       multi-dimensional shape must have exactly the configured shape. Otherwise WRONG_DIMENSION.
+ *       Without a configured shape, the learning stage checks samples against the shape of the
+ *       first labelled sample in the stream's order, when it scores them (a rule that does not
+ *       depend on which partition is read first);
  *   <li>all values zero: EMPTY_VECTOR (a zero vector has no direction; every network normalizes its
  *       input to the unit sphere);
  *   <li>an empty label (UNPARSABLE), or, when {@code redunet.labels} fixes the label set, a label
@@ -58,7 +59,6 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
   private final RejectionLog rejectionLog;
   private ProcessorContext<Object, Object> context;
   private IngressSensors sensors;
-  private ShapeGuard shapes;
 
   ValidateProcessor(IngressSettings settings, IngressMetrics metrics, RejectionLog rejectionLog) {
     this.settings = settings;
@@ -70,19 +70,12 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     this.sensors = new IngressSensors(context.metrics(), context.taskId().toString());
-    if (settings.configuredShape().isEmpty()) {
-      KeyValueStore<String, InputShape> store =
-          context.getStateStore(RedunetTopology.INPUT_SHAPE_STORE);
-      this.shapes = new ShapeGuard(List.of(), settings.modelName(), store::get);
-    } else {
-      this.shapes = new ShapeGuard(settings.configuredShape(), settings.modelName(), m -> null);
-    }
   }
 
   /** The result of validating one record. */
   private sealed interface Outcome {}
 
-  private record Accepted(ValidSample sample, InputShape proposal) implements Outcome {}
+  private record Accepted(ValidSample sample) implements Outcome {}
 
   private record Rejected(RejectReason reason, String message) implements Outcome {}
 
@@ -93,11 +86,6 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
     if (outcome instanceof Accepted accepted) {
       sensors.accepted();
       metrics.recordAccepted();
-      if (accepted.proposal() != null) {
-        context.forward(
-            new Record<>(settings.modelName(), accepted.proposal(), record.timestamp()),
-            RedunetTopology.INPUT_SHAPE_SINK);
-      }
       ValidSample sample = accepted.sample();
       context.forward(
           new Record<>(sample.id(), sample, record.timestamp(), record.headers()),
@@ -146,38 +134,16 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
                 + " values, over the limit redunet.max.features="
                 + settings.maxFeatures());
       }
-      List<Integer> own = s.getShape() == null || s.getShape().size() == 1 ? null : s.getShape();
-      Optional<ShapeGuard.Expected> expected = shapes.expected();
-      List<Integer> effective;
-      if (expected.isPresent()) {
-        ShapeGuard.Expected e = expected.get();
-        if (own == null && n != e.size()) {
-          return new Rejected(
-              RejectReason.WRONG_DIMENSION,
-              "features: "
-                  + n
-                  + " values, expected "
-                  + e.size()
-                  + " (shape "
-                  + e.shape()
-                  + ", "
-                  + e.origin()
-                  + ")");
+      List<Integer> own =
+          s.getShape() == null || s.getShape().isEmpty() ? List.of(n) : s.getShape();
+      List<Integer> effective = own;
+      if (!settings.configuredShape().isEmpty()) {
+        Optional<String> misfit =
+            ShapeRule.misfit(own, settings.configuredShape(), "redunet.feature.shape");
+        if (misfit.isPresent()) {
+          return new Rejected(RejectReason.WRONG_DIMENSION, misfit.get());
         }
-        if (own != null && !own.equals(e.shape())) {
-          return new Rejected(
-              RejectReason.WRONG_DIMENSION,
-              "shape: "
-                  + own
-                  + " differs from the expected shape "
-                  + e.shape()
-                  + " ("
-                  + e.origin()
-                  + ")");
-        }
-        effective = e.shape();
-      } else {
-        effective = own == null ? List.of(n) : own;
+        effective = settings.configuredShape();
       }
       double[] x = new double[n];
       boolean nonZero = false;
@@ -208,19 +174,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
       }
       ValidSample sample =
           new ValidSample(s.getId(), s.getEventTime(), s.getSource(), x, effective, label);
-      InputShape proposal = null;
-      if (expected.isEmpty()) {
-        proposal =
-            new InputShape(
-                effective,
-                s.getId(),
-                at.topic,
-                at.partition,
-                at.offset,
-                Instant.ofEpochMilli(context.currentSystemTimeMs()));
-        shapes.propose(proposal);
-      }
-      return new Accepted(sample, proposal);
+      return new Accepted(sample);
     } catch (WireFormatException e) {
       return new Rejected(e.reason(), e.getMessage());
     } catch (RuntimeException e) {

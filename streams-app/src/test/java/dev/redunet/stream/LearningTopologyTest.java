@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import dev.redunet.app.config.AppConfig;
 import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.Prediction;
+import dev.redunet.avro.RejectReason;
+import dev.redunet.avro.RejectedRecord;
 import dev.redunet.avro.Sample;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelBuilder;
@@ -296,6 +298,50 @@ class LearningTopologyTest {
       Prediction u = f.predictions.readValue();
       assertThat(u.getModelVersion()).isEqualTo(1);
       assertThat(u.getStale()).isTrue();
+    }
+  }
+
+  /**
+   * Without redunet.feature.shape, the first labelled sample in the stream's order fixes the shape:
+   * a sample after it of another shape is rejected when it is scored (and not learned), a sample
+   * before it is not.
+   */
+  @Test
+  void theFirstLabelledSampleInTheStreamsOrderFixesTheShape() {
+    Map<String, String> s = settings("statistics");
+    s.remove("redunet.feature.shape");
+    int[] labels = new int[W + 1];
+    double[][] x = samples(W + 1, labels, 14);
+    AppConfig c = AppConfig.of(s);
+    try (TopologyFixture f =
+        new TopologyFixture(s, new LearningPlugin(c, LearnerConfig.settings(c)), stateDir)) {
+      f.pipe("early", TopologyFixture.avro("early", D + 1, null)); // before it: any shape
+      for (int i = 0; i < W; i++) {
+        f.pipe(
+            "s" + i,
+            TopologyFixture.SAMPLES.encode(
+                TopologyFixture.sample("s" + i, floats(x[i]), null, LABELS.get(labels[i]))));
+        if (i == 3) {
+          f.pipe("odd", TopologyFixture.avro("odd", D + 1, "a")); // after it: rejected
+        }
+      }
+      f.pipe(
+          "next",
+          TopologyFixture.SAMPLES.encode(TopologyFixture.sample("next", floats(x[W]), null, null)));
+      f.settle(3);
+      Map<String, Prediction> predictions = f.predictions.readKeyValuesToMap();
+      assertThat(predictions).doesNotContainKey("odd").containsKeys("early", "s0", "next");
+      assertThat(predictions.get("early").getModelVersion()).isZero();
+      assertThat(predictions.get("next").getModelVersion()).as("odd was not learned").isEqualTo(1);
+      List<RejectedRecord> rejected = f.rejected.readValuesToList();
+      assertThat(rejected).hasSize(1);
+      assertThat(rejected.get(0).getReason()).isEqualTo(RejectReason.WRONG_DIMENSION);
+      assertThat(rejected.get(0).getSourceOffset()).isEqualTo(5); // early, s0..s3, then odd
+      assertThat(rejected.get(0).getMessage())
+          .contains("expected " + D)
+          .contains("fixed by the first labelled sample");
+      assertThat(TopologyFixture.SAMPLES.decode(rejected.get(0).getOriginalValue().array()).getId())
+          .isEqualTo("odd");
     }
   }
 

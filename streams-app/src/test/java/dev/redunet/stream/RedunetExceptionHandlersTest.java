@@ -36,7 +36,7 @@ class RedunetExceptionHandlersTest {
   private final Map<String, Object> configs =
       Map.of(
           RedunetExceptionHandlers.CONTEXT_CONFIG,
-          new RedunetExceptionHandlers.Context("rej", 8, metrics));
+          new RedunetExceptionHandlers.Context("rej", "samples", 8, metrics));
 
   /** Where a handler is called from: the fields of an {@link ErrorHandlerContext}. */
   @SuppressWarnings("ArrayRecordComponent") // test fixtures
@@ -140,6 +140,21 @@ class RedunetExceptionHandlersTest {
         new Where(null, -1, -1, "model-builder", new TaskId(1, 0), -1, null, null);
     ProcessingExceptionHandler.Response r =
         h.handleError(punctuation, null, new IllegalStateException("v3 failed"));
+    assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+    assertThat(r.deadLetterQueueRecords()).isEmpty();
+    assertThat(metrics.rejectedTotal()).isZero();
+    assertThat(metrics.handlerEvents(IngressMetrics.Handler.PROCESSING)).isEqualTo(1);
+  }
+
+  @Test
+  void aBuilderFailureOnALearningRecordIsLoggedAndNeverReachesTheRejectedTopic() {
+    RedunetExceptionHandlers.Processing h = new RedunetExceptionHandlers.Processing();
+    h.configure(configs);
+    ErrorHandlerContext learning =
+        new Where(
+            "learning", 0, 41, "model-builder", new TaskId(1, 0), 5, utf8("default"), utf8("x"));
+    ProcessingExceptionHandler.Response r =
+        h.handleError(learning, null, new IllegalStateException("state store closed"));
     assertThat(r.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
     assertThat(r.deadLetterQueueRecords()).isEmpty();
     assertThat(metrics.rejectedTotal()).isZero();

@@ -14,9 +14,7 @@ import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.RejectedRecord;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,13 +90,6 @@ class RedunetTopologyTest {
             TopologyFixture.SAMPLES.encode(sample("bad", ramp(6), List.of(3, 2), "a")),
             RejectReason.WRONG_DIMENSION,
             "shape: [3, 2] differs from the expected shape [2, 3] (redunet.feature.shape)"),
-        new Case(
-            "wrong dimension against the first valid sample",
-            Map.of(),
-            3,
-            avro("bad", 5, "a"),
-            RejectReason.WRONG_DIMENSION,
-            "features: 5 values, expected 3 (shape [3], fixed by sample before"),
         new Case(
             "NaN in Avro",
             Map.of(),
@@ -304,74 +295,18 @@ class RedunetTopologyTest {
           .extracting(Features::getShape)
           .containsExactly(List.of(2, 3), List.of(2, 3), List.of(2, 3));
       assertThat(f.rejected.isEmpty()).isTrue();
-      assertThat(f.shapesOut.isEmpty()).as("a configured shape is never proposed").isTrue();
     }
   }
 
   @Test
-  void theFirstValidSampleFixesTheShapeOnceInTheInputShapeTopicAndTheGlobalStore() {
-    try (TopologyFixture f = new TopologyFixture(Map.of("redunet.model.name", "m1"), stateDir)) {
-      f.pipe("bad", utf8("{\"id\":\"bad\",\"features\":[0,0]}"));
-      f.pipe("first", TopologyFixture.SAMPLES.encode(sample("first", ramp(4), List.of(2, 2), "a")));
-      f.pipe("second", json("second", 4, "a"));
-      f.pipe("third", json("third", 3, "a"));
-
-      List<TestRecord<String, InputShape>> proposals = f.shapesOut.readRecordsToList();
-      assertThat(proposals).hasSize(1);
-      assertThat(proposals.get(0).key()).isEqualTo("m1");
-      InputShape shape = proposals.get(0).value();
-      assertThat(shape.shape()).containsExactly(2, 2);
-      assertThat(shape.sampleId()).isEqualTo("first");
-      assertThat(shape.offset()).isEqualTo(1L);
-      assertThat(shape.topic()).isEqualTo(f.topics.samples());
-      assertThat(f.shapeStore().get("m1")).isEqualTo(shape);
-
-      assertThat(f.predictions.readKeyValuesToMap()).containsOnlyKeys("first", "second");
-      assertThat(f.rejected.readValuesToList())
-          .extracting(RejectedRecord::getReason, RejectedRecord::getSourceOffset)
-          .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(RejectReason.EMPTY_VECTOR, 0L),
-              org.assertj.core.groups.Tuple.tuple(RejectReason.WRONG_DIMENSION, 3L));
-    }
-  }
-
-  @Test
-  void aShapeFixedByAnotherInstanceFirstIsTheOneSamplesAreCheckedAgainst() {
+  void withoutAConfiguredShapeValidationAcceptsAnyConsistentShape() {
     try (TopologyFixture f = new TopologyFixture(Map.of(), stateDir)) {
-      InputShape elsewhere =
-          new InputShape(List.of(4), "other", f.topics.samples(), 7, 0, Instant.EPOCH);
-      f.shapesIn.pipeInput("default", elsewhere);
-      f.pipe("three", json("three", 3, null));
-      f.pipe("four", json("four", 4, null));
-      assertThat(f.rejected.readValuesToList())
-          .singleElement()
-          .satisfies(
-              r ->
-                  assertThat(r.getMessage())
-                      .contains("expected 4 (shape [4], fixed by sample other (")
-                      .contains("-7@0)"));
-      assertThat(f.predictions.readKeyValuesToMap()).containsOnlyKeys("four");
-      assertThat(f.shapesOut.isEmpty()).as("no proposal of its own").isTrue();
-      assertThat(f.shapeStore().get("default")).isEqualTo(elsewhere);
-    }
-  }
-
-  @Test
-  void theFirstProposalPerModelWinsInTheGlobalStore() {
-    try (TopologyFixture f = new TopologyFixture(Map.of(), stateDir)) {
-      InputShape first = new InputShape(List.of(5), "p", "t", 1, 10, Instant.EPOCH);
-      InputShape later = new InputShape(List.of(6), "q", "t", 0, 3, Instant.EPOCH);
-      f.shapesIn.pipeInput("default", first);
-      f.shapesIn.pipeInput("default", later);
-      f.shapesIn.pipeInput("other-model", later);
-      f.driver
-          .createInputTopic(
-              f.topics.inputShape(),
-              new org.apache.kafka.common.serialization.StringSerializer(),
-              new org.apache.kafka.common.serialization.ByteArraySerializer())
-          .pipeInput("default", "garbage".getBytes(StandardCharsets.UTF_8));
-      assertThat(f.shapeStore().get("default")).isEqualTo(first);
-      assertThat(f.shapeStore().get("other-model")).isEqualTo(later);
+      f.pipe("four", TopologyFixture.SAMPLES.encode(sample("four", ramp(4), List.of(2, 2), "a")));
+      f.pipe("three", json("three", 3, "a"));
+      assertThat(f.predictions.readKeyValuesToMap()).containsOnlyKeys("four", "three");
+      assertThat(f.rejected.isEmpty())
+          .as("the learning stage checks shapes, in the stream's order")
+          .isTrue();
     }
   }
 
@@ -409,7 +344,9 @@ class RedunetTopologyTest {
 
   @Test
   void theCountersCountEachReasonSeparately() {
-    try (TopologyFixture f = new TopologyFixture(Map.of("redunet.labels", "a"), stateDir)) {
+    try (TopologyFixture f =
+        new TopologyFixture(
+            Map.of("redunet.labels", "a", "redunet.feature.shape", "3"), stateDir)) {
       f.pipe("1", utf8("nope"));
       f.pipe("2", utf8("nope again"));
       f.pipe("3", json("3", 3, "z"));
@@ -471,13 +408,9 @@ class RedunetTopologyTest {
             RedunetTopology.VALIDATE,
             RedunetTopology.SCORE,
             RedunetTopology.REJECTED_SINK,
-            RedunetTopology.INPUT_SHAPE_SINK,
             RedunetTopology.PREDICTIONS_SINK,
-            RedunetTopology.FEATURES_SINK,
-            RedunetTopology.INPUT_SHAPE_SOURCE,
-            RedunetTopology.INPUT_SHAPE_UPDATER,
-            RedunetTopology.INPUT_SHAPE_STORE);
-    assertThat(d.toString()).contains("x.samples", "x.rejected", "x.features", "x.input-shape");
+            RedunetTopology.FEATURES_SINK);
+    assertThat(d.toString()).contains("x.samples", "x.rejected", "x.features");
   }
 
   @Test

@@ -55,7 +55,9 @@ class StreamsPropertiesTest {
                 .toString())
         .isEqualTo(Integer.toString(16 << 20));
     assertThat(p.get(RedunetExceptionHandlers.CONTEXT_CONFIG))
-        .isEqualTo(new RedunetExceptionHandlers.Context("redunet.rejected", 16 << 20, metrics));
+        .isEqualTo(
+            new RedunetExceptionHandlers.Context(
+                "redunet.rejected", "redunet.samples", 16 << 20, metrics));
     // Kafka Streams accepts them.
     assertThat(new StreamsConfig(p).getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
         .isEqualTo("exactly_once_v2");
@@ -130,14 +132,7 @@ class StreamsPropertiesTest {
     TopicProvisioner.plan(c).forEach(s -> plan.put(s.role(), s));
     assertThat(plan)
         .containsOnlyKeys(
-            "samples",
-            "features",
-            "predictions",
-            "rejected",
-            "model",
-            "metrics",
-            "input-shape",
-            "learning");
+            "samples", "features", "predictions", "rejected", "model", "metrics", "learning");
     assertThat(plan.get("samples").name()).isEqualTo("p.samples");
     assertThat(plan.get("samples").partitions()).isEqualTo(4);
     assertThat(plan.get("features").configs())
@@ -148,14 +143,10 @@ class StreamsPropertiesTest {
     assertThat(plan.get("model").configs())
         .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")
         .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(32 << 20));
-    assertThat(plan.get("input-shape").partitions()).isEqualTo(1);
     assertThat(plan.get("learning").partitions()).as("one builder task per model").isEqualTo(1);
     assertThat(plan.get("learning").configs())
         .containsEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")
         .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(32 << 20));
-    assertThat(plan.get("input-shape").configs())
-        .containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, "delete")
-        .containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");
     assertThat(TopicProvisioner.plan(c).stream().map(TopicProvisioner.TopicSpec::name).toList())
         .isEqualTo(RedunetTopics.of(c).all());
     assertThat(StreamsProperties.featuresMaxBytes(config(Map.of())))

@@ -38,7 +38,6 @@ class TopicProvisionerIT {
           .createTopics(
               List.of(
                   new NewTopic(topics.model(), Optional.of(1), Optional.empty()),
-                  new NewTopic(topics.inputShape(), Optional.of(3), Optional.empty()),
                   new NewTopic(topics.samples(), Optional.of(5), Optional.empty()),
                   new NewTopic(topics.learning(), Optional.of(1), Optional.empty())))
           .all()
@@ -48,19 +47,15 @@ class TopicProvisionerIT {
           TopicProvisioner.ensure(admin, config, List.of(), Duration.ofSeconds(60));
 
       assertThat(r.existing())
-          .containsExactlyInAnyOrder(
-              topics.model(), topics.inputShape(), topics.samples(), topics.learning());
+          .containsExactlyInAnyOrder(topics.model(), topics.samples(), topics.learning());
       assertThat(r.created())
           .containsExactlyInAnyOrder(
               topics.features(), topics.predictions(), topics.rejected(), topics.metrics());
-      assertThat(r.warnings()).hasSize(3);
+      assertThat(r.warnings()).hasSize(2);
       assertThat(r.warnings().get(0))
           .contains("The model topic " + topics.model())
           .contains("cleanup.policy=delete, not compact");
       assertThat(r.warnings().get(1))
-          .contains("The input-shape topic " + topics.inputShape())
-          .contains("3 partition(s)");
-      assertThat(r.warnings().get(2))
           .contains("The learning topic " + topics.learning())
           .contains("message.timestamp.type=CreateTime");
       Map<String, TopicDescription> d =

@@ -19,12 +19,10 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** A TopologyTestDriver around {@link RedunetTopology} with typed input and output topics. */
@@ -38,11 +36,9 @@ final class TopologyFixture implements AutoCloseable {
   final IngressMetrics metrics = new IngressMetrics();
   final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> samples;
-  final TestInputTopic<String, InputShape> shapesIn;
   final TestOutputTopic<String, Prediction> predictions;
   final TestOutputTopic<String, Features> features;
   final TestOutputTopic<byte[], RejectedRecord> rejected;
-  final TestOutputTopic<String, InputShape> shapesOut;
   private long time = START.toEpochMilli();
 
   TopologyFixture(Map<String, String> settings, ScoringPlugin plugin, Path stateDir) {
@@ -56,9 +52,6 @@ final class TopologyFixture implements AutoCloseable {
     samples =
         driver.createInputTopic(
             topics.samples(), new ByteArraySerializer(), new ByteArraySerializer());
-    shapesIn =
-        driver.createInputTopic(
-            topics.inputShape(), new StringSerializer(), InputShape.serde().serializer());
     predictions =
         driver.createOutputTopic(
             topics.predictions(),
@@ -74,9 +67,6 @@ final class TopologyFixture implements AutoCloseable {
             topics.rejected(),
             new ByteArrayDeserializer(),
             AvroSerde.of(RejectedRecord.class).deserializer());
-    shapesOut =
-        driver.createOutputTopic(
-            topics.inputShape(), new StringDeserializer(), InputShape.serde().deserializer());
     if (!props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG).equals("exactly_once_v2")) {
       throw new IllegalStateException("tests run the default guarantee, exactly_once_v2");
     }
@@ -153,10 +143,6 @@ final class TopologyFixture implements AutoCloseable {
 
   List<Prediction> predictions() {
     return predictions.readValuesToList();
-  }
-
-  KeyValueStore<String, InputShape> shapeStore() {
-    return driver.getKeyValueStore(RedunetTopology.INPUT_SHAPE_STORE);
   }
 
   /** The value of a Kafka Streams metric of the ingress group with the given tags, or null. */

@@ -103,24 +103,15 @@ public final class ConfigKeys {
           "redunet.topic.learning",
           new Text(),
           null,
-          "Topic (1 partition) carrying statistics deltas and raw labelled samples from the scoring"
-              + " tasks to the model's builder (default: <prefix>learning).");
-  public static final ConfigKey TOPIC_INPUT_SHAPE =
-      key(
-          "redunet.topic.input-shape",
-          new Text(),
-          null,
-          "Topic (1 partition, never compacted) recording which sample fixed the input shape when"
-              + " redunet.feature.shape is empty; the first record per model wins"
-              + " (default: <prefix>input-shape).");
-
+          "Topic (1 partition) carrying the labelled samples and the input partitions' progress"
+              + " from the scoring tasks to the model's builder (default: <prefix>learning).");
   // --- Input validation ----------------------------------------------------------------------
   public static final ConfigKey FEATURE_SHAPE =
       key(
           "redunet.feature.shape",
           new IntList(),
           "",
-          "Expected sample shape, e.g. 784 or 5,200; empty = fixed by the first valid sample.");
+          "Expected sample shape, e.g. 784 or 5,200; empty = fixed by the first labelled sample in the stream's order.");
   public static final ConfigKey MAX_FEATURES =
       key(
           "redunet.max.features",
@@ -332,7 +323,6 @@ public final class ConfigKeys {
           TOPIC_REJECTED,
           TOPIC_MODEL,
           TOPIC_METRICS,
-          TOPIC_INPUT_SHAPE,
           TOPIC_LEARNING,
           FEATURE_SHAPE,
           MAX_FEATURES,

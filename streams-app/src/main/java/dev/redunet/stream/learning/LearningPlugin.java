@@ -130,9 +130,17 @@ public final class LearningPlugin implements ScoringPlugin {
   /** A model read from the store and its build metadata. */
   public record Loaded(StreamingModel model, ModelCodec.BuildInfo build) {}
 
+  /** Where scorers reject samples of another shape; set by {@link #extend}. */
+  private volatile LearningScorer.Rejecting rejecting;
+
   @Override
   public SampleScorer newScorer() {
-    return new LearningScorer(modelName, consistent, maxWaiting, listener);
+    return new LearningScorer(
+        modelName,
+        consistent,
+        maxWaiting,
+        listener,
+        () -> Objects.requireNonNull(rejecting, "the plugin is not part of a topology (extend)"));
   }
 
   @Override
@@ -148,6 +156,11 @@ public final class LearningPlugin implements ScoringPlugin {
 
   @Override
   public void extend(Topology topology, RedunetTopology.Wiring wiring) {
+    rejecting =
+        new LearningScorer.Rejecting(
+            wiring.topics().samples(),
+            wiring.config().integer(ConfigKeys.MAX_RECORD_BYTES),
+            wiring.metrics());
     String learning = wiring.topics().learning();
     topology.addSink(
         LEARNING_SINK,

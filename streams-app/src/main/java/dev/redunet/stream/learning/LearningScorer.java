@@ -3,6 +3,9 @@ package dev.redunet.stream.learning;
 import dev.redunet.avro.ClassScore;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
+import dev.redunet.avro.RejectReason;
+import dev.redunet.avro.RejectedRecord;
+import dev.redunet.avro.Sample;
 import dev.redunet.avro.internal.HeldSample;
 import dev.redunet.avro.internal.LearningMessage;
 import dev.redunet.avro.internal.LearningSample;
@@ -11,8 +14,12 @@ import dev.redunet.avro.internal.PartitionProgress;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.stream.IdentityScorer;
+import dev.redunet.stream.IngressMetrics;
+import dev.redunet.stream.RedunetTopology;
+import dev.redunet.stream.Rejections;
 import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.Scored;
+import dev.redunet.stream.ShapeRule;
 import dev.redunet.stream.ValidSample;
 import dev.redunet.wire.AvroCodec;
 import java.nio.ByteBuffer;
@@ -24,6 +31,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -69,6 +77,20 @@ final class LearningScorer implements SampleScorer {
   private static final String HELD_PREFIX = "h/";
   private static final String RUN_MAX = "m/effective-time";
 
+  /**
+   * Where and how a scorer rejects a sample of another shape than the one the first labelled sample
+   * fixed.
+   *
+   * @param inputTopic the samples topic (the rejected record's source)
+   * @param maxRecordBytes the longest value a rejected record keeps
+   * @param metrics counts the rejection
+   */
+  record Rejecting(String inputTopic, int maxRecordBytes, IngressMetrics metrics) {}
+
+  private static final AvroCodec<Sample> SAMPLES = AvroCodec.of(Sample.class);
+
+  private final Supplier<Rejecting> rejectingOnceBuilt;
+  private Rejecting rejecting;
   private final String modelName;
   private final boolean consistent;
   private final long maxWaiting;
@@ -90,7 +112,13 @@ final class LearningScorer implements SampleScorer {
   private byte[] progressBytes;
   private ModelProgress progress;
 
-  LearningScorer(String modelName, boolean consistent, long maxWaiting, LearningListener listener) {
+  LearningScorer(
+      String modelName,
+      boolean consistent,
+      long maxWaiting,
+      LearningListener listener,
+      Supplier<Rejecting> rejecting) {
+    this.rejectingOnceBuilt = rejecting;
     this.modelName = modelName;
     this.consistent = consistent;
     this.maxWaiting = maxWaiting;
@@ -102,6 +130,7 @@ final class LearningScorer implements SampleScorer {
   public void init(ProcessorContext<String, Object> context, Output output) {
     this.context = context;
     this.output = output;
+    this.rejecting = rejectingOnceBuilt.get();
     this.models = context.getStateStore(LearningPlugin.MODEL_STORE);
     this.held = context.getStateStore(LearningPlugin.HELD_STORE);
     try (KeyValueIterator<String, byte[]> it =
@@ -137,6 +166,7 @@ final class LearningScorer implements SampleScorer {
               .setPartition(partition)
               .setEventTime(effectiveTime)
               .setLabel(sample.label().get())
+              .setShape(sample.shape())
               .setFeatures(StreamKey.floats(sample.features()))
               .build());
       reportedKey = key;
@@ -233,6 +263,11 @@ final class LearningScorer implements SampleScorer {
         }
         HeldSample h = HELD.decode(kv.value);
         ValidSample sample = unhold(h);
+        listener.waited(Math.max(0, now - h.getHeldAt()));
+        done.add(kv.key);
+        if (rejectedForShape(sample, key, h.getTimestamp(), p.get())) {
+          continue;
+        }
         if (owed == 0) {
           output.emit(IdentityScorer.identity(sample), h.getTimestamp());
         } else if (model.isPresent()) {
@@ -247,8 +282,6 @@ final class LearningScorer implements SampleScorer {
               owed < 0 ? "?" : owed);
           scoreWithLatest(sample, h.getTimestamp(), owed < 0 ? null : owed);
         }
-        listener.waited(Math.max(0, now - h.getHeldAt()));
-        done.add(kv.key);
       }
     }
     done.forEach(held::delete);
@@ -258,11 +291,70 @@ final class LearningScorer implements SampleScorer {
   private void scoreNow(ValidSample sample, String key, long timestamp) {
     Long owed = null;
     Optional<ModelProgress> p = progress();
+    if (p.isPresent() && rejectedForShape(sample, key, timestamp, p.get())) {
+      return;
+    }
     if (p.isPresent() && key.compareTo(p.get().getWatermark()) <= 0) {
       long v = owedVersion(key, p.get().getWindows());
       owed = v < 0 ? null : v;
     }
     scoreWithLatest(sample, timestamp, owed);
+  }
+
+  /**
+   * Rejects (WRONG_DIMENSION) a sample after the one that fixed the input shape when it does not
+   * fit that shape; returns whether it did. The rejected record holds the sample re-encoded as Avro
+   * (the original bytes are not kept while a sample waits) and its input coordinates.
+   */
+  private boolean rejectedForShape(
+      ValidSample sample, String key, long timestamp, ModelProgress p) {
+    String fixedAt = p.getShapeFixedAt();
+    if (fixedAt == null || key.compareTo(fixedAt) <= 0) {
+      return false;
+    }
+    Optional<String> misfit =
+        ShapeRule.misfit(
+            sample.shape(), p.getShape(), "fixed by the first labelled sample, at " + fixedAt);
+    if (misfit.isEmpty()) {
+      return false;
+    }
+    List<Float> values = new ArrayList<>(sample.dimension());
+    for (int i = 0; i < sample.dimension(); i++) {
+      values.add((float) sample.feature(i));
+    }
+    byte[] value =
+        SAMPLES.encode(
+            Sample.newBuilder()
+                .setId(sample.id())
+                .setEventTime(sample.eventTime())
+                .setSource(sample.source())
+                .setFeatures(values)
+                .setShape(sample.shape())
+                .setLabel(sample.label().orElse(null))
+                .build());
+    byte[] id = sample.id().getBytes(StandardCharsets.UTF_8);
+    RejectedRecord r =
+        Rejections.of(
+            id,
+            value,
+            rejecting.inputTopic(),
+            StreamKey.partition(key),
+            StreamKey.offset(key),
+            RejectReason.WRONG_DIMENSION,
+            misfit.get(),
+            Instant.ofEpochMilli(context.currentSystemTimeMs()),
+            rejecting.maxRecordBytes());
+    rejecting.metrics().recordRejected(RejectReason.WRONG_DIMENSION);
+    warnings.warn(
+        "shape", "model {}: sample {} rejected: {}", modelName, sample.id(), misfit.get());
+    anyKey().forward(new Record<>(id, r, timestamp), RedunetTopology.REJECTED_SINK);
+    return true;
+  }
+
+  /** The context, for the rejected sink: its keys are the original key bytes, not a String. */
+  @SuppressWarnings("unchecked") // the sink's serializers fix the types, not the context's
+  private ProcessorContext<Object, Object> anyKey() {
+    return (ProcessorContext<Object, Object>) (ProcessorContext<?, ?>) context;
   }
 
   /** Scores at once with the newest version; stale unless that is the owed version. */

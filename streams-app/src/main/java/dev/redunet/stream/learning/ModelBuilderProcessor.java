@@ -14,6 +14,7 @@ import dev.redunet.learn.StatisticsWindows;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.learn.WindowedLearner;
 import dev.redunet.rate.Rates;
+import dev.redunet.stream.ShapeRule;
 import dev.redunet.wire.AvroCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -99,6 +100,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private static final String META = "meta";
   private static final String WATERMARK = "watermark";
   private static final String LATE = "late";
+  private static final String SHAPE = "shape";
+  private static final String SHAPE_AT = "shape-at";
   private static final long MAX_RETRY_MS = 60_000;
 
   private final String modelName;
@@ -135,6 +138,12 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   private String publishedWatermark;
   private long publishedWindows = -1;
+  private String publishedShapeAt;
+
+  /** The input shape, fixed by the first labelled sample in key order, and that sample's key. */
+  private List<Integer> shape;
+
+  private String shapeFixedAt;
   private Future<WindowedLearner.Built> building;
   private long retryAt;
   private long retryDelayMs = 1_000;
@@ -205,6 +214,11 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
     byte[] w = state.get(WATERMARK);
     watermark = w == null ? null : utf8(w);
+    byte[] fixedAt = state.get(SHAPE_AT);
+    if (fixedAt != null) {
+      shapeFixedAt = utf8(fixedAt);
+      shape = readInts(state.get(SHAPE));
+    }
     byte[] late = state.get(LATE);
     lateCount = late == null ? 0 : ByteBuffer.wrap(late).getLong();
     core = restoreCore();
@@ -412,11 +426,32 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
           break;
         }
         LearningSample s = (LearningSample) MESSAGES.decode(kv.value).getBody();
+        Optional<String> misfit =
+            shape == null
+                ? Optional.empty()
+                : ShapeRule.misfit(s.getShape(), shape, "fixed by the sample at " + shapeFixedAt);
+        if (misfit.isPresent()) {
+          fedUpTo = key;
+          listener.learningRecordSkipped();
+          warnings.warn(
+              "shape",
+              "model {}: the labelled sample at {} is not learned: {}",
+              modelName,
+              key,
+              misfit.get());
+          continue;
+        }
         WindowedLearner.Added added =
             core.add(
                 new WindowedLearner.Sample(
                     s.getEventTime(), StreamKey.doubles(s.getFeatures()), s.getLabel()));
         fedUpTo = key;
+        if (shape == null && added != WindowedLearner.Added.WRONG_DIMENSION) {
+          shape = List.copyOf(s.getShape());
+          shapeFixedAt = key;
+          state.put(SHAPE, writeInts(shape));
+          state.put(SHAPE_AT, key.getBytes(StandardCharsets.UTF_8));
+        }
         if (added == WindowedLearner.Added.WRONG_DIMENSION) {
           listener.learningRecordSkipped();
           warnings.warn(
@@ -448,14 +483,24 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private void publishProgress() {
     String w = fedAll ? watermark : fedUpTo;
     long windows = core.lastVersion() + core.pendingWindows();
-    if (w == null || (w.equals(publishedWatermark) && windows == publishedWindows)) {
+    if (w == null
+        || (w.equals(publishedWatermark)
+            && windows == publishedWindows
+            && java.util.Objects.equals(shapeFixedAt, publishedShapeAt))) {
       return;
     }
     forward(
         progressKey(modelName),
-        PROGRESS.encode(ModelProgress.newBuilder().setWatermark(w).setWindows(windows).build()));
+        PROGRESS.encode(
+            ModelProgress.newBuilder()
+                .setWatermark(w)
+                .setWindows(windows)
+                .setShape(shape == null ? List.of() : shape)
+                .setShapeFixedAt(shapeFixedAt)
+                .build()));
     publishedWatermark = w;
     publishedWindows = windows;
+    publishedShapeAt = shapeFixedAt;
   }
 
   private void tick(long now) {
@@ -686,6 +731,22 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     for (int i = 0; i < recent.size(); i++) {
       writeStatistics("recent/" + i + "/", recent.get(i));
     }
+  }
+
+  /** A shape: 4-byte big-endian count, then each dimension as a 4-byte big-endian int. */
+  private static byte[] writeInts(List<Integer> values) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * values.size()).putInt(values.size());
+    values.forEach(b::putInt);
+    return b.array();
+  }
+
+  private static List<Integer> readInts(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    List<Integer> out = new ArrayList<>();
+    for (int i = b.getInt(); i > 0; i--) {
+      out.add(b.getInt());
+    }
+    return List.copyOf(out);
   }
 
   private static byte[] longBytes(long v) {

@@ -32,6 +32,16 @@ final class StreamKey {
     return Long.parseUnsignedLong(key.substring(0, 16), 16) ^ Long.MIN_VALUE;
   }
 
+  /** The input partition a key holds. */
+  static int partition(String key) {
+    return Integer.parseUnsignedInt(key.substring(17, 25), 16);
+  }
+
+  /** The offset a key holds. */
+  static long offset(String key) {
+    return Long.parseUnsignedLong(key.substring(26, 42), 16);
+  }
+
   /**
    * A key after {@code watermark} and before every key that is after it otherwise, for the {@code
    * sequence}-th late sample: {@code watermark + "+" + sequence}.

@@ -69,6 +69,7 @@ class ModelBuilderProcessorTest {
                       .setPartition(partition)
                       .setEventTime(time)
                       .setLabel(label)
+                      .setShape(List.of(x.length))
                       .setFeatures(StreamKey.floats(x))
                       .build())
               .build());
