@@ -147,6 +147,29 @@ public final class StreamingModel {
    * @param membership the training rule
    */
   public ModelStatistics statistics(Matrix x, int[] labels, TrainingMembership membership) {
+    return learn(x, labels, membership).statistics();
+  }
+
+  /**
+   * What a window learns from its samples through this version, and what this version predicted for
+   * them (one forward pass serves both).
+   *
+   * @param statistics as {@link #statistics}
+   * @param predicted the MICL class of every sample's z_L at inference, −1 when no class has
+   *     statistics (as {@link #score})
+   */
+  @SuppressWarnings("ArrayRecordComponent") // a transient result
+  public record Learned(ModelStatistics statistics, int[] predicted) {}
+
+  /**
+   * {@link #statistics} and the predictions of {@link #score} for the same samples, from one
+   * forward pass: z₀ … z_L per class, and argmin_j δL(z_L, j) with z_L at inference.
+   *
+   * @param x D × m raw samples, m ≥ 1
+   * @param labels class indices, one per sample
+   * @param membership the training rule
+   */
+  public Learned learn(Matrix x, int[] labels, TrainingMembership membership) {
     boolean byLabels = membership == TrainingMembership.LABELS;
     List<Matrix> path = forward(x, byLabels ? labels : null);
     Matrix output = path.get(path.size() - 1);
@@ -156,7 +179,17 @@ public final class StreamingModel {
         output = layer.apply(output); // z_L at inference, from the same z₀
       }
     }
-    return ModelStatistics.of(path, output, labels);
+    int m = x.cols();
+    double[][] samples = new double[m][];
+    for (int i = 0; i < m; i++) {
+      samples[i] = output.column(i);
+    }
+    double[][] deltaL = micl.deltaL(samples);
+    int[] predicted = new int[m];
+    for (int i = 0; i < m; i++) {
+      predicted[i] = argminFinite(deltaL[i]);
+    }
+    return new Learned(ModelStatistics.of(path, output, labels), predicted);
   }
 
   /** The labels, with −1 (π̂) for those the layer does not know. */

@@ -151,8 +151,9 @@ public final class WindowedLearner {
         combined = windows.close(b.statistics());
       } else {
         StreamingModel m = previous.get();
-        predicted = m.score(window.samples()).predicted();
-        ModelStatistics stats = m.statistics(window.samples(), labels, settings.membership());
+        StreamingModel.Learned learned = m.learn(window.samples(), labels, settings.membership());
+        predicted = learned.predicted();
+        ModelStatistics stats = learned.statistics();
         combined = windows.close(stats);
         ModelStatistics total = combined.total().orElseThrow();
         next =

@@ -148,10 +148,16 @@ public final class LearningPlugin implements ScoringPlugin {
     return List.of(store(HELD_STORE));
   }
 
+  /**
+   * A persistent, changelogged store with a write cache: keys written again and again (a
+   * partition's progress, the watermark) and samples that wait less than a commit interval reach
+   * RocksDB and the changelog once per commit, if at all.
+   */
   private StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
     return Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
-        .withLoggingEnabled(changelogConfig);
+        .withLoggingEnabled(changelogConfig)
+        .withCachingEnabled();
   }
 
   @Override

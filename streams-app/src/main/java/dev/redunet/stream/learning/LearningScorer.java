@@ -58,10 +58,10 @@ import org.slf4j.LoggerFactory;
  * changelogged store {@value LearningPlugin#HELD_STORE} until the builder's watermark ({@link
  * ModelProgress}) passes its key; it is then owed the newest version v whose window boundary is
  * before its key (0: none, the identity network), and is scored once version v is published.
- * Samples are released in key order, from every record and from a 50 ms punctuation. Past {@code
- * redunet.scoring.max.waiting} waiting samples, a sample is scored at once with the newest version
- * and flagged stale. With {@code latest}, every sample is scored at once with the newest version,
- * flagged stale unless that is known to be the version it is owed.
+ * Samples are released in key order, from a record that finds news and from a 20 ms punctuation.
+ * Past {@code redunet.scoring.max.waiting} waiting samples, a sample is scored at once with the
+ * newest version and flagged stale. With {@code latest}, every sample is scored at once with the
+ * newest version, flagged stale unless that is known to be the version it is owed.
  *
  * <p>Outputs: z_L (unit norm) to the features topic; MICL increments δL(z_L, j), the last layer's
  * membership π̂, the MICL class, the version, and the stale flag to the predictions topic. Under
@@ -111,6 +111,11 @@ final class LearningScorer implements SampleScorer {
 
   private byte[] progressBytes;
   private ModelProgress progress;
+  private byte[] releasedAtProgress;
+  private final List<ValidSample> batch = new ArrayList<>();
+  private final List<Long> batchTimestamps = new ArrayList<>();
+  private StreamingModel batchModel;
+  private long releasedAtVersion = -1;
 
   LearningScorer(
       String modelName,
@@ -142,7 +147,7 @@ final class LearningScorer implements SampleScorer {
     }
     byte[] t = held.get(RUN_MAX);
     effectiveTime = t == null ? Long.MIN_VALUE : ByteBuffer.wrap(t).getLong();
-    context.schedule(Duration.ofMillis(50), PunctuationType.WALL_CLOCK_TIME, now -> tick());
+    context.schedule(Duration.ofMillis(20), PunctuationType.WALL_CLOCK_TIME, now -> tick());
   }
 
   @Override
@@ -174,7 +179,9 @@ final class LearningScorer implements SampleScorer {
     if (consistent && heldCount < maxWaiting) {
       held.put(HELD_PREFIX + key, HELD.encode(hold(sample, timestamp)));
       heldCount++;
-      release();
+      if (newsSinceRelease()) {
+        release();
+      }
       return;
     }
     if (consistent) {
@@ -234,11 +241,23 @@ final class LearningScorer implements SampleScorer {
     return 0;
   }
 
+  /**
+   * Whether the builder's watermark or the newest version changed since the last release: a new
+   * sample is past the watermark, so only news can release anything.
+   */
+  private boolean newsSinceRelease() {
+    byte[] b = models.get(ModelBuilderProcessor.progressKey(modelName));
+    long latest = cache.latestVersion(models).orElse(0);
+    return !Arrays.equals(b, releasedAtProgress) || latest != releasedAtVersion;
+  }
+
   /** Scores the waiting samples that the watermark has passed, in key order. */
   private void release() {
     if (heldCount == 0) {
       return;
     }
+    releasedAtProgress = models.get(ModelBuilderProcessor.progressKey(modelName));
+    releasedAtVersion = cache.latestVersion(models).orElse(0);
     Optional<ModelProgress> p = progress();
     if (p.isEmpty()) {
       return;
@@ -268,6 +287,16 @@ final class LearningScorer implements SampleScorer {
         if (rejectedForShape(sample, key, h.getTimestamp(), p.get())) {
           continue;
         }
+        if (model.isPresent() && model.get().inputDimension() == sample.dimension()) {
+          if (batchModel != model.get()) {
+            flushBatch();
+            batchModel = model.get();
+          }
+          batch.add(sample);
+          batchTimestamps.add(h.getTimestamp());
+          continue;
+        }
+        flushBatch();
         if (owed == 0) {
           output.emit(IdentityScorer.identity(sample), h.getTimestamp());
         } else if (model.isPresent()) {
@@ -284,8 +313,27 @@ final class LearningScorer implements SampleScorer {
         }
       }
     }
+    flushBatch();
     done.forEach(held::delete);
     heldCount -= done.size();
+  }
+
+  /**
+   * Scores the batch of consecutive released samples owed one version as one matrix (GEMM rather
+   * than one matrix-vector product per sample: the same numbers, column by column) and emits them
+   * in order.
+   */
+  private void flushBatch() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<Scored> scored = scoredBatch(batch, batchModel, false, null);
+    for (int i = 0; i < scored.size(); i++) {
+      output.emit(scored.get(i), batchTimestamps.get(i));
+    }
+    batch.clear();
+    batchTimestamps.clear();
+    batchModel = null;
   }
 
   private void scoreNow(ValidSample sample, String key, long timestamp) {
@@ -390,47 +438,62 @@ final class LearningScorer implements SampleScorer {
           m.inputDimension());
       return IdentityScorer.identity(sample);
     }
+    return scoredBatch(List.of(sample), m, stale, owed).get(0);
+  }
+
+  /** The outputs of samples of the model's dimension, scored as one batch. */
+  private List<Scored> scoredBatch(
+      List<ValidSample> samples, StreamingModel m, boolean stale, Long owed) {
     if (m.version() != loadedVersion) {
       loadedVersion = m.version();
       listener.modelLoaded(m);
     }
-    StreamingModel.Scores scores = m.score(Matrix.fromColumns(new double[][] {sample.features()}));
-    int predicted = scores.predicted()[0];
-    Optional<String> predictedName =
-        predicted < 0 ? Optional.empty() : Optional.of(m.classNames().get(predicted));
-    List<ClassScore> classScores = new ArrayList<>(m.classNames().size());
-    double[] membership = scores.membership().map(pi -> pi[0]).orElse(null);
-    for (int j = 0; j < m.classNames().size(); j++) {
-      classScores.add(
-          ClassScore.newBuilder()
-              .setLabel(m.classNames().get(j))
-              .setDeltaLBits(scores.deltaL()[0][j])
-              .setMembership(membership == null ? null : membership[j])
-              .build());
+    double[][] columns = new double[samples.size()][];
+    for (int i = 0; i < columns.length; i++) {
+      columns[i] = samples.get(i).features();
     }
-    List<Float> z = new ArrayList<>(m.featureDimension());
-    for (int a = 0; a < m.featureDimension(); a++) {
-      z.add((float) scores.features().get(a, 0));
+    StreamingModel.Scores scores = m.score(Matrix.fromColumns(columns));
+    List<Scored> out = new ArrayList<>(samples.size());
+    for (int i = 0; i < columns.length; i++) {
+      ValidSample sample = samples.get(i);
+      int predicted = scores.predicted()[i];
+      Optional<String> predictedName =
+          predicted < 0 ? Optional.empty() : Optional.of(m.classNames().get(predicted));
+      List<ClassScore> classScores = new ArrayList<>(m.classNames().size());
+      double[] membership = scores.membership().isPresent() ? scores.membership().get()[i] : null;
+      for (int j = 0; j < m.classNames().size(); j++) {
+        classScores.add(
+            ClassScore.newBuilder()
+                .setLabel(m.classNames().get(j))
+                .setDeltaLBits(scores.deltaL()[i][j])
+                .setMembership(membership == null ? null : membership[j])
+                .build());
+      }
+      List<Float> z = new ArrayList<>(m.featureDimension());
+      for (int a = 0; a < m.featureDimension(); a++) {
+        z.add((float) scores.features().get(a, i));
+      }
+      Prediction prediction =
+          Prediction.newBuilder()
+              .setSampleId(sample.id())
+              .setModelVersion(m.version())
+              .setPredictedLabel(predictedName.orElse(null))
+              .setScores(classScores)
+              .setTrueLabel(sample.label().orElse(null))
+              .setStale(stale)
+              .setOwedVersion(owed)
+              .build();
+      Features features =
+          Features.newBuilder()
+              .setSampleId(sample.id())
+              .setModelVersion(m.version())
+              .setFeatures(z)
+              .setShape(List.of(m.featureDimension()))
+              .build();
+      sample.label().ifPresent(l -> listener.scored(predictedName.map(l::equals).orElse(false)));
+      out.add(new Scored(prediction, features));
     }
-    Prediction prediction =
-        Prediction.newBuilder()
-            .setSampleId(sample.id())
-            .setModelVersion(m.version())
-            .setPredictedLabel(predictedName.orElse(null))
-            .setScores(classScores)
-            .setTrueLabel(sample.label().orElse(null))
-            .setStale(stale)
-            .setOwedVersion(owed)
-            .build();
-    Features features =
-        Features.newBuilder()
-            .setSampleId(sample.id())
-            .setModelVersion(m.version())
-            .setFeatures(z)
-            .setShape(List.of(m.featureDimension()))
-            .build();
-    sample.label().ifPresent(l -> listener.scored(predictedName.map(l::equals).orElse(false)));
-    return new Scored(prediction, features);
+    return out;
   }
 
   private HeldSample hold(ValidSample sample, long timestamp) {

@@ -65,11 +65,12 @@ import org.slf4j.LoggerFactory;
  *       labelled sample at or before it is stored. A partition silent for {@code
  *       redunet.idle.timeout.ms} of wall-clock time is skipped (logged and counted); all of them
  *       silent, the watermark is the highest.
- *   <li>The stored samples up to the watermark are fed to the core in key order. When one closes a
- *       window, its key is that window's boundary, published at once under {@code
- *       <model>/boundary/<v>}; then the watermark, as {@link ModelProgress} under {@code
- *       <model>/progress}. Scorers hold each sample until the watermark passes it, then score it
- *       with the version it is owed.
+ *   <li>The stored samples up to the watermark are fed to the core in key order (from a 20 ms
+ *       wall-clock punctuation, when enough samples came to close the open window, and when a
+ *       version is installed). When one closes a window, its key is that window's boundary,
+ *       published at once under {@code <model>/boundary/<v>}; then the watermark, as {@link
+ *       ModelProgress} under {@code <model>/progress}. Scorers hold each sample until the watermark
+ *       passes it, then score it with the version it is owed.
  *   <li>The version's computation (a pure {@link WindowedLearner.Job}) runs on the builder's own
  *       thread ({@code redunet.rebuild=background}, the default) or inline. The stream thread
  *       installs and publishes it: parts, then the version's header, then the newest-version
@@ -104,6 +105,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private static final String SHAPE_AT = "shape-at";
   private static final long MAX_RETRY_MS = 60_000;
 
+  /** The punctuation: feed, publish the watermark, install a computed version. */
+  static final long TICK_MS = 20;
+
   private final String modelName;
   private final LearnerSettings settings;
   private final LearningListener listener;
@@ -135,6 +139,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   /** The last key of every closed window whose version is not installed, oldest first. */
   private final Deque<String> closedAt = new ArrayDeque<>();
+
+  /** Labelled samples stored since the last feed (a feed may close a window once enough came). */
+  private long storedSinceFeed;
 
   private String publishedWatermark;
   private long publishedWindows = -1;
@@ -222,7 +229,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     byte[] late = state.get(LATE);
     lateCount = late == null ? 0 : ByteBuffer.wrap(late).getLong();
     core = restoreCore();
-    context.schedule(Duration.ofMillis(50), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    context.schedule(Duration.ofMillis(TICK_MS), PunctuationType.WALL_CLOCK_TIME, this::tick);
     feed();
   }
 
@@ -311,6 +318,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
             s.getKey());
       }
       state.put(SAMPLES + key, record.value());
+      storedSinceFeed++;
     } else if (message.getBody() instanceof PartitionProgress p) {
       if (p.getPartition() < 0) {
         skipRecord("has a negative partition " + p.getPartition());
@@ -319,7 +327,10 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       advance(p.getPartition(), p.getKey(), now);
     }
     advanceWatermark(now);
-    feed();
+    if (storedSinceFeed >= core.untilClose()) {
+      feed(); // enough samples may have come to close the open window: build without delay
+    }
+    // otherwise the samples the watermark passes are fed at the next punctuation
   }
 
   private void skipRecord(String why) {
@@ -403,14 +414,15 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private void feed() {
     do {
       feedSamples();
-      publishProgress();
     } while (submitNext());
+    publishProgress();
   }
 
   private void feedSamples() {
     if (watermark == null) {
       return;
     }
+    storedSinceFeed = 0;
     String from = SAMPLES + (fedUpTo == null ? "" : fedUpTo);
     String to = SAMPLES + StreamKey.upTo(watermark);
     fedAll = true;

@@ -236,6 +236,7 @@ class ModelBuilderProcessorTest {
                             .build())
                     .build()));
       }
+      tick(0);
     }
 
     /** Runs the punctuation after {@code ms} of wall-clock time. */
