@@ -229,8 +229,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     byte[] late = state.get(LATE);
     lateCount = late == null ? 0 : ByteBuffer.wrap(late).getLong();
     core = restoreCore();
+    // Nothing is forwarded here (Kafka Streams initializes the sinks after this processor): the
+    // first punctuation feeds the restored samples again.
     context.schedule(Duration.ofMillis(TICK_MS), PunctuationType.WALL_CLOCK_TIME, this::tick);
-    feed();
   }
 
   private void addPartition(long now) {
