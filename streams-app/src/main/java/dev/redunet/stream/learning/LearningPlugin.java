@@ -139,6 +139,7 @@ public final class LearningPlugin implements ScoringPlugin {
         modelName,
         consistent,
         maxWaiting,
+        idleTimeoutMs,
         listener,
         () -> Objects.requireNonNull(rejecting, "the plugin is not part of a topology (extend)"));
   }

@@ -93,6 +93,7 @@ final class LearningScorer implements SampleScorer {
   private Rejecting rejecting;
   private final String modelName;
   private final boolean consistent;
+  private final long heartbeatMs;
   private final long maxWaiting;
   private final LearningListener listener;
   private final ModelCache cache;
@@ -107,6 +108,7 @@ final class LearningScorer implements SampleScorer {
   private int partition = -1;
   private String lastKey;
   private String reportedKey;
+  private long reportedAt = Long.MIN_VALUE / 2;
   private long loadedVersion;
 
   private byte[] progressBytes;
@@ -121,8 +123,10 @@ final class LearningScorer implements SampleScorer {
       String modelName,
       boolean consistent,
       long maxWaiting,
+      long idleTimeoutMs,
       LearningListener listener,
       Supplier<Rejecting> rejecting) {
+    this.heartbeatMs = Math.max(10, idleTimeoutMs / 4);
     this.rejectingOnceBuilt = rejecting;
     this.modelName = modelName;
     this.consistent = consistent;
@@ -175,6 +179,7 @@ final class LearningScorer implements SampleScorer {
               .setFeatures(StreamKey.floats(sample.features()))
               .build());
       reportedKey = key;
+      reportedAt = context.currentSystemTimeMs();
     }
     if (consistent && heldCount < maxWaiting) {
       held.put(HELD_PREFIX + key, HELD.encode(hold(sample, timestamp)));
@@ -196,11 +201,25 @@ final class LearningScorer implements SampleScorer {
     scoreNow(sample, key, timestamp);
   }
 
+  /**
+   * Releases what can be released, and reports the partition's position when it moved, or as a
+   * heartbeat every {@code heartbeatMs} when it did not (an empty key before the first sample): the
+   * builder waits for a partition whose task it does not hear from, and skips as idle only a
+   * running task's partition with no new samples.
+   */
   private void tick() {
     release();
-    if (lastKey != null && !lastKey.equals(reportedKey)) {
-      send(PartitionProgress.newBuilder().setPartition(partition).setKey(lastKey).build());
-      reportedKey = lastKey;
+    long now = context.currentSystemTimeMs();
+    boolean moved = lastKey != null && !lastKey.equals(reportedKey);
+    if (moved || now - reportedAt >= heartbeatMs) {
+      String key = moved ? lastKey : reportedKey == null ? "" : reportedKey;
+      send(
+          PartitionProgress.newBuilder()
+              .setPartition(context.taskId().partition())
+              .setKey(key)
+              .build());
+      reportedKey = key.isEmpty() ? null : key;
+      reportedAt = now;
     }
   }
 

@@ -62,9 +62,10 @@ import org.slf4j.LoggerFactory;
  *       {@value LearningPlugin#BUILDER_STORE}, whatever order the records arrive in.
  *   <li>The watermark: every input partition reports how far it has got (its samples' keys, and
  *       {@link PartitionProgress} records); the watermark is the smallest of those, so every
- *       labelled sample at or before it is stored. A partition silent for {@code
- *       redunet.idle.timeout.ms} of wall-clock time is skipped (logged and counted); all of them
- *       silent, the watermark is the highest.
+ *       labelled sample at or before it is stored. A partition whose task is heard from (it sends
+ *       heartbeats) but has had no new sample for {@code redunet.idle.timeout.ms} of wall-clock
+ *       time is skipped (logged and counted); all of them idle, the watermark is the highest. A
+ *       task not heard from is waited for.
  *   <li>The stored samples up to the watermark are fed to the core in key order (from a 20 ms
  *       wall-clock punctuation, when enough samples came to close the open window, and when a
  *       version is installed). When one closes a window, its key is that window's boundary,
@@ -126,6 +127,13 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   private final List<String> progress = new ArrayList<>();
   private final List<Long> lastProgressAt = new ArrayList<>();
+
+  /** When each partition's scoring task was last heard from (any record), MIN_VALUE: not yet. */
+  private final List<Long> lastHeardAt = new ArrayList<>();
+
+  /** When each partition's task was heard from again after silence (or first): its idle clock. */
+  private final List<Long> firstHeard = new ArrayList<>();
+
   private final List<Boolean> skipped = new ArrayList<>();
   private final int configuredPartitions;
   private String watermark;
@@ -237,6 +245,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private void addPartition(long now) {
     progress.add(null);
     lastProgressAt.add(now);
+    lastHeardAt.add(Long.MIN_VALUE);
+    firstHeard.add(Long.MIN_VALUE);
     skipped.add(false);
   }
 
@@ -351,7 +361,15 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     while (progress.size() <= partition) {
       addPartition(now);
     }
+    long heard = lastHeardAt.get(partition);
+    if (heard == Long.MIN_VALUE || now - heard >= idleTimeoutMs) {
+      firstHeard.set(partition, now); // (back) from silence: a full timeout before it is idle
+    }
+    lastHeardAt.set(partition, now);
     String old = progress.get(partition);
+    if (key.isEmpty()) {
+      return; // a heartbeat of a task that has seen no sample yet
+    }
     if (old == null || key.compareTo(old) > 0) {
       progress.set(partition, key);
       lastProgressAt.set(partition, now);
@@ -361,6 +379,24 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         LOG.info("model {}: input partition {} is active again", modelName, partition);
       }
     }
+  }
+
+  /**
+   * Whether partition {@code p} is idle: its scoring task is running (heard from within the
+   * timeout: samples, progress or heartbeats) and its position has not moved for the timeout. A
+   * task not heard from yet, or silent (restoring, moving to another instance, its instance gone),
+   * is waited for, so that its samples never come late.
+   */
+  private boolean idle(int p, long now) {
+    long heard = lastHeardAt.get(p);
+    return heard != Long.MIN_VALUE
+        && now - heard < idleTimeoutMs
+        && now - Math.max(lastProgressAt.get(p), firstHeardAt(p)) >= idleTimeoutMs;
+  }
+
+  /** Since a partition's position may have stood still before this builder heard of it. */
+  private long firstHeardAt(int p) {
+    return firstHeard.get(p);
   }
 
   /**
@@ -376,7 +412,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       if (k != null && (highest == null || k.compareTo(highest) > 0)) {
         highest = k;
       }
-      if (now - lastProgressAt.get(p) >= idleTimeoutMs) {
+      if (idle(p, now)) {
         continue;
       }
       if (k == null) {
@@ -392,7 +428,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     for (int p = 0; p < progress.size(); p++) {
       String k = progress.get(p);
       boolean holdsBack = k == null || k.compareTo(next) < 0;
-      if (holdsBack && now - lastProgressAt.get(p) >= idleTimeoutMs && !skipped.get(p)) {
+      if (holdsBack && idle(p, now) && !skipped.get(p)) {
         skipped.set(p, true);
         listener.partitionIdle(p);
         LOG.warn(

@@ -221,6 +221,14 @@ class ModelBuilderProcessorTest {
       process(s.encoded());
     }
 
+    /** A heartbeat of a partition's task that has seen no sample (empty key). */
+    private static byte[] heartbeat(int partition) {
+      return MESSAGES.encode(
+          LearningMessage.newBuilder()
+              .setBody(PartitionProgress.newBuilder().setPartition(partition).setKey("").build())
+              .build());
+    }
+
     /** Every partition reports it has got past every sample. */
     void finish() {
       finish(0, 1, 2);
@@ -337,16 +345,34 @@ class ModelBuilderProcessorTest {
     List<Labelled> stream =
         stream(3 * W, 6).stream().filter(s -> s.partition() != 1).toList(); // partition 1: silent
     Task task = new Task();
+    task.process(Task.heartbeat(1)); // partition 1's task runs, with nothing to read
     stream.forEach(task::process);
     assertThat(task.latest()).isZero();
     task.tick(IDLE_MS - 1);
     assertThat(task.latest()).isZero();
-    task.finish(0, 2); // partitions 0 and 2 move on; partition 1 stays silent
+    task.process(Task.heartbeat(1));
+    task.finish(0, 2); // partitions 0 and 2 move on; partition 1 stays without samples
     assertThat(task.latest()).isZero();
     task.tick(2);
     assertThat(task.idle).as("partition 1 skipped once").hasValue(1);
     assertThat(task.latest()).isGreaterThanOrEqualTo(1);
     assertSameModel(task.version(1).orElseThrow(), offline(stream).get(0));
+  }
+
+  @Test
+  void aPartitionWhoseTaskIsNotHeardFromIsWaitedForNotSkipped() {
+    List<Labelled> stream = stream(2 * W, 15);
+    Task task = new Task();
+    stream.stream().filter(s -> s.partition() != 1).forEach(task::process);
+    task.tick(10 * IDLE_MS); // partition 1's task: starting, restoring, or moving instances
+    task.finish(0, 2);
+    task.tick(10 * IDLE_MS);
+    assertThat(task.idle).hasValue(0);
+    assertThat(task.latest()).as("its samples could still come: no window closes").isZero();
+    stream.stream().filter(s -> s.partition() == 1).forEach(task::process);
+    task.finish();
+    assertThat(task.latest()).isEqualTo(2);
+    assertSameModel(task.version(2).orElseThrow(), offline(stream).get(1));
   }
 
   @Test
