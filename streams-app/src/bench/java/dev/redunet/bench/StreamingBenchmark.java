@@ -2,11 +2,11 @@ package dev.redunet.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.Sample;
 import dev.redunet.broker.EmbeddedKafkaBroker;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.LearnerConfig;
 import dev.redunet.stream.IngressMetrics;
 import dev.redunet.stream.RedunetTopics;
 import dev.redunet.stream.RedunetTopology;

@@ -2,8 +2,8 @@ package dev.redunet.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigKeys;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,7 +39,7 @@ final class CommandSupport {
    * Settings of a plain Kafka client (producer, consumer, admin): the {@code kafka.*} pass-through
    * and the bootstrap servers.
    *
-   * @throws dev.redunet.app.config.ConfigException if the bootstrap servers are not configured
+   * @throws dev.redunet.config.ConfigException if the bootstrap servers are not configured
    */
   static Map<String, Object> clientSettings(AppConfig config) {
     Map<String, Object> p = new HashMap<>(config.kafkaProperties());

@@ -1,10 +1,10 @@
 package dev.redunet.app;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigException;
-import dev.redunet.app.config.ConfigKey;
-import dev.redunet.app.config.ConfigKeys;
-import dev.redunet.app.config.ConfigTable;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigException;
+import dev.redunet.config.ConfigKey;
+import dev.redunet.config.ConfigKeys;
+import dev.redunet.config.ConfigTable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.redunet.app;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigKeys;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,7 +43,7 @@ public final class ConfigOptions {
    * The configuration from all sources.
    *
    * @param commandFlags keys set by the command's own flags (they win over {@code -D})
-   * @throws dev.redunet.app.config.ConfigException for a missing file, unknown key or bad value
+   * @throws dev.redunet.config.ConfigException for a missing file, unknown key or bad value
    */
   AppConfig load(Map<String, String> commandFlags) {
     Map<String, String> flags = new LinkedHashMap<>(settings);

@@ -1,10 +1,10 @@
 package dev.redunet.app;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigException;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.RejectedRecord;
 import dev.redunet.avro.Sample;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigException;
 import dev.redunet.wire.AvroCodec;
 import dev.redunet.wire.JsonRecordWriter;
 import dev.redunet.wire.PredictionCodec;

@@ -2,10 +2,10 @@ package dev.redunet.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.redunet.app.config.AppConfig;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.Sample;
 import dev.redunet.broker.EmbeddedKafkaBroker;
+import dev.redunet.config.AppConfig;
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.SensorSignals;
 import dev.redunet.data.ShippedDatasets;

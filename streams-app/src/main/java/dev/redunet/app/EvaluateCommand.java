@@ -1,12 +1,12 @@
 package dev.redunet.app;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigException;
-import dev.redunet.app.config.ConfigKey;
-import dev.redunet.app.config.ConfigKeys;
-import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.Sample;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigException;
+import dev.redunet.config.ConfigKey;
+import dev.redunet.config.ConfigKeys;
+import dev.redunet.config.LearnerConfig;
 import dev.redunet.eval.PrequentialEvaluator;
 import dev.redunet.eval.PrequentialResult;
 import dev.redunet.eval.StreamingClassifier;

@@ -1,8 +1,8 @@
 package dev.redunet.app;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigKeys;
 import dev.redunet.avro.RejectReason;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigKeys;
 import dev.redunet.stream.ShapeRule;
 import java.util.LinkedHashSet;
 import java.util.List;

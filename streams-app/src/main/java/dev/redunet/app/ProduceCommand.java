@@ -2,10 +2,10 @@ package dev.redunet.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigException;
-import dev.redunet.app.config.ConfigKeys;
 import dev.redunet.avro.Sample;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigException;
+import dev.redunet.config.ConfigKeys;
 import dev.redunet.data.MalformedDataException;
 import dev.redunet.stream.TopicProvisioner;
 import dev.redunet.wire.AvroCodec;

@@ -1,14 +1,14 @@
 package dev.redunet.app;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigException;
-import dev.redunet.app.config.ConfigKeys;
-import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.app.http.AppMetrics;
 import dev.redunet.app.http.HttpEndpoints;
 import dev.redunet.app.http.ModelSummary;
 import dev.redunet.app.http.ModelSummarySource;
 import dev.redunet.avro.RejectReason;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigException;
+import dev.redunet.config.ConfigKeys;
+import dev.redunet.config.LearnerConfig;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.rate.Rates;
 import dev.redunet.stream.IngressMetrics;

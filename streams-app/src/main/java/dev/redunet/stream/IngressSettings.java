@@ -1,7 +1,7 @@
 package dev.redunet.stream;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigKeys;
 import dev.redunet.wire.SampleDecoder;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.redunet.stream;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigKeys;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,9 +1,9 @@
 package dev.redunet.stream;
 
-import dev.redunet.app.config.AppConfig;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectedRecord;
+import dev.redunet.config.AppConfig;
 import dev.redunet.wire.AvroSerde;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;

@@ -1,8 +1,8 @@
 package dev.redunet.stream;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigException;
-import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigException;
+import dev.redunet.config.ConfigKeys;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

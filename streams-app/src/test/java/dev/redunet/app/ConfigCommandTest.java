@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigKeys;
-import dev.redunet.app.config.ConfigTable;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigKeys;
+import dev.redunet.config.ConfigTable;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;

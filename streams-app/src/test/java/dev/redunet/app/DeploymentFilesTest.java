@@ -3,8 +3,8 @@ package dev.redunet.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigKeys;
 import dev.redunet.stream.TopicProvisioner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -47,6 +47,39 @@ class LayeringTest {
         .because("the math packages must stay free of Kafka, Avro and the application");
   }
 
+  /** Nothing outside the application shell ({@code app}) depends on it (the shell is on top). */
+  static ArchRule nothingBelowDependsOnTheShell(String base) {
+    return noClasses()
+        .that()
+        .resideOutsideOfPackage(base + ".app..")
+        .and()
+        .resideInAPackage(base + "..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(base + ".app..")
+        .because(
+            "app is the command-line and HTTP shell: configuration, stream and math sit below");
+  }
+
+  @Test
+  void nothingOutsideTheShellDependsOnIt() {
+    JavaClasses production =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.redunet");
+    nothingBelowDependsOnTheShell("dev.redunet").check(production);
+  }
+
+  @Test
+  void theShellRuleRejectsAStreamClassThatUsesTheShell() {
+    JavaClasses fixture = new ClassFileImporter().importPackages("dev.redunet.archfixture");
+    assertThatThrownBy(
+            () -> nothingBelowDependsOnTheShell("dev.redunet.archfixture").check(fixture))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("ReachesUp")
+        .hasMessageContaining("Shell");
+  }
+
   @Test
   void mathPackagesImportNeitherKafkaNorAvroNorTheApplication() {
     JavaClasses production =

@@ -2,8 +2,8 @@ package dev.redunet.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redunet.app.config.ConfigKeys;
 import dev.redunet.avro.Sample;
+import dev.redunet.config.ConfigKeys;
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.ShippedDatasets;
 import dev.redunet.soak.PredictionCollector.Outcome;

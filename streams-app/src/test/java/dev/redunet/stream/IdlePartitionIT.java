@@ -2,10 +2,10 @@ package dev.redunet.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.Sample;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.LearnerConfig;
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.ShippedDatasets;
 import dev.redunet.stream.learning.LearningListener;

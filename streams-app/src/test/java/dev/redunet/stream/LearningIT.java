@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redunet.app.Main;
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.Prediction;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.LearnerConfig;
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.ShippedDatasets;
 import dev.redunet.stream.PredictionsRead.Outcome;
@@ -129,7 +129,7 @@ class LearningIT {
     settings.put("redunet.state.dir", state.toString());
     settings.put("redunet.replication.factor", "1");
     AppConfig config = AppConfig.of(settings);
-    assertThat(config.integer(dev.redunet.app.config.ConfigKeys.PARTITIONS)).isEqualTo(PARTITIONS);
+    assertThat(config.integer(dev.redunet.config.ConfigKeys.PARTITIONS)).isEqualTo(PARTITIONS);
     RedunetTopics topics = RedunetTopics.of(config);
     try (Admin admin = kafka.admin()) {
       TopicProvisioner.ensure(admin, config, List.of(), Duration.ofSeconds(60));

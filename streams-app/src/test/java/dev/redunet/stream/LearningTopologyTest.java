@@ -3,12 +3,12 @@ package dev.redunet.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.RejectedRecord;
 import dev.redunet.avro.Sample;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.LearnerConfig;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelBuilder;
 import dev.redunet.learn.ModelCodec;

@@ -22,6 +22,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class PredictionsRead {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PredictionsRead.class);
+
   /** What a prediction says that must not depend on timing. */
   record Outcome(long version, String label) {
     static Outcome of(Prediction p) {
@@ -73,7 +76,29 @@ final class PredictionsRead {
         }
       }
     }
+    if (read.byId.size() < ids) {
+      dumpApplicationThreads(read.byId.size(), ids);
+    }
     return read;
+  }
+
+  /** On a timeout, the stacks of the application's threads, to see where it stands. */
+  private static void dumpApplicationThreads(int got, int wanted) {
+    StringBuilder dump = new StringBuilder();
+    Thread.getAllStackTraces()
+        .forEach(
+            (t, stack) -> {
+              String name = t.getName();
+              if (name.contains("StreamThread")
+                  || name.contains("GlobalStreamThread")
+                  || name.startsWith("redunet-")) {
+                dump.append('"').append(name).append("\" ").append(t.getState()).append('\n');
+                for (StackTraceElement e : stack) {
+                  dump.append("    at ").append(e).append('\n');
+                }
+              }
+            });
+    LOG.error("only {} of {} predictions; the application's threads:\n{}", got, wanted, dump);
   }
 
   /** The one outcome per id (fails on a duplicate). */

@@ -2,12 +2,12 @@ package dev.redunet.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redunet.app.config.AppConfig;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.RejectedRecord;
 import dev.redunet.avro.Sample;
+import dev.redunet.config.AppConfig;
 import dev.redunet.testing.KafkaBrokerExtension;
 import dev.redunet.testing.KafkaCluster;
 import dev.redunet.wire.AvroCodec;

@@ -231,7 +231,7 @@ class RedunetTopologyTest {
       assertThat(v.getSourceOffset()).isEqualTo(1L);
       assertThat(bytes(v.getOriginalKey())).isEqualTo(utf8("bad-key"));
       byte[] bad = c.bad();
-      int limit = f.config.integer(dev.redunet.app.config.ConfigKeys.MAX_RECORD_BYTES);
+      int limit = f.config.integer(dev.redunet.config.ConfigKeys.MAX_RECORD_BYTES);
       assertThat(bytes(v.getOriginalValue()))
           .as("the original value, cut to redunet.max.record.bytes")
           .isEqualTo(bad == null ? null : Arrays.copyOf(bad, Math.min(bad.length, limit)));
@@ -390,8 +390,7 @@ class RedunetTopologyTest {
   @Test
   void everyNodeAndStoreHasItsExplicitName() {
     TopologyDescription d =
-        RedunetTopology.build(
-                dev.redunet.app.config.AppConfig.of(Map.of("redunet.topic.prefix", "x.")))
+        RedunetTopology.build(dev.redunet.config.AppConfig.of(Map.of("redunet.topic.prefix", "x.")))
             .describe();
     List<String> names = new ArrayList<>();
     d.subtopologies().forEach(s -> s.nodes().forEach(n -> names.add(n.name())));

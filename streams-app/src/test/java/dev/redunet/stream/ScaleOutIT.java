@@ -2,9 +2,9 @@ package dev.redunet.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.Prediction;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.LearnerConfig;
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.ShippedDatasets;
 import dev.redunet.eval.PrequentialEvaluator;

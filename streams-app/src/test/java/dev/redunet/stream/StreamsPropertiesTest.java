@@ -3,8 +3,8 @@ package dev.redunet.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigException;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.redunet.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redunet.app.config.AppConfig;
+import dev.redunet.config.AppConfig;
 import dev.redunet.testing.KafkaBrokerExtension;
 import dev.redunet.testing.KafkaCluster;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package dev.redunet.stream;
 
-import dev.redunet.app.config.AppConfig;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectedRecord;
 import dev.redunet.avro.Sample;
+import dev.redunet.config.AppConfig;
 import dev.redunet.wire.AvroCodec;
 import dev.redunet.wire.AvroSerde;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.redunet.stream.learning;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.ConfigKeys;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigKeys;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelCodec;
 import dev.redunet.learn.StreamingModel;

@@ -94,6 +94,8 @@ final class LearningScorer implements SampleScorer {
   private final String modelName;
   private final boolean consistent;
   private final long heartbeatMs;
+  private final long idleTimeoutMs;
+  private long startedAt = Long.MIN_VALUE;
   private final long maxWaiting;
   private final LearningListener listener;
   private final ModelCache cache;
@@ -127,6 +129,7 @@ final class LearningScorer implements SampleScorer {
       LearningListener listener,
       Supplier<Rejecting> rejecting) {
     this.heartbeatMs = Math.max(10, idleTimeoutMs / 4);
+    this.idleTimeoutMs = idleTimeoutMs;
     this.rejectingOnceBuilt = rejecting;
     this.modelName = modelName;
     this.consistent = consistent;
@@ -210,8 +213,14 @@ final class LearningScorer implements SampleScorer {
   private void tick() {
     release();
     long now = context.currentSystemTimeMs();
+    if (startedAt == Long.MIN_VALUE) {
+      startedAt = now;
+    }
     boolean moved = lastKey != null && !lastKey.equals(reportedKey);
-    if (moved || now - reportedAt >= heartbeatMs) {
+    // A task that has read nothing yet says so only after a whole timeout: until then its
+    // partition's samples may still be on their way (a backlog not fetched yet, a slow start).
+    boolean mayBeat = lastKey != null || reportedKey != null || now - startedAt >= idleTimeoutMs;
+    if (moved || (mayBeat && now - reportedAt >= heartbeatMs)) {
       String key = moved ? lastKey : reportedKey == null ? "" : reportedKey;
       send(
           PartitionProgress.newBuilder()

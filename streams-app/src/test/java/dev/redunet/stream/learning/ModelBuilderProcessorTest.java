@@ -3,12 +3,12 @@ package dev.redunet.stream.learning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.redunet.app.config.AppConfig;
-import dev.redunet.app.config.LearnerConfig;
 import dev.redunet.avro.internal.LearningMessage;
 import dev.redunet.avro.internal.LearningSample;
 import dev.redunet.avro.internal.ModelProgress;
 import dev.redunet.avro.internal.PartitionProgress;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.LearnerConfig;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelCodec;
 import dev.redunet.learn.StreamingModel;
@@ -373,6 +373,25 @@ class ModelBuilderProcessorTest {
     task.finish();
     assertThat(task.latest()).isEqualTo(2);
     assertSameModel(task.version(2).orElseThrow(), offline(stream).get(1));
+  }
+
+  @Test
+  void samplesThatComeAfterTheirPartitionWasSkippedAreLearnedLateAndLearningGoesOn() {
+    List<Labelled> stream = stream(4 * W, 16);
+    Task task = new Task();
+    task.process(Task.heartbeat(0));
+    task.process(Task.heartbeat(2));
+    stream.stream().filter(s -> s.partition() == 1).forEach(task::process);
+    task.tick(IDLE_MS - 1);
+    task.process(Task.heartbeat(0));
+    task.process(Task.heartbeat(2));
+    task.tick(2); // partitions 0 and 2: heard from, nothing read: skipped
+    assertThat(task.idle).hasValue(2);
+    stream.stream().filter(s -> s.partition() != 1).forEach(task::process); // now late
+    task.finish();
+    task.tick(IDLE_MS + 1);
+    task.finish();
+    assertThat(task.latest()).as("every window closes, late samples included").isEqualTo(4);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.redunet.app.config;
+package dev.redunet.config;
 
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.LearnerSettings.Combination;

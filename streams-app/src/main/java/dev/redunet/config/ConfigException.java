@@ -1,4 +1,4 @@
-package dev.redunet.app.config;
+package dev.redunet.config;
 
 /** An invalid configuration value or an unknown key; the message says which and how to fix it. */
 public final class ConfigException extends RuntimeException {

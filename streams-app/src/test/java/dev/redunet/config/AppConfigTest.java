@@ -1,4 +1,4 @@
-package dev.redunet.app.config;
+package dev.redunet.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

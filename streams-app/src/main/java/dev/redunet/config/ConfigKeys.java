@@ -1,11 +1,11 @@
-package dev.redunet.app.config;
+package dev.redunet.config;
 
-import dev.redunet.app.config.ConfigKey.Choice;
-import dev.redunet.app.config.ConfigKey.IntList;
-import dev.redunet.app.config.ConfigKey.IntRange;
-import dev.redunet.app.config.ConfigKey.RealRange;
-import dev.redunet.app.config.ConfigKey.Text;
-import dev.redunet.app.config.ConfigKey.TextList;
+import dev.redunet.config.ConfigKey.Choice;
+import dev.redunet.config.ConfigKey.IntList;
+import dev.redunet.config.ConfigKey.IntRange;
+import dev.redunet.config.ConfigKey.RealRange;
+import dev.redunet.config.ConfigKey.Text;
+import dev.redunet.config.ConfigKey.TextList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.redunet.app.config;
+package dev.redunet.config;
 
 import java.io.IOException;
 import java.io.Reader;
