@@ -179,17 +179,21 @@ public final class StreamingModel {
         output = layer.apply(output); // z_L at inference, from the same z₀
       }
     }
-    int m = x.cols();
-    double[][] samples = new double[m][];
-    for (int i = 0; i < m; i++) {
-      samples[i] = output.column(i);
-    }
-    double[][] deltaL = micl.deltaL(samples);
-    int[] predicted = new int[m];
-    for (int i = 0; i < m; i++) {
+    double[][] deltaL = deltaL(output);
+    int[] predicted = new int[deltaL.length];
+    for (int i = 0; i < predicted.length; i++) {
       predicted[i] = argminFinite(deltaL[i]);
     }
     return new Learned(ModelStatistics.of(path, output, labels), predicted);
+  }
+
+  /** δL(z_i, j) in bits for every column z_i of the output features, m × (classes with data). */
+  private double[][] deltaL(Matrix z) {
+    double[][] samples = new double[z.cols()][];
+    for (int i = 0; i < samples.length; i++) {
+      samples[i] = z.column(i);
+    }
+    return micl.deltaL(samples);
   }
 
   /** The labels, with −1 (π̂) for those the layer does not know. */
@@ -234,11 +238,7 @@ public final class StreamingModel {
         z = layer.apply(z);
       }
     }
-    double[][] samples = new double[m][];
-    for (int i = 0; i < m; i++) {
-      samples[i] = z.column(i);
-    }
-    double[][] deltaL = micl.deltaL(samples);
+    double[][] deltaL = deltaL(z);
     int[] predicted = new int[m];
     for (int i = 0; i < m; i++) {
       predicted[i] = argminFinite(deltaL[i]);

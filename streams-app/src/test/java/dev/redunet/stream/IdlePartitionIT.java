@@ -16,7 +16,6 @@ import dev.redunet.wire.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,17 +90,7 @@ class IdlePartitionIT {
               kafka.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         for (int i = 0; i < N; i++) {
-          List<Float> f = new ArrayList<>();
-          for (double v : mnist.sample(i)) {
-            f.add((float) v);
-          }
-          Sample sample =
-              Sample.newBuilder()
-                  .setId("d" + i)
-                  .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
-                  .setFeatures(f)
-                  .setLabel(mnist.label(i))
-                  .build();
+          Sample sample = PacedMnistProducer.sample(mnist, i);
           // partitions 0 and 1 only: partition 2 stays idle
           sent.add(
               producer.send(

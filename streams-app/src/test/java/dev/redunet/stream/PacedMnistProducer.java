@@ -25,6 +25,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class PacedMnistProducer {
   private PacedMnistProducer() {}
 
+  /** Digit i as a sample: id {@code d<i>}, event time base + i, float features, its label. */
+  static Sample sample(LabelledDataset mnist, int i) {
+    List<Float> f = new ArrayList<>(mnist.dimension());
+    for (double v : mnist.sample(i)) {
+      f.add((float) v);
+    }
+    return Sample.newBuilder()
+        .setId("d" + i)
+        .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
+        .setFeatures(f)
+        .setLabel(mnist.label(i))
+        .build();
+  }
+
   static void produce(
       KafkaCluster kafka,
       String topic,
@@ -41,17 +55,7 @@ final class PacedMnistProducer {
       long start = System.nanoTime();
       long limit = TimeUnit.SECONDS.toNanos(limitSeconds);
       for (int i = 0; i < n; i++) {
-        List<Float> f = new ArrayList<>(mnist.dimension());
-        for (double v : mnist.sample(i)) {
-          f.add((float) v);
-        }
-        Sample s =
-            Sample.newBuilder()
-                .setId("d" + i)
-                .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + i))
-                .setFeatures(f)
-                .setLabel(mnist.label(i))
-                .build();
+        Sample s = sample(mnist, i);
         sent.add(
             producer.send(
                 new ProducerRecord<>(
