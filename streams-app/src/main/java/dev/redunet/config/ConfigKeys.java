@@ -213,9 +213,10 @@ public final class ConfigKeys {
           "redunet.idle.timeout.ms",
           new IntRange(1, Long.MAX_VALUE),
           "5000",
-          "An input partition that has sent nothing for this long (wall-clock time) no longer holds"
-              + " back the builder's watermark, so learning goes on; logged and counted. Raise it"
-              + " for partitions with long gaps between samples.");
+          "An input partition whose scoring task runs but has had no new sample for this long"
+              + " (wall-clock time) no longer holds back the builder's watermark, so learning goes"
+              + " on; logged and counted (a task not heard from is waited for). Raise it for"
+              + " partitions with long gaps between samples.");
   public static final ConfigKey MODEL_RETAINED_VERSIONS =
       key(
           "redunet.model.retained.versions",
