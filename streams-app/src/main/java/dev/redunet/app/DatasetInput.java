@@ -38,6 +38,18 @@ final class DatasetInput {
   }
 
   /** The shipped MNIST digits: shape {@code [28, 28]}, ids {@code mnist10k-<i>} by default. */
+  /**
+   * The input a command's options name: the shipped set ({@code dataset} non-null), else a CSV file
+   * ({@code data} non-null), else IDX images and labels.
+   */
+  static DatasetInput open(String dataset, Path data, Path images, Path labels, String idPrefix)
+      throws IOException {
+    if (dataset != null) {
+      return mnist10k(idPrefix);
+    }
+    return data != null ? csv(data, idPrefix) : idx(images, labels, idPrefix);
+  }
+
   static DatasetInput mnist10k(String idPrefix) throws IOException {
     LabelledDataset d = ShippedDatasets.mnist10k();
     return of(d, MNIST_SHAPE, SampleIds.datasetPrefix(idPrefix, MNIST10K), MNIST10K);

@@ -574,12 +574,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       }
       return stream;
     }
-    DatasetInput input =
-        dataset != null
-            ? DatasetInput.mnist10k(idPrefix)
-            : data != null
-                ? DatasetInput.csv(data, idPrefix)
-                : DatasetInput.idx(images, labels, idPrefix);
+    DatasetInput input = DatasetInput.open(dataset, data, images, labels, idPrefix);
     for (int i = 0; i < input.size() && stream.records() < max; i++) {
       stream.countRecord();
       double[] row = input.row(i);

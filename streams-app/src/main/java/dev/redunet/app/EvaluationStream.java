@@ -1,6 +1,7 @@
 package dev.redunet.app;
 
 import dev.redunet.avro.RejectReason;
+import dev.redunet.data.LabelledDataset;
 import dev.redunet.eval.PrequentialEvaluator;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -121,17 +122,7 @@ final class EvaluationStream {
   /** Scales every sample to unit Euclidean norm, {@code x / ‖x‖} (none is zero: all accepted). */
   void normalizeToUnitNorm() {
     for (int i = 0; i < rows.size(); i++) {
-      double[] x = rows.get(i);
-      double s = 0.0;
-      for (double v : x) {
-        s += v * v;
-      }
-      double inv = s > 0.0 ? 1.0 / Math.sqrt(s) : 0.0;
-      double[] y = new double[x.length];
-      for (int j = 0; j < x.length; j++) {
-        y[j] = x[j] * inv;
-      }
-      rows.set(i, y);
+      rows.set(i, LabelledDataset.unitNorm(rows.get(i)));
     }
   }
 }

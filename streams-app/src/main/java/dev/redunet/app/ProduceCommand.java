@@ -331,12 +331,7 @@ public final class ProduceCommand implements Callable<Integer> {
     if (jsonl != null) {
       return new JsonLinesSource(jsonl, fmt, start);
     }
-    DatasetInput input =
-        dataset != null
-            ? DatasetInput.mnist10k(idPrefix)
-            : data != null
-                ? DatasetInput.csv(data, idPrefix)
-                : DatasetInput.idx(images, labels, idPrefix);
+    DatasetInput input = DatasetInput.open(dataset, data, images, labels, idPrefix);
     return new DatasetSource(input, fmt, start);
   }
 

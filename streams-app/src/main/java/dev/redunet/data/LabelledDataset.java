@@ -141,19 +141,27 @@ public final class LabelledDataset {
   public LabelledDataset normalizedToUnitNorm() {
     double[][] out = new double[samples.length][];
     for (int i = 0; i < samples.length; i++) {
-      double[] x = samples[i];
-      double s = 0.0;
-      for (double v : x) {
-        s += v * v;
-      }
-      double inv = s > 0.0 ? 1.0 / Math.sqrt(s) : 0.0;
-      double[] y = new double[x.length];
-      for (int j = 0; j < x.length; j++) {
-        y[j] = x[j] * inv;
-      }
-      out[i] = y;
+      out[i] = unitNorm(samples[i]);
     }
     return new LabelledDataset(out, labels, source + " (unit norm)", false);
+  }
+
+  /**
+   * {@code x / ‖x‖₂}, a new array of the same length; an all-zero {@code x} gives zeros.
+   *
+   * @param x a sample, not modified
+   */
+  public static double[] unitNorm(double[] x) {
+    double s = 0.0;
+    for (double v : x) {
+      s += v * v;
+    }
+    double inv = s > 0.0 ? 1.0 / Math.sqrt(s) : 0.0;
+    double[] y = new double[x.length];
+    for (int j = 0; j < x.length; j++) {
+      y[j] = x[j] * inv;
+    }
+    return y;
   }
 
   @Override
