@@ -145,15 +145,6 @@ public final class ModelCodec {
   }
 
   /**
-   * About the encoded size of the {@link #statisticsParts} of {@code classes} classes at L + 1
-   * depths of dimension d plus their output statistics: (L + 2)·classes upper triangles, means and
-   * headers, 8·(d(d+1)/2 + d) + 64 bytes each.
-   */
-  public static long statisticsBytes(long classes, int layers, int d) {
-    return classes * (layers + 2) * (8L * d * (d + 3) / 2 + 64);
-  }
-
-  /**
    * The parts of statistics: {@code depth/ℓ/j} and {@code output/j} for every class with samples.
    */
   public static Map<String, byte[]> statisticsParts(ModelStatistics statistics) {

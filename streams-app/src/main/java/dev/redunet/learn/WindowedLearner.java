@@ -332,24 +332,9 @@ public final class WindowedLearner {
     return closed.size();
   }
 
-  /** Samples in the open window. */
-  public int openSize() {
-    return open.size();
-  }
-
   /** The input dimension, fixed by the first labelled sample; −1 before it. */
   public int dimension() {
     return dimension;
-  }
-
-  /** The class names known so far, in order of first appearance. */
-  public List<String> classNames() {
-    return List.copyOf(names);
-  }
-
-  /** The combined statistics of the installed windows. */
-  public StatisticsWindows windows() {
-    return windows;
   }
 
   /**

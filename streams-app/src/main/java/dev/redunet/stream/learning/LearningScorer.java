@@ -107,7 +107,6 @@ final class LearningScorer implements SampleScorer {
   private KeyValueStore<String, byte[]> held;
   private long heldCount;
   private long effectiveTime = Long.MIN_VALUE;
-  private int partition = -1;
   private String lastKey;
   private String reportedKey;
   private long reportedAt = Long.MIN_VALUE / 2;
@@ -163,7 +162,7 @@ final class LearningScorer implements SampleScorer {
         context
             .recordMetadata()
             .orElseThrow(() -> new IllegalStateException("a sample without its input record"));
-    partition = at.partition();
+    int partition = at.partition();
     long time = sample.eventTime().toEpochMilli();
     if (time > effectiveTime) {
       effectiveTime = time;
@@ -442,10 +441,10 @@ final class LearningScorer implements SampleScorer {
       listener.scoredStale();
     }
     Scored s =
-        latest.isEmpty() || latest.get().inputDimension() != sample.dimension()
+        latest.isEmpty()
             ? IdentityScorer.identity(sample)
             : scored(sample, latest.get(), stale, owed);
-    if (stale) {
+    if (stale && !s.prediction().getStale()) { // the identity's outputs, which know no version
       s =
           new Scored(
               Prediction.newBuilder(s.prediction()).setStale(true).setOwedVersion(owed).build(),

@@ -391,12 +391,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     long heard = lastHeardAt.get(p);
     return heard != Long.MIN_VALUE
         && now - heard < idleTimeoutMs
-        && now - Math.max(lastProgressAt.get(p), firstHeardAt(p)) >= idleTimeoutMs;
-  }
-
-  /** Since a partition's position may have stood still before this builder heard of it. */
-  private long firstHeardAt(int p) {
-    return firstHeard.get(p);
+        && now - Math.max(lastProgressAt.get(p), firstHeard.get(p)) >= idleTimeoutMs;
   }
 
   /**

@@ -27,11 +27,6 @@ final class StreamKey {
     return String.format(Locale.ROOT, "%016x.%08x.%016x", time ^ Long.MIN_VALUE, partition, offset);
   }
 
-  /** The effective event time a key holds. */
-  static long time(String key) {
-    return Long.parseUnsignedLong(key.substring(0, 16), 16) ^ Long.MIN_VALUE;
-  }
-
   /** The input partition a key holds. */
   static int partition(String key) {
     return Integer.parseUnsignedInt(key.substring(17, 25), 16);
