@@ -7,9 +7,9 @@ import java.nio.file.Path;
 
 /**
  * System programs that some tests drive (kcat, promtool, chromium, the Debian python3 with its
- * packages). A missing program fails the test naming the Debian package that provides it; it
- * never skips. {@code .ci/test} (the README's test command) installs every package listed in
- * {@code .ci/packages}.
+ * packages). A missing program fails the test naming the Debian package that provides it; it never
+ * skips. {@code .ci/test} (the README's test command) installs every package listed in {@code
+ * .ci/packages}.
  */
 public final class SystemTools {
   private SystemTools() {}
