@@ -46,7 +46,9 @@ public final class SystemTools {
           new ProcessBuilder(python.toString(), "-c", "import " + module)
               .redirectErrorStream(true)
               .start();
-      String output = new String(check.getInputStream().readAllBytes());
+      String output =
+          new String(
+              check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       if (check.waitFor() != 0) {
         fail(
             "/usr/bin/python3 cannot import "
