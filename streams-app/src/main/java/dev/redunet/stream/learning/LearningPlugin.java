@@ -130,6 +130,9 @@ public final class LearningPlugin implements ScoringPlugin {
   /** A model read from the store and its build metadata. */
   public record Loaded(StreamingModel model, ModelCodec.BuildInfo build) {}
 
+  /** This instance's builder's publications, for this instance's scorers. */
+  private final LocalVersions local = new LocalVersions();
+
   /** Where scorers reject samples of another shape; set by {@link #extend}. */
   private volatile LearningScorer.Rejecting rejecting;
 
@@ -141,6 +144,7 @@ public final class LearningPlugin implements ScoringPlugin {
         maxWaiting,
         idleTimeoutMs,
         listener,
+        local,
         () -> Objects.requireNonNull(rejecting, "the plugin is not part of a topology (extend)"));
   }
 
@@ -188,6 +192,7 @@ public final class LearningPlugin implements ScoringPlugin {
                 inputPartitions,
                 idleTimeoutMs,
                 retainedVersions,
+                local,
                 inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName)),
         LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);

@@ -117,6 +117,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final int retainedVersions;
   private final Supplier<ExecutorService> executors;
   private final ModelCache cache;
+  private final LocalVersions local;
   private final Throttled warnings = new Throttled(LOG, 10_000);
 
   private ProcessorContext<String, Object> context;
@@ -182,6 +183,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       int inputPartitions,
       long idleTimeoutMs,
       int retainedVersions,
+      LocalVersions local,
       Supplier<ExecutorService> executors) {
     this.modelName = modelName;
     this.settings = settings;
@@ -191,6 +193,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     this.idleTimeoutMs = idleTimeoutMs;
     this.retainedVersions = retainedVersions;
     this.executors = executors;
+    this.local = local;
     this.cache = new ModelCache(modelName);
   }
 
@@ -508,6 +511,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         } else if (added == WindowedLearner.Added.CLOSED) {
           long version = core.lastVersion() + core.pendingWindows();
           closedAt.addLast(key);
+          local.closed(version, key);
           forward(boundaryKey(modelName, version), key.getBytes(StandardCharsets.UTF_8));
         }
       }
@@ -533,15 +537,15 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
             && java.util.Objects.equals(shapeFixedAt, publishedShapeAt))) {
       return;
     }
-    forward(
-        progressKey(modelName),
-        PROGRESS.encode(
-            ModelProgress.newBuilder()
-                .setWatermark(w)
-                .setWindows(windows)
-                .setShape(shape == null ? List.of() : shape)
-                .setShapeFixedAt(shapeFixedAt)
-                .build()));
+    ModelProgress p =
+        ModelProgress.newBuilder()
+            .setWatermark(w)
+            .setWindows(windows)
+            .setShape(shape == null ? List.of() : shape)
+            .setShapeFixedAt(shapeFixedAt)
+            .build();
+    forward(progressKey(modelName), PROGRESS.encode(p));
+    local.progress(p);
     publishedWatermark = w;
     publishedWindows = windows;
     publishedShapeAt = shapeFixedAt;
@@ -636,16 +640,21 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       forward(LearningPlugin.partKey(modelName, old, ModelCodec.HEADER), null);
       forward(boundaryKey(modelName, old), null);
       state.delete(HEADERS + old);
+      local.dropped(old);
     }
     deleteSamplesUpTo(closedAt.removeFirst());
     saveWindows(built.windows());
     state.put(META, new Meta(v, built.window().classNames()).encode());
     emitMetrics(built, now);
     cache.put(next);
+    local.built(next);
     core.install(built);
     retryDelayMs = 1_000;
     retryAt = 0;
     listener.modelBuilt(next, built.seconds());
+    // Other instances read the version from the model topic once this transaction commits: ask
+    // for that commit now rather than at the next commit interval.
+    context.commit();
   }
 
   private void deleteSamplesUpTo(String lastKey) {

@@ -154,6 +154,7 @@ class ModelBuilderProcessorTest {
     final AtomicInteger idle = new AtomicInteger();
     final AtomicInteger skipped = new AtomicInteger();
     final AtomicInteger failures = new AtomicInteger();
+    final LocalVersions local = new LocalVersions();
     ModelBuilderProcessor builder;
     Supplier<ExecutorService> executors = null; // inline
     int retained = 10;
@@ -204,6 +205,7 @@ class ModelBuilderProcessorTest {
               PARTITIONS,
               IDLE_MS,
               retained,
+              local,
               executors);
       builder.init(context);
       assertThat(context.forwarded())
@@ -320,8 +322,14 @@ class ModelBuilderProcessorTest {
       List<String> keys = stream.stream().map(Labelled::key).sorted().toList();
       for (int v = 1; v <= 3; v++) {
         assertThat(task.boundary(v)).as("boundary of v%d", v).isEqualTo(keys.get(v * W - 1));
+        assertThat(task.local.boundary(v))
+            .as("this instance's scorers see the boundary the model topic gets")
+            .contains(task.boundary(v));
+        assertSameModel(task.local.version(v).orElseThrow(), task.version(v).orElseThrow());
       }
       assertThat(task.progress().getWindows()).isEqualTo(3);
+      assertThat(task.local.progress()).contains(task.progress());
+      assertThat(task.local.latestVersion()).hasValue(3);
       assertThat(task.metrics).hasSize(3);
     }
   }
@@ -522,6 +530,9 @@ class ModelBuilderProcessorTest {
     assertThat(task.version(2)).isEmpty();
     assertThat(task.boundary(2)).isNull();
     assertThat(task.boundary(3)).isNotNull();
+    assertThat(task.local.version(2)).as("dropped here too").isEmpty();
+    assertThat(task.local.boundary(2)).isEmpty();
+    assertThat(task.local.version(3)).isPresent();
     assertThat(task.models.get(LearningPlugin.partKey("default", 1, ModelCodec.HEADER))).isNull();
   }
 
