@@ -2,6 +2,7 @@ package dev.redunet.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -46,7 +47,7 @@ public final class SystemTools {
           new ProcessBuilder(python.toString(), "-c", "import " + module)
               .redirectErrorStream(true)
               .start();
-      String output = new String(check.getInputStream().readAllBytes());
+      String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (check.waitFor() != 0) {
         fail(
             "/usr/bin/python3 cannot import "
