@@ -107,7 +107,10 @@ def read_predictions(args, labels):
                 if msg.error().code() != KafkaError._PARTITION_EOF:
                     print("stream_example: consumer: %s" % msg.error(), file=sys.stderr)
             else:
-                p = json.loads(msg.value())  # one JSON object per record
+                try:
+                    p = json.loads(msg.value())  # one JSON object per record
+                except ValueError:  # not UTF-8, or not JSON
+                    p = None
                 if not isinstance(p, dict) or "sampleId" not in p or "modelVersion" not in p:
                     sys.exit("stream_example: not a JSON prediction: %r (is the application"
                              " running with redunet.output.format=json?)" % msg.value()[:80])
@@ -186,9 +189,9 @@ def main():
 
     print("one prediction per id: %d of %d ids (%d missing, %d with duplicates)"
           % (one_each, len(labels), len(missing), len(duplicated)))
-    print("accuracy: %s on %d predictions made by a model (versions %s)"
+    print("accuracy: %s on %d predictions made by a model (model versions %s)"
           % ("%.4f" % accuracy if accuracy is not None else "n/a", len(scored),
-             versions[:1] + ["..."] + versions[-1:] if len(versions) > 2 else versions))
+             "%d to %d" % (versions[0], versions[-1]) if versions else "none"))
 
     summary = {
         "sent": len(labels),
