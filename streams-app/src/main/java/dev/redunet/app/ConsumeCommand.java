@@ -194,11 +194,13 @@ public final class ConsumeCommand implements Callable<Integer> {
 
   /** Decodes a record value by what it is and writes it as one JSON line. */
   static final class RecordPrinter {
+    /** The output records a JSON value can be, told apart by their field names. */
+    private static final List<Class<? extends SpecificRecord>> JSON_OUTPUTS =
+        List.of(Features.class, Prediction.class, RejectedRecord.class);
+
     private final Map<Long, AvroCodec<? extends SpecificRecord>> byFingerprint =
         new LinkedHashMap<>();
     private final SampleDecoder samples = SampleDecoder.create();
-    private static final List<Class<? extends SpecificRecord>> JSON_OUTPUTS =
-        List.of(Features.class, Prediction.class, RejectedRecord.class);
 
     RecordPrinter() {
       for (AvroCodec<? extends SpecificRecord> c :
