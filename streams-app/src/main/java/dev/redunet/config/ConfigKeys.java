@@ -105,6 +105,34 @@ public final class ConfigKeys {
           null,
           "Topic (1 partition) carrying the labelled samples and the input partitions' progress"
               + " from the scoring tasks to the model's builder (default: <prefix>learning).");
+  // --- Output format -------------------------------------------------------------------------
+  public static final ConfigKey OUTPUT_FORMAT =
+      key(
+          "redunet.output.format",
+          new Choice(List.of("avro", "json")),
+          "avro",
+          "How the predictions, features and rejected records are written: avro (Avro"
+              + " single-object encoding) or json (one UTF-8 JSON object per record, the Avro"
+              + " schema's field names, non-finite numbers as null). The metrics topic is always"
+              + " JSON.");
+  public static final ConfigKey OUTPUT_FORMAT_PREDICTIONS =
+      key(
+          "redunet.output.format.predictions",
+          new Choice(List.of("avro", "json")),
+          null,
+          "Format of the predictions topic (default: redunet.output.format).");
+  public static final ConfigKey OUTPUT_FORMAT_FEATURES =
+      key(
+          "redunet.output.format.features",
+          new Choice(List.of("avro", "json")),
+          null,
+          "Format of the features topic (default: redunet.output.format).");
+  public static final ConfigKey OUTPUT_FORMAT_REJECTED =
+      key(
+          "redunet.output.format.rejected",
+          new Choice(List.of("avro", "json")),
+          null,
+          "Format of the rejected topic (default: redunet.output.format).");
   // --- Input validation ----------------------------------------------------------------------
   public static final ConfigKey FEATURE_SHAPE =
       key(
@@ -325,6 +353,10 @@ public final class ConfigKeys {
           TOPIC_MODEL,
           TOPIC_METRICS,
           TOPIC_LEARNING,
+          OUTPUT_FORMAT,
+          OUTPUT_FORMAT_PREDICTIONS,
+          OUTPUT_FORMAT_FEATURES,
+          OUTPUT_FORMAT_REJECTED,
           FEATURE_SHAPE,
           MAX_FEATURES,
           MAX_RECORD_BYTES,
