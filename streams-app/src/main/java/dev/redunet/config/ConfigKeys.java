@@ -3,6 +3,7 @@ package dev.redunet.config;
 import dev.redunet.config.ConfigKey.Choice;
 import dev.redunet.config.ConfigKey.IntList;
 import dev.redunet.config.ConfigKey.IntRange;
+import dev.redunet.config.ConfigKey.Name;
 import dev.redunet.config.ConfigKey.RealRange;
 import dev.redunet.config.ConfigKey.Text;
 import dev.redunet.config.ConfigKey.TextList;
@@ -171,7 +172,11 @@ public final class ConfigKeys {
               + " holds a 2048x2048 double upper triangle); the producer's max.request.size is"
               + " raised to at least this.");
   public static final ConfigKey MODEL_NAME =
-      key("redunet.model.name", new Text(), "default", "Name of the model (key of its records).");
+      key(
+          "redunet.model.name",
+          new Name(),
+          "default",
+          "Name of the model (the first part of the keys of its records in the model topic).");
   public static final ConfigKey LAYERS =
       key("redunet.layers", new IntRange(0, 100_000), "2", "Number of ReduNet layers L.");
   public static final ConfigKey EPS_SQ =

@@ -53,7 +53,7 @@ public final class LearningPlugin implements ScoringPlugin {
   public static final String HELD_STORE = "redunet-held-samples";
 
   /** The builder's samples, watermark and statistics (a new name: the earlier layout differs). */
-  public static final String BUILDER_STORE = "redunet-builder-state-v2";
+  public static final String BUILDER_STORE = "redunet-builder-state-v3";
 
   private final String modelName;
   private final LearnerSettings settings;
@@ -100,15 +100,6 @@ public final class LearningPlugin implements ScoringPlugin {
   }
 
   /**
-   * The key of a part of a model version in the model topic: {@code <model>/v<version>/<part>} (the
-   * version's header is its part {@code header}, written after the others); the header of the
-   * newest version is also under {@code <model>} alone, written last.
-   */
-  public static String partKey(String modelName, long version, String part) {
-    return modelName + "/v" + version + "/" + part;
-  }
-
-  /**
    * The model in force in a model store (the global store {@value #MODEL_STORE}, e.g. through an
    * interactive query), assembled from its parts, with its build metadata.
    */
@@ -121,7 +112,7 @@ public final class LearningPlugin implements ScoringPlugin {
   /** Version {@code version} of a model store's model, if it is retained there. */
   public static Optional<Loaded> model(
       ReadOnlyKeyValueStore<String, byte[]> store, String modelName, long version) {
-    byte[] header = store.get(partKey(modelName, version, ModelCodec.HEADER));
+    byte[] header = store.get(ModelTopicKeys.part(modelName, version, ModelCodec.HEADER));
     return new ModelCache(modelName)
         .version(store, version)
         .map(m -> new Loaded(m, ModelCodec.buildInfo(header)));

@@ -34,7 +34,7 @@ final class ModelView {
 
   /** The builder's newest progress: the one with more windows, then the later watermark. */
   Optional<ModelProgress> progress() {
-    byte[] b = store.get(ModelBuilderProcessor.progressKey(modelName));
+    byte[] b = store.get(ModelTopicKeys.progress(modelName));
     if (b != null && !Arrays.equals(b, progressBytes)) {
       storedProgress = PROGRESS.decode(b);
       progressBytes = b;
@@ -57,7 +57,7 @@ final class ModelView {
     if (here.isPresent()) {
       return here;
     }
-    byte[] b = store.get(ModelBuilderProcessor.boundaryKey(modelName, v));
+    byte[] b = store.get(ModelTopicKeys.boundary(modelName, v));
     return b == null ? Optional.empty() : Optional.of(new String(b, StandardCharsets.UTF_8));
   }
 

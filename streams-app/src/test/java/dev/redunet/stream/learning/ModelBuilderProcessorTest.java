@@ -287,12 +287,12 @@ class ModelBuilderProcessorTest {
     }
 
     String boundary(long v) {
-      byte[] b = models.get(ModelBuilderProcessor.boundaryKey("default", v));
+      byte[] b = models.get(ModelTopicKeys.boundary("default", v));
       return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
     ModelProgress progress() {
-      return PROGRESS.decode(models.get(ModelBuilderProcessor.progressKey("default")));
+      return PROGRESS.decode(models.get(ModelTopicKeys.progress("default")));
     }
   }
 
@@ -340,7 +340,7 @@ class ModelBuilderProcessorTest {
     Task task = new Task();
     stream.stream().filter(s -> s.partition() != 2).forEach(task::process);
     assertThat(task.latest()).as("partition 2 has sent nothing yet").isZero();
-    assertThat(task.models.get(ModelBuilderProcessor.progressKey("default"))).isNull();
+    assertThat(task.models.get(ModelTopicKeys.progress("default"))).isNull();
     stream.stream().filter(s -> s.partition() == 2).forEach(task::process);
     task.finish();
     assertThat(task.latest()).isEqualTo(1);
@@ -533,7 +533,7 @@ class ModelBuilderProcessorTest {
     assertThat(task.local.version(2)).as("dropped here too").isEmpty();
     assertThat(task.local.boundary(2)).isEmpty();
     assertThat(task.local.version(3)).isPresent();
-    assertThat(task.models.get(LearningPlugin.partKey("default", 1, ModelCodec.HEADER))).isNull();
+    assertThat(task.models.get(ModelTopicKeys.part("default", 1, ModelCodec.HEADER))).isNull();
   }
 
   @Test
