@@ -154,6 +154,9 @@ class LearningIT {
             RedunetTopology.build(
                 config, new LearningPlugin(config, LearnerConfig.settings(config)), metrics),
             StreamsProperties.of(config, metrics));
+    String run = burst ? "burst" : "replay";
+    streams.setStateListener(
+        (now, before) -> LOG.info("{}: Kafka Streams {} -> {}", run, before, now));
     long t0 = System.nanoTime();
     try {
       streams.start();

@@ -91,6 +91,8 @@ final class PredictionsRead {
               String name = t.getName();
               if (name.contains("StreamThread")
                   || name.contains("GlobalStreamThread")
+                  || name.contains("kafka-producer")
+                  || name.contains("main")
                   || name.startsWith("redunet-")) {
                 dump.append('"').append(name).append("\" ").append(t.getState()).append('\n');
                 for (StackTraceElement e : stack) {
@@ -98,7 +100,12 @@ final class PredictionsRead {
                 }
               }
             });
-    LOG.error("only {} of {} predictions; the application's threads:\n{}", got, wanted, dump);
+    LOG.error(
+        "only {} of {} predictions; the application's threads ({} threads in the JVM):\n{}",
+        got,
+        wanted,
+        Thread.getAllStackTraces().size(),
+        dump);
   }
 
   /** The one outcome per id (fails on a duplicate). */

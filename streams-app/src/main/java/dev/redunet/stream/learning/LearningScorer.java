@@ -114,6 +114,7 @@ final class LearningScorer implements SampleScorer {
   private final List<Long> batchTimestamps = new ArrayList<>();
   private StreamingModel batchModel;
   private long releasedAtVersion = -1;
+  private long firstReleasedWith = -1;
 
   LearningScorer(
       String modelName,
@@ -342,6 +343,12 @@ final class LearningScorer implements SampleScorer {
     List<Scored> scored = scoredBatch(batch, batchModel, false, null);
     for (int i = 0; i < scored.size(); i++) {
       output.emit(scored.get(i), batchTimestamps.get(i));
+    }
+    if (batchModel.version() != firstReleasedWith) {
+      // The first samples a new version releases are a window's worth that waited for it: ask
+      // for the commit that makes their predictions visible now, not at the next interval.
+      firstReleasedWith = batchModel.version();
+      context.commit();
     }
     batch.clear();
     batchTimestamps.clear();
