@@ -223,6 +223,11 @@ public final class RunCommand implements Callable<Integer> {
           }
 
           @Override
+          public void scoredNovel() {
+            metrics.learning(AppMetrics.Learning.SCORING_NOVEL);
+          }
+
+          @Override
           public void waited(long millis) {
             metrics.waited(millis);
           }

@@ -264,6 +264,15 @@ public final class ConfigKeys {
           new Choice(List.of("statistics", "replay")),
           "statistics",
           "statistics (bounded memory, per-layer statistics) or replay (buffer + batch build).");
+  public static final ConfigKey NOVELTY_QUANTILE =
+      key(
+          "redunet.novelty.quantile",
+          new RealRange(0, 1),
+          "0.95",
+          "Each version records as its novelty threshold this quantile of its window's labelled"
+              + " samples' own noveltyBits (scored by the version before, before they were"
+              + " learned); a prediction is novel when its noveltyBits exceed it, so about 1 − q"
+              + " of known-class samples are flagged.");
   public static final ConfigKey STATISTICS =
       key(
           "redunet.statistics",
@@ -388,6 +397,7 @@ public final class ConfigKeys {
           PROJECTION,
           PROJECTION_DIM,
           MICL_EPS_SQ,
+          NOVELTY_QUANTILE,
           SEED,
           HTTP_ENABLED,
           HTTP_HOST,

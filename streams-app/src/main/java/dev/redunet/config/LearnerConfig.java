@@ -27,7 +27,8 @@ public final class LearnerConfig {
         ProjectionMode.valueOf(upper(config.text(ConfigKeys.PROJECTION))),
         config.integer(ConfigKeys.PROJECTION_DIM),
         config.real(ConfigKeys.MICL_EPS_SQ),
-        Construction.valueOf(upper(config.text(ConfigKeys.CONSTRUCTION))));
+        Construction.valueOf(upper(config.text(ConfigKeys.CONSTRUCTION))),
+        config.real(ConfigKeys.NOVELTY_QUANTILE));
   }
 
   private static String upper(String s) {

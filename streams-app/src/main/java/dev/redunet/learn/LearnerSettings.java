@@ -24,6 +24,9 @@ import java.util.Objects;
  * @param projectionDimension the dimension p of that projection
  * @param miclEpsSq ε² of the MICL coding lengths &gt; 0
  * @param construction how the layers are built at a window boundary
+ * @param noveltyQuantile the quantile q in (0, 1] of the labelled samples' own novelty (scored
+ *     before they are learned) that a version records as its novelty threshold: about 1 − q of
+ *     known-class samples are flagged novel
  */
 public record LearnerSettings(
     int layers,
@@ -39,7 +42,8 @@ public record LearnerSettings(
     ProjectionMode projection,
     int projectionDimension,
     double miclEpsSq,
-    Construction construction) {
+    Construction construction,
+    double noveltyQuantile) {
 
   /** How the statistics of successive windows are combined. */
   public enum Combination {
@@ -110,12 +114,16 @@ public record LearnerSettings(
       throw new IllegalArgumentException("miclEpsSq must be a finite number > 0, got " + miclEpsSq);
     }
     Objects.requireNonNull(construction, "construction");
+    if (!(noveltyQuantile > 0 && noveltyQuantile <= 1)) {
+      throw new IllegalArgumentException(
+          "noveltyQuantile must be in (0, 1], got " + noveltyQuantile);
+    }
   }
 
   /**
    * The defaults that CALIBRATION.md measured best on the MNIST stream: L = 2, ε² = 0.5, η = 0.5, λ
    * = 500, softmax membership, W = 500, m = W, cumulative statistics, PCA to 64 above 128
-   * dimensions, MICL ε² = 0.5, statistics construction.
+   * dimensions, MICL ε² = 0.5, statistics construction; novelty threshold at the 0.95 quantile.
    */
   public static LearnerSettings defaults() {
     return new LearnerSettings(
@@ -132,7 +140,8 @@ public record LearnerSettings(
         ProjectionMode.AUTO,
         64,
         0.5,
-        Construction.STATISTICS);
+        Construction.STATISTICS,
+        0.95);
   }
 
   /** The reference size m actually used: {@link #referenceSize()}, or the window when it is 0. */
@@ -167,6 +176,7 @@ public record LearnerSettings(
     m.put("projection_dim", Integer.toString(projectionDimension));
     m.put("micl_eps_sq", Double.toString(miclEpsSq));
     m.put("construction", construction.name().toLowerCase(Locale.ROOT));
+    m.put("novelty_quantile", Double.toString(noveltyQuantile));
     return m;
   }
 }

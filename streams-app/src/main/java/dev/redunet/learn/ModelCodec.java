@@ -44,7 +44,10 @@ public final class ModelCodec {
   /** The name of the part that describes the model and lists the others. */
   public static final String HEADER = "header";
 
-  private static final int MAGIC = 0x52444d31; // "RDM1"
+  /** Format 2 ("RDM2"): format 1 ("RDM1") and the novelty threshold at the end. */
+  private static final int MAGIC = 0x52444d32;
+
+  private static final int MAGIC_1 = 0x52444d31;
 
   /** Every layer type a model may hold: vector and spectral. */
   private static final ReduNetCodec LAYERS =
@@ -83,6 +86,7 @@ public final class ModelCodec {
               writeHeader(out, model, List.copyOf(body.keySet()));
               out.writeLong(builtAtMillis);
               out.writeDouble(rebuildSeconds);
+              out.writeDouble(model.noveltyThreshold().orElse(Double.NaN));
             }));
     parts.putAll(body);
     return parts;
@@ -148,7 +152,8 @@ public final class ModelCodec {
       ReduNet network = new ReduNet(layers, provenance, h.inputRates, h.layerRates);
       MiclModel micl = MiclModel.build(classes, h.miclEpsSq, CodingMode.AFFINE);
       return new StreamingModel(
-          h.version, h.inputDimension, projection, network, micl, h.classNames, h.layerRates);
+              h.version, h.inputDimension, projection, network, micl, h.classNames, h.layerRates)
+          .withNoveltyThreshold(h.noveltyThreshold);
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt model part: " + e.getMessage(), e);
     }
@@ -294,11 +299,13 @@ public final class ModelCodec {
     List<String> parts;
     long builtAtMillis;
     double rebuildSeconds;
+    double noveltyThreshold = Double.NaN;
   }
 
   private static Header readHeader(byte[] bytes) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-    if (in.readInt() != MAGIC) {
+    int magic = in.readInt();
+    if (magic != MAGIC && magic != MAGIC_1) {
       throw new IOException("not a model header (bad magic)");
     }
     Header h = new Header();
@@ -336,6 +343,9 @@ public final class ModelCodec {
     }
     h.builtAtMillis = in.readLong();
     h.rebuildSeconds = in.readDouble();
+    if (magic == MAGIC) {
+      h.noveltyThreshold = in.readDouble();
+    }
     return h;
   }
 }

@@ -32,6 +32,7 @@ public final class StreamingModel {
   private final MiclModel micl;
   private final List<String> classNames;
   private final List<Rates> layerRates;
+  private final double noveltyThreshold;
 
   /**
    * Creates a model version.
@@ -53,6 +54,19 @@ public final class StreamingModel {
       MiclModel micl,
       List<String> classNames,
       List<Rates> layerRates) {
+    this(version, inputDimension, projection, network, micl, classNames, layerRates, Double.NaN);
+  }
+
+  private StreamingModel(
+      long version,
+      int inputDimension,
+      Optional<Projection> projection,
+      ReduNet network,
+      MiclModel micl,
+      List<String> classNames,
+      List<Rates> layerRates,
+      double noveltyThreshold) {
+    this.noveltyThreshold = noveltyThreshold;
     if (version < 1) {
       throw new IllegalArgumentException("model versions start at 1, got " + version);
     }
@@ -159,7 +173,7 @@ public final class StreamingModel {
    *     statistics (as {@link #score})
    */
   @SuppressWarnings("ArrayRecordComponent") // a transient result
-  public record Learned(ModelStatistics statistics, int[] predicted) {}
+  public record Learned(ModelStatistics statistics, int[] predicted, double[] noveltyBits) {}
 
   /**
    * {@link #statistics} and the predictions of {@link #score} for the same samples, from one
@@ -181,10 +195,12 @@ public final class StreamingModel {
     }
     double[][] deltaL = deltaL(output);
     int[] predicted = new int[deltaL.length];
+    double[] novelty = new double[deltaL.length];
     for (int i = 0; i < predicted.length; i++) {
       predicted[i] = argminFinite(deltaL[i]);
+      novelty[i] = noveltyBits(deltaL[i]);
     }
-    return new Learned(ModelStatistics.of(path, output, labels), predicted);
+    return new Learned(ModelStatistics.of(path, output, labels), predicted, novelty);
   }
 
   /** δL(z_i, j) in bits for every column z_i of the output features, m × (classes with data). */
@@ -311,6 +327,60 @@ public final class StreamingModel {
   /** R, R^c, ΔR on the output of every layer (nats). */
   public List<Rates> layerRates() {
     return layerRates;
+  }
+
+  /**
+   * The novelty of a scored sample: the smallest MICL increment over the known classes, per
+   * dimension of the space MICL scores in, {@code ν = min_j δL(z_L, j) / d} in bits per dimension
+   * (d = {@link #featureDimension()}); NaN when no class has statistics.
+   *
+   * @param deltaL δL(z_L, j) in bits for every class j (+∞ for a class without statistics)
+   */
+  public double noveltyBits(double[] deltaL) {
+    double min = Double.POSITIVE_INFINITY;
+    for (double v : deltaL) {
+      if (Double.isFinite(v)) {
+        min = Math.min(min, v);
+      }
+    }
+    return Double.isFinite(min) ? min / featureDimension() : Double.NaN;
+  }
+
+  /**
+   * The novelty threshold this version records ({@link #withNoveltyThreshold}), absent before the
+   * model has seen a window scored by a version with classes.
+   */
+  public java.util.OptionalDouble noveltyThreshold() {
+    return Double.isNaN(noveltyThreshold)
+        ? java.util.OptionalDouble.empty()
+        : java.util.OptionalDouble.of(noveltyThreshold);
+  }
+
+  /** Whether a sample of novelty {@code bits} is novel: above this version's threshold. */
+  public boolean novel(double bits) {
+    return !Double.isNaN(noveltyThreshold) && bits > noveltyThreshold;
+  }
+
+  /**
+   * This model with the novelty threshold {@code threshold} (NaN: none). The same operators, a new
+   * value.
+   */
+  public StreamingModel withNoveltyThreshold(double threshold) {
+    return new StreamingModel(
+        version, inputDimension, projection, network, micl, classNames, layerRates, threshold);
+  }
+
+  /**
+   * The threshold that flags the fraction 1 − q of {@code bits} (the finite ones): their q-quantile
+   * by the nearest rank, the ⌈q·n⌉-th smallest; NaN when none is finite.
+   */
+  public static double noveltyQuantile(double[] bits, double q) {
+    double[] finite = java.util.Arrays.stream(bits).filter(Double::isFinite).sorted().toArray();
+    if (finite.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(q * finite.length);
+    return finite[Math.max(0, Math.min(finite.length, rank) - 1)];
   }
 
   @Override

@@ -95,6 +95,9 @@ public final class WindowedLearner {
    * @param windows the statistics of windows 1…v combined
    * @param predicted the label version v−1 predicted for each sample of the window (−1: none; all
    *     −1 for the first window): the window's prequential outcomes
+   * @param noveltyBits the novelty ({@link StreamingModel#noveltyBits}) of each sample of the
+   *     window under version v−1 (NaN: none; all NaN for the first window); the version's novelty
+   *     threshold is their {@link LearnerSettings#noveltyQuantile()} quantile
    * @param window the window it was built from
    * @param seconds the time the computation took
    */
@@ -103,6 +106,7 @@ public final class WindowedLearner {
       StreamingModel model,
       StatisticsWindows windows,
       int[] predicted,
+      double[] noveltyBits,
       Window window,
       double seconds) {}
 
@@ -141,6 +145,8 @@ public final class WindowedLearner {
       int[] labels = window.labels();
       int[] predicted = new int[labels.length];
       Arrays.fill(predicted, -1);
+      double[] novelty = new double[labels.length];
+      Arrays.fill(novelty, Double.NaN);
       StreamingModel next;
       StatisticsWindows combined;
       if (previous.isEmpty()) {
@@ -153,6 +159,7 @@ public final class WindowedLearner {
         StreamingModel m = previous.get();
         StreamingModel.Learned learned = m.learn(window.samples(), labels, settings.membership());
         predicted = learned.predicted();
+        novelty = learned.noveltyBits();
         ModelStatistics stats = learned.statistics();
         combined = windows.close(stats);
         ModelStatistics total = combined.total().orElseThrow();
@@ -172,7 +179,10 @@ public final class WindowedLearner {
                     m.projection(),
                     total);
       }
-      return new Built(next, combined, predicted, window, (System.nanoTime() - t0) / 1e9);
+      next =
+          next.withNoveltyThreshold(
+              StreamingModel.noveltyQuantile(novelty, settings.noveltyQuantile()));
+      return new Built(next, combined, predicted, novelty, window, (System.nanoTime() - t0) / 1e9);
     }
   }
 

@@ -36,7 +36,8 @@ class ModelBuilderTest {
         ProjectionMode.OFF,
         d.projectionDimension(),
         0.5,
-        d.construction());
+        d.construction(),
+        d.noveltyQuantile());
   }
 
   private static Matrix columns(double[][] rows) {
@@ -143,7 +144,8 @@ class ModelBuilderTest {
             ProjectionMode.AUTO,
             16,
             0.5,
-            d.construction());
+            d.construction(),
+            d.noveltyQuantile());
     StreamingModel model =
         new ModelBuilder(s)
             .construct(1, columns(data.samples), data.labels, NAMES, Optional.empty())

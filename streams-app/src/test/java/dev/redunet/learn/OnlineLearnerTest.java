@@ -41,7 +41,8 @@ class OnlineLearnerTest {
         ProjectionMode.OFF,
         d.projectionDimension(),
         0.5,
-        construction);
+        construction,
+        d.noveltyQuantile());
   }
 
   @Test

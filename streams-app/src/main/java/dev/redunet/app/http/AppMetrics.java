@@ -81,6 +81,10 @@ public final class AppMetrics implements AutoCloseable {
   public enum Learning {
     /** Predictions not made with the version the sample is owed. */
     SCORING_STALE("redunet.scoring.stale", "Predictions not scored with their owed version"),
+    /** Predictions flagged novel (unlike every known class). */
+    SCORING_NOVEL(
+        "redunet.scoring.novel",
+        "Predictions flagged novel: noveltyBits above their version's novelty threshold"),
     /** Input partitions the builder's watermark stopped waiting for. */
     PARTITION_IDLE(
         "redunet.builder.partition.idle",

@@ -23,6 +23,9 @@ public interface LearningListener {
    */
   default void scoredStale() {}
 
+  /** A sample was flagged novel: its noveltyBits exceed its version's novelty threshold. */
+  default void scoredNovel() {}
+
   /**
    * A sample waited {@code millis} of wall-clock time for its owed version (consistent scoring).
    */

@@ -492,6 +492,11 @@ final class LearningScorer implements SampleScorer {
       for (int a = 0; a < m.featureDimension(); a++) {
         z.add((float) scores.features().get(a, i));
       }
+      double novelty = m.noveltyBits(scores.deltaL()[i]);
+      boolean novel = m.novel(novelty);
+      if (novel) {
+        listener.scoredNovel();
+      }
       Prediction prediction =
           Prediction.newBuilder()
               .setSampleId(sample.id())
@@ -501,6 +506,8 @@ final class LearningScorer implements SampleScorer {
               .setTrueLabel(sample.label().orElse(null))
               .setStale(stale)
               .setOwedVersion(owed)
+              .setNoveltyBits(Double.isNaN(novelty) ? null : novelty)
+              .setNovel(novel)
               .build();
       Features features =
           Features.newBuilder()

@@ -694,6 +694,16 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     m.put("kappa", confusion.total() == 0 ? null : finiteOrNull(confusion.kappa()));
     m.put("samples_per_second", spanSeconds > 0 ? window.size() / spanSeconds : null);
     m.put("rebuild_seconds", built.seconds());
+    // The window's samples flagged novel by the version that scored them (v−1, still installed).
+    Optional<StreamingModel> previous = core.model();
+    int novel = 0;
+    for (double bits : built.noveltyBits()) {
+      if (previous.isPresent() && previous.get().novel(bits)) {
+        novel++;
+      }
+    }
+    m.put("novel_in_window", novel);
+    m.put("novelty_threshold", finiteOrNull(next.noveltyThreshold().orElse(Double.NaN)));
     List<Map<String, Object>> layers = new ArrayList<>();
     List<Rates> rates = next.layerRates();
     for (int l = 0; l < rates.size(); l++) {
