@@ -164,17 +164,7 @@ class DeploymentFilesTest {
 
   /** The image the compose file builds from deploy/Dockerfile (one service builds it). */
   static String applicationImage(Map<String, Object> services) {
-    List<String> built = new ArrayList<>();
-    services.forEach(
-        (name, raw) -> {
-          Map<String, Object> s = map(raw);
-          if (s.get("build") instanceof Map<?, ?> b
-              && "deploy/Dockerfile".equals(String.valueOf(b.get("dockerfile")))) {
-            built.add(String.valueOf(s.get("image")));
-          }
-        });
-    assertThat(built).as("one service builds the application's image").hasSize(1);
-    return built.get(0);
+    return dev.redunet.deploy.DeployFiles.applicationImage(services);
   }
 
   private static boolean runsTheApplication(Map<String, Object> service, String image) {

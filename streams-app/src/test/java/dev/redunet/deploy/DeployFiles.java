@@ -132,6 +132,23 @@ public final class DeployFiles {
     return env;
   }
 
+  /** The image docker-compose.yml builds from deploy/Dockerfile (exactly one service builds it). */
+  public static String applicationImage(Map<String, Object> services) {
+    List<String> built = new ArrayList<>();
+    services.forEach(
+        (name, raw) -> {
+          Map<String, Object> s = map(raw);
+          if (s.get("build") instanceof Map<?, ?> b
+              && "deploy/Dockerfile".equals(String.valueOf(b.get("dockerfile")))) {
+            built.add(String.valueOf(s.get("image")));
+          }
+        });
+    if (built.size() != 1) {
+      throw new AssertionError("one service must build the application's image, found " + built);
+    }
+    return built.get(0);
+  }
+
   /** The resources of a kustomization directory as {@code kubectl apply -k} would build them. */
   public static List<Map<String, Object>> kustomize(String relativeDir) {
     return kustomize(ROOT.resolve(relativeDir));
