@@ -1,11 +1,11 @@
 package dev.redunet.bench;
 
-import dev.redunet.data.SignalShape;
 import dev.redunet.redunet.spectral.SpectralBatch;
 import dev.redunet.redunet.spectral.SpectralGrid;
 import dev.redunet.redunet.spectral.SpectralLayer;
 import dev.redunet.redunet.spectral.SpectralParameters;
 import dev.redunet.redunet.spectral.SpectralStatistics;
+import dev.redunet.signal.SignalShape;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;

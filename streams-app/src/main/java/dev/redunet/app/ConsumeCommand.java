@@ -1,11 +1,13 @@
 package dev.redunet.app;
 
 import dev.redunet.avro.Features;
+import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectedRecord;
 import dev.redunet.avro.Sample;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
 import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.JsonRecordReader;
 import dev.redunet.wire.JsonRecordWriter;
 import dev.redunet.wire.PredictionCodec;
 import dev.redunet.wire.SampleDecoder;
@@ -19,6 +21,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,12 +45,16 @@ import picocli.CommandLine.Option;
  * records ({@code isolation.level=read_committed}), from all partitions, without a consumer group
  * (nothing is committed).
  *
- * <p>Each value is decoded by what it is: Avro single-object records by their schema fingerprint
- * (Sample, Features, Prediction, RejectedRecord), JSON samples with the strict sample reader; each
- * is printed with {@link JsonRecordWriter}. A value that none of them reads (an invalid sample, a
- * record of another schema) is printed as {@code {"_error": "<reason>: <message>", "_partition": p,
- * "_offset": o, "_value_base64": "..."}}, a tombstone as {@code {"_tombstone": true, "_partition":
- * p, "_offset": o}}.
+ * <p>Each value is decoded by what it is, record by record, so a topic written in either output
+ * format ({@code redunet.output.format}), or in both, reads the same: Avro single-object records by
+ * their schema fingerprint (Sample, Features, Prediction, RejectedRecord); JSON objects whose field
+ * names are those of Features, Prediction or RejectedRecord with {@link JsonRecordReader}; any
+ * other JSON as a sample with the strict sample reader (a sample without id taking the record key,
+ * as the stream does). Each is printed with {@link JsonRecordWriter}, so a record prints the same
+ * line in either format. A value that none of them reads (an invalid sample, a record of another
+ * schema) is printed as {@code {"_error": "<reason>: <message>", "_partition": p, "_offset": o,
+ * "_value_base64": "..."}}, a tombstone as {@code {"_tombstone": true, "_partition": p, "_offset":
+ * o}}.
  *
  * <p>It stops after {@code --max} records or when no record arrived for {@code --timeout} seconds.
  * The last stdout line is {@code {"records": N, "topic": T, "undecodable": U}}: N records printed,
@@ -187,6 +194,10 @@ public final class ConsumeCommand implements Callable<Integer> {
 
   /** Decodes a record value by what it is and writes it as one JSON line. */
   static final class RecordPrinter {
+    /** The output records a JSON value can be, told apart by their field names. */
+    private static final List<Class<? extends SpecificRecord>> JSON_OUTPUTS =
+        List.of(Features.class, Prediction.class, RejectedRecord.class);
+
     private final Map<Long, AvroCodec<? extends SpecificRecord>> byFingerprint =
         new LinkedHashMap<>();
     private final SampleDecoder samples = SampleDecoder.create();
@@ -229,8 +240,17 @@ public final class ConsumeCommand implements Callable<Integer> {
             return new Line(JsonRecordWriter.toJson(codec.decode(v)), true);
           }
         }
+        Optional<Class<? extends SpecificRecord>> output =
+            SampleDecoder.detect(v).isPresent()
+                ? JsonRecordReader.typeOf(v, JSON_OUTPUTS)
+                : Optional.empty();
+        if (output.isPresent()) {
+          return new Line(JsonRecordWriter.toJson(JsonRecordReader.read(output.get(), v)), true);
+        }
         return new Line(
-            JsonRecordWriter.toJson(samples.decode(v, Instant.ofEpochMilli(r.timestamp()))), true);
+            JsonRecordWriter.toJson(
+                samples.decode(r.key(), v, Instant.ofEpochMilli(r.timestamp()))),
+            true);
       } catch (WireFormatException e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("_error", e.reason() + ": " + e.getMessage());

@@ -11,7 +11,9 @@ import dev.redunet.data.SensorSignals;
 import dev.redunet.data.ShippedDatasets;
 import dev.redunet.stream.RedunetTopics;
 import dev.redunet.wire.AvroCodec;
-import dev.redunet.wire.PredictionCodec;
+import dev.redunet.wire.OutputFormat;
+import dev.redunet.wire.OutputSerde;
+import dev.redunet.wire.OutputSerdes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -292,7 +294,8 @@ public final class DemoCommand implements Callable<Integer> {
     cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    AvroCodec<Prediction> predictions = PredictionCodec.create();
+    // Reads either output format (redunet.output.format may come from a REDUNET_* variable).
+    OutputSerde<Prediction> predictions = OutputSerdes.of(OutputFormat.AVRO).predictions();
     long seen = 0;
     long scored = 0;
     long correct = 0;

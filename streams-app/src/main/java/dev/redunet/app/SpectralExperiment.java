@@ -1,7 +1,6 @@
 package dev.redunet.app;
 
 import dev.redunet.data.Shifts;
-import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.rate.Rates;
 import dev.redunet.redunet.classify.CosineKnn;
@@ -12,6 +11,7 @@ import dev.redunet.redunet.spectral.SpectralBatch;
 import dev.redunet.redunet.spectral.SpectralConstruction;
 import dev.redunet.redunet.spectral.SpectralNetwork;
 import dev.redunet.redunet.spectral.SpectralParameters;
+import dev.redunet.signal.SignalShape;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

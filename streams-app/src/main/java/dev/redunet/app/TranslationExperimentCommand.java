@@ -1,7 +1,7 @@
 package dev.redunet.app;
 
 import dev.redunet.data.Lifting;
-import dev.redunet.data.SignalShape;
+import dev.redunet.signal.SignalShape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -78,6 +78,29 @@ public record ConfigKey(
     }
   }
 
+  /**
+   * A name that can be part of a record key: letters, digits, {@code .}, {@code _} and {@code -}
+   * (as in a Kafka topic name), so that keys built from it parse back unambiguously.
+   */
+  public record Name() implements ValueType {
+    private static final java.util.regex.Pattern NAME =
+        java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+
+    @Override
+    public Object parse(String key, String raw) {
+      String name = raw.trim();
+      if (!NAME.matcher(name).matches()) {
+        throw new ConfigException(key, raw, allowed());
+      }
+      return name;
+    }
+
+    @Override
+    public String allowed() {
+      return "a name of letters, digits, '.', '_' and '-'";
+    }
+  }
+
   /** An integer in [min, max]. */
   public record IntRange(long min, long max) implements ValueType {
     @Override

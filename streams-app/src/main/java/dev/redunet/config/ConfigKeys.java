@@ -3,6 +3,7 @@ package dev.redunet.config;
 import dev.redunet.config.ConfigKey.Choice;
 import dev.redunet.config.ConfigKey.IntList;
 import dev.redunet.config.ConfigKey.IntRange;
+import dev.redunet.config.ConfigKey.Name;
 import dev.redunet.config.ConfigKey.RealRange;
 import dev.redunet.config.ConfigKey.Text;
 import dev.redunet.config.ConfigKey.TextList;
@@ -121,6 +122,34 @@ public final class ConfigKeys {
           null,
           "Topic (1 partition) carrying the labelled samples and the input partitions' progress"
               + " from the scoring tasks to the model's builder (default: <prefix>learning).");
+  // --- Output format -------------------------------------------------------------------------
+  public static final ConfigKey OUTPUT_FORMAT =
+      key(
+          "redunet.output.format",
+          new Choice(List.of("avro", "json")),
+          "avro",
+          "How the predictions, features and rejected records are written: avro (Avro"
+              + " single-object encoding) or json (one UTF-8 JSON object per record, the Avro"
+              + " schema's field names, non-finite numbers as null). The metrics topic is always"
+              + " JSON.");
+  public static final ConfigKey OUTPUT_FORMAT_PREDICTIONS =
+      key(
+          "redunet.output.format.predictions",
+          new Choice(List.of("avro", "json")),
+          null,
+          "Format of the predictions topic (default: redunet.output.format).");
+  public static final ConfigKey OUTPUT_FORMAT_FEATURES =
+      key(
+          "redunet.output.format.features",
+          new Choice(List.of("avro", "json")),
+          null,
+          "Format of the features topic (default: redunet.output.format).");
+  public static final ConfigKey OUTPUT_FORMAT_REJECTED =
+      key(
+          "redunet.output.format.rejected",
+          new Choice(List.of("avro", "json")),
+          null,
+          "Format of the rejected topic (default: redunet.output.format).");
   // --- Input validation ----------------------------------------------------------------------
   public static final ConfigKey FEATURE_SHAPE =
       key(
@@ -159,7 +188,11 @@ public final class ConfigKeys {
               + " holds a 2048x2048 double upper triangle); the producer's max.request.size is"
               + " raised to at least this.");
   public static final ConfigKey MODEL_NAME =
-      key("redunet.model.name", new Text(), "default", "Name of the model (key of its records).");
+      key(
+          "redunet.model.name",
+          new Name(),
+          "default",
+          "Name of the model (the first part of the keys of its records in the model topic).");
   public static final ConfigKey LAYERS =
       key("redunet.layers", new IntRange(0, 100_000), "2", "Number of ReduNet layers L.");
   public static final ConfigKey EPS_SQ =
@@ -343,6 +376,10 @@ public final class ConfigKeys {
           TOPIC_MODEL,
           TOPIC_METRICS,
           TOPIC_LEARNING,
+          OUTPUT_FORMAT,
+          OUTPUT_FORMAT_PREDICTIONS,
+          OUTPUT_FORMAT_FEATURES,
+          OUTPUT_FORMAT_REJECTED,
           FEATURE_SHAPE,
           MAX_FEATURES,
           MAX_RECORD_BYTES,

@@ -1,5 +1,7 @@
 package dev.redunet.data;
 
+import dev.redunet.signal.SignalShape;
+
 /**
  * The polar transform of an image that turns rotations about its centre into cyclic time shifts
  * (REDUNET_SPEC §5, {@code functionals.convert2polar} of the reference paper code): for each of T

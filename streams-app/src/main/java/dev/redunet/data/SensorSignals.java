@@ -1,5 +1,6 @@
 package dev.redunet.data;
 
+import dev.redunet.signal.SignalShape;
 import java.util.SplittableRandom;
 
 /**

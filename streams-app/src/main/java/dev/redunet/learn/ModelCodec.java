@@ -10,6 +10,8 @@ import dev.redunet.redunet.LayerStatistics;
 import dev.redunet.redunet.Provenance;
 import dev.redunet.redunet.ReduNet;
 import dev.redunet.redunet.ReduNetCodec;
+import dev.redunet.redunet.VectorLayer;
+import dev.redunet.redunet.spectral.SpectralLayer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -43,7 +45,15 @@ public final class ModelCodec {
   public static final String HEADER = "header";
 
   private static final int MAGIC = 0x52444d31; // "RDM1"
-  private static final ReduNetCodec LAYERS = ReduNetCodec.standard();
+
+  /** Every layer type a model may hold: vector and spectral. */
+  private static final ReduNetCodec LAYERS =
+      ReduNetCodec.of(
+          Map.of(
+              VectorLayer.TAG,
+              VectorLayer::readPayload,
+              SpectralLayer.TAG,
+              SpectralLayer::readPayload));
 
   /**
    * The parts of a model, header first.

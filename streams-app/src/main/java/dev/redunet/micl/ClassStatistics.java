@@ -451,7 +451,12 @@ public final class ClassStatistics {
     }
   }
 
-  static void checkDimension(int d) {
+  /**
+   * Checks a feature dimension: at least 1.
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static void checkDimension(int d) {
     if (d < 1 || d > MAX_DIMENSION) {
       throw new IllegalArgumentException(
           "dimension must be in [1, " + MAX_DIMENSION + "], got " + d);

@@ -164,7 +164,12 @@ public final class CodingLength {
     return s;
   }
 
-  static void checkEpsSq(double epsSq) {
+  /**
+   * Checks a distortion ε² for MICL: finite and positive.
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  public static void checkEpsSq(double epsSq) {
     if (!(epsSq > 0.0) || Double.isInfinite(epsSq)) {
       throw new IllegalArgumentException("epsSq (ε²) must be positive and finite, got " + epsSq);
     }

@@ -1,7 +1,6 @@
 package dev.redunet.redunet;
 
 import dev.redunet.rate.Rates;
-import dev.redunet.redunet.spectral.SpectralLayer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -54,14 +53,18 @@ public final class ReduNetCodec {
     this.readers = Map.copyOf(readers);
   }
 
-  /** A codec that knows the vector and the spectral layer. */
-  public static ReduNetCodec standard() {
-    return new ReduNetCodec(
-        Map.of(
-            VectorLayer.TAG,
-            VectorLayer::readPayload,
-            SpectralLayer.TAG,
-            SpectralLayer::readPayload));
+  /**
+   * A codec that reads the layer types given, by tag, e.g. {@code Map.of(VectorLayer.TAG,
+   * VectorLayer::readPayload)}. Each layer type owns its payload format; whoever knows every type
+   * (the learner's {@code ModelCodec}) puts them together, so this package knows none but its own.
+   */
+  public static ReduNetCodec of(Map<String, LayerReader> readers) {
+    return new ReduNetCodec(readers);
+  }
+
+  /** A codec that knows the vector layer only. */
+  public static ReduNetCodec vector() {
+    return of(Map.of(VectorLayer.TAG, VectorLayer::readPayload));
   }
 
   /** Writes the network. */

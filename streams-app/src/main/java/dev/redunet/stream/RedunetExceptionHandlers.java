@@ -2,7 +2,8 @@ package dev.redunet.stream;
 
 import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.RejectedRecord;
-import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.OutputFormat;
+import dev.redunet.wire.OutputSerdes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -54,7 +56,6 @@ public final class RedunetExceptionHandlers {
   public static final String CONTEXT_CONFIG = "redunet.exception.handlers.context";
 
   private static final Logger LOG = LoggerFactory.getLogger(RedunetExceptionHandlers.class);
-  private static final AvroCodec<RejectedRecord> CODEC = AvroCodec.of(RejectedRecord.class);
 
   private RedunetExceptionHandlers() {}
 
@@ -66,13 +67,31 @@ public final class RedunetExceptionHandlers {
    *     of an internal topic (the learning topic) is logged, never sent to the rejected topic
    * @param maxRecordBytes longest original value copied in full ({@code redunet.max.record.bytes})
    * @param metrics the counters
+   * @param rejectedSerializer writes the rejected records (the rejected topic's serializer of
+   *     {@link OutputSerdes})
    */
   public record Context(
-      String rejectedTopic, String inputTopic, int maxRecordBytes, IngressMetrics metrics) {
+      String rejectedTopic,
+      String inputTopic,
+      int maxRecordBytes,
+      IngressMetrics metrics,
+      Serializer<RejectedRecord> rejectedSerializer) {
     public Context {
       Objects.requireNonNull(rejectedTopic, "rejectedTopic");
       Objects.requireNonNull(inputTopic, "inputTopic");
       Objects.requireNonNull(metrics, "metrics");
+      Objects.requireNonNull(rejectedSerializer, "rejectedSerializer");
+    }
+
+    /** A context whose rejected records are Avro single-object encoded (the default format). */
+    public Context(
+        String rejectedTopic, String inputTopic, int maxRecordBytes, IngressMetrics metrics) {
+      this(
+          rejectedTopic,
+          inputTopic,
+          maxRecordBytes,
+          metrics,
+          OutputSerdes.of(OutputFormat.AVRO).rejected().serializer());
     }
   }
 
@@ -103,7 +122,7 @@ public final class RedunetExceptionHandlers {
         null,
         timestamp >= 0 ? timestamp : null,
         key,
-        CODEC.encode(rejected),
+        context.rejectedSerializer().serialize(context.rejectedTopic(), rejected),
         DeadLetterHeaders.of(
             inputHeaders,
             error,

@@ -4,7 +4,7 @@ import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectedRecord;
 import dev.redunet.config.AppConfig;
-import dev.redunet.wire.AvroSerde;
+import dev.redunet.wire.OutputSerdes;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -24,11 +24,12 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * </pre>
  *
  * Every node and store has an explicit, stable name (the constants here). Input records are read as
- * bytes and decoded once, in {@link ValidateProcessor}; the outputs are Avro single-object encoded
- * (features, predictions, rejected records) with the sample id as key (rejected records: the
- * original key). The scoring plugin adds its stores and nodes through {@link ScoringPlugin}. Run it
- * with the properties of {@link StreamsProperties} (exactly-once v2 by default, and the exception
- * handlers that divert failures to the rejected topic).
+ * bytes and decoded once, in {@link ValidateProcessor}; the outputs (features, predictions,
+ * rejected records) are written as {@link OutputSerdes#of(AppConfig)} chooses ({@code
+ * redunet.output.format}: Avro single-object encoding by default, or JSON) with the sample id as
+ * key (rejected records: the original key). The scoring plugin adds its stores and nodes through
+ * {@link ScoringPlugin}. Run it with the properties of {@link StreamsProperties} (exactly-once v2
+ * by default, and the exception handlers that divert failures to the rejected topic).
  */
 public final class RedunetTopology {
 
@@ -86,6 +87,7 @@ public final class RedunetTopology {
     RedunetTopics topics = RedunetTopics.of(config);
     IngressSettings settings = IngressSettings.of(config);
     RejectionLog rejectionLog = new RejectionLog();
+    OutputSerdes outputs = OutputSerdes.of(config);
 
     Topology topology = new Topology();
     topology.addSource(
@@ -97,7 +99,7 @@ public final class RedunetTopology {
         REJECTED_SINK,
         topics.rejected(),
         new ByteArraySerializer(),
-        AvroSerde.of(RejectedRecord.class).serializer(),
+        outputs.rejected().serializer(),
         VALIDATE,
         SCORE);
     for (StoreBuilder<?> store : plugin.stores()) {
@@ -107,13 +109,13 @@ public final class RedunetTopology {
         PREDICTIONS_SINK,
         topics.predictions(),
         new StringSerializer(),
-        AvroSerde.of(Prediction.class).serializer(),
+        outputs.predictions().serializer(),
         SCORE);
     topology.addSink(
         FEATURES_SINK,
         topics.features(),
         new StringSerializer(),
-        AvroSerde.of(Features.class).serializer(),
+        outputs.features().serializer(),
         SCORE);
 
     plugin.extend(topology, new Wiring(config, topics, metrics));

@@ -3,6 +3,7 @@ package dev.redunet.stream;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
 import dev.redunet.config.ConfigKeys;
+import dev.redunet.wire.OutputSerdes;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -146,7 +147,8 @@ public final class StreamsProperties {
             RedunetTopics.of(config).rejected(),
             RedunetTopics.of(config).samples(),
             config.integer(ConfigKeys.MAX_RECORD_BYTES),
-            metrics));
+            metrics,
+            OutputSerdes.of(config).rejected().serializer()));
     return p;
   }
 

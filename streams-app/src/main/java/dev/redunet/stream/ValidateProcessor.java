@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>decoding ({@link dev.redunet.wire.SampleDecoder}): value over {@code
  *       redunet.max.record.bytes} (TOO_LARGE), neither Avro nor JSON or malformed (UNPARSABLE),
- *       unknown Avro fingerprint (UNKNOWN_SCHEMA), no id (MISSING_FIELD), no features
+ *       unknown Avro fingerprint (UNKNOWN_SCHEMA), no id (MISSING_FIELD; a JSON sample without id
+ *       takes the record key as its id when the key is non-empty UTF-8), no features
  *       (EMPTY_VECTOR), NaN or infinity (NON_FINITE), shape inconsistent with the features
  *       (WRONG_DIMENSION);
  *   <li>more than {@code redunet.max.features} values: TOO_LARGE;
@@ -138,7 +139,9 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
   private Outcome validate(Record<byte[], byte[]> record, Coordinates at) {
     try {
       Sample s =
-          settings.decoder().decode(record.value(), Instant.ofEpochMilli(record.timestamp()));
+          settings
+              .decoder()
+              .decode(record.key(), record.value(), Instant.ofEpochMilli(record.timestamp()));
       List<Float> values = s.getFeatures();
       int n = values.size();
       if (n > settings.maxFeatures()) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
@@ -19,25 +20,31 @@ import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.specific.SpecificData;
 
 /**
- * Writes records as one line of plain JSON (for {@code consume}, logs and tests).
+ * Writes records as one line of plain JSON: the JSON output format of the output topics ({@code
+ * redunet.output.format=json}), and what {@code consume} prints.
  *
  * <ul>
  *   <li>A {@link Sample} is written in the JSON sample format of {@link JsonSampleReader}, so the
  *       line reads back to an equal sample: {@code id, timestamp, source, features, shape, label}.
- *   <li>Any other record is written field by field in schema order with the schema's field names: a
- *       nullable union is the value or {@code null} (no Avro-JSON union wrapper), an enum is its
- *       symbol, {@code bytes} and {@code fixed} are Base64 strings, a {@code timestamp-millis}
- *       value is an ISO-8601 string.
- *   <li>Non-finite floating-point values (e.g. an infinite MICL length) are the strings {@code
- *       "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
+ *   <li>Any other record is one JSON object with the schema's fields, in schema order, under the
+ *       schema's names: a nullable union is the value or {@code null} (no Avro-JSON union wrapper),
+ *       an enum is its symbol, {@code bytes} and {@code fixed} are Base64 strings (RFC 4648, with
+ *       padding), numbers are JSON numbers, a {@code timestamp-millis} value is its number of
+ *       milliseconds since the Unix epoch (as in the schema). {@link JsonRecordReader} reads it
+ *       back to an equal record.
+ *   <li>JSON (RFC 8259) has no NaN or infinity: a non-finite {@code float} or {@code double} (e.g.
+ *       the infinite MICL length of a class without statistics) is written as {@code null}.
  * </ul>
  *
+ * The output is valid RFC 8259 JSON, UTF-8 when taken as bytes, with no line break inside.
  * Stateless and thread-safe.
  */
 public final class JsonRecordWriter {
 
+  // Non-finite values never reach the generator (they are written as null), so it is never asked
+  // to write NaN: neither as a string nor as a bare token.
   private static final JsonFactory FACTORY =
-      JsonFactory.builder().enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
+      JsonFactory.builder().disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS).build();
 
   private JsonRecordWriter() {}
 
@@ -63,7 +70,7 @@ public final class JsonRecordWriter {
     g.writeStringField("source", s.getSource());
     g.writeArrayFieldStart("features");
     for (Float f : s.getFeatures()) {
-      g.writeNumber(f);
+      number(g, f);
     }
     g.writeEndArray();
     g.writeFieldName("shape");
@@ -127,15 +134,33 @@ public final class JsonRecordWriter {
       case INT -> g.writeNumber(((Number) v).intValue());
       case LONG -> {
         if (v instanceof Instant t) {
-          g.writeString(t.toString());
+          g.writeNumber(t.toEpochMilli());
         } else {
           g.writeNumber(((Number) v).longValue());
         }
       }
-      case FLOAT -> g.writeNumber(((Number) v).floatValue());
-      case DOUBLE -> g.writeNumber(((Number) v).doubleValue());
+      case FLOAT -> number(g, ((Number) v).floatValue());
+      case DOUBLE -> number(g, ((Number) v).doubleValue());
       case BOOLEAN -> g.writeBoolean((Boolean) v);
       case NULL -> g.writeNull();
+    }
+  }
+
+  /** A float as a JSON number (its shortest decimal form), or null when it is not finite. */
+  private static void number(JsonGenerator g, float v) throws IOException {
+    if (Float.isFinite(v)) {
+      g.writeNumber(v);
+    } else {
+      g.writeNull();
+    }
+  }
+
+  /** A double as a JSON number (its shortest decimal form), or null when it is not finite. */
+  private static void number(JsonGenerator g, double v) throws IOException {
+    if (Double.isFinite(v)) {
+      g.writeNumber(v);
+    } else {
+      g.writeNull();
     }
   }
 
@@ -149,6 +174,11 @@ public final class JsonRecordWriter {
       return branches.get(0);
     }
     return branches.get(SpecificData.get().resolveUnion(union, v));
+  }
+
+  /** The record as UTF-8 bytes of one line of JSON, without a line terminator. */
+  public static byte[] toJsonBytes(IndexedRecord record) {
+    return toJson(record).getBytes(StandardCharsets.UTF_8);
   }
 
   /** The JSON lines of several records, each terminated by a newline. */

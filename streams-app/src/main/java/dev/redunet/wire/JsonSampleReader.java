@@ -15,6 +15,9 @@ import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.Sample;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -36,7 +39,10 @@ import java.util.Set;
  * }</pre>
  *
  * <ul>
- *   <li>{@code id} (required): a non-empty string, or an integer (kept as its decimal text);
+ *   <li>{@code id} (required): a non-empty string, or an integer (kept as its decimal text). A
+ *       record read from Kafka whose document has no {@code id} (absent or null) takes its record
+ *       key as its id, when the key is non-empty valid UTF-8 (see {@link #read(byte[], int, int,
+ *       Instant, byte[])}); input without keys (a JSON-lines file) must have the field;
  *   <li>{@code features} (required): a non-empty array of JSON numbers, each finite after
  *       conversion to a 32-bit float; the non-standard literals {@code NaN}, {@code Infinity},
  *       {@code -Infinity} (as written by Python's {@code json}) are parsed only to be rejected as
@@ -117,10 +123,27 @@ public final class JsonSampleReader {
    * @throws WireFormatException for any document that is not a valid sample
    */
   public Sample read(byte[] json, int offset, int length, Instant defaultTimestamp) {
+    return read(json, offset, length, defaultTimestamp, null);
+  }
+
+  /**
+   * Reads one sample of a Kafka record: as {@link #read(byte[], int, int, Instant)}, except that a
+   * document without {@code id} (absent or null) takes the record key as its id. The key must then
+   * be non-empty, valid UTF-8 (it is decoded as such); otherwise the sample is MISSING_FIELD, with
+   * the reason the key could not stand for the id. An {@code id} in the document wins over the key.
+   *
+   * @param key the record key; null when the record has none
+   * @throws WireFormatException for any document that is not a valid sample
+   */
+  public Sample read(byte[] json, int offset, int length, Instant defaultTimestamp, byte[] key) {
     Objects.requireNonNull(defaultTimestamp, "defaultTimestamp");
     Objects.checkFromIndexSize(offset, length, json.length);
     Fields f = parse(json, offset, length);
-    String id = requiredText(f.nodes.get("id"), "id");
+    JsonNode idNode = f.nodes.get("id");
+    String id =
+        key != null && (idNode == null || idNode.isNull())
+            ? keyAsId(key, idNode == null ? "missing" : "null")
+            : requiredText(idNode, "id");
     if (!f.featuresPresent) {
       throw new WireFormatException(RejectReason.MISSING_FIELD, "features", "missing (required)");
     }
@@ -254,6 +277,29 @@ public final class JsonSampleReader {
       throw new WireFormatException(RejectReason.MISSING_FIELD, field, "empty");
     }
     return text;
+  }
+
+  /** The record key as the id of a sample without one, or MISSING_FIELD saying why it cannot be. */
+  private static String keyAsId(byte[] key, String idState) {
+    String why;
+    if (key.length == 0) {
+      why = "the record key is empty";
+    } else {
+      try {
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(key))
+            .toString();
+      } catch (CharacterCodingException e) {
+        why = "the record key is not valid UTF-8";
+      }
+    }
+    throw new WireFormatException(
+        RejectReason.MISSING_FIELD,
+        "id",
+        idState + " (required: " + why + ", so it cannot stand for the id)");
   }
 
   private static String optionalText(JsonNode n, String field) {

@@ -104,6 +104,21 @@ public final class SampleDecoder {
    * @throws WireFormatException for anything that is not a valid sample
    */
   public Sample decode(byte[] bytes, Instant defaultTimestamp) {
+    return decode(null, bytes, defaultTimestamp);
+  }
+
+  /**
+   * Decodes and checks the sample of one Kafka record: as {@link #decode(byte[], Instant)}, except
+   * that a JSON sample without {@code id} takes the record key as its id (see {@link
+   * JsonSampleReader#read(byte[], int, int, Instant, byte[])}). An Avro sample always has its id.
+   *
+   * @param key the record key (null when the record has none)
+   * @param bytes the record value (null for a tombstone)
+   * @param defaultTimestamp event time for a JSON sample without {@code timestamp} (normally the
+   *     Kafka record timestamp)
+   * @throws WireFormatException for anything that is not a valid sample
+   */
+  public Sample decode(byte[] key, byte[] bytes, Instant defaultTimestamp) {
     Objects.requireNonNull(defaultTimestamp, "defaultTimestamp");
     if (bytes == null) {
       throw new WireFormatException(
@@ -129,7 +144,7 @@ public final class SampleDecoder {
                                 + String.format("%02X", bytes[0] & 0xff)));
     return switch (format) {
       case AVRO -> SampleChecks.validate(avro.decode(bytes));
-      case JSON -> json.read(bytes, defaultTimestamp);
+      case JSON -> json.read(bytes, 0, bytes.length, defaultTimestamp, key);
     };
   }
 

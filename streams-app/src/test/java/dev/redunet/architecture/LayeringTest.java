@@ -1,6 +1,8 @@
 package dev.redunet.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -10,7 +12,14 @@ import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
 /**
- * The math packages are pure: they import neither Kafka, nor Avro, nor the application packages.
+ * The packages' dependencies point down (ARCHITECTURE.md §2), with no cycle between any two
+ * packages, through these layers, bottom to top: {@code linalg} and {@code signal}; {@code rate},
+ * {@code redunet}, {@code micl}, {@code cluster} and {@code data}; {@code eval} and {@code learn};
+ * {@code config} (which may use learn's settings types), {@code wire} and the generated {@code
+ * avro} records; {@code stream}; {@code broker} and {@code app}. A package may use its own layer
+ * and those below it.
+ *
+ * <p>The math packages are pure: they import neither Kafka, nor Avro, nor the application packages.
  * This keeps the algorithms testable against the reference vectors in isolation and reusable
  * outside a Kafka Streams application. The data readers, the evaluation and the learner core
  * ({@code data}, {@code eval}, {@code learn}) follow the same rule, so that {@code evaluate} runs
@@ -20,7 +29,7 @@ class LayeringTest {
 
   /** The packages that hold the mathematics (ARCHITECTURE.md §2), relative to a base package. */
   static final String[] MATH_PACKAGES = {
-    "linalg", "rate", "redunet", "micl", "cluster", "data", "eval", "learn"
+    "linalg", "signal", "rate", "redunet", "micl", "cluster", "data", "eval", "learn"
   };
 
   /** What the math packages must not depend on, relative to a base package where it is ours. */
@@ -59,6 +68,85 @@ class LayeringTest {
         .resideInAPackage(base + ".app..")
         .because(
             "app is the command-line and HTTP shell: configuration, stream and math sit below");
+  }
+
+  /** No two packages (at any depth) under {@code base} depend on each other, directly or not. */
+  static ArchRule noPackageCycles(String base) {
+    return slices()
+        .matching(base + ".(**)")
+        .should()
+        .beFreeOfCycles()
+        .because("a package cycle means neither package can be understood or changed alone");
+  }
+
+  /** The layers under {@code base}, each using only itself and the layers below it. */
+  static ArchRule layers(String base) {
+    return layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .withOptionalLayers(true)
+        .layer("foundation")
+        .definedBy(base + ".linalg..", base + ".signal..")
+        .layer("math")
+        .definedBy(
+            base + ".rate..",
+            base + ".redunet..",
+            base + ".micl..",
+            base + ".cluster..",
+            base + ".data..")
+        .layer("learning")
+        .definedBy(base + ".eval..", base + ".learn..")
+        .layer("settings and wire")
+        .definedBy(base + ".config..", base + ".wire..", base + ".avro..")
+        .layer("stream")
+        .definedBy(base + ".stream..")
+        .layer("shell")
+        .definedBy(base + ".broker..", base + ".app..")
+        .whereLayer("shell")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("stream")
+        .mayOnlyBeAccessedByLayers("shell")
+        .whereLayer("settings and wire")
+        .mayOnlyBeAccessedByLayers("stream", "shell")
+        .whereLayer("learning")
+        .mayOnlyBeAccessedByLayers("settings and wire", "stream", "shell")
+        .whereLayer("math")
+        .mayOnlyBeAccessedByLayers("learning", "settings and wire", "stream", "shell")
+        .whereLayer("foundation")
+        .mayOnlyBeAccessedByLayers("math", "learning", "settings and wire", "stream", "shell");
+  }
+
+  private static JavaClasses production() {
+    return new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.redunet");
+  }
+
+  @Test
+  void noPackageDependsOnAnotherThatDependsOnIt() {
+    noPackageCycles("dev.redunet").check(production());
+  }
+
+  @Test
+  void theCycleRuleRejectsTwoPackagesThatUseEachOther() {
+    JavaClasses fixture = new ClassFileImporter().importPackages("dev.redunet.archfixture");
+    assertThatThrownBy(() -> noPackageCycles("dev.redunet.archfixture").check(fixture))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Network")
+        .hasMessageContaining("SpectralPart");
+  }
+
+  @Test
+  void everyPackageUsesOnlyItsLayerAndTheLayersBelow() {
+    layers("dev.redunet").check(production());
+  }
+
+  @Test
+  void theLayerRuleRejectsTheBottomLayerUsingTheStream() {
+    JavaClasses fixture = new ClassFileImporter().importPackages("dev.redunet.archfixture");
+    assertThatThrownBy(() -> layers("dev.redunet.archfixture").check(fixture))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("ReachesStream")
+        .hasMessageContaining("ReachesUp");
   }
 
   @Test

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingLength;
 import dev.redunet.micl.CodingMode;
-import dev.redunet.micl.Golden;
+import dev.redunet.testing.GoldenVectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -19,10 +19,10 @@ class CompressionClusteringTest {
 
   @Test
   void bothGoldenRunsReproduceEveryMergeAndTheFinalPartition() {
-    JsonNode root = Golden.load("cluster_greedy.json");
+    JsonNode root = GoldenVectors.load("cluster_greedy.json");
     for (JsonNode run : root.get("runs")) {
       CodingMode mode = run.get("affine").asBoolean() ? CodingMode.AFFINE : CodingMode.LINEAR;
-      double[][] points = Golden.matrix(run.get("points"));
+      double[][] points = GoldenVectors.rows(run.get("points"));
       ClusteringResult r = CompressionClustering.cluster(points, run.get("eps2").asDouble(), mode);
       String name = run.get("name").asText();
 
@@ -52,10 +52,10 @@ class CompressionClusteringTest {
 
   @Test
   void theEpsilonSweepsGiveTheReferenceGroupCounts() {
-    JsonNode root = Golden.load("cluster_greedy.json");
+    JsonNode root = GoldenVectors.load("cluster_greedy.json");
     for (JsonNode run : root.get("runs")) {
       CodingMode mode = run.get("affine").asBoolean() ? CodingMode.AFFINE : CodingMode.LINEAR;
-      double[][] points = Golden.matrix(run.get("points"));
+      double[][] points = GoldenVectors.rows(run.get("points"));
       int[] truth = intArray(run.get("ground_truth"));
       for (JsonNode sweep : run.get("eps_sweep")) {
         double eps = sweep.get("eps").asDouble();
@@ -178,7 +178,7 @@ class CompressionClusteringTest {
   }
 
   private static void assertClose(double actual, double expected, String what) {
-    assertThat(Golden.close(actual, expected, TOL, 1e-12))
+    assertThat(GoldenVectors.close(actual, expected, TOL, 1e-12))
         .as("%s: %s vs %s", what, actual, expected)
         .isTrue();
   }

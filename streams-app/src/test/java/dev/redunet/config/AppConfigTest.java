@@ -70,6 +70,21 @@ class AppConfigTest {
   }
 
   @Test
+  void aModelNameCannotBreakTheModelTopicsKeys() {
+    assertThat(
+            AppConfig.of(Map.of("redunet.model.name", " sensors_v2.a-b "))
+                .text(ConfigKeys.MODEL_NAME))
+        .isEqualTo("sensors_v2.a-b");
+    for (String bad : new String[] {"a/b", "with space", "é"}) {
+      assertThatThrownBy(() -> AppConfig.of(Map.of("redunet.model.name", bad)))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("redunet.model.name")
+          .hasMessageContaining("letters, digits");
+    }
+  }
+
+  @Test
   void anInvalidEnvironmentValueSaysWhereItCameFrom() {
     assertThatThrownBy(
             () -> AppConfig.load(Optional.empty(), Map.of("REDUNET_WINDOW", "0"), Map.of()))

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.redunet.signal.SignalShape;
+import dev.redunet.testing.GoldenVectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +18,8 @@ class PolarTransformTest {
   private static JsonNode root;
 
   @BeforeAll
-  static void load() throws IOException {
-    try (InputStream in = PolarTransformTest.class.getResourceAsStream("/vectors/polar.json")) {
-      assertThat(in).isNotNull();
-      root = new ObjectMapper().readTree(in);
-    }
+  static void load() {
+    root = GoldenVectors.load("polar.json");
   }
 
   @Test

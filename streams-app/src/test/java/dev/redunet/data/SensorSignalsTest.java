@@ -2,6 +2,7 @@ package dev.redunet.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redunet.signal.SignalShape;
 import org.junit.jupiter.api.Test;
 
 class SensorSignalsTest {

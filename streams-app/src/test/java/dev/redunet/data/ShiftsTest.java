@@ -2,6 +2,7 @@ package dev.redunet.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redunet.signal.SignalShape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

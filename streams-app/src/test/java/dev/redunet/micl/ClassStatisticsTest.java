@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.redunet.testing.GoldenVectors;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -14,9 +15,9 @@ class ClassStatisticsTest {
 
   @Test
   void centredStatisticsOfTheGoldenClassesMatchTheReference() {
-    JsonNode root = Golden.load("micl_static.json");
+    JsonNode root = GoldenVectors.load("micl_static.json");
     for (JsonNode cls : root.get("classes")) {
-      double[][] points = Golden.matrix(cls.get("points"));
+      double[][] points = GoldenVectors.rows(cls.get("points"));
       JsonNode ref = cls.get("stats");
       ClassStatistics twoPass = ClassStatistics.of(points);
       ClassStatistics welford = ClassStatistics.empty(points[0].length);
@@ -29,17 +30,17 @@ class ClassStatisticsTest {
       }
       for (ClassStatistics s : new ClassStatistics[] {twoPass, welford, acc.snapshot()}) {
         assertThat(s.count()).isEqualTo(ref.get("n").asDouble());
-        assertVectorClose(s.mean(), Golden.vector(ref.get("mean")), GOLDEN_TOL);
-        assertMatrixClose(s.scatter(), Golden.matrix(ref.get("scatter_centered")), GOLDEN_TOL);
-        assertVectorClose(s.rawSum(), Golden.vector(ref.get("sum")), GOLDEN_TOL);
-        assertMatrixClose(s.rawScatter(), Golden.matrix(ref.get("scatter_raw")), GOLDEN_TOL);
+        assertVectorClose(s.mean(), GoldenVectors.doubles(ref.get("mean")), GOLDEN_TOL);
+        assertMatrixClose(s.scatter(), GoldenVectors.rows(ref.get("scatter_centered")), GOLDEN_TOL);
+        assertVectorClose(s.rawSum(), GoldenVectors.doubles(ref.get("sum")), GOLDEN_TOL);
+        assertMatrixClose(s.rawScatter(), GoldenVectors.rows(ref.get("scatter_raw")), GOLDEN_TOL);
       }
     }
   }
 
   @Test
   void decayedStatisticsOfTheForgettingVectorMatchTheReference() {
-    JsonNode root = Golden.load("micl_decay.json");
+    JsonNode root = GoldenVectors.load("micl_decay.json");
     double lambda = root.get("conventions").get("lambda_").asDouble();
     int finalTick = root.get("final_tick").asInt();
     int k = root.get("final_stats").size();
@@ -53,7 +54,7 @@ class ClassStatisticsTest {
     for (JsonNode sample : root.get("samples")) {
       assertThat(sample.get("t").asInt()).isEqualTo(t);
       int label = sample.get("label").asInt();
-      double[] x = Golden.vector(sample.get("x"));
+      double[] x = GoldenVectors.doubles(sample.get("x"));
       byValue[label] = byValue[label].plus(x);
       inPlace[label].add(x);
       for (int j = 0; j < k; j++) {
@@ -66,10 +67,10 @@ class ClassStatisticsTest {
     for (int j = 0; j < k; j++) {
       JsonNode ref = root.get("final_stats").get(j);
       for (ClassStatistics s : new ClassStatistics[] {byValue[j], inPlace[j].snapshot()}) {
-        assertThat(Golden.close(s.count(), ref.get("n").asDouble(), GOLDEN_TOL, 0)).isTrue();
-        assertVectorClose(s.mean(), Golden.vector(ref.get("mean")), GOLDEN_TOL);
-        assertMatrixClose(s.scatter(), Golden.matrix(ref.get("scatter_centered")), GOLDEN_TOL);
-        assertMatrixClose(s.rawScatter(), Golden.matrix(ref.get("scatter_raw")), GOLDEN_TOL);
+        assertThat(GoldenVectors.close(s.count(), ref.get("n").asDouble(), GOLDEN_TOL, 0)).isTrue();
+        assertVectorClose(s.mean(), GoldenVectors.doubles(ref.get("mean")), GOLDEN_TOL);
+        assertMatrixClose(s.scatter(), GoldenVectors.rows(ref.get("scatter_centered")), GOLDEN_TOL);
+        assertMatrixClose(s.rawScatter(), GoldenVectors.rows(ref.get("scatter_raw")), GOLDEN_TOL);
       }
     }
   }
@@ -306,7 +307,7 @@ class ClassStatisticsTest {
 
   static void assertStatsClose(ClassStatistics actual, ClassStatistics expected, double tol) {
     assertThat(actual.dimension()).isEqualTo(expected.dimension());
-    assertThat(Golden.close(actual.count(), expected.count(), tol, 0))
+    assertThat(GoldenVectors.close(actual.count(), expected.count(), tol, 0))
         .as("count %s vs %s", actual.count(), expected.count())
         .isTrue();
     assertVectorClose(actual.mean(), expected.mean(), tol);
@@ -321,7 +322,7 @@ class ClassStatisticsTest {
       scale = Math.max(scale, Math.abs(e));
     }
     for (int i = 0; i < expected.length; i++) {
-      assertThat(Golden.close(actual[i], expected[i], tol, 1e-3 * scale))
+      assertThat(GoldenVectors.close(actual[i], expected[i], tol, 1e-3 * scale))
           .as("entry %d: %s vs %s", i, actual[i], expected[i])
           .isTrue();
     }
@@ -337,7 +338,7 @@ class ClassStatisticsTest {
     }
     for (int i = 0; i < expected.length; i++) {
       for (int j = 0; j < expected[i].length; j++) {
-        assertThat(Golden.close(actual[i][j], expected[i][j], tol, 1e-3 * scale))
+        assertThat(GoldenVectors.close(actual[i][j], expected[i][j], tol, 1e-3 * scale))
             .as("entry (%d,%d): %s vs %s", i, j, actual[i][j], expected[i][j])
             .isTrue();
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.redunet.testing.GoldenVectors;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -12,10 +13,10 @@ class CodingLengthTest {
 
   @Test
   void affineLengthsOfTheGoldenClassesMatchTheReference() {
-    JsonNode root = Golden.load("micl_static.json");
+    JsonNode root = GoldenVectors.load("micl_static.json");
     double epsSq = root.get("conventions").get("eps2").asDouble();
     for (JsonNode cls : root.get("classes")) {
-      ClassStatistics s = ClassStatistics.of(Golden.matrix(cls.get("points")));
+      ClassStatistics s = ClassStatistics.of(GoldenVectors.rows(cls.get("points")));
       double expected = cls.get("L").asDouble();
       assertThat(CodingLength.affine(s, epsSq)).isCloseTo(expected, within(1e-9 * expected));
       assertThat(CodingLength.of(s, epsSq, CodingMode.AFFINE))

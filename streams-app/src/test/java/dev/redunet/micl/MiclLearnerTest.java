@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.redunet.learn.MiclLearner;
+import dev.redunet.testing.GoldenVectors;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +15,7 @@ class MiclLearnerTest {
 
   @Test
   void forgettingLearnerReproducesTheDecayVectorStepByStep() {
-    JsonNode root = Golden.load("micl_decay.json");
+    JsonNode root = GoldenVectors.load("micl_decay.json");
     JsonNode conv = root.get("conventions");
     MiclLearner learner =
         new MiclLearner(
@@ -25,7 +27,7 @@ class MiclLearnerTest {
                 1,
                 false));
     for (JsonNode step : root.get("prequential_steps")) {
-      double[] x = Golden.vector(step.get("x"));
+      double[] x = GoldenVectors.doubles(step.get("x"));
       JsonNode expected = step.get("deltaL");
       if (step.get("predicted").isNull()) {
         assertThat(learner.model()).isEmpty();
@@ -53,12 +55,12 @@ class MiclLearnerTest {
       JsonNode ref = root.get("final_stats").get(j);
       assertClose(model.statistics(j).count(), ref.get("n").asDouble());
       ClassStatisticsTest.assertVectorClose(
-          model.statistics(j).mean(), Golden.vector(ref.get("mean")), TOL);
+          model.statistics(j).mean(), GoldenVectors.doubles(ref.get("mean")), TOL);
       ClassStatisticsTest.assertMatrixClose(
-          model.statistics(j).scatter(), Golden.matrix(ref.get("scatter_centered")), TOL);
+          model.statistics(j).scatter(), GoldenVectors.rows(ref.get("scatter_centered")), TOL);
     }
     for (JsonNode q : root.get("final_queries")) {
-      double[] x = Golden.vector(q.get("x"));
+      double[] x = GoldenVectors.doubles(q.get("x"));
       double[] inc = model.increments(x);
       double[] delta = model.deltaL(x);
       for (JsonNode pc : q.get("per_class")) {
@@ -92,7 +94,7 @@ class MiclLearnerTest {
         double[] a = actual.deltaL(q);
         double[] e = expected.deltaL(q);
         for (int j = 0; j < 2; j++) {
-          assertThat(Golden.close(a[j], e[j], 1e-11, 1e-12)).isTrue();
+          assertThat(GoldenVectors.close(a[j], e[j], 1e-11, 1e-12)).isTrue();
         }
         assertThat(learner.stableHorizon()).isEqualTo(10);
       } else {
@@ -113,7 +115,7 @@ class MiclLearnerTest {
   }
 
   private static void assertClose(double actual, double expected) {
-    assertThat(Golden.close(actual, expected, TOL, 1e-12))
+    assertThat(GoldenVectors.close(actual, expected, TOL, 1e-12))
         .as("%s vs %s", actual, expected)
         .isTrue();
   }

@@ -6,6 +6,7 @@ import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.ShippedDatasets;
 import dev.redunet.eval.PrequentialEvaluator;
 import dev.redunet.eval.PrequentialResult;
+import dev.redunet.learn.MiclLearner;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

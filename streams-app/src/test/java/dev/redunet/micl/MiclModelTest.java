@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.redunet.testing.GoldenVectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,11 +17,11 @@ class MiclModelTest {
 
   @Test
   void goldenQueriesGiveTheReferenceLengthsScoresAndClasses() {
-    JsonNode root = Golden.load("micl_static.json");
+    JsonNode root = GoldenVectors.load("micl_static.json");
     double epsSq = root.get("conventions").get("eps2").asDouble();
     List<ClassStatistics> classes = new ArrayList<>();
     for (JsonNode cls : root.get("classes")) {
-      classes.add(ClassStatistics.of(Golden.matrix(cls.get("points"))));
+      classes.add(ClassStatistics.of(GoldenVectors.rows(cls.get("points"))));
     }
     MiclModel model = MiclModel.build(classes, epsSq, CodingMode.AFFINE);
     for (int j = 0; j < classes.size(); j++) {
@@ -30,7 +31,7 @@ class MiclModelTest {
     }
     List<double[]> queries = new ArrayList<>();
     for (JsonNode q : root.get("queries")) {
-      double[] x = Golden.vector(q.get("x"));
+      double[] x = GoldenVectors.doubles(q.get("x"));
       queries.add(x);
       double[] inc = model.increments(x);
       double[] delta = model.deltaL(x);
@@ -56,11 +57,11 @@ class MiclModelTest {
 
   @Test
   void goldenEdgeCasesForEmptyAndSingletonClasses() {
-    JsonNode edge = Golden.load("micl_static.json").get("edge_cases");
+    JsonNode edge = GoldenVectors.load("micl_static.json").get("edge_cases");
     double epsSq = 0.5;
-    double[] x0 = Golden.vector(edge.get("n0").get("x"));
-    double[][] train = Golden.matrix(edge.get("n1").get("train"));
-    double[] x1 = Golden.vector(edge.get("n1").get("x"));
+    double[] x0 = GoldenVectors.doubles(edge.get("n0").get("x"));
+    double[][] train = GoldenVectors.rows(edge.get("n1").get("train"));
+    double[] x1 = GoldenVectors.doubles(edge.get("n1").get("x"));
     MiclModel model =
         MiclModel.build(
             List.of(ClassStatistics.empty(5), ClassStatistics.of(train)), epsSq, CodingMode.AFFINE);
@@ -198,7 +199,7 @@ class MiclModelTest {
   }
 
   private static void assertClose(double actual, double expected) {
-    assertThat(Golden.close(actual, expected, TOL, 1e-12))
+    assertThat(GoldenVectors.close(actual, expected, TOL, 1e-12))
         .as("%s vs %s", actual, expected)
         .isTrue();
   }

@@ -19,7 +19,7 @@ class ReduNetCodecTest {
             .withSource("gaussian3d")
             .fit(data.train().features(), data.train().labels())
             .network();
-    ReduNetCodec codec = ReduNetCodec.standard();
+    ReduNetCodec codec = ReduNetCodec.vector();
     byte[] bytes = codec.toBytes(net);
     ReduNet back = codec.fromBytes(bytes);
     assertThat(back.provenance()).isEqualTo(net.provenance());
@@ -54,19 +54,19 @@ class ReduNetCodecTest {
                 GaussianMixtures.trainTest(2, 10, 1).train().features(),
                 GaussianMixtures.trainTest(2, 10, 1).train().labels())
             .network();
-    byte[] bytes = ReduNetCodec.standard().toBytes(net);
+    byte[] bytes = ReduNetCodec.vector().toBytes(net);
     byte[] wrongMagic = bytes.clone();
     wrongMagic[0] = 0;
-    assertThatThrownBy(() -> ReduNetCodec.standard().fromBytes(wrongMagic))
+    assertThatThrownBy(() -> ReduNetCodec.vector().fromBytes(wrongMagic))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("magic");
     byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length - 9);
-    assertThatThrownBy(() -> ReduNetCodec.standard().fromBytes(truncated))
+    assertThatThrownBy(() -> ReduNetCodec.vector().fromBytes(truncated))
         .isInstanceOf(IOException.class);
     String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
     byte[] otherTag =
         text.replace("vector", "vectoR").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    assertThatThrownBy(() -> ReduNetCodec.standard().fromBytes(otherTag))
+    assertThatThrownBy(() -> ReduNetCodec.vector().fromBytes(otherTag))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("vectoR");
   }

@@ -16,6 +16,7 @@ import dev.redunet.learn.OnlineLearner;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.stream.learning.LearningPlugin;
+import dev.redunet.stream.learning.ModelTopicKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,14 +97,14 @@ class LearningTopologyTest {
     for (TestRecord<String, byte[]> r : model.readRecordsToList()) {
       all.put(r.key(), r.value());
     }
-    byte[] header = all.get(LearningPlugin.partKey("default", version, ModelCodec.HEADER));
+    byte[] header = all.get(ModelTopicKeys.part("default", version, ModelCodec.HEADER));
     assertThat(header).as("the header of v" + version).isNotNull();
     assertThat(all.get("default")).as("the newest version's header").isNotNull();
     assertThat(ModelCodec.version(header)).isEqualTo(version);
     Map<String, byte[]> parts = new LinkedHashMap<>();
     parts.put(ModelCodec.HEADER, header);
     for (String part : ModelCodec.listedParts(header)) {
-      byte[] b = all.get(LearningPlugin.partKey("default", version, part));
+      byte[] b = all.get(ModelTopicKeys.part("default", version, part));
       assertThat(b).as("part " + part).isNotNull();
       parts.put(part, b);
     }

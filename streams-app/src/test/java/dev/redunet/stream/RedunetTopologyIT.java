@@ -76,7 +76,8 @@ class RedunetTopologyIT {
         b[3] ^= 0x7F;
         yield Map.entry(RejectReason.UNKNOWN_SCHEMA, b);
       }
-      case 6 -> Map.entry(RejectReason.MISSING_FIELD, utf8("{\"features\":[1,2,3,4]}"));
+      // (without an id the record key would be the id: an empty one is rejected)
+      case 6 -> Map.entry(RejectReason.MISSING_FIELD, utf8("{\"id\":\"\",\"features\":[1,2,3,4]}"));
       case 7 ->
           Map.entry(
               RejectReason.TOO_LARGE,

@@ -186,12 +186,13 @@ class RedunetTopologyTest {
         new Case(
             "a tombstone", Map.of(), 3, null, RejectReason.UNPARSABLE, "null value (tombstone)"),
         new Case(
-            "a missing id",
+            // (a missing id takes the record key: JsonKeyedSamplesAndJsonOutputTest)
+            "an empty id in JSON",
             Map.of(),
             3,
-            utf8("{\"features\":[1,2,3],\"label\":\"a\"}"),
+            utf8("{\"id\":\"\",\"features\":[1,2,3],\"label\":\"a\"}"),
             RejectReason.MISSING_FIELD,
-            "id: missing (required)"),
+            "id: empty"),
         new Case(
             "an empty id in Avro",
             Map.of(),

@@ -6,7 +6,7 @@ import dev.redunet.avro.RejectedRecord;
 import dev.redunet.avro.Sample;
 import dev.redunet.config.AppConfig;
 import dev.redunet.wire.AvroCodec;
-import dev.redunet.wire.AvroSerde;
+import dev.redunet.wire.OutputSerdes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -52,21 +52,18 @@ final class TopologyFixture implements AutoCloseable {
     samples =
         driver.createInputTopic(
             topics.samples(), new ByteArraySerializer(), new ByteArraySerializer());
+    // The output serdes read either format, so the fixture reads whatever redunet.output.format
+    // the settings choose.
+    OutputSerdes outputs = OutputSerdes.of(config);
     predictions =
         driver.createOutputTopic(
-            topics.predictions(),
-            new StringDeserializer(),
-            AvroSerde.of(Prediction.class).deserializer());
+            topics.predictions(), new StringDeserializer(), outputs.predictions().deserializer());
     features =
         driver.createOutputTopic(
-            topics.features(),
-            new StringDeserializer(),
-            AvroSerde.of(Features.class).deserializer());
+            topics.features(), new StringDeserializer(), outputs.features().deserializer());
     rejected =
         driver.createOutputTopic(
-            topics.rejected(),
-            new ByteArrayDeserializer(),
-            AvroSerde.of(RejectedRecord.class).deserializer());
+            topics.rejected(), new ByteArrayDeserializer(), outputs.rejected().deserializer());
     if (!props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG).equals("exactly_once_v2")) {
       throw new IllegalStateException("tests run the default guarantee, exactly_once_v2");
     }

@@ -28,11 +28,21 @@ public final class GoldenVectors {
 
   /** A matrix stored as rows: {@code node[i][j]} is entry (i, j). */
   public static Matrix matrix(JsonNode node) {
+    return Matrix.fromRows(rows(node));
+  }
+
+  /** A matrix stored as rows, as a {@code double[rows][columns]}. */
+  public static double[][] rows(JsonNode node) {
     double[][] rows = new double[node.size()][];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = doubles(node.get(i));
     }
-    return Matrix.fromRows(rows);
+    return rows;
+  }
+
+  /** Relative closeness {@code |a − e| ≤ tol·max(|e|, floor)}. */
+  public static boolean close(double actual, double expected, double tol, double floor) {
+    return Math.abs(actual - expected) <= tol * Math.max(Math.abs(expected), floor);
   }
 
   /** A vector of numbers. */

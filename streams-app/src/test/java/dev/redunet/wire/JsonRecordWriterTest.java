@@ -2,6 +2,8 @@ package dev.redunet.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redunet.avro.ClassScore;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
@@ -29,7 +31,7 @@ class JsonRecordWriterTest {
   }
 
   @Test
-  void aPredictionUnwrapsNullableUnionsAndWritesInfinityAsAString() {
+  void aPredictionUnwrapsNullableUnionsAndWritesAnInfiniteLengthAsNull() {
     Prediction p =
         Prediction.newBuilder()
             .setSampleId("s-1")
@@ -44,13 +46,13 @@ class JsonRecordWriterTest {
     assertThat(JsonRecordWriter.toJson(p))
         .isEqualTo(
             "{\"sampleId\":\"s-1\",\"modelVersion\":4,\"predictedLabel\":null,\"scores\":["
-                + "{\"label\":\"a\",\"deltaLBits\":\"Infinity\",\"membership\":null},"
+                + "{\"label\":\"a\",\"deltaLBits\":null,\"membership\":null},"
                 + "{\"label\":\"b\",\"deltaLBits\":3.5,\"membership\":0.25}],\"trueLabel\":\"b\","
                 + "\"stale\":false,\"owedVersion\":null}");
   }
 
   @Test
-  void aRejectedRecordHasBase64BytesTheReasonSymbolAndAnIsoTimestamp() {
+  void aRejectedRecordHasBase64BytesTheReasonSymbolAndItsTimeInEpochMilliseconds() {
     RejectedRecord r =
         RejectedRecord.newBuilder()
             .setOriginalKey(null)
@@ -66,7 +68,7 @@ class JsonRecordWriterTest {
         .isEqualTo(
             "{\"originalKey\":null,\"originalValue\":\"e2JhZA==\",\"sourceTopic\":\"samples\","
                 + "\"sourcePartition\":0,\"sourceOffset\":12,\"reason\":\"UNPARSABLE\","
-                + "\"message\":\"document: invalid JSON\",\"rejectedAt\":\"2024-05-01T12:00:00Z\"}");
+                + "\"message\":\"document: invalid JSON\",\"rejectedAt\":1714564800000}");
   }
 
   @Test
@@ -82,5 +84,62 @@ class JsonRecordWriterTest {
         .isEqualTo(
             "{\"sampleId\":\"x\",\"modelVersion\":0,\"features\":[0.6,0.8],\"shape\":[2]}\n"
                 .repeat(2));
+  }
+
+  @Test
+  void everyNonFiniteNumberIsNullAndTheLineIsStrictRfc8259Json() throws Exception {
+    Prediction p =
+        Prediction.newBuilder()
+            .setSampleId("s-2")
+            .setModelVersion(1)
+            .setPredictedLabel("b")
+            .setScores(
+                List.of(
+                    new ClassScore("a", Double.NaN, Double.POSITIVE_INFINITY),
+                    new ClassScore("b", Double.NEGATIVE_INFINITY, -0.0),
+                    new ClassScore("c", 1e-300, Double.MAX_VALUE)))
+            .build();
+    Features f =
+        Features.newBuilder()
+            .setSampleId("s-2")
+            .setModelVersion(1)
+            .setFeatures(List.of(Float.NaN, Float.NEGATIVE_INFINITY, -0.0f, Float.MIN_VALUE))
+            .setShape(List.of(4))
+            .build();
+    assertThat(JsonRecordWriter.toJson(p))
+        .isEqualTo(
+            "{\"sampleId\":\"s-2\",\"modelVersion\":1,\"predictedLabel\":\"b\",\"scores\":["
+                + "{\"label\":\"a\",\"deltaLBits\":null,\"membership\":null},"
+                + "{\"label\":\"b\",\"deltaLBits\":null,\"membership\":-0.0},"
+                + "{\"label\":\"c\",\"deltaLBits\":1.0E-300,"
+                + "\"membership\":1.7976931348623157E308}],"
+                + "\"trueLabel\":null,\"stale\":false,\"owedVersion\":null}");
+    assertThat(JsonRecordWriter.toJson(f))
+        .isEqualTo(
+            "{\"sampleId\":\"s-2\",\"modelVersion\":1,"
+                + "\"features\":[null,null,-0.0,1.4E-45],\"shape\":[4]}");
+    // Jackson's default parser accepts only RFC 8259 JSON (no NaN, no Infinity, no comments).
+    ObjectMapper strict = new ObjectMapper();
+    for (byte[] line : List.of(JsonRecordWriter.toJsonBytes(p), JsonRecordWriter.toJsonBytes(f))) {
+      JsonNode tree = strict.readTree(line);
+      assertThat(tree.isObject()).isTrue();
+      assertThat(new String(line, StandardCharsets.UTF_8)).doesNotContain("\n", "NaN", "Infinity");
+    }
+  }
+
+  @Test
+  void textIsUtf8WithControlCharactersEscaped() throws Exception {
+    Prediction p =
+        Prediction.newBuilder()
+            .setSampleId("é-😀-\"q\"-\n-\u0001")
+            .setModelVersion(2)
+            .setTrueLabel("naïve")
+            .build();
+    byte[] bytes = JsonRecordWriter.toJsonBytes(p);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .startsWith("{\"sampleId\":\"é-😀-\\\"q\\\"-\\n-\\u0001\",")
+        .doesNotContain("\n");
+    assertThat(new ObjectMapper().readTree(bytes).get("sampleId").asText())
+        .isEqualTo("é-😀-\"q\"-\n-\u0001");
   }
 }

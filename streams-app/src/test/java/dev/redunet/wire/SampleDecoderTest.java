@@ -130,4 +130,62 @@ class SampleDecoderTest {
       }
     }
   }
+
+  private static WireFormatException keyedFailure(byte[] key, String json) {
+    WireFormatException e =
+        catchThrowableOfType(
+            WireFormatException.class,
+            () -> DECODER.decode(key, json.getBytes(StandardCharsets.UTF_8), RECORD_TIME));
+    assertThat(e).as("expected a rejection of %s", json).isNotNull();
+    return e;
+  }
+
+  @Test
+  void aJsonSampleWithoutIdTakesItsRecordKeyAsItsId() {
+    byte[] key = "sensor-7/42 é".getBytes(StandardCharsets.UTF_8);
+    for (String json :
+        List.of(
+            "{\"features\":[1,2],\"label\":\"a\"}",
+            "{\"id\":null,\"features\":[1,2],\"label\":\"a\"}")) {
+      Sample s = DECODER.decode(key, json.getBytes(StandardCharsets.UTF_8), RECORD_TIME);
+      assertThat(s.getId()).isEqualTo("sensor-7/42 é");
+      assertThat(s.getFeatures()).containsExactly(1f, 2f);
+      assertThat(s.getLabel()).isEqualTo("a");
+    }
+    // An id in the document wins over the key; an empty one is still an error.
+    byte[] withId = "{\"id\":\"doc-id\",\"features\":[1]}".getBytes(StandardCharsets.UTF_8);
+    assertThat(DECODER.decode(key, withId, RECORD_TIME).getId()).isEqualTo("doc-id");
+    assertThat(keyedFailure(key, "{\"id\":\"\",\"features\":[1]}").getMessage())
+        .isEqualTo("id: empty");
+    // Other checks are unchanged.
+    assertThat(keyedFailure(key, "{\"features\":[]}").reason())
+        .isEqualTo(RejectReason.EMPTY_VECTOR);
+  }
+
+  @Test
+  void aKeyThatCannotStandForTheIdIsNamedInTheRejection() {
+    WireFormatException none = keyedFailure(null, "{\"features\":[1]}");
+    assertThat(none.reason()).isEqualTo(RejectReason.MISSING_FIELD);
+    assertThat(none.getMessage()).isEqualTo("id: missing (required)");
+    WireFormatException empty = keyedFailure(new byte[0], "{\"features\":[1]}");
+    assertThat(empty.reason()).isEqualTo(RejectReason.MISSING_FIELD);
+    assertThat(empty.getMessage())
+        .isEqualTo(
+            "id: missing (required: the record key is empty, so it cannot stand for the id)");
+    WireFormatException binary =
+        keyedFailure(new byte[] {'k', (byte) 0xFF}, "{\"id\":null,\"features\":[1]}");
+    assertThat(binary.reason()).isEqualTo(RejectReason.MISSING_FIELD);
+    assertThat(binary.getMessage())
+        .isEqualTo(
+            "id: null (required: the record key is not valid UTF-8, so it cannot stand for the"
+                + " id)");
+  }
+
+  @Test
+  void anAvroSampleKeepsItsOwnIdWhateverTheKey() {
+    Sample s = AvroCodecTest.fullSample();
+    byte[] avro = DECODER.avro().encode(s);
+    assertThat(DECODER.decode("other".getBytes(StandardCharsets.UTF_8), avro, RECORD_TIME))
+        .isEqualTo(s);
+  }
 }

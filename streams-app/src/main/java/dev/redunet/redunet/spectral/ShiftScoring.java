@@ -1,7 +1,7 @@
 package dev.redunet.redunet.spectral;
 
-import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.Fft;
+import dev.redunet.signal.SignalShape;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.redunet.redunet.spectral;
 
-import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.Fft;
 import dev.redunet.linalg.Parallel;
+import dev.redunet.signal.SignalShape;
 
 /**
  * The frequency-domain coefficients of m real multichannel signals of one {@link SignalShape}: for

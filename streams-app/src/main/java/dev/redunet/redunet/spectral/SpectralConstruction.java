@@ -1,10 +1,10 @@
 package dev.redunet.redunet.spectral;
 
-import dev.redunet.data.SignalShape;
 import dev.redunet.rate.Rates;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.Provenance;
 import dev.redunet.redunet.ReduNet;
+import dev.redunet.signal.SignalShape;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.redunet.redunet.spectral;
 
-import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.ComplexKernels;
 import dev.redunet.linalg.DoubleIo;
 import dev.redunet.linalg.HermitianCholesky;
@@ -9,6 +8,7 @@ import dev.redunet.linalg.Parallel;
 import dev.redunet.rate.Rates;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.Layer;
+import dev.redunet.signal.SignalShape;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.redunet.redunet.spectral;
 
-import dev.redunet.data.SignalShape;
+import dev.redunet.signal.SignalShape;
 import java.util.List;
 
 /**

@@ -55,7 +55,7 @@ public final class LearningPlugin implements ScoringPlugin {
   public static final String HELD_STORE = "redunet-held-samples";
 
   /** The builder's samples, watermark and statistics (a new name: the earlier layout differs). */
-  public static final String BUILDER_STORE = "redunet-builder-state-v2";
+  public static final String BUILDER_STORE = "redunet-builder-state-v3";
 
   private static final AvroCodec<ModelProgress> PROGRESS = AvroCodec.of(ModelProgress.class);
 
@@ -104,15 +104,6 @@ public final class LearningPlugin implements ScoringPlugin {
   }
 
   /**
-   * The key of a part of a model version in the model topic: {@code <model>/v<version>/<part>} (the
-   * version's header is its part {@code header}, written after the others); the header of the
-   * newest version is also under {@code <model>} alone, written last.
-   */
-  public static String partKey(String modelName, long version, String part) {
-    return modelName + "/v" + version + "/" + part;
-  }
-
-  /**
    * The model in force in a model store (the global store {@value #MODEL_STORE}, e.g. through an
    * interactive query), assembled from its parts, with its build metadata.
    */
@@ -125,7 +116,7 @@ public final class LearningPlugin implements ScoringPlugin {
   /** Version {@code version} of a model store's model, if it is retained there. */
   public static Optional<Loaded> model(
       ReadOnlyKeyValueStore<String, byte[]> store, String modelName, long version) {
-    byte[] header = store.get(partKey(modelName, version, ModelCodec.HEADER));
+    byte[] header = store.get(ModelTopicKeys.part(modelName, version, ModelCodec.HEADER));
     return new ModelCache(modelName)
         .version(store, version)
         .map(m -> new Loaded(m, ModelCodec.buildInfo(header)));
@@ -142,11 +133,14 @@ public final class LearningPlugin implements ScoringPlugin {
    */
   public static OptionalLong windowsClosed(
       ReadOnlyKeyValueStore<String, byte[]> store, String modelName) {
-    byte[] progress = store.get(ModelBuilderProcessor.progressKey(modelName));
+    byte[] progress = store.get(ModelTopicKeys.progress(modelName));
     return progress == null
         ? OptionalLong.empty()
         : OptionalLong.of(PROGRESS.decode(progress).getWindows());
   }
+
+  /** This instance's builder's publications, for this instance's scorers. */
+  private final LocalVersions local = new LocalVersions();
 
   /** Where scorers reject samples of another shape; set by {@link #extend}. */
   private volatile LearningScorer.Rejecting rejecting;
@@ -159,6 +153,7 @@ public final class LearningPlugin implements ScoringPlugin {
         maxWaiting,
         idleTimeoutMs,
         listener,
+        local,
         () -> Objects.requireNonNull(rejecting, "the plugin is not part of a topology (extend)"));
   }
 
@@ -206,6 +201,7 @@ public final class LearningPlugin implements ScoringPlugin {
                 inputPartitions,
                 idleTimeoutMs,
                 retainedVersions,
+                local,
                 inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName)),
         LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);

@@ -29,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -42,7 +41,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +72,6 @@ final class LearningScorer implements SampleScorer {
   private static final Logger LOG = LoggerFactory.getLogger(LearningScorer.class);
   private static final AvroCodec<LearningMessage> MESSAGES = AvroCodec.of(LearningMessage.class);
   private static final AvroCodec<HeldSample> HELD = AvroCodec.of(HeldSample.class);
-  private static final AvroCodec<ModelProgress> PROGRESS = AvroCodec.of(ModelProgress.class);
 
   private static final String HELD_PREFIX = "h/";
   private static final String RUN_MAX = "m/effective-time";
@@ -100,12 +97,12 @@ final class LearningScorer implements SampleScorer {
   private long startedAt = Long.MIN_VALUE;
   private final long maxWaiting;
   private final LearningListener listener;
-  private final ModelCache cache;
+  private final LocalVersions local;
   private final Throttled warnings = new Throttled(LOG, 10_000);
 
   private ProcessorContext<String, Object> context;
   private Output output;
-  private ReadOnlyKeyValueStore<String, byte[]> models;
+  private ModelView models;
   private KeyValueStore<String, byte[]> held;
   private long heldCount;
   private long effectiveTime = Long.MIN_VALUE;
@@ -114,9 +111,7 @@ final class LearningScorer implements SampleScorer {
   private long reportedAt = Long.MIN_VALUE / 2;
   private long loadedVersion;
 
-  private byte[] progressBytes;
-  private ModelProgress progress;
-  private byte[] releasedAtProgress;
+  private ModelProgress releasedAtProgress;
   private final List<ValidSample> batch = new ArrayList<>();
   private final List<Long> batchTimestamps = new ArrayList<>();
   private StreamingModel batchModel;
@@ -128,6 +123,7 @@ final class LearningScorer implements SampleScorer {
       long maxWaiting,
       long idleTimeoutMs,
       LearningListener listener,
+      LocalVersions local,
       Supplier<Rejecting> rejecting) {
     this.heartbeatMs = Math.max(10, idleTimeoutMs / 4);
     this.idleTimeoutMs = idleTimeoutMs;
@@ -136,7 +132,7 @@ final class LearningScorer implements SampleScorer {
     this.consistent = consistent;
     this.maxWaiting = maxWaiting;
     this.listener = listener;
-    this.cache = new ModelCache(modelName);
+    this.local = local;
   }
 
   @Override
@@ -144,7 +140,8 @@ final class LearningScorer implements SampleScorer {
     this.context = context;
     this.output = output;
     this.rejecting = rejectingOnceBuilt.get();
-    this.models = context.getStateStore(LearningPlugin.MODEL_STORE);
+    this.models =
+        new ModelView(modelName, context.getStateStore(LearningPlugin.MODEL_STORE), local);
     this.held = context.getStateStore(LearningPlugin.HELD_STORE);
     try (KeyValueIterator<String, byte[]> it =
         held.prefixScan(HELD_PREFIX, new StringSerializer())) {
@@ -240,30 +237,17 @@ final class LearningScorer implements SampleScorer {
         LearningPlugin.LEARNING_SINK);
   }
 
-  /** The builder's latest watermark, if it published one. */
-  private Optional<ModelProgress> progress() {
-    byte[] b = models.get(ModelBuilderProcessor.progressKey(modelName));
-    if (b == null) {
-      return Optional.empty();
-    }
-    if (!Arrays.equals(b, progressBytes)) {
-      progress = PROGRESS.decode(b);
-      progressBytes = b;
-    }
-    return Optional.of(progress);
-  }
-
   /**
    * The version owed to a sample at {@code key} at or before the watermark: the newest v ≤ {@code
    * windows} whose boundary is before {@code key}; −1 when that version is no longer retained.
    */
   private long owedVersion(String key, long windows) {
     for (long v = windows; v > 0; v--) {
-      byte[] b = models.get(ModelBuilderProcessor.boundaryKey(modelName, v));
-      if (b == null) {
+      Optional<String> b = models.boundary(v);
+      if (b.isEmpty()) {
         return -1; // deleted with its version: owed v or older, none of them kept
       }
-      if (new String(b, StandardCharsets.UTF_8).compareTo(key) < 0) {
+      if (b.get().compareTo(key) < 0) {
         return v;
       }
     }
@@ -275,9 +259,9 @@ final class LearningScorer implements SampleScorer {
    * sample is past the watermark, so only news can release anything.
    */
   private boolean newsSinceRelease() {
-    byte[] b = models.get(ModelBuilderProcessor.progressKey(modelName));
-    long latest = cache.latestVersion(models).orElse(0);
-    return !Arrays.equals(b, releasedAtProgress) || latest != releasedAtVersion;
+    ModelProgress p = models.progress().orElse(null);
+    long latest = models.latestVersion().orElse(0);
+    return !java.util.Objects.equals(p, releasedAtProgress) || latest != releasedAtVersion;
   }
 
   /** Scores the waiting samples that the watermark has passed, in key order. */
@@ -285,15 +269,16 @@ final class LearningScorer implements SampleScorer {
     if (heldCount == 0) {
       return;
     }
-    releasedAtProgress = models.get(ModelBuilderProcessor.progressKey(modelName));
-    releasedAtVersion = cache.latestVersion(models).orElse(0);
-    Optional<ModelProgress> p = progress();
+    Optional<ModelProgress> p = models.progress();
+    releasedAtProgress = p.orElse(null);
+    long seen = models.latestVersion().orElse(0);
+    releasedAtVersion = seen;
     if (p.isEmpty()) {
       return;
     }
     String watermark = p.get().getWatermark();
     long windows = p.get().getWindows();
-    OptionalLong latest = cache.latestVersion(models);
+    OptionalLong latest = models.latestVersion();
     List<String> done = new ArrayList<>();
     long now = context.currentSystemTimeMs();
     try (KeyValueIterator<String, byte[]> it =
@@ -305,7 +290,7 @@ final class LearningScorer implements SampleScorer {
           break;
         }
         long owed = owedVersion(key, windows);
-        Optional<StreamingModel> model = owed > 0 ? cache.version(models, owed) : Optional.empty();
+        Optional<StreamingModel> model = owed > 0 ? models.version(owed) : Optional.empty();
         if (owed > 0 && model.isEmpty() && (latest.isEmpty() || latest.getAsLong() < owed)) {
           break; // not published yet; every later sample is owed it or a newer one
         }
@@ -367,7 +352,7 @@ final class LearningScorer implements SampleScorer {
 
   private void scoreNow(ValidSample sample, String key, long timestamp) {
     Long owed = null;
-    Optional<ModelProgress> p = progress();
+    Optional<ModelProgress> p = models.progress();
     if (p.isPresent() && rejectedForShape(sample, key, timestamp, p.get())) {
       return;
     }
@@ -450,7 +435,7 @@ final class LearningScorer implements SampleScorer {
 
   /** Scores at once with the newest version; stale unless that is the owed version. */
   private void scoreWithLatest(ValidSample sample, long timestamp, Long owed) {
-    Optional<StreamingModel> latest = cache.latest(models);
+    Optional<StreamingModel> latest = models.latest();
     long used = latest.map(StreamingModel::version).orElse(IdentityScorer.MODEL_VERSION);
     boolean stale = owed == null || owed != used;
     if (stale) {

@@ -2,6 +2,7 @@ package dev.redunet.stream.learning;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.avro.internal.BuilderCursor;
 import dev.redunet.avro.internal.LearningMessage;
 import dev.redunet.avro.internal.LearningSample;
 import dev.redunet.avro.internal.ModelProgress;
@@ -16,12 +17,6 @@ import dev.redunet.learn.WindowedLearner;
 import dev.redunet.rate.Rates;
 import dev.redunet.stream.ShapeRule;
 import dev.redunet.wire.AvroCodec;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -99,11 +94,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private static final String SAMPLES = "s/";
   private static final String PARTITION_PROGRESS = "p/";
   private static final String HEADERS = "h/";
-  private static final String META = "meta";
-  private static final String WATERMARK = "watermark";
-  private static final String LATE = "late";
-  private static final String SHAPE = "shape";
-  private static final String SHAPE_AT = "shape-at";
+  private static final String CURSOR = "cursor";
+  private static final AvroCodec<BuilderCursor> CURSORS = AvroCodec.of(BuilderCursor.class);
   private static final long MAX_RETRY_MS = 60_000;
 
   /** The punctuation: feed, publish the watermark, install a computed version. */
@@ -117,6 +109,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final int retainedVersions;
   private final Supplier<ExecutorService> executors;
   private final ModelCache cache;
+  private final LocalVersions local;
   private final Throttled warnings = new Throttled(LOG, 10_000);
 
   private ProcessorContext<String, Object> context;
@@ -159,6 +152,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private List<Integer> shape;
 
   private String shapeFixedAt;
+  private long installedVersion;
+  private List<String> installedClassNames = List.of();
   private Future<WindowedLearner.Built> building;
   private long retryAt;
   private long retryDelayMs = 1_000;
@@ -182,6 +177,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       int inputPartitions,
       long idleTimeoutMs,
       int retainedVersions,
+      LocalVersions local,
       Supplier<ExecutorService> executors) {
     this.modelName = modelName;
     this.settings = settings;
@@ -191,6 +187,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     this.idleTimeoutMs = idleTimeoutMs;
     this.retainedVersions = retainedVersions;
     this.executors = executors;
+    this.local = local;
     this.cache = new ModelCache(modelName);
   }
 
@@ -227,15 +224,14 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         progress.set(p, utf8(kv.value));
       }
     }
-    byte[] w = state.get(WATERMARK);
-    watermark = w == null ? null : utf8(w);
-    byte[] fixedAt = state.get(SHAPE_AT);
-    if (fixedAt != null) {
-      shapeFixedAt = utf8(fixedAt);
-      shape = readInts(state.get(SHAPE));
-    }
-    byte[] late = state.get(LATE);
-    lateCount = late == null ? 0 : ByteBuffer.wrap(late).getLong();
+    byte[] c = state.get(CURSOR);
+    BuilderCursor cursor = c == null ? BuilderCursor.newBuilder().build() : CURSORS.decode(c);
+    watermark = cursor.getWatermark();
+    shapeFixedAt = cursor.getShapeFixedAt();
+    shape = cursor.getShape() == null ? null : List.copyOf(cursor.getShape());
+    lateCount = cursor.getLateSamples();
+    installedVersion = cursor.getInstalledVersion();
+    installedClassNames = List.copyOf(cursor.getClassNames());
     core = restoreCore();
     // Nothing is forwarded here (Kafka Streams initializes the sinks after this processor): the
     // first punctuation feeds the restored samples again.
@@ -251,9 +247,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   }
 
   private WindowedLearner restoreCore() {
-    byte[] meta = state.get(META);
-    if (meta == null) {
-      byte[] latest = models.get(modelName);
+    if (installedVersion == 0) {
+      byte[] latest = models.get(ModelTopicKeys.latest(modelName));
       if (latest != null) {
         throw new IllegalStateException(
             "model '"
@@ -267,17 +262,17 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       }
       return WindowedLearner.start(settings, windowMs);
     }
-    Meta m = Meta.decode(meta);
+    long version = installedVersion;
     StreamingModel model =
         cache
-            .version(models, m.version())
+            .version(models, version)
             .orElseThrow(
                 () ->
                     new IllegalStateException(
                         "model '"
                             + modelName
                             + "': the builder's state is at v"
-                            + m.version()
+                            + version
                             + " but the model topic does not hold it; was the model topic"
                             + " deleted or recreated? Reset the application"
                             + " (kafka-streams-application-reset.sh) to learn again."));
@@ -292,7 +287,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         windowMs,
         model,
         StatisticsWindows.restore(settings, total, recent),
-        m.classNames());
+        installedClassNames);
   }
 
   @Override
@@ -318,7 +313,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       String key = s.getKey();
       if (watermark != null && key.compareTo(watermark) <= 0) {
         key = StreamKey.late(watermark, lateCount++);
-        state.put(LATE, longBytes(lateCount));
+        saveCursor();
         listener.lateSample();
         warnings.warn(
             "late",
@@ -435,7 +430,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       }
     }
     watermark = next;
-    state.put(WATERMARK, watermark.getBytes(StandardCharsets.UTF_8));
+    saveCursor();
   }
 
   /**
@@ -493,8 +488,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         if (shape == null && added != WindowedLearner.Added.WRONG_DIMENSION) {
           shape = List.copyOf(s.getShape());
           shapeFixedAt = key;
-          state.put(SHAPE, writeInts(shape));
-          state.put(SHAPE_AT, key.getBytes(StandardCharsets.UTF_8));
+          saveCursor();
         }
         if (added == WindowedLearner.Added.WRONG_DIMENSION) {
           listener.learningRecordSkipped();
@@ -508,20 +502,12 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         } else if (added == WindowedLearner.Added.CLOSED) {
           long version = core.lastVersion() + core.pendingWindows();
           closedAt.addLast(key);
-          forward(boundaryKey(modelName, version), key.getBytes(StandardCharsets.UTF_8));
+          local.closed(version, key);
+          forward(
+              ModelTopicKeys.boundary(modelName, version), key.getBytes(StandardCharsets.UTF_8));
         }
       }
     }
-  }
-
-  /** The key of the boundary of version {@code v} in the model topic. */
-  static String boundaryKey(String modelName, long v) {
-    return modelName + "/boundary/" + v;
-  }
-
-  /** The key of the builder's watermark in the model topic. */
-  static String progressKey(String modelName) {
-    return modelName + "/progress";
   }
 
   private void publishProgress() {
@@ -533,15 +519,15 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
             && java.util.Objects.equals(shapeFixedAt, publishedShapeAt))) {
       return;
     }
-    forward(
-        progressKey(modelName),
-        PROGRESS.encode(
-            ModelProgress.newBuilder()
-                .setWatermark(w)
-                .setWindows(windows)
-                .setShape(shape == null ? List.of() : shape)
-                .setShapeFixedAt(shapeFixedAt)
-                .build()));
+    ModelProgress p =
+        ModelProgress.newBuilder()
+            .setWatermark(w)
+            .setWindows(windows)
+            .setShape(shape == null ? List.of() : shape)
+            .setShapeFixedAt(shapeFixedAt)
+            .build();
+    forward(ModelTopicKeys.progress(modelName), PROGRESS.encode(p));
+    local.progress(p);
     publishedWatermark = w;
     publishedWindows = windows;
     publishedShapeAt = shapeFixedAt;
@@ -621,31 +607,38 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     byte[] header = parts.get(ModelCodec.HEADER);
     for (Map.Entry<String, byte[]> p : parts.entrySet()) {
       if (!p.getKey().equals(ModelCodec.HEADER)) {
-        forward(LearningPlugin.partKey(modelName, v, p.getKey()), p.getValue());
+        forward(ModelTopicKeys.part(modelName, v, p.getKey()), p.getValue());
       }
     }
-    forward(LearningPlugin.partKey(modelName, v, ModelCodec.HEADER), header);
-    forward(modelName, header);
+    forward(ModelTopicKeys.part(modelName, v, ModelCodec.HEADER), header);
+    forward(ModelTopicKeys.latest(modelName), header);
     state.put(HEADERS + v, header);
     long old = v - retainedVersions;
     byte[] oldHeader = old >= 1 ? state.get(HEADERS + old) : null;
     if (oldHeader != null) {
       for (String part : ModelCodec.listedParts(oldHeader)) {
-        forward(LearningPlugin.partKey(modelName, old, part), null);
+        forward(ModelTopicKeys.part(modelName, old, part), null);
       }
-      forward(LearningPlugin.partKey(modelName, old, ModelCodec.HEADER), null);
-      forward(boundaryKey(modelName, old), null);
+      forward(ModelTopicKeys.part(modelName, old, ModelCodec.HEADER), null);
+      forward(ModelTopicKeys.boundary(modelName, old), null);
       state.delete(HEADERS + old);
+      local.dropped(old);
     }
     deleteSamplesUpTo(closedAt.removeFirst());
     saveWindows(built.windows());
-    state.put(META, new Meta(v, built.window().classNames()).encode());
+    installedVersion = v;
+    installedClassNames = List.copyOf(built.window().classNames());
+    saveCursor();
     emitMetrics(built, now);
     cache.put(next);
+    local.built(next);
     core.install(built);
     retryDelayMs = 1_000;
     retryAt = 0;
     listener.modelBuilt(next, built.seconds());
+    // Other instances read the version from the model topic once this transaction commits: ask
+    // for that commit now rather than at the next commit interval.
+    context.commit();
   }
 
   private void deleteSamplesUpTo(String lastKey) {
@@ -728,43 +721,19 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   // --- state helpers ----------------------------------------------------------------------------
 
-  /**
-   * The builder's state besides the samples and statistics: the installed version and the class
-   * names known when its window closed. Layout: version (8 bytes, big-endian), name count (4
-   * bytes), then each name as modified UTF-8 (Java {@code DataOutput.writeUTF}).
-   */
-  private record Meta(long version, List<String> classNames) {
-    Meta {
-      classNames = List.copyOf(classNames);
-    }
-
-    byte[] encode() {
-      ByteArrayOutputStream buf = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(buf)) {
-        out.writeLong(version);
-        out.writeInt(classNames.size());
-        for (String n : classNames) {
-          out.writeUTF(n);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return buf.toByteArray();
-    }
-
-    static Meta decode(byte[] bytes) {
-      try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-        long version = in.readLong();
-        int n = in.readInt();
-        List<String> names = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          names.add(in.readUTF());
-        }
-        return new Meta(version, names);
-      } catch (IOException e) {
-        throw new UncheckedIOException("corrupt builder state (meta)", e);
-      }
-    }
+  /** Writes where the builder stands ({@link BuilderCursor}) to its store. */
+  private void saveCursor() {
+    state.put(
+        CURSOR,
+        CURSORS.encode(
+            BuilderCursor.newBuilder()
+                .setInstalledVersion(installedVersion)
+                .setClassNames(installedClassNames)
+                .setWatermark(watermark)
+                .setLateSamples(lateCount)
+                .setShape(shape)
+                .setShapeFixedAt(shapeFixedAt)
+                .build()));
   }
 
   private void saveWindows(StatisticsWindows windows) {
@@ -775,22 +744,6 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     for (int i = 0; i < recent.size(); i++) {
       writeStatistics("recent/" + i + "/", recent.get(i));
     }
-  }
-
-  /** A shape: 4-byte big-endian count, then each dimension as a 4-byte big-endian int. */
-  private static byte[] writeInts(List<Integer> values) {
-    ByteBuffer b = ByteBuffer.allocate(4 + 4 * values.size()).putInt(values.size());
-    values.forEach(b::putInt);
-    return b.array();
-  }
-
-  private static List<Integer> readInts(byte[] bytes) {
-    ByteBuffer b = ByteBuffer.wrap(bytes);
-    List<Integer> out = new ArrayList<>();
-    for (int i = b.getInt(); i > 0; i--) {
-      out.add(b.getInt());
-    }
-    return List.copyOf(out);
   }
 
   private static byte[] longBytes(long v) {

@@ -38,7 +38,7 @@ final class ModelCache {
 
   /** The newest published version's number, if any. */
   OptionalLong latestVersion(ReadOnlyKeyValueStore<String, byte[]> store) {
-    byte[] header = store.get(modelName);
+    byte[] header = store.get(ModelTopicKeys.latest(modelName));
     if (header == null) {
       return OptionalLong.empty();
     }
@@ -61,14 +61,14 @@ final class ModelCache {
     if (m != null) {
       return Optional.of(m);
     }
-    byte[] header = store.get(LearningPlugin.partKey(modelName, v, ModelCodec.HEADER));
+    byte[] header = store.get(ModelTopicKeys.part(modelName, v, ModelCodec.HEADER));
     if (header == null) {
       return Optional.empty();
     }
     Map<String, byte[]> parts = new LinkedHashMap<>();
     parts.put(ModelCodec.HEADER, header);
     for (String part : ModelCodec.listedParts(header)) {
-      byte[] bytes = store.get(LearningPlugin.partKey(modelName, v, part));
+      byte[] bytes = store.get(ModelTopicKeys.part(modelName, v, part));
       if (bytes == null) {
         return Optional.empty(); // being deleted
       }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.redunet.data.Shifts;
-import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.Parallel;
+import dev.redunet.signal.SignalShape;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -3,9 +3,9 @@ package dev.redunet.redunet.spectral;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redunet.data.Shifts;
-import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.Parallel;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
+import dev.redunet.signal.SignalShape;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -3,7 +3,7 @@ package dev.redunet.redunet.spectral;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.redunet.data.SignalShape;
+import dev.redunet.signal.SignalShape;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

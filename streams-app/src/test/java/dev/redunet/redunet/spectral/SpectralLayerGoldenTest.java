@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.Parallel;
 import dev.redunet.rate.Rates;
+import dev.redunet.signal.SignalShape;
+import dev.redunet.testing.GoldenVectors;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -29,12 +28,8 @@ class SpectralLayerGoldenTest {
   private static JsonNode root;
 
   @BeforeAll
-  static void load() throws IOException {
-    try (InputStream in =
-        SpectralLayerGoldenTest.class.getResourceAsStream("/vectors/spectral1d.json")) {
-      assertThat(in).as("vectors/spectral1d.json on the test classpath").isNotNull();
-      root = new ObjectMapper().readTree(in);
-    }
+  static void load() {
+    root = GoldenVectors.load("spectral1d.json");
   }
 
   static Stream<Arguments> runs() throws IOException {

@@ -2,13 +2,13 @@ package dev.redunet.redunet.spectral;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.linalg.Parallel;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.Layer;
 import dev.redunet.redunet.ReduNet;
 import dev.redunet.redunet.ReduNetCodec;
+import dev.redunet.signal.SignalShape;
 import java.io.IOException;
 import java.util.List;
 import java.util.OptionalLong;
@@ -59,7 +59,13 @@ class SpectralReduNetTest {
     Matrix pi = net.layers().get(1).membership(Matrix.fromColumns(test).normalizeColumns());
     assertThat(pi.rows()).isEqualTo(2);
 
-    ReduNetCodec codec = ReduNetCodec.standard();
+    ReduNetCodec codec =
+        ReduNetCodec.of(
+            java.util.Map.of(
+                dev.redunet.redunet.VectorLayer.TAG,
+                dev.redunet.redunet.VectorLayer::readPayload,
+                SpectralLayer.TAG,
+                SpectralLayer::readPayload));
     ReduNet back = codec.fromBytes(codec.toBytes(net));
     // To rounding, not bit for bit: the forward keeps or recomputes the class products depending
     // on the memory free at run time, which changes the order of the additions.

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.redunet.data.Shifts;
-import dev.redunet.data.SignalShape;
+import dev.redunet.signal.SignalShape;
 import org.junit.jupiter.api.Test;
 
 class SpectralStatisticsTest {

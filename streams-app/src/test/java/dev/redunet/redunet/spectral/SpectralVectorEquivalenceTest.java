@@ -3,7 +3,6 @@ package dev.redunet.redunet.spectral;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redunet.data.Shifts;
-import dev.redunet.data.SignalShape;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.linalg.Parallel;
 import dev.redunet.redunet.ForwardConstruction;
@@ -11,6 +10,7 @@ import dev.redunet.redunet.ForwardConstruction.Parameters;
 import dev.redunet.redunet.ForwardConstruction.RateEvaluation;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.ReduNet;
+import dev.redunet.signal.SignalShape;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -154,6 +154,7 @@ class ModelBuilderProcessorTest {
     final AtomicInteger idle = new AtomicInteger();
     final AtomicInteger skipped = new AtomicInteger();
     final AtomicInteger failures = new AtomicInteger();
+    final LocalVersions local = new LocalVersions();
     ModelBuilderProcessor builder;
     Supplier<ExecutorService> executors = null; // inline
     int retained = 10;
@@ -204,6 +205,7 @@ class ModelBuilderProcessorTest {
               PARTITIONS,
               IDLE_MS,
               retained,
+              local,
               executors);
       builder.init(context);
       assertThat(context.forwarded())
@@ -285,12 +287,12 @@ class ModelBuilderProcessorTest {
     }
 
     String boundary(long v) {
-      byte[] b = models.get(ModelBuilderProcessor.boundaryKey("default", v));
+      byte[] b = models.get(ModelTopicKeys.boundary("default", v));
       return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 
     ModelProgress progress() {
-      return PROGRESS.decode(models.get(ModelBuilderProcessor.progressKey("default")));
+      return PROGRESS.decode(models.get(ModelTopicKeys.progress("default")));
     }
   }
 
@@ -320,8 +322,14 @@ class ModelBuilderProcessorTest {
       List<String> keys = stream.stream().map(Labelled::key).sorted().toList();
       for (int v = 1; v <= 3; v++) {
         assertThat(task.boundary(v)).as("boundary of v%d", v).isEqualTo(keys.get(v * W - 1));
+        assertThat(task.local.boundary(v))
+            .as("this instance's scorers see the boundary the model topic gets")
+            .contains(task.boundary(v));
+        assertSameModel(task.local.version(v).orElseThrow(), task.version(v).orElseThrow());
       }
       assertThat(task.progress().getWindows()).isEqualTo(3);
+      assertThat(task.local.progress()).contains(task.progress());
+      assertThat(task.local.latestVersion()).hasValue(3);
       assertThat(task.metrics).hasSize(3);
     }
   }
@@ -332,7 +340,7 @@ class ModelBuilderProcessorTest {
     Task task = new Task();
     stream.stream().filter(s -> s.partition() != 2).forEach(task::process);
     assertThat(task.latest()).as("partition 2 has sent nothing yet").isZero();
-    assertThat(task.models.get(ModelBuilderProcessor.progressKey("default"))).isNull();
+    assertThat(task.models.get(ModelTopicKeys.progress("default"))).isNull();
     stream.stream().filter(s -> s.partition() == 2).forEach(task::process);
     task.finish();
     assertThat(task.latest()).isEqualTo(1);
@@ -522,7 +530,10 @@ class ModelBuilderProcessorTest {
     assertThat(task.version(2)).isEmpty();
     assertThat(task.boundary(2)).isNull();
     assertThat(task.boundary(3)).isNotNull();
-    assertThat(task.models.get(LearningPlugin.partKey("default", 1, ModelCodec.HEADER))).isNull();
+    assertThat(task.local.version(2)).as("dropped here too").isEmpty();
+    assertThat(task.local.boundary(2)).isEmpty();
+    assertThat(task.local.version(3)).isPresent();
+    assertThat(task.models.get(ModelTopicKeys.part("default", 1, ModelCodec.HEADER))).isNull();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.redunet.data;
+package dev.redunet.signal;
 
 /**
  * Shape of one multichannel signal or image stored as a flat {@code double[]}: {@code channels}

@@ -1,6 +1,11 @@
-package dev.redunet.micl;
+package dev.redunet.learn;
 
 import dev.redunet.eval.StreamingClassifier;
+import dev.redunet.micl.ClassStatistics;
+import dev.redunet.micl.CodingLength;
+import dev.redunet.micl.CodingMode;
+import dev.redunet.micl.MiclModel;
+import dev.redunet.micl.StatisticsAccumulator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,0 +1,65 @@
+package dev.redunet.wire;
+
+import dev.redunet.avro.Features;
+import dev.redunet.avro.Prediction;
+import dev.redunet.avro.RejectedRecord;
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigKey;
+import dev.redunet.config.ConfigKeys;
+import java.util.Objects;
+
+/**
+ * The serdes of the output topics, and <b>the one place that chooses how output records are
+ * written</b>: the topology's sinks and the exception handlers' dead-letter records all take their
+ * serializers from here.
+ *
+ * <p>Today the choice is {@code redunet.output.format} ({@code avro}, the default, or {@code
+ * json}), overridden per topic by {@code redunet.output.format.predictions}, {@code .features} and
+ * {@code .rejected}. A schema registry's framing, once it can be configured, is to be chosen here
+ * too, and take precedence over {@code redunet.output.format}.
+ *
+ * <p>Every serde reads both formats (see {@link OutputSerde}), so consumers built from these serdes
+ * keep working whatever the topic was written with.
+ *
+ * @param predictions the predictions topic's serde
+ * @param features the features topic's serde
+ * @param rejected the rejected topic's serde
+ */
+public record OutputSerdes(
+    OutputSerde<Prediction> predictions,
+    OutputSerde<Features> features,
+    OutputSerde<RejectedRecord> rejected) {
+
+  public OutputSerdes {
+    Objects.requireNonNull(predictions, "predictions");
+    Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(rejected, "rejected");
+  }
+
+  /** The serdes {@code config} asks for. */
+  public static OutputSerdes of(AppConfig config) {
+    OutputFormat all = OutputFormat.of(config.text(ConfigKeys.OUTPUT_FORMAT));
+    return of(
+        format(config, ConfigKeys.OUTPUT_FORMAT_PREDICTIONS, all),
+        format(config, ConfigKeys.OUTPUT_FORMAT_FEATURES, all),
+        format(config, ConfigKeys.OUTPUT_FORMAT_REJECTED, all));
+  }
+
+  /** Every output topic in {@code format}. */
+  public static OutputSerdes of(OutputFormat format) {
+    return of(format, format, format);
+  }
+
+  /** Each output topic in its own format. */
+  public static OutputSerdes of(
+      OutputFormat predictions, OutputFormat features, OutputFormat rejected) {
+    return new OutputSerdes(
+        new OutputSerde<>(PredictionCodec.create(), predictions),
+        new OutputSerde<>(AvroCodec.of(Features.class), features),
+        new OutputSerde<>(AvroCodec.of(RejectedRecord.class), rejected));
+  }
+
+  private static OutputFormat format(AppConfig config, ConfigKey key, OutputFormat otherwise) {
+    return config.optionalText(key).map(OutputFormat::of).orElse(otherwise);
+  }
+}
