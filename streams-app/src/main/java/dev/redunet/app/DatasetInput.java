@@ -37,27 +37,33 @@ final class DatasetInput {
     this.source = source;
   }
 
-  /** The shipped MNIST digits: shape {@code [28, 28]}, ids {@code mnist10k-<i>} by default. */
   /**
    * The input a command's options name: the shipped set ({@code dataset} non-null), else a CSV file
-   * ({@code data} non-null), else IDX images and labels.
+   * ({@code data} non-null, its label in the column named {@code labelColumn}, or the first column
+   * when that is null), else IDX images and labels.
    */
-  static DatasetInput open(String dataset, Path data, Path images, Path labels, String idPrefix)
+  static DatasetInput open(
+      String dataset, Path data, String labelColumn, Path images, Path labels, String idPrefix)
       throws IOException {
     if (dataset != null) {
       return mnist10k(idPrefix);
     }
-    return data != null ? csv(data, idPrefix) : idx(images, labels, idPrefix);
+    return data != null ? csv(data, labelColumn, idPrefix) : idx(images, labels, idPrefix);
   }
 
+  /** The shipped MNIST digits: shape {@code [28, 28]}, ids {@code mnist10k-<i>} by default. */
   static DatasetInput mnist10k(String idPrefix) throws IOException {
     LabelledDataset d = ShippedDatasets.mnist10k();
     return of(d, MNIST_SHAPE, SampleIds.datasetPrefix(idPrefix, MNIST10K), MNIST10K);
   }
 
-  /** A CSV file ({@link CsvReader}): plain vectors, labelled. */
-  static DatasetInput csv(Path file, String idPrefix) throws IOException {
-    LabelledDataset d = CsvReader.read(file);
+  /**
+   * A CSV file ({@link CsvReader}): plain vectors, labelled.
+   *
+   * @param labelColumn the header name of the label column; null: the first column
+   */
+  static DatasetInput csv(Path file, String labelColumn, String idPrefix) throws IOException {
+    LabelledDataset d = CsvReader.read(file, labelColumn);
     return of(d, null, SampleIds.prefix(idPrefix, file), String.valueOf(file.getFileName()));
   }
 

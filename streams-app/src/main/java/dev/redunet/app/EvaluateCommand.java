@@ -52,8 +52,9 @@ import picocli.CommandLine.Spec;
           + " in the accuracy.",
       "",
       "Data: --jsonl (JSON lines, as for ./redunet produce --jsonl), --images/--labels (IDX,"
-          + " plain or gzipped, as MNIST and Fashion-MNIST), --data (CSV: label first, optional"
-          + " header whose first cell begins with 'label'), or --dataset mnist10k (the shipped"
+          + " plain or gzipped, as MNIST and Fashion-MNIST), --data (CSV, RFC 4180: label first,"
+          + " optional header whose first cell begins with 'label'; or the label in the header"
+          + " column --label-column names), or --dataset mnist10k (the shipped"
           + " copy inside the jar). The shipped 10,000-digit MNIST stream is in the repository at"
           + " streams-app/src/main/resources/datasets/mnist10k/mnist10k-images-idx3-ubyte.gz and"
           + " .../mnist10k-labels-idx1-ubyte.gz (see PROVENANCE.md there).",
@@ -103,8 +104,18 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       paramLabel = "FILE",
-      description = "CSV file: label first, then the features.")
+      description =
+          "CSV file (RFC 4180): label first, then the features, or the label in the column"
+              + " --label-column names.")
   Path data;
+
+  @Option(
+      names = "--label-column",
+      paramLabel = "NAME",
+      description =
+          "Name of the label column in the CSV header (every other column is a feature)."
+              + " Default: the first column, with or without a header.")
+  String labelColumn;
 
   @Option(
       names = "--dataset",
@@ -468,6 +479,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (dataset != null && !"mnist10k".equals(dataset)) {
       return "unknown --dataset '" + dataset + "': the shipped data set is mnist10k";
     }
+    if (labelColumn != null && (data == null || labelColumn.isBlank())) {
+      return "--label-column NAME goes with --data FILE (CSV) and names a header column";
+    }
     if (jsonl != null && idPrefix != null) {
       return "--id-prefix is for IDX, CSV and the shipped set: JSON lines carry their own ids";
     }
@@ -574,7 +588,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       }
       return stream;
     }
-    DatasetInput input = DatasetInput.open(dataset, data, images, labels, idPrefix);
+    DatasetInput input = DatasetInput.open(dataset, data, labelColumn, images, labels, idPrefix);
     for (int i = 0; i < input.size() && stream.records() < max; i++) {
       stream.countRecord();
       double[] row = input.row(i);

@@ -1,5 +1,7 @@
 package dev.redunet.app;
 
+import dev.redunet.config.AppConfig;
+import dev.redunet.config.ConfigException;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ExperimentCommand.class,
       ConfigCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      HealthCommand.class
     })
 public final class Main implements Runnable {
 
@@ -64,6 +67,12 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    try {
+      AppConfig.checkLauncherVariables(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("redunet: " + e.getMessage());
+      System.exit(2);
+    }
     System.exit(execute(args));
   }
 

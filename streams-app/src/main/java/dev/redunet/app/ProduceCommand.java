@@ -57,8 +57,8 @@ import picocli.CommandLine.Option;
  *   <li>{@code --images FILE [--labels FILE]}: IDX files (MNIST format, plain or gzipped), one
  *       sample per image with its shape (e.g. {@code [28, 28]}; none for 1-D items) and, with
  *       {@code --labels}, its label ("0", "1", ...);
- *   <li>{@code --data FILE}: CSV, one labelled sample per line, label first ({@link
- *       dev.redunet.data.CsvReader});
+ *   <li>{@code --data FILE}: CSV (RFC 4180), one labelled sample per row, label first or in the
+ *       header column {@code --label-column} names ({@link dev.redunet.data.CsvReader});
  *   <li>{@code --dataset mnist10k}: the 10,000 MNIST digits shipped inside the jar ({@link
  *       dev.redunet.data.ShippedDatasets#mnist10k()}), shape {@code [28, 28]}, labels "0" … "9", in
  *       their fixed class-mixed order (no file needed: the demo producer of docker-compose uses
@@ -138,8 +138,18 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       paramLabel = "FILE",
-      description = "CSV of labelled samples, label first, optional header.")
+      description =
+          "CSV (RFC 4180) of labelled samples: label first with an optional header, or the column"
+              + " --label-column names.")
   Path data;
+
+  @Option(
+      names = "--label-column",
+      paramLabel = "NAME",
+      description =
+          "Name of the label column in the CSV header (every other column is a feature)."
+              + " Default: the first column, with or without a header.")
+  String labelColumn;
 
   @Option(
       names = "--dataset",
@@ -260,6 +270,10 @@ public final class ProduceCommand implements Callable<Integer> {
     if (labels != null && images == null) {
       return CommandSupport.usageError(err, NAME, "--labels needs --images");
     }
+    if (labelColumn != null && (data == null || labelColumn.isBlank())) {
+      return CommandSupport.usageError(
+          err, NAME, "--label-column NAME goes with --data FILE (CSV) and names a header column");
+    }
     for (Map.Entry<String, Path> file : inputFiles().entrySet()) {
       if (!Files.isRegularFile(file.getValue())) {
         return CommandSupport.usageError(
@@ -331,7 +345,7 @@ public final class ProduceCommand implements Callable<Integer> {
     if (jsonl != null) {
       return new JsonLinesSource(jsonl, fmt, start);
     }
-    DatasetInput input = DatasetInput.open(dataset, data, images, labels, idPrefix);
+    DatasetInput input = DatasetInput.open(dataset, data, labelColumn, images, labels, idPrefix);
     return new DatasetSource(input, fmt, start);
   }
 

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -38,12 +39,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -283,6 +286,27 @@ public final class RunCommand implements Callable<Integer> {
     };
   }
 
+  /**
+   * The windows the builder has closed, from the global model store (NaN before the first progress
+   * record, or while the store cannot be queried, e.g. before the instance runs).
+   */
+  static DoubleSupplier windowsClosed(KafkaStreams streams, AppConfig config) {
+    String name = config.text(ConfigKeys.MODEL_NAME);
+    return () -> {
+      try {
+        ReadOnlyKeyValueStore<String, byte[]> store =
+            streams.store(
+                StoreQueryParameters.fromNameAndType(
+                    LearningPlugin.MODEL_STORE,
+                    QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        OptionalLong windows = LearningPlugin.windowsClosed(store, name);
+        return windows.isPresent() ? windows.getAsLong() : Double.NaN;
+      } catch (InvalidStateStoreException e) {
+        return Double.NaN;
+      }
+    };
+  }
+
   private static ModelSummary summary(String name, LearningPlugin.Loaded loaded) {
     StreamingModel m = loaded.model();
     List<ModelSummary.ClassCount> classes = new ArrayList<>();
@@ -447,6 +471,7 @@ public final class RunCommand implements Callable<Integer> {
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     appMetrics.bindKafkaStreams(streams, kafkaMetricsRefresh);
+    appMetrics.bindWindowsClosed(windowsClosed(streams, config));
     Thread hook =
         new Thread(
             () -> {

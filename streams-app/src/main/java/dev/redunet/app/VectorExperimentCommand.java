@@ -45,9 +45,9 @@ import picocli.CommandLine.Spec;
       "",
       "Data: --gaussian 2|3 (the paper's mixtures: centres e1, e2(, e3), σ = 0.1, unit-norm"
           + " samples; a training and a separately drawn test set of --per-class samples per"
-          + " class, seeded by --seed), or --train FILE [--test FILE] (CSV: the label in the first"
-          + " column, then the features; no header, or a header whose first cell begins with"
-          + " 'label').",
+          + " class, seeded by --seed), or --train FILE [--test FILE] (CSV, RFC 4180: the label in the first"
+          + " column, then the features, with no header or a header whose first cell begins with"
+          + " 'label'; or, with --label-column NAME, a header and the label in the column NAME).",
       "",
       "Example (Fig. 2a-c): ./redunet experiment vector --gaussian 2 --per-class 500 --layers 2000"
           + " --eps-sq 0.1 --eta 0.5 --lambda 500 --plot rates.png",
@@ -71,6 +71,14 @@ public final class VectorExperimentCommand implements Callable<Integer> {
 
   @Option(names = "--test", paramLabel = "FILE", description = "Test CSV file (with --train).")
   Path test;
+
+  @Option(
+      names = "--label-column",
+      paramLabel = "NAME",
+      description =
+          "Name of the label column in the CSV header (every other column is a feature)."
+              + " Default: the first column, with or without a header.")
+  String labelColumn;
 
   @Option(
       names = "--gaussian",
@@ -208,8 +216,8 @@ public final class VectorExperimentCommand implements Callable<Integer> {
               - 0.5 * Math.log(1 + gaussian / epsSq);
     } else {
       try {
-        LabelledDataset trainSet = CsvReader.read(train);
-        LabelledDataset testSet = test == null ? null : CsvReader.read(test);
+        LabelledDataset trainSet = CsvReader.read(train, labelColumn);
+        LabelledDataset testSet = test == null ? null : CsvReader.read(test, labelColumn);
         if (testSet != null && testSet.dimension() != trainSet.dimension()) {
           err.println(
               "experiment vector: the test file has "
@@ -442,6 +450,9 @@ public final class VectorExperimentCommand implements Callable<Integer> {
     }
     if (test != null && train == null) {
       return "--test needs --train FILE as well";
+    }
+    if (labelColumn != null && (train == null || labelColumn.isBlank())) {
+      return "--label-column NAME goes with --train FILE (CSV) and names a header column";
     }
     if (gaussian != null && gaussian != 2 && gaussian != 3) {
       return "--gaussian must be 2 or 3, got " + gaussian;

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The application's configuration: every key of {@link ConfigKeys}, parsed and validated once.
@@ -31,10 +32,46 @@ public final class AppConfig {
 
   /**
    * Environment variables the launcher and logging read, which are not configuration keys but are
-   * known (so they are not reported as typos).
+   * known (so they are not reported as typos): {@code REDUNET_JAVA_OPTS} (JVM options of the
+   * launchers), {@code REDUNET_LOG_LEVEL} and {@code REDUNET_LOG_FORMAT} (logback.xml).
    */
   public static final List<String> LAUNCHER_VARIABLES =
-      List.of("REDUNET_JAVA_OPTS", "REDUNET_LOG_LEVEL");
+      List.of("REDUNET_JAVA_OPTS", "REDUNET_LOG_LEVEL", "REDUNET_LOG_FORMAT");
+
+  /** The values logging takes, by variable (upper case; checked ignoring case for the level). */
+  private static final Map<String, List<String>> LAUNCHER_VALUES =
+      Map.of(
+          "REDUNET_LOG_LEVEL", List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"),
+          "REDUNET_LOG_FORMAT", List.of("text", "json"));
+
+  /**
+   * Checks the values of the logging variables ({@code REDUNET_LOG_LEVEL}: a logback level; {@code
+   * REDUNET_LOG_FORMAT}: text or json), which logback reads before any command runs.
+   *
+   * @throws ConfigException naming the variable and the allowed values
+   */
+  public static void checkLauncherVariables(Map<String, String> environment) {
+    LAUNCHER_VALUES.forEach(
+        (variable, allowed) -> {
+          String value = environment.get(variable);
+          if (value == null) {
+            return;
+          }
+          boolean ok =
+              variable.equals("REDUNET_LOG_LEVEL")
+                  ? allowed.contains(value.trim().toUpperCase(Locale.ROOT))
+                  : allowed.contains(value);
+          if (!ok) {
+            throw new ConfigException(
+                "invalid value '"
+                    + value
+                    + "' for environment variable "
+                    + variable
+                    + ": allowed values are one of "
+                    + String.join(", ", allowed));
+          }
+        });
+  }
 
   private final Map<String, Object> values;
   private final Map<String, String> kafka;
@@ -59,6 +96,7 @@ public final class AppConfig {
    */
   public static AppConfig load(
       Optional<Path> file, Map<String, String> environment, Map<String, String> flags) {
+    checkLauncherVariables(environment);
     Map<String, String> raw = new LinkedHashMap<>();
     Map<String, String> origin = new LinkedHashMap<>();
     for (ConfigKey key : ConfigKeys.ALL) {
@@ -91,7 +129,11 @@ public final class AppConfig {
           } catch (ConfigException e) {
             String where = origin.get(k);
             throw new ConfigException(
-                e.getMessage() + (where == null ? "" : " (from " + where + ")"));
+                e.getMessage()
+                    + (where == null ? "" : " (from " + where + ")")
+                    + (where != null && where.startsWith("environment ")
+                        ? serviceLinkHint(where, v)
+                        : ""));
           }
         });
     return new AppConfig(values, kafka);
@@ -128,7 +170,34 @@ public final class AppConfig {
                         + closest(
                             ConfigKeys.ALL.stream().map(ConfigKey::environmentVariable).toList(),
                             variable)
+                        + serviceLinkHint(variable, null)
                         + "; see the configuration table in README.md"));
+  }
+
+  /** The suffixes of the variables Kubernetes injects for a Service (docker-link style). */
+  private static final Pattern SERVICE_LINK_VARIABLE =
+      Pattern.compile(
+          "REDUNET_[A-Z0-9_]*_(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT"
+              + "|PORT_[0-9]+_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?)");
+
+  /** A value like Kubernetes' {@code <SERVICE>_PORT=tcp://10.0.0.1:8080}. */
+  private static final Pattern SERVICE_LINK_VALUE = Pattern.compile("(tcp|udp|sctp)://\\S+:[0-9]+");
+
+  /**
+   * A hint when {@code variable} (or its {@code value}) looks like what Kubernetes injects for a
+   * Service whose name begins with {@code redunet-}; empty otherwise.
+   */
+  static String serviceLinkHint(String variable, String value) {
+    boolean looksInjected =
+        value == null
+            ? SERVICE_LINK_VARIABLE.matcher(variable).matches()
+            : SERVICE_LINK_VALUE.matcher(value.trim()).matches();
+    if (!looksInjected) {
+      return "";
+    }
+    return "; this looks like a variable Kubernetes injects for a Service named redunet-...: set"
+        + " enableServiceLinks: false in the pod spec, or give the Service a name that does not"
+        + " begin with redunet- (see deploy/k8s)";
   }
 
   private static void put(

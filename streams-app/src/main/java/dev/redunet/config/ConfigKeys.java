@@ -50,6 +50,22 @@ public final class ConfigKeys {
           new Text(),
           null,
           "Directory of the local state stores (default: Kafka Streams' default under java.io.tmpdir).");
+  public static final ConfigKey ROCKSDB_CACHE_BYTES =
+      key(
+          "redunet.rocksdb.cache.bytes",
+          new IntRange(1L << 20, 1L << 40),
+          Long.toString(256L << 20),
+          "Off-heap memory of all RocksDB state stores of an instance together: one block cache"
+              + " shared by every store, which also holds their index and filter blocks and their"
+              + " memtables (see redunet.rocksdb.write.buffer.bytes); deploy/SCALING.md adds it up"
+              + " with the heap.");
+  public static final ConfigKey ROCKSDB_WRITE_BUFFER_BYTES =
+      key(
+          "redunet.rocksdb.write.buffer.bytes",
+          new IntRange(1L << 20, 1L << 40),
+          Long.toString(64L << 20),
+          "The part of redunet.rocksdb.cache.bytes the memtables of all RocksDB stores may take"
+              + " (one shared write-buffer manager); less than the cache.");
   public static final ConfigKey REPLICATION_FACTOR =
       key(
           "redunet.replication.factor",
@@ -357,6 +373,8 @@ public final class ConfigKeys {
           APPLICATION_ID,
           PROCESSING_GUARANTEE,
           STATE_DIR,
+          ROCKSDB_CACHE_BYTES,
+          ROCKSDB_WRITE_BUFFER_BYTES,
           REPLICATION_FACTOR,
           PARTITIONS,
           TOPIC_PREFIX,

@@ -11,6 +11,7 @@ import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * handlers cover what can still fail, so that nothing stops the application and nothing is dropped
  * silently. Each diverts the input record involved to the rejected topic, as a {@link
  * RejectedRecord} with the original bytes and coordinates (returned to Kafka Streams as a
- * dead-letter record of KIP-1034, so it is written in the same transaction), counts it in {@link
+ * dead-letter record of KIP-1034, so it is written in the same transaction, with the input's
+ * headers and the dead-letter headers of {@link DeadLetterHeaders}), counts it in {@link
  * IngressMetrics} and logs it:
  *
  * <ul>
@@ -104,15 +106,29 @@ public final class RedunetExceptionHandlers {
             + " (a RedunetExceptionHandlers.Context); build the properties with StreamsProperties");
   }
 
-  /** The dead-letter record that carries {@code rejected} to the rejected topic. */
+  /**
+   * The dead-letter record that carries {@code rejected} to the rejected topic, with the input
+   * record's headers and the dead-letter headers of KIP-1034 ({@link DeadLetterHeaders}).
+   */
   static ProducerRecord<byte[], byte[]> deadLetter(
-      Context context, long timestamp, byte[] key, RejectedRecord rejected) {
+      Context context,
+      long timestamp,
+      byte[] key,
+      RejectedRecord rejected,
+      Headers inputHeaders,
+      Exception error) {
     return new ProducerRecord<>(
         context.rejectedTopic(),
         null,
         timestamp >= 0 ? timestamp : null,
         key,
-        context.rejectedSerializer().serialize(context.rejectedTopic(), rejected));
+        context.rejectedSerializer().serialize(context.rejectedTopic(), rejected),
+        DeadLetterHeaders.of(
+            inputHeaders,
+            error,
+            rejected.getSourceTopic(),
+            rejected.getSourcePartition(),
+            rejected.getSourceOffset()));
   }
 
   private static RejectedRecord rejected(
@@ -198,7 +214,8 @@ public final class RedunetExceptionHandlers {
               "processing failed in node " + where.processorNodeId() + ": " + e);
       context.metrics().recordRejected(RejectReason.OTHER);
       return ProcessingExceptionHandler.Response.resume(
-          List.of(deadLetter(context, where.timestamp(), where.sourceRawKey(), r)));
+          List.of(
+              deadLetter(context, where.timestamp(), where.sourceRawKey(), r, where.headers(), e)));
     }
   }
 
@@ -234,7 +251,7 @@ public final class RedunetExceptionHandlers {
               context.maxRecordBytes());
       context.metrics().recordRejected(RejectReason.UNPARSABLE);
       return DeserializationExceptionHandler.Response.resume(
-          List.of(deadLetter(context, record.timestamp(), record.key(), r)));
+          List.of(deadLetter(context, record.timestamp(), record.key(), r, record.headers(), e)));
     }
   }
 
@@ -310,7 +327,9 @@ public final class RedunetExceptionHandlers {
                   context,
                   where.timestamp(),
                   where.sourceRawKey(),
-                  rejected(context, where, reason, message))));
+                  rejected(context, where, reason, message),
+                  where.headers(),
+                  e)));
     }
 
     private static int size(byte[] bytes) {

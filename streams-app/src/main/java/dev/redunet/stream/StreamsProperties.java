@@ -17,8 +17,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * <ol>
  *   <li>the application's defaults: the three {@link RedunetExceptionHandlers} (bad input and
  *       failed outputs go to the rejected topic, nothing stops the application), the processing
- *       handler also for global stores ({@code processing.exception.handler.global.enabled}), and
- *       the producer size limits below;
+ *       handler also for global stores ({@code processing.exception.handler.global.enabled}), the
+ *       {@code rocksdb.config.setter} {@link BoundedRocksDbConfig} (all RocksDB stores share one
+ *       block cache of {@code redunet.rocksdb.cache.bytes}, memtables included, unless {@code
+ *       kafka.rocksdb.config.setter} names another), and the producer size limits below;
  *   <li>the {@code kafka.*} pass-through settings, without the prefix (security, client tuning,
  *       {@code num.stream.threads}, {@code commit.interval.ms}, or other handlers); Kafka Streams
  *       hands each to the clients it concerns;
@@ -123,6 +125,22 @@ public final class StreamsProperties {
       p.put(StreamsConfig.globalConsumerPrefix(fetch), Integer.toString(PARTITION_FETCH_BYTES));
     }
 
+    long cache = config.longValue(ConfigKeys.ROCKSDB_CACHE_BYTES);
+    long writeBuffers = config.longValue(ConfigKeys.ROCKSDB_WRITE_BUFFER_BYTES);
+    if (writeBuffers >= cache) {
+      throw new ConfigException(
+          ConfigKeys.ROCKSDB_WRITE_BUFFER_BYTES.name()
+              + "="
+              + writeBuffers
+              + " must be less than "
+              + ConfigKeys.ROCKSDB_CACHE_BYTES.name()
+              + "="
+              + cache
+              + ": the memtables are held in the shared block cache");
+    }
+    p.putIfAbsent(
+        StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
+    p.put(BoundedRocksDbConfig.MEMORY_CONFIG, new BoundedRocksDbConfig.Memory(cache, writeBuffers));
     p.put(
         RedunetExceptionHandlers.CONTEXT_CONFIG,
         new RedunetExceptionHandlers.Context(

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The parse-and-validate processor ({@value RedunetTopology#VALIDATE}): decodes every input record
  * once and checks it against the configuration; a valid sample goes to {@value
  * RedunetTopology#SCORE} as a {@link ValidSample} keyed by its id, anything else to the rejected
- * topic as a {@link RejectedRecord} keyed by the original key. It never throws for bad input.
+ * topic as a {@link RejectedRecord} keyed by the original key, with the original headers and the
+ * dead-letter headers of KIP-1034 ({@link DeadLetterHeaders}). It never throws for bad input.
  *
  * <p>Checks, in order (the first that fails gives the reason):
  *
@@ -78,7 +79,16 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
 
   private record Accepted(ValidSample sample) implements Outcome {}
 
-  private record Rejected(RejectReason reason, String message) implements Outcome {}
+  /**
+   * A rejection; {@code error} describes it in the dead-letter headers: the decoder's {@link
+   * WireFormatException}, an unexpected exception, or an {@link InvalidSampleException} made by the
+   * check that failed.
+   */
+  private record Rejected(RejectReason reason, String message, Exception error) implements Outcome {
+    Rejected(RejectReason reason, String message) {
+      this(reason, message, new InvalidSampleException(reason, message));
+    }
+  }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
@@ -108,7 +118,12 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
               Instant.ofEpochMilli(context.currentSystemTimeMs()),
               settings.maxRecordBytes());
       context.forward(
-          new Record<>(record.key(), value, record.timestamp(), record.headers()),
+          new Record<>(
+              record.key(),
+              value,
+              record.timestamp(),
+              DeadLetterHeaders.of(
+                  record.headers(), rejected.error(), at.topic, at.partition, at.offset)),
           RedunetTopology.REJECTED_SINK);
     }
   }
@@ -179,7 +194,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
           new ValidSample(s.getId(), s.getEventTime(), s.getSource(), x, effective, label);
       return new Accepted(sample);
     } catch (WireFormatException e) {
-      return new Rejected(e.reason(), e.getMessage());
+      return new Rejected(e.reason(), e.getMessage(), e);
     } catch (RuntimeException e) {
       LOG.warn(
           "Unexpected error validating {}-{}@{}; the record is rejected as OTHER",
@@ -187,7 +202,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
           at.partition,
           at.offset,
           e);
-      return new Rejected(RejectReason.OTHER, "unexpected error while validating: " + e);
+      return new Rejected(RejectReason.OTHER, "unexpected error while validating: " + e, e);
     }
   }
 

@@ -57,10 +57,10 @@ class DeploymentFilesTest {
     return map(yaml().load(Files.readString(ROOT.resolve("docker-compose.yml"))));
   }
 
-  /** Every YAML document under deploy/k8s. */
+  /** Every YAML document under deploy/k8s (the base, the components, the overlays). */
   private static List<Map<String, Object>> manifests() throws IOException {
     List<Map<String, Object>> docs = new ArrayList<>();
-    try (Stream<Path> files = Files.list(ROOT.resolve("deploy/k8s"))) {
+    try (Stream<Path> files = Files.walk(ROOT.resolve("deploy/k8s"))) {
       for (Path f : files.filter(p -> p.toString().matches(".*\\.ya?ml")).sorted().toList()) {
         for (Object doc : yaml().loadAll(Files.readString(f, StandardCharsets.UTF_8))) {
           if (doc != null) {
@@ -162,9 +162,13 @@ class DeploymentFilesTest {
     return map(compose().get("services"));
   }
 
-  private static boolean runsTheApplication(Map<String, Object> service) {
-    return service.get("build") instanceof Map<?, ?> b
-        && "deploy/Dockerfile".equals(String.valueOf(b.get("dockerfile")));
+  /** The image the compose file builds from deploy/Dockerfile (one service builds it). */
+  static String applicationImage(Map<String, Object> services) {
+    return dev.redunet.deploy.DeployFiles.applicationImage(services);
+  }
+
+  private static boolean runsTheApplication(Map<String, Object> service, String image) {
+    return image.equals(String.valueOf(service.get("image")));
   }
 
   /** Parses {@code args} as Main would, throwing on unknown commands or options. */
@@ -233,10 +237,11 @@ class DeploymentFilesTest {
     assertThat(environment(map(services.get("kafka"))))
         .containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
     List<String> commands = new ArrayList<>();
+    String image = applicationImage(services);
     services.forEach(
         (name, raw) -> {
           Map<String, Object> s = map(raw);
-          if (runsTheApplication(s)) {
+          if (runsTheApplication(s, image)) {
             List<String> args = strings(s.get("command"));
             parses(args);
             commands.add(args.get(0));
@@ -387,6 +392,55 @@ class DeploymentFilesTest {
         lines.stream().filter(l -> l.startsWith("CMD ")).findFirst().orElseThrow().substring(4);
     parses(strings(yaml().load(cmd)));
     assertThat(lines).anyMatch(l -> l.startsWith("USER ") && !l.contains("root"));
-    assertThat(lines).anyMatch(l -> l.startsWith("ENTRYPOINT [\"java\"") && l.contains("-jar"));
+    // The entrypoint is deploy/bin/redunet, copied to /app/bin (on the PATH), which runs the jar
+    // with REDUNET_JAVA_OPTS (DeploymentIT runs it under dash).
+    assertThat(lines).contains("ENTRYPOINT [\"/app/bin/redunet\"]");
+    assertThat(lines).contains("COPY --chmod=0755 deploy/bin/redunet /app/bin/redunet");
+    assertThat(lines)
+        .contains(
+            "COPY --from=build /src/streams-app/target/redunet-streams.jar"
+                + " /app/redunet-streams.jar");
+    assertThat(String.join("\n", lines)).contains("ENV PATH=/app/bin:$PATH");
+    assertThat(lines).noneMatch(l -> l.startsWith("HEALTHCHECK"));
+    String script = Files.readString(ROOT.resolve("deploy/bin/redunet"));
+    assertThat(script)
+        .startsWith("#!/bin/sh\n")
+        .contains("${REDUNET_JAVA_OPTS:-}")
+        .contains("-jar \"$jar\"");
+    assertThat(Files.isExecutable(ROOT.resolve("deploy/bin/redunet"))).isTrue();
+  }
+
+  /**
+   * The application's image is built once (by the redunet service) and run by the producer and the
+   * consumer as it is; the broker keeps its data in a named volume; the application's health check
+   * is `redunet health` (DeploymentIT runs it under dash against a running application).
+   */
+  @Test
+  void theImageIsBuiltOnceTheBrokerDataIsAVolumeAndTheHealthCheckIsRedunetHealth()
+      throws IOException {
+    Map<String, Object> compose = compose();
+    Map<String, Object> services = map(compose.get("services"));
+    String image = applicationImage(services);
+    assertThat(image).isEqualTo("redunet-streams:0.1.0");
+    Map<String, Object> app = map(services.get("redunet"));
+    assertThat(app).containsEntry("image", image).containsEntry("pull_policy", "build");
+    for (String name : List.of("producer", "predictions")) {
+      Map<String, Object> s = map(services.get(name));
+      assertThat(s).as(name).doesNotContainKey("build");
+      assertThat(s).as(name).containsEntry("image", image).containsEntry("pull_policy", "never");
+      assertThat(map(map(s.get("depends_on")).get("redunet")))
+          .containsEntry("condition", "service_healthy");
+    }
+    Map<String, Object> kafka = map(services.get("kafka"));
+    String dataDir = environment(kafka).get("KAFKA_LOG_DIRS");
+    assertThat(dataDir).isEqualTo("/var/lib/kafka/data");
+    assertThat(strings(kafka.get("volumes"))).contains("kafka-data:" + dataDir);
+    assertThat(map(compose.get("volumes"))).containsKeys("kafka-data", "redunet-state");
+    List<String> test = strings(map(app.get("healthcheck")).get("test"));
+    assertThat(test.get(0)).isEqualTo("CMD-SHELL");
+    assertThat(test.get(1)).startsWith("redunet health ");
+    String probe = test.get(1).substring(0, test.get(1).indexOf(" || exit 1"));
+    parses(List.of(probe.substring("redunet ".length()).split(" ", -1)));
+    assertThat(environment(app)).containsKey("REDUNET_JAVA_OPTS");
   }
 }

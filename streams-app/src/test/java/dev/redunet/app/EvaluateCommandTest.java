@@ -131,6 +131,70 @@ class EvaluateCommandTest {
     assertThat(out.toString()).isEmpty();
   }
 
+  /**
+   * The same samples with the label in a named, quoted column in the middle (RFC 4180) give exactly
+   * the result of the label-first file: --label-column picks the label, the rest are the features.
+   */
+  @Test
+  void aNamedLabelColumnGivesTheSameResultAsTheLabelFirst() throws IOException {
+    Random rnd = new Random(7);
+    StringBuilder first = new StringBuilder("label,x,y,z\n");
+    StringBuilder named = new StringBuilder("x,\"the class\",y,z\n");
+    for (int i = 0; i < 120; i++) {
+      String label = i % 2 == 0 ? "left, far" : "right \"near\"";
+      String quoted = "\"" + label.replace("\"", "\"\"") + "\"";
+      double c = i % 2 == 0 ? -1.0 : 1.0;
+      double[] v = {c + 0.2 * rnd.nextGaussian(), c + 0.2 * rnd.nextGaussian(), c};
+      first.append(quoted).append(',').append(v[0]).append(',').append(v[1]);
+      first.append(',').append(v[2]).append('\n');
+      named.append(v[0]).append(',').append(quoted).append(',').append(v[1]);
+      named.append(',').append(v[2]).append('\n');
+    }
+    Path a = dir.resolve("first.csv");
+    Path b = dir.resolve("named.csv");
+    Files.writeString(a, first.toString(), StandardCharsets.UTF_8);
+    Files.writeString(b, named.toString(), StandardCharsets.UTF_8);
+    Path pa = dir.resolve("first.predictions");
+    Path pb = dir.resolve("named.predictions");
+    JsonNode ra =
+        runForJson(
+            "evaluate",
+            "--data",
+            a.toString(),
+            "--id-prefix",
+            "s",
+            "--window",
+            "30",
+            "--predictions",
+            pa.toString());
+    JsonNode rb =
+        runForJson(
+            "evaluate",
+            "--data",
+            b.toString(),
+            "--label-column",
+            "the class",
+            "--id-prefix",
+            "s",
+            "--window",
+            "30",
+            "--predictions",
+            pb.toString());
+    assertThat(ra.get("classes").asInt()).isEqualTo(2);
+    assertThat(rb.get("samples").asLong()).isEqualTo(ra.get("samples").asLong()).isEqualTo(90);
+    assertThat(rb.get("accuracy").asDouble()).isEqualTo(ra.get("accuracy").asDouble());
+    assertThat(lines(pb)).isEqualTo(lines(pa));
+    assertThat(lines(pa).get(0)).contains("\"trueLabel\":\"left, far\"");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("evaluate", "--data", b.toString(), "--label-column", "class")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("named.csv:1:1: the header has no column named 'class' (the label column)");
+    err.getBuffer().setLength(0);
+    assertThat(run("evaluate", "--dataset", "mnist10k", "--label-column", "y")).isEqualTo(2);
+    assertThat(err.toString()).contains("--label-column NAME goes with --data FILE");
+  }
+
   @Test
   void aMalformedCsvIsReportedWithFileLineAndColumn() throws IOException {
     Path csv = dir.resolve("bad.csv");
@@ -453,7 +517,7 @@ class EvaluateCommandTest {
       String prefix = args.length > 2 && args[2].equals("--id-prefix") ? args[3] : null;
       DatasetInput produced =
           args[0].equals("--data")
-              ? DatasetInput.csv(csv, prefix)
+              ? DatasetInput.csv(csv, null, prefix)
               : args[0].equals("--images")
                   ? DatasetInput.idx(images, labels, prefix)
                   : DatasetInput.mnist10k(prefix);

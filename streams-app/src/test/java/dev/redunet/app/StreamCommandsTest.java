@@ -66,6 +66,8 @@ class StreamCommandsTest {
     assertThat(err()).contains("give only one of --jsonl, --images, --data and --dataset");
     assertThat(run(produce(), "--data", f.toString(), "--labels", f.toString())).isEqualTo(2);
     assertThat(err()).contains("--labels needs --images");
+    assertThat(run(produce(), "--jsonl", f.toString(), "--label-column", "y")).isEqualTo(2);
+    assertThat(err()).contains("--label-column NAME goes with --data FILE (CSV)");
     Path missing = tmp.resolve("labels.idx");
     assertThat(run(produce(), "--images", f.toString(), "--labels", missing.toString()))
         .isEqualTo(2);
@@ -172,7 +174,7 @@ class StreamCommandsTest {
     List<Long> times = new ArrayList<>();
     try (ProduceCommand.DatasetSource source =
         new ProduceCommand.DatasetSource(
-            DatasetInput.csv(csv, null), ProduceCommand.Format.AVRO, 42L)) {
+            DatasetInput.csv(csv, null, null), ProduceCommand.Format.AVRO, 42L)) {
       ProduceCommand.Outgoing next;
       while ((next = source.next()) != null) {
         Sample s = avro.decode(next.value());
@@ -184,6 +186,27 @@ class StreamCommandsTest {
     }
     assertThat(ids).containsExactly("blobs-0", "blobs-1", "blobs-2");
     assertThat(times).containsExactly(42L, 43L, 44L);
+  }
+
+  @Test
+  void aCsvWithANamedLabelColumnSendsTheOtherColumnsAsFeatures() throws Exception {
+    Path csv =
+        Files.writeString(tmp.resolve("named.csv"), "x,kind,y\n1,\"cat, tabby\",2\n3,dog,4\n");
+    AvroCodec<Sample> avro = AvroCodec.of(Sample.class);
+    List<Sample> sent = new ArrayList<>();
+    try (ProduceCommand.DatasetSource source =
+        new ProduceCommand.DatasetSource(
+            DatasetInput.csv(csv, "kind", null), ProduceCommand.Format.AVRO, 0L)) {
+      ProduceCommand.Outgoing next;
+      while ((next = source.next()) != null) {
+        sent.add(avro.decode(next.value()));
+      }
+    }
+    assertThat(sent).hasSize(2);
+    assertThat(sent.get(0).getLabel()).isEqualTo("cat, tabby");
+    assertThat(sent.get(0).getFeatures()).containsExactly(1f, 2f);
+    assertThat(sent.get(1).getLabel()).isEqualTo("dog");
+    assertThat(sent.get(1).getFeatures()).containsExactly(3f, 4f);
   }
 
   @Test

@@ -194,5 +194,12 @@ class VectorExperimentCommandTest {
     Run r2 = run("experiment", "vector", "--train", two.toString(), "--test", three.toString());
     assertThat(r2.code()).isEqualTo(2);
     assertThat(r2.err().strip()).contains("3 features").contains("2;");
+    Path named = Files.writeString(dir.resolve("named.csv"), "x,y\n0.5,1\n");
+    Run r3 = run("experiment", "vector", "--train", named.toString(), "--label-column", "z");
+    assertThat(r3.code()).isEqualTo(2);
+    assertThat(r3.err().strip()).contains("named.csv:1:1: the header has no column named 'z'");
+    Run r4 = run("experiment", "vector", "--gaussian", "2", "--label-column", "y");
+    assertThat(r4.code()).isEqualTo(2);
+    assertThat(r4.err().strip()).contains("--label-column NAME goes with --train FILE");
   }
 }

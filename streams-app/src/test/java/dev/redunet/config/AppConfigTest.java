@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,55 @@ class AppConfigTest {
             Map.of("REDUNET_JAVA_OPTS", "-Xmx1g", "REDUNET_LOG_LEVEL", "DEBUG"),
             Map.of());
     assertThat(config.integer(ConfigKeys.LAYERS)).isEqualTo(2);
+  }
+
+  /**
+   * A variable Kubernetes injects for a Service named redunet-http is still an error (the fix is in
+   * the manifests), but the message says where it comes from.
+   */
+  @Test
+  void aKubernetesServiceLinkVariableFailsWithAHintAndAMisspelledKeyStillFails() {
+    for (Map<String, String> env :
+        List.of(
+            Map.of("REDUNET_HTTP_SERVICE_HOST", "10.96.0.12"),
+            Map.of("REDUNET_HTTP_PORT_8080_TCP_ADDR", "10.96.0.12"),
+            Map.of("REDUNET_HTTP_PORT", "tcp://10.96.0.12:8080"))) {
+      assertThatThrownBy(() -> AppConfig.load(Optional.empty(), env, Map.of()))
+          .as("%s", env)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(env.keySet().iterator().next())
+          .hasMessageContaining("enableServiceLinks: false");
+    }
+    assertThatThrownBy(
+            () -> AppConfig.load(Optional.empty(), Map.of("REDUNET_HTTP_PROT", "8080"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("did you mean REDUNET_HTTP_PORT?")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("enableServiceLinks"));
+    assertThatThrownBy(
+            () -> AppConfig.load(Optional.empty(), Map.of("REDUNET_HTTP_PORT", "80a"), Map.of()))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("enableServiceLinks"));
+  }
+
+  @Test
+  void theLoggingVariablesTakeOnlyTheirValues() {
+    AppConfig config =
+        AppConfig.load(
+            Optional.empty(),
+            Map.of("REDUNET_LOG_FORMAT", "json", "REDUNET_LOG_LEVEL", "warn"),
+            Map.of());
+    assertThat(config.integer(ConfigKeys.LAYERS)).isEqualTo(2);
+    assertThatThrownBy(
+            () -> AppConfig.load(Optional.empty(), Map.of("REDUNET_LOG_FORMAT", "xml"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "invalid value 'xml' for environment variable REDUNET_LOG_FORMAT: allowed values are"
+                + " one of text, json");
+    assertThatThrownBy(() -> AppConfig.checkLauncherVariables(Map.of("REDUNET_LOG_LEVEL", "LOUD")))
+        .hasMessageContaining("REDUNET_LOG_LEVEL")
+        .hasMessageContaining("TRACE, DEBUG, INFO, WARN, ERROR, OFF");
+    assertThatThrownBy(() -> AppConfig.checkLauncherVariables(Map.of("REDUNET_LOG_FORMAT", "JSON")))
+        .as("the format names logback resources: exact case")
+        .hasMessageContaining("REDUNET_LOG_FORMAT");
   }
 
   @Test

@@ -58,6 +58,81 @@ class CsvReaderTest {
   }
 
   @Test
+  void quotedCellsFollowRfc4180CommasQuotesAndLineBreaksInside() throws IOException {
+    LabelledDataset d =
+        read(
+            "label,x0,x1\r\n"
+                + "\"dog, large\",1,2\r\n"
+                + "\"say \"\"hi\"\"\",\"3\",4\r\n"
+                + "\"two\nlines\",5,6\r\n"
+                + "\" padded \",7,8\r\n");
+    assertThat(d.size()).isEqualTo(4);
+    assertThat(d.label(0)).isEqualTo("dog, large");
+    assertThat(d.label(1)).isEqualTo("say \"hi\"");
+    assertThat(d.sample(1)).containsExactly(3.0, 4.0);
+    assertThat(d.label(2)).isEqualTo("two\nlines");
+    assertThat(d.label(3)).as("a quoted cell keeps its spaces").isEqualTo(" padded ");
+  }
+
+  @Test
+  void errorLinesCountTheLineBreaksInsideQuotedCells() {
+    assertThatThrownBy(() -> read("label,x\n\"a\nb\nc\",1\nd,oops\n"))
+        .isInstanceOf(MalformedDataException.class)
+        .hasMessage("t.csv:5:2: expected a number, found 'oops'");
+  }
+
+  @Test
+  void malformedQuotingNamesTheLineAndTheCell() {
+    assertThatThrownBy(() -> read("a,1\nb,\"2\n"))
+        .isInstanceOf(MalformedDataException.class)
+        .hasMessageStartingWith("t.csv:2:2: malformed CSV: ")
+        .hasMessageContaining("closing quote");
+    assertThatThrownBy(() -> read("a,1\nb,\"2\"x\n"))
+        .isInstanceOf(MalformedDataException.class)
+        .hasMessageStartingWith("t.csv:2:2: malformed CSV: ")
+        .hasMessageContaining("'x'");
+  }
+
+  @Test
+  void theLabelColumnCanBeNamedAndTheOthersAreTheFeaturesInFileOrder() throws IOException {
+    String text = "x0,species,x1\n1,cat,2\n3,\"dog\",4\n";
+    LabelledDataset d = CsvReader.read(new StringReader(text), "t.csv", "species");
+    assertThat(d.size()).isEqualTo(2);
+    assertThat(d.dimension()).isEqualTo(2);
+    assertThat(d.sample(0)).containsExactly(1.0, 2.0);
+    assertThat(d.sample(1)).containsExactly(3.0, 4.0);
+    assertThat(d.label(1)).isEqualTo("dog");
+    LabelledDataset last = CsvReader.read(new StringReader("a,b,y\n1,2,p\n"), "t.csv", "y");
+    assertThat(last.label(0)).isEqualTo("p");
+    assertThat(last.sample(0)).containsExactly(1.0, 2.0);
+    LabelledDataset quotedHeader =
+        CsvReader.read(new StringReader("\"the, label\",x\nq,5\n"), "t.csv", "the, label");
+    assertThat(quotedHeader.label(0)).isEqualTo("q");
+  }
+
+  @Test
+  void aNamedLabelColumnNeedsAHeaderThatNamesItOnce() {
+    assertThatThrownBy(() -> CsvReader.read(new StringReader("x0,x1\n1,2\n"), "t.csv", "y"))
+        .isInstanceOf(MalformedDataException.class)
+        .hasMessage(
+            "t.csv:1:1: the header has no column named 'y' (the label column); its columns are"
+                + " [x0, x1]");
+    assertThatThrownBy(() -> CsvReader.read(new StringReader("y,x,y\n1,2,3\n"), "t.csv", "y"))
+        .hasMessage("t.csv:1:3: the header names the label column 'y' twice (columns 1 and 3)");
+    assertThatThrownBy(() -> CsvReader.read(new StringReader("x,y\n1,\n"), "t.csv", "y"))
+        .hasMessage("t.csv:2:2: empty label");
+    assertThatThrownBy(() -> CsvReader.read(new StringReader("x,y\n"), "t.csv", "y"))
+        .hasMessage("t.csv: no data rows");
+  }
+
+  @Test
+  void aByteOrderMarkAndBlankRowsAreIgnored() throws IOException {
+    LabelledDataset d = read("\uFEFF\"label\",x\n   \n,\nq,1\n\n");
+    assertThat(d.size()).isEqualTo(1);
+    assertThat(d.label(0)).isEqualTo("q");
+  }
+
+  @Test
   void aMissingFileIsReportedAsSuch() {
     assertThatThrownBy(() -> CsvReader.read(dir.resolve("nope.csv")))
         .isInstanceOf(NoSuchFileException.class);

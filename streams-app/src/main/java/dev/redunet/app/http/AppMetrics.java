@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -45,7 +46,9 @@ import org.apache.kafka.streams.KafkaStreams;
  *             redunet_ingress_handler_events_total{handler}}: the {@link IngressMetrics} of this
  *             instance;
  *         <li>{@code redunet_model_version}: the model version this instance uses (-1 before the
- *             first); {@code redunet_model_rebuild_last_seconds} and the timer {@code
+ *             first); {@code redunet_model_windows_closed}: the windows the builder has closed,
+ *             from its progress record (every instance reads it; the versions not yet built are the
+ *             difference); {@code redunet_model_rebuild_last_seconds} and the timer {@code
  *             redunet_model_rebuild_seconds_{count,sum,max}}: rebuilds done by this instance;
  *             {@code redunet_model_layer_delta_r{layer}}: ΔR (nats) of each layer of the last model
  *             built or loaded;
@@ -75,6 +78,7 @@ public final class AppMetrics implements AutoCloseable {
   private final LongAdder correct = new LongAdder();
   private final Map<Learning, LongAdder> learning = new ConcurrentHashMap<>();
   private final Timer waits;
+  private volatile DoubleSupplier windowsClosed = () -> Double.NaN;
   private ScheduledExecutorService kafkaScheduler;
 
   /** Events of the deterministic learning path, each a counter {@code redunet_<name>_total}. */
@@ -184,6 +188,12 @@ public final class AppMetrics implements AutoCloseable {
             .description(
                 "Wall-clock time samples waited for their owed model version (consistent scoring)")
             .register(registry);
+    Gauge.builder("redunet.model.windows.closed", this, m -> m.windowsClosed.getAsDouble())
+        .description(
+            "Windows the model's builder has closed (version v is built from window v; NaN: not"
+                + " known yet)")
+        .strongReference(true)
+        .register(registry);
     Gauge.builder("redunet.prequential.accuracy", this, AppMetrics::accuracy)
         .description("Prequential accuracy of this instance since it started (NaN: none scored)")
         .strongReference(true)
@@ -209,6 +219,14 @@ public final class AppMetrics implements AutoCloseable {
         new KafkaStreamsMetrics(streams, Tags.empty(), kafkaScheduler, refresh);
     binder.bindTo(registry);
     closeables.add(binder);
+  }
+
+  /**
+   * Where {@code redunet_model_windows_closed} comes from, read at every scrape: the windows the
+   * builder has closed (NaN when not known, e.g. while the store is not queryable).
+   */
+  public void bindWindowsClosed(DoubleSupplier windowsClosed) {
+    this.windowsClosed = Objects.requireNonNull(windowsClosed, "windowsClosed");
   }
 
   /**

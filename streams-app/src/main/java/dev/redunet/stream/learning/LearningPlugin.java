@@ -1,5 +1,6 @@
 package dev.redunet.stream.learning;
 
+import dev.redunet.avro.internal.ModelProgress;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigKeys;
 import dev.redunet.learn.LearnerSettings;
@@ -8,6 +9,7 @@ import dev.redunet.learn.StreamingModel;
 import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.ScoringPlugin;
+import dev.redunet.wire.AvroCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +56,8 @@ public final class LearningPlugin implements ScoringPlugin {
 
   /** The builder's samples, watermark and statistics (a new name: the earlier layout differs). */
   public static final String BUILDER_STORE = "redunet-builder-state-v3";
+
+  private static final AvroCodec<ModelProgress> PROGRESS = AvroCodec.of(ModelProgress.class);
 
   private final String modelName;
   private final LearnerSettings settings;
@@ -120,6 +124,20 @@ public final class LearningPlugin implements ScoringPlugin {
 
   /** A model read from the store and its build metadata. */
   public record Loaded(StreamingModel model, ModelCodec.BuildInfo build) {}
+
+  /**
+   * The number of windows the model's builder has closed (its progress record in a model store,
+   * e.g. the global store {@value #MODEL_STORE} through an interactive query); empty before the
+   * builder published one. Version v is built from window v, so this minus the newest version is
+   * how many closed windows wait for their versions (at most two: the builder stops reading then).
+   */
+  public static OptionalLong windowsClosed(
+      ReadOnlyKeyValueStore<String, byte[]> store, String modelName) {
+    byte[] progress = store.get(ModelTopicKeys.progress(modelName));
+    return progress == null
+        ? OptionalLong.empty()
+        : OptionalLong.of(PROGRESS.decode(progress).getWindows());
+  }
 
   /** This instance's builder's publications, for this instance's scorers. */
   private final LocalVersions local = new LocalVersions();

@@ -13,8 +13,10 @@ import dev.redunet.avro.internal.ModelProgress;
 import dev.redunet.avro.internal.PartitionProgress;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.Matrix;
+import dev.redunet.stream.DeadLetterHeaders;
 import dev.redunet.stream.IdentityScorer;
 import dev.redunet.stream.IngressMetrics;
+import dev.redunet.stream.InvalidSampleException;
 import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.Rejections;
 import dev.redunet.stream.SampleScorer;
@@ -371,7 +373,9 @@ final class LearningScorer implements SampleScorer {
   /**
    * Rejects (WRONG_DIMENSION) a sample after the one that fixed the input shape when it does not
    * fit that shape; returns whether it did. The rejected record holds the sample re-encoded as Avro
-   * (the original bytes are not kept while a sample waits) and its input coordinates.
+   * (the original bytes are not kept while a sample waits) and its input coordinates; its headers
+   * are the dead-letter headers ({@link DeadLetterHeaders}; the input's own headers are not kept
+   * either).
    */
   private boolean rejectedForShape(
       ValidSample sample, String key, long timestamp, ModelProgress p) {
@@ -414,7 +418,19 @@ final class LearningScorer implements SampleScorer {
     rejecting.metrics().recordRejected(RejectReason.WRONG_DIMENSION);
     warnings.warn(
         "shape", "model {}: sample {} rejected: {}", modelName, sample.id(), misfit.get());
-    anyKey().forward(new Record<>(id, r, timestamp), RedunetTopology.REJECTED_SINK);
+    anyKey()
+        .forward(
+            new Record<>(
+                id,
+                r,
+                timestamp,
+                DeadLetterHeaders.of(
+                    null,
+                    new InvalidSampleException(RejectReason.WRONG_DIMENSION, misfit.get()),
+                    r.getSourceTopic(),
+                    r.getSourcePartition(),
+                    r.getSourceOffset())),
+            RedunetTopology.REJECTED_SINK);
     return true;
   }
 

@@ -95,4 +95,14 @@ class AppMetricsTest {
         .contains("redunet_prequential_scored_total 2.0")
         .contains("redunet_prequential_correct_total 1.0");
   }
+
+  @Test
+  void theClosedWindowsAreReadFromTheBoundSourceAtEveryScrape() {
+    assertThat(gauge("redunet.model.windows.closed")).isNaN();
+    java.util.concurrent.atomic.AtomicLong windows = new java.util.concurrent.atomic.AtomicLong(3);
+    metrics.bindWindowsClosed(windows::get);
+    assertThat(metrics.scrape()).contains("redunet_model_windows_closed 3.0");
+    windows.set(5);
+    assertThat(gauge("redunet.model.windows.closed")).isEqualTo(5.0);
+  }
 }
