@@ -70,7 +70,8 @@ class ConsumeRecordPrinterTest {
               "{\"sampleId\":\"s-1\",\"modelVersion\":4,\"predictedLabel\":\"b\",\"scores\":["
                   + "{\"label\":\"a\",\"deltaLBits\":null,\"membership\":0.0},"
                   + "{\"label\":\"b\",\"deltaLBits\":1.5,\"membership\":1.0}],"
-                  + "\"trueLabel\":\"a\",\"stale\":false,\"owedVersion\":null}");
+                  + "\"trueLabel\":\"a\",\"stale\":false,\"owedVersion\":null,"
+                  + "\"noveltyBits\":null,\"novel\":false}");
       ConsumeCommand.RecordPrinter.Line f =
           print(utf8("s-1"), serdes.features().serialize("t", FEATURES));
       assertThat(f.json())

@@ -42,13 +42,15 @@ class JsonRecordWriterTest {
                     new ClassScore("a", Double.POSITIVE_INFINITY, null),
                     new ClassScore("b", 3.5, 0.25)))
             .setTrueLabel("b")
+            .setNoveltyBits(0.75)
+            .setNovel(true)
             .build();
     assertThat(JsonRecordWriter.toJson(p))
         .isEqualTo(
             "{\"sampleId\":\"s-1\",\"modelVersion\":4,\"predictedLabel\":null,\"scores\":["
                 + "{\"label\":\"a\",\"deltaLBits\":null,\"membership\":null},"
                 + "{\"label\":\"b\",\"deltaLBits\":3.5,\"membership\":0.25}],\"trueLabel\":\"b\","
-                + "\"stale\":false,\"owedVersion\":null}");
+                + "\"stale\":false,\"owedVersion\":null,\"noveltyBits\":0.75,\"novel\":true}");
   }
 
   @Test
@@ -113,7 +115,8 @@ class JsonRecordWriterTest {
                 + "{\"label\":\"b\",\"deltaLBits\":null,\"membership\":-0.0},"
                 + "{\"label\":\"c\",\"deltaLBits\":1.0E-300,"
                 + "\"membership\":1.7976931348623157E308}],"
-                + "\"trueLabel\":null,\"stale\":false,\"owedVersion\":null}");
+                + "\"trueLabel\":null,\"stale\":false,\"owedVersion\":null,"
+                + "\"noveltyBits\":null,\"novel\":false}");
     assertThat(JsonRecordWriter.toJson(f))
         .isEqualTo(
             "{\"sampleId\":\"s-2\",\"modelVersion\":1,"
