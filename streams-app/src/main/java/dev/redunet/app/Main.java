@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       BrokerCommand.class,
       EvaluateCommand.class,
+      ClusterCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       RunCommand.class,
