@@ -55,7 +55,7 @@ public final class CompressionClustering {
   public static ClusteringResult cluster(double[][] points, double epsSq, CodingMode mode) {
     checkEpsSq(epsSq);
     checkPoints(points);
-    PointCoder coder = new PointCoder(points, epsSq, mode);
+    PointCoder coder = new PointCoder(points, epsSq, mode, 1);
     GreedyMerge.Outcome o =
         GreedyMerge.allPairs(coder, singletons(coder, points.length), 1, 1, null, "merging");
     return result(o.groups(), o.steps(), o.initialLength(), points.length, 0);
@@ -78,7 +78,7 @@ public final class CompressionClustering {
     checkPoints(points);
     int m = points.length;
     int threads = settings.threads();
-    PointCoder coder = new PointCoder(points, settings.epsSq(), settings.mode());
+    PointCoder coder = new PointCoder(points, settings.epsSq(), settings.mode(), threads);
     List<Group> start = singletons(coder, m);
     if (m <= settings.exactLimit()) {
       GreedyMerge.Outcome o = GreedyMerge.allPairs(coder, start, 1, threads, progress, "merging");

@@ -1,5 +1,6 @@
 package dev.redunet.cluster;
 
+import dev.redunet.linalg.Parallel;
 import dev.redunet.micl.CodingLength;
 import dev.redunet.micl.CodingMode;
 
@@ -15,6 +16,10 @@ import dev.redunet.micl.CodingMode;
  *       factor of {@code K = I + a·M_A}, cached per group and scale, and {@code V} the {@code r ≤
  *       n_B + 1} columns that {@code B} adds to the scatter ({@code x_i} linear; {@code x_i − μ_B}
  *       and {@code √(n_A n_B/n)(μ_B − μ_A)} affine), {@code O(D²r)} once the factor is known;
+ *   <li>a group of 16 to {@code D/2} points and one of at most 4: the same lemma on the Gram side,
+ *       the cached factor of {@code I_{n_A} + a·YᵀY} ({@code Y}: A's points, centred for affine
+ *       coding) and the Schur complement {@code I_r + a·VᵀV − a²·(YᵀV)ᵀ(I + a·YᵀY)⁻¹(YᵀV)}, {@code
+ *       O(n_A rD + n_A²r)};
  *   <li>else, {@code n ≤ D}: the Gram (dual) form {@code det(I_D + a·XXᵀ) = det(I_n + a·XᵀX)}
  *       (Sylvester), on the raw Gram matrix (linear; the groups keep theirs, so only the {@code
  *       n_A×n_B} cross block is new) or on the union's centred points (affine, computed from the
@@ -23,11 +28,20 @@ import dev.redunet.micl.CodingMode;
  *   <li>otherwise the merged statistics (Chan et al.) and one {@code D×D} Cholesky factorization,
  *       {@code O(D³)}.
  * </ul>
+ *
+ * <p>Under linear coding, up to {@value #TABLE_LIMIT} points, the dot products of all pairs of
+ * points are tabulated once ({@code O(m²D)}), so the cross terms of the Gram forms are look-ups.
  */
 final class PointCoder implements GroupCoder {
 
   /** Largest small side priced by the determinant lemma. */
   static final int LEMMA_RANK = 4;
+
+  /** Most points whose dot products are tabulated (linear coding): 72 MB. */
+  static final int TABLE_LIMIT = 3000;
+
+  /** Smallest large side priced by the determinant lemma on the Gram side. */
+  static final int DUAL_LEMMA_MIN = 16;
 
   private static final double LN2 = Math.log(2.0);
 
@@ -43,17 +57,45 @@ final class PointCoder implements GroupCoder {
   private final boolean centred;
 
   /**
+   * Row-major {@code m×m} dot products of the points (linear coding, {@code m ≤ 3000}), or null.
+   */
+  private final double[] table;
+
+  /**
    * @param points {@code points[i]} is point {@code i} of length {@code D}; kept, not modified
    * @param epsSq {@code ε² > 0}
    * @param mode affine or linear coding
+   * @param threads threads that tabulate the dot products
    */
-  PointCoder(double[][] points, double epsSq, CodingMode mode) {
+  PointCoder(double[][] points, double epsSq, CodingMode mode, int threads) {
     this.points = points;
     this.d = points[0].length;
     this.epsSq = epsSq;
     this.mode = mode;
     this.gramLimit = d;
     this.centred = mode == CodingMode.AFFINE;
+    int m = points.length;
+    if (!centred && m <= TABLE_LIMIT) {
+      double[] t = new double[m * m];
+      Parallel.forEach(
+          m,
+          threads,
+          i -> {
+            for (int j = 0; j <= i; j++) {
+              double v = dot(points[i], points[j]);
+              t[i * m + j] = v;
+              t[j * m + i] = v;
+            }
+          });
+      table = t;
+    } else {
+      table = null;
+    }
+  }
+
+  /** {@code x_iᵀx_j}, from the table when there is one. */
+  private double pointDot(int i, int j) {
+    return table != null ? table[i * points.length + j] : dot(points[i], points[j]);
   }
 
   /** The group of point {@code i} alone, {@code L({x})} by its closed form. */
@@ -86,6 +128,9 @@ final class PointCoder implements GroupCoder {
     if (small.count <= LEMMA_RANK && 2.0 * big.count > d && big.moments != null) {
       return lemma(big, small, n);
     }
+    if (small.count <= LEMMA_RANK && big.count >= DUAL_LEMMA_MIN) {
+      return dualLemma(big, small, n);
+    }
     if (n <= gramLimit) {
       return centred ? affineGram(a, b, n) : linearGram(a, b, n);
     }
@@ -109,9 +154,8 @@ final class PointCoder implements GroupCoder {
         System.arraycopy(b.gram, i * nb, gram, (na + i) * n + na, nb);
       }
       for (int i = 0; i < na; i++) {
-        double[] x = points[a.members[i]];
         for (int j = 0; j < nb; j++) {
-          double v = dot(x, points[b.members[j]]);
+          double v = pointDot(a.members[i], b.members[j]);
           gram[i * n + na + j] = v;
           gram[(na + j) * n + i] = v;
         }
@@ -132,10 +176,9 @@ final class PointCoder implements GroupCoder {
       }
     }
     for (int i = 0; i < nb; i++) {
-      double[] y = points[b.members[i]];
       int row = (na + i) * n;
       for (int j = 0; j < na; j++) {
-        k[row + j] = s * dot(y, points[a.members[j]]);
+        k[row + j] = s * pointDot(b.members[i], a.members[j]);
       }
       for (int j = 0; j <= i; j++) {
         k[row + na + j] = s * b.gram[i * nb + j];
@@ -188,54 +231,15 @@ final class PointCoder implements GroupCoder {
   }
 
   /**
-   * A large group and a small one by the determinant lemma: {@code log2 det(K + a·VVᵀ) = log2 det K
-   * + log2 det(I_r + a·WᵀW)}, {@code W = L⁻¹V}, {@code K = I + a·M_big = L·Lᵀ}.
+   * A large group and a small one by the determinant lemma on the {@code D×D} side: {@code log2
+   * det(K + a·VVᵀ) = log2 det K + log2 det(I_r + a·WᵀW)}, {@code W = L⁻¹V}, {@code K = I + a·M_big
+   * = L·Lᵀ}.
    */
   private double lemma(Group big, Group small, int n) {
     double s = d / (epsSq * n);
     Spd factor = big.factor(n, tag -> factorOf(big.moments, s));
-    int ns = small.members.length;
-    double nb = big.count;
-    double[][] v;
-    double[] muUnion = null;
-    if (!centred) {
-      v = new double[ns][];
-      for (int i = 0; i < ns; i++) {
-        v[i] = points[small.members[i]].clone();
-      }
-    } else {
-      double[] muS = new double[d];
-      for (int i : small.members) {
-        double[] x = points[i];
-        for (int j = 0; j < d; j++) {
-          muS[j] += x[j];
-        }
-      }
-      for (int j = 0; j < d; j++) {
-        muS[j] /= ns;
-      }
-      double[] muB = big.moments.mean;
-      v = new double[ns == 1 ? 1 : ns + 1][];
-      int c = 0;
-      if (ns > 1) {
-        for (int i : small.members) {
-          double[] x = points[i];
-          double[] col = new double[d];
-          for (int j = 0; j < d; j++) {
-            col[j] = x[j] - muS[j];
-          }
-          v[c++] = col;
-        }
-      }
-      double w = Math.sqrt(nb * ns / n);
-      double[] col = new double[d];
-      muUnion = new double[d];
-      for (int j = 0; j < d; j++) {
-        col[j] = w * (muS[j] - muB[j]);
-        muUnion[j] = (nb * muB[j] + ns * muS[j]) / n;
-      }
-      v[c] = col;
-    }
+    double[] muUnion = centred ? new double[d] : null;
+    double[][] v = added(big.count, big.moments.mean, small, n, muUnion);
     int r = v.length;
     for (double[] col : v) {
       factor.forwardInPlace(col);
@@ -250,6 +254,127 @@ final class PointCoder implements GroupCoder {
     double ld = factor.log2Det() + Spd.log2Det(t, r);
     double length = 0.5 * (n + d) * ld;
     return muUnion == null ? length : length + meanBits(dot(muUnion, muUnion));
+  }
+
+  /**
+   * A group of {@code n_A ≤ D} points and a small one by the determinant lemma on the Gram (dual)
+   * side: with {@code Y} the large group's points (centred, affine), {@code K = I_{n_A} + a·YᵀY =
+   * L·Lᵀ} cached, {@code det(I_D + a(YYᵀ + VVᵀ)) = det K·det(I_r + a·VᵀV − a²·WᵀW)}, {@code W =
+   * L⁻¹YᵀV} (the Schur complement of the bordered Gram matrix), {@code O(n_A rD + n_A²r)} once the
+   * factor is known.
+   */
+  private double dualLemma(Group big, Group small, int n) {
+    double s = d / (epsSq * n);
+    int na = big.members.length;
+    double[] muBig = centred ? meanOf(big.members) : null;
+    Spd factor = big.factor(n, tag -> dualFactorOf(big, muBig, s));
+    double[] muUnion = centred ? new double[d] : null;
+    double[][] v = added(big.count, muBig, small, n, muUnion);
+    int r = v.length;
+    double[][] w = new double[r][na];
+    for (int c = 0; c < r; c++) {
+      if (centred) {
+        double shift = dot(muBig, v[c]);
+        for (int i = 0; i < na; i++) {
+          w[c][i] = dot(points[big.members[i]], v[c]) - shift;
+        }
+      } else {
+        for (int i = 0; i < na; i++) {
+          w[c][i] = pointDot(big.members[i], small.members[c]);
+        }
+      }
+      factor.forwardInPlace(w[c]);
+    }
+    double[] t = new double[r * r];
+    for (int i = 0; i < r; i++) {
+      for (int j = 0; j <= i; j++) {
+        t[i * r + j] = s * dot(v[i], v[j]) - s * s * dot(w[i], w[j]);
+      }
+      t[i * r + i] += 1.0;
+    }
+    double ld = factor.log2Det() + Spd.log2Det(t, r);
+    double length = 0.5 * (n + d) * ld;
+    return muUnion == null ? length : length + meanBits(dot(muUnion, muUnion));
+  }
+
+  /**
+   * The columns {@code V} that a small group adds to a large one's scatter, {@code M_∪ = M_big +
+   * VVᵀ}: its points (linear), or its centred points (if it has two or more) and {@code √(n_big
+   * n_small/n)(μ_small − μ_big)} (affine, Chan et al.), in new arrays.
+   *
+   * @param muUnion filled with the union's mean (affine), or null (linear)
+   */
+  private double[][] added(double nb, double[] muB, Group small, int n, double[] muUnion) {
+    int ns = small.members.length;
+    if (!centred) {
+      double[][] v = new double[ns][];
+      for (int i = 0; i < ns; i++) {
+        v[i] = points[small.members[i]].clone();
+      }
+      return v;
+    }
+    double[] muS = meanOf(small.members);
+    double[][] v = new double[ns == 1 ? 1 : ns + 1][];
+    int c = 0;
+    if (ns > 1) {
+      for (int i : small.members) {
+        double[] x = points[i];
+        double[] col = new double[d];
+        for (int j = 0; j < d; j++) {
+          col[j] = x[j] - muS[j];
+        }
+        v[c++] = col;
+      }
+    }
+    double w = Math.sqrt(nb * ns / n);
+    double[] col = new double[d];
+    for (int j = 0; j < d; j++) {
+      col[j] = w * (muS[j] - muB[j]);
+      muUnion[j] = (nb * muB[j] + ns * muS[j]) / n;
+    }
+    v[c] = col;
+    return v;
+  }
+
+  /**
+   * The factor of {@code I_n + a·YᵀY}, {@code Y} the group's points (centred on {@code mu},
+   * affine).
+   */
+  private Spd dualFactorOf(Group g, double[] mu, double a) {
+    int na = g.members.length;
+    double[] k = new double[na * na];
+    double[][] y = new double[na][];
+    for (int i = 0; i < na; i++) {
+      y[i] = points[g.members[i]];
+      if (centred) {
+        double[] c = new double[d];
+        for (int j = 0; j < d; j++) {
+          c[j] = y[i][j] - mu[j];
+        }
+        y[i] = c;
+      }
+    }
+    for (int i = 0; i < na; i++) {
+      for (int j = 0; j <= i; j++) {
+        k[i * na + j] = a * (g.gram != null ? g.gram[i * na + j] : dot(y[i], y[j]));
+      }
+      k[i * na + i] += 1.0;
+    }
+    return Spd.factor(k, na);
+  }
+
+  private double[] meanOf(int[] members) {
+    double[] mu = new double[d];
+    for (int e : members) {
+      double[] x = points[e];
+      for (int j = 0; j < d; j++) {
+        mu[j] += x[j];
+      }
+    }
+    for (int j = 0; j < d; j++) {
+      mu[j] /= members.length;
+    }
+    return mu;
   }
 
   /**

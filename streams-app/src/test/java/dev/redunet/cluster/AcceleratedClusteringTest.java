@@ -17,39 +17,44 @@ import org.junit.jupiter.api.Test;
 class AcceleratedClusteringTest {
 
   /**
-   * Every form {@link PointCoder} picks (closed pair, Gram, determinant lemma, merged statistics)
-   * gives the coding length of the union's statistics, eq. (1)/(1'), to 1e-10 relative.
+   * Every form {@link PointCoder} picks (closed pair, Gram, determinant lemma on either side,
+   * merged statistics) gives the coding length of the union's statistics, eq. (1)/(1'), to 1e-10
+   * relative.
    */
   @Test
   void everyCodingFormEqualsTheLengthOfTheMergedStatistics() {
-    Random rnd = new Random(1701);
-    int d = 8;
-    double[][] points = new double[60][d];
+    // D = 8: pairs (closed), n ≤ D (Gram), more than D/2 + at most 4 (lemma, D×D side), large +
+    // large (statistics). D = 48: 16 to 24 + at most 4 (lemma, Gram side), the others again.
+    checkForms(
+        8, new int[][] {{1, 1}, {1, 3}, {3, 4}, {5, 1}, {6, 4}, {12, 1}, {12, 3}, {3, 12}, {9, 7}});
+    checkForms(
+        48, new int[][] {{20, 1}, {20, 3}, {3, 17}, {24, 4}, {16, 1}, {30, 2}, {30, 20}, {10, 12}});
+  }
+
+  private static void checkForms(int d, int[][] sizes) {
+    Random rnd = new Random(1701 + d);
+    double[][] points = new double[120][d];
     for (double[] p : points) {
       for (int j = 0; j < d; j++) {
         p[j] = 0.3 + rnd.nextGaussian() * (j < 3 ? 1.0 : 0.05);
       }
     }
-    // Sizes chosen so that each form is used: pairs (closed), n ≤ D (Gram), large + ≤ 4 (lemma),
-    // large + large (statistics).
-    int[][] sizes = {{1, 1}, {1, 3}, {3, 4}, {5, 1}, {6, 4}, {12, 1}, {12, 3}, {3, 12}, {9, 7}};
     for (CodingMode mode : CodingMode.values()) {
       for (double epsSq : new double[] {0.01, 0.5}) {
-        PointCoder coder = new PointCoder(points, epsSq, mode);
+        PointCoder coder = new PointCoder(points, epsSq, mode, 2);
         int next = 0;
         for (int[] pair : sizes) {
           int[] ia = range(next, pair[0]);
-          next += pair[0];
-          int[] ib = range(next, pair[1]);
-          next = (next + pair[1]) % 30;
+          int[] ib = range(next + pair[0], pair[1]);
+          next = (next + pair[0] + pair[1]) % 60;
           Group a = build(coder, ia);
           Group b = build(coder, ib);
           double expected = CodingLength.of(stats(points, concat(ia, ib)), epsSq, mode);
-          String what = mode + " ε²=" + epsSq + " sizes " + Arrays.toString(pair);
+          String what = "D=" + d + " " + mode + " ε²=" + epsSq + " sizes " + Arrays.toString(pair);
           assertThat(coder.unionLength(a, b))
               .as(what)
               .isCloseTo(expected, within(1e-10 * expected));
-          // The lemma's cached factor gives the same value on a second use.
+          // A cached factor gives the same value on a second use.
           assertThat(coder.unionLength(a, b))
               .as(what)
               .isCloseTo(expected, within(1e-10 * expected));
