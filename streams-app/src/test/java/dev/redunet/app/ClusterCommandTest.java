@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redunet.testing.GoldenVectors;
+import dev.redunet.testing.SystemTools;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -216,6 +217,60 @@ class ClusterCommandTest {
       assertThat(unlabelled.get("accuracy").isNull()).isTrue();
       assertThat(unlabelled.get("purity").isNull()).isTrue();
     }
+  }
+
+  /**
+   * The README's example, as written: its Python generator, then its command line; the figures the
+   * README prints (k, the coding length after, the accuracy, k-means' accuracy) come out.
+   */
+  @Test
+  void theReadmesClusterExampleGivesTheFiguresItPrints() throws Exception {
+    List<String> readme = Files.readAllLines(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    int from = readme.indexOf("python3 - <<'PY'");
+    int to = readme.subList(from, readme.size()).indexOf("PY") + from;
+    assertThat(from).as("README.md shows the generator").isPositive();
+    String generator = String.join("\n", readme.subList(from + 1, to)) + "\n";
+    String commandLine = readme.get(to + 1).strip();
+    String printed = readme.get(to + 5).strip();
+    assertThat(commandLine).startsWith("./redunet cluster ");
+    assertThat(printed).startsWith("# {\"k\":");
+
+    Path python = SystemTools.require("/usr/bin/python3", "python3");
+    Process p =
+        new ProcessBuilder(python.toString(), "-")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .start();
+    p.getOutputStream().write(generator.getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String pythonOutput = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(pythonOutput).isZero();
+
+    String[] words = commandLine.split("\\s+");
+    List<String> args = new ArrayList<>();
+    for (int i = 1; i < words.length; i++) {
+      args.add(words[i].endsWith(".jsonl") ? dir.resolve(words[i]).toString() : words[i]);
+    }
+    assertThat(run(args.toArray(String[]::new))).as(err.toString()).isZero();
+    JsonNode s = summary();
+    assertThat(s.get("k").asInt()).isEqualTo(number(printed, "\"k\":(\\d+)").intValue());
+    assertThat(s.get("final_length_bits").asDouble())
+        .isEqualTo(number(printed, "\"final_length_bits\":([0-9.]+)"));
+    assertThat(s.get("accuracy").asDouble())
+        .isEqualTo(number(printed, "\"accuracy\":([0-9.]+),\"purity\""));
+    assertThat(s.get("kmeans").get("accuracy").asDouble())
+        .isEqualTo(number(printed, "\"kmeans\":\\{\"k\":\\d+,\"accuracy\":([0-9.]+)"));
+    assertThat(Files.readAllLines(dir.resolve("clusters.jsonl"))).hasSize(s.get("samples").asInt());
+  }
+
+  private static Double number(String text, String regex) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+    while (m.find()) {
+      if (m.group(1) != null) {
+        return Double.parseDouble(m.group(1));
+      }
+    }
+    throw new AssertionError("no " + regex + " in " + text);
   }
 
   @Test
