@@ -246,7 +246,7 @@ class ClusterCommandTest {
     String pythonOutput = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(pythonOutput).isZero();
 
-    String[] words = commandLine.split("\\s+");
+    String[] words = commandLine.split("\\s+", -1);
     List<String> args = new ArrayList<>();
     for (int i = 1; i < words.length; i++) {
       args.add(words[i].endsWith(".jsonl") ? dir.resolve(words[i]).toString() : words[i]);
