@@ -41,11 +41,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Clusters samples by lossy compression (Ma, Derksen, Hong, Wright, TPAMI 2007): greedy"
-          + " pairwise merging while the total coding length falls, which finds the number of"
-          + " groups by itself. Labels are not needed; when the input has some, the result is"
-          + " scored against them (accuracy under the best matching of clusters to labels, and"
-          + " purity).",
+      "Finds the groups in samples, and how many there are, by lossy compression.",
+      "",
+      "Greedy pairwise merging while the total coding length falls (Ma, Derksen, Hong, Wright,"
+          + " TPAMI 2007). Labels are not needed; when the input has some, the result is scored"
+          + " against them (accuracy under the best matching of clusters to labels, and purity).",
       "",
       "Data: --jsonl (JSON lines as for ./redunet produce --jsonl; the label may be absent),"
           + " --data (CSV, as for ./redunet evaluate), --images with or without --labels (IDX), or"
