@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       BrokerCommand.class,
       EvaluateCommand.class,
+      ClusterCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
       RunCommand.class,

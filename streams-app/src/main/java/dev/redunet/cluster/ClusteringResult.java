@@ -16,18 +16,21 @@ public final class ClusteringResult {
   private final double[] groupLengths;
   private final double initialLength;
   private final List<MergeStep> steps;
+  private final int overSegments;
 
   ClusteringResult(
       int[] assignment,
       int[][] groups,
       double[] groupLengths,
       double initialLength,
-      List<MergeStep> steps) {
+      List<MergeStep> steps,
+      int overSegments) {
     this.assignment = assignment;
     this.groups = groups;
     this.groupLengths = groupLengths;
     this.initialLength = initialLength;
     this.steps = List.copyOf(steps);
+    this.overSegments = overSegments;
   }
 
   /** The group of every original element (point or initial group). */
@@ -63,5 +66,13 @@ public final class ClusteringResult {
   /** The merges in order. */
   public List<MergeStep> steps() {
     return steps;
+  }
+
+  /**
+   * The number of groups the over-segmentation left for the exact merge; 0 when the exact merge ran
+   * on the elements themselves.
+   */
+  public int overSegments() {
+    return overSegments;
   }
 }
