@@ -533,7 +533,9 @@ public final class ClusterCommand implements Callable<Integer> {
     DatasetInput input =
         images != null
             ? DatasetInput.idx(images, labels, idPrefix)
-            : data != null ? DatasetInput.csv(data, idPrefix) : DatasetInput.mnist10k(idPrefix);
+            : data != null
+                ? DatasetInput.csv(data, null, idPrefix)
+                : DatasetInput.mnist10k(idPrefix);
     for (int i = 0; i < input.size() && stream.records() < max; i++) {
       stream.countRecord();
       String id = input.id(i);
