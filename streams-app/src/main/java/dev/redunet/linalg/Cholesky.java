@@ -4,27 +4,30 @@ import java.util.Optional;
 
 /**
  * The Cholesky factorization A = L·Lᵀ of a real symmetric positive-definite n × n matrix, with the
- * log-determinant and the inverse it gives.
+ * log-determinant and the inverse it gives: a row-major facade over {@link BlockedCholesky} (which
+ * computes U = Lᵀ).
  *
  * <p>Storage is row-major n × n; L is kept as a lower triangle (zeros above). Costs: n³/6
- * multiply-adds to factor, n³/6 to invert L, n³/6 to form A⁻¹ = L⁻ᵀ·L⁻¹. A factorization that meets
- * a non-positive pivot (A not positive definite, or NaN/Inf entries) is reported as an empty {@link
- * Optional}, never as a NaN.
+ * multiply-adds to factor (blocked), n³/6 to invert L, n³/6 to form A⁻¹ = L⁻ᵀ·L⁻¹. A factorization
+ * that meets a non-positive pivot (A not positive definite, or NaN/Inf entries) is reported as an
+ * empty {@link Optional}, never as a NaN.
  */
 public final class Cholesky {
 
   private final int n;
   private final double[] l;
+  private final double halfLogDet;
 
-  private Cholesky(int n, double[] l) {
+  private Cholesky(int n, double[] l, double halfLogDet) {
     this.n = n;
     this.l = l;
+    this.halfLogDet = halfLogDet;
   }
 
   /**
-   * Factors A = L·Lᵀ (Cholesky–Banachiewicz, row by row): L[i][j] = (A[i][j] − Σ_{p<j}
-   * L[i][p]·L[j][p]) / L[j][j], L[i][i] = √(A[i][i] − Σ_{p<i} L[i][p]²). Only the lower triangle of
-   * A (j ≤ i) is read.
+   * Factors A = L·Lᵀ by {@link BlockedCholesky#factorUpper} on Aᵀ's upper triangle, that is A's
+   * lower triangle: L[i][i] = √(A[i][i] − Σ_{p<i} L[i][p]²), L[i][j] = (A[i][j] − Σ_{p<j}
+   * L[i][p]·L[j][p]) / L[j][j] for j &lt; i. Only the lower triangle of A (j ≤ i) is read.
    *
    * @param a row-major n × n symmetric matrix; not modified
    * @return the factor, or empty if a pivot is not strictly positive and finite
@@ -34,30 +37,35 @@ public final class Cholesky {
       throw new IllegalArgumentException(
           "Cholesky of order " + n + " needs " + n * n + " entries, got " + a.length);
     }
+    double[][] u = new double[n][n];
+    for (int j = 0; j < n; j++) {
+      int rj = j * n;
+      for (int i = 0; i <= j; i++) {
+        u[i][j] = a[rj + i]; // U's row i, column j ≥ i: A[j][i] of the lower triangle
+      }
+    }
+    double half;
+    try {
+      half = BlockedCholesky.factorUpper(u, n);
+    } catch (ArithmeticException notPositiveDefinite) {
+      return Optional.empty();
+    }
+    if (!Double.isFinite(half)) {
+      return Optional.empty();
+    }
     double[] l = new double[n * n];
     for (int i = 0; i < n; i++) {
-      int ri = i * n;
-      for (int j = 0; j < i; j++) {
-        int rj = j * n;
-        double s = a[ri + j] - Kernels.dot(l, ri, l, rj, j);
-        l[ri + j] = s / l[rj + j];
+      double[] ui = u[i];
+      for (int j = i; j < n; j++) {
+        l[j * n + i] = ui[j];
       }
-      double s = a[ri + i] - Kernels.dot(l, ri, l, ri, i);
-      if (!(s > 0) || !Double.isFinite(s)) {
-        return Optional.empty();
-      }
-      l[ri + i] = Math.sqrt(s);
     }
-    return Optional.of(new Cholesky(n, l));
+    return Optional.of(new Cholesky(n, l, half));
   }
 
   /** log det A = 2 Σ_i log L[i][i] (natural log). */
   public double logDet() {
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      s += Math.log(l[i * n + i]);
-    }
-    return 2 * s;
+    return 2 * halfLogDet;
   }
 
   /**
