@@ -2,6 +2,7 @@ package dev.redunet.linalg;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -94,7 +95,10 @@ public final class MathExecutor implements AutoCloseable {
 
   /**
    * Runs {@code body.accept(task)} for every task in [0, tasks) and returns when all are done. The
-   * first exception a task throws is rethrown (the tasks not yet started are then skipped).
+   * first exception a task throws is rethrown (the tasks not yet started are then skipped). A
+   * caller that is interrupted takes no further task: the call ends with a {@link
+   * CancellationException} once the started tasks are done, the interrupt flag kept. A helper
+   * interrupted by {@link #close} only stops helping.
    */
   public void forEach(int tasks, IntConsumer body) {
     forEach(tasks, () -> null, (Object state, int task) -> body.accept(task));
@@ -120,7 +124,7 @@ public final class MathExecutor implements AutoCloseable {
         // closed: the caller runs what the helpers would have
       }
     }
-    call.work();
+    call.work(true);
     call.awaitHelpers();
     for (int h = 0; h < started; h++) {
       helpers.remove(call); // a helper still queued would find nothing to do
@@ -205,7 +209,7 @@ public final class MathExecutor implements AutoCloseable {
         running++;
       }
       try {
-        work();
+        work(false);
       } finally {
         synchronized (lock) {
           running--;
@@ -216,12 +220,21 @@ public final class MathExecutor implements AutoCloseable {
       }
     }
 
-    /** Takes tasks until none is left or one has failed. */
-    void work() {
+    /** Takes tasks until none is left, one has failed, or this thread is interrupted. */
+    void work(boolean caller) {
       S s = null;
       boolean hasState = false;
       int t;
-      while (failure.get() == null && (t = next.getAndIncrement()) < tasks) {
+      while (failure.get() == null) {
+        if (Thread.currentThread().isInterrupted()) {
+          if (caller) {
+            failure.compareAndSet(null, new CancellationException("the caller was interrupted"));
+          }
+          return;
+        }
+        if ((t = next.getAndIncrement()) >= tasks) {
+          return;
+        }
         try {
           if (!hasState) {
             s = state.get();

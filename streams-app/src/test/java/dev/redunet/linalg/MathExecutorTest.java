@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +115,56 @@ class MathExecutorTest {
             assertThat(leaves.get()).isEqualTo(3 * 20 * 5);
           }
         });
+  }
+
+  @Test
+  void anInterruptedCallerTakesNoFurtherTaskAndKeepsItsInterrupt() {
+    try (MathExecutor math = MathExecutor.create(2, "test-math")) {
+      AtomicInteger ran = new AtomicInteger();
+      Thread.currentThread().interrupt();
+      try {
+        assertThatThrownBy(() -> math.forEach(100, t -> ran.incrementAndGet()))
+            .isInstanceOf(CancellationException.class);
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(ran.get()).isLessThan(100);
+    }
+  }
+
+  @Test
+  void closingTheExecutorDuringACallLetsTheCallerFinishEveryTask() throws Exception {
+    MathExecutor math = MathExecutor.create(3, "test-math");
+    CyclicBarrier started = new CyclicBarrier(2);
+    AtomicIntegerArray runs = new AtomicIntegerArray(400);
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                started.await(30, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+              math.close();
+            });
+    closer.start();
+    math.forEach(
+        400,
+        t -> {
+          if (t == 0) {
+            try {
+              started.await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+          runs.incrementAndGet(t);
+        });
+    closer.join();
+    for (int t = 0; t < 400; t++) {
+      assertThat(runs.get(t)).as("task %d", t).isEqualTo(1);
+    }
   }
 
   @Test
