@@ -2,6 +2,7 @@ package dev.redunet.bench;
 
 import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.ShippedDatasets;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingLength;
 import dev.redunet.micl.CodingMode;
@@ -166,8 +167,13 @@ public final class MiclScoringBenchmark {
                 model.deltaL(x);
               }
             });
-    double batched = median(reps, queries.length, () -> model.deltaL(queries, false));
-    double parallel = median(reps, queries.length, () -> model.deltaL(queries, true));
+    double batched =
+        median(reps, queries.length, () -> model.deltaL(queries, MathExecutor.sequential()));
+    double parallel;
+    try (MathExecutor math =
+        MathExecutor.create(MathExecutor.availableProcessors(), "bench-math")) {
+      parallel = median(reps, queries.length, () -> model.deltaL(queries, math));
+    }
     double flops = 0.0;
     for (int j = 0; j < model.numClasses(); j++) {
       flops += (double) model.activeDimension(j) * model.activeDimension(j);
@@ -176,7 +182,7 @@ public final class MiclScoringBenchmark {
     row("naive O(D³) recomputation (refactor/query)", naive, naive);
     row("cached factor, one query at a time", single, naive);
     row("cached factor, batched (1 thread)", batched, naive);
-    row("cached factor, batched (common pool)", parallel, naive);
+    row("cached factor, batched (all processors)", parallel, naive);
     System.out.printf(
         Locale.ROOT,
         "batched, 1 thread: %.1f GFLOP/s in the triangular solves (Σ_j m_j² = %.2f MFLOP per"

@@ -1,5 +1,6 @@
 package dev.redunet.bench;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.redunet.spectral.SpectralBatch;
 import dev.redunet.redunet.spectral.SpectralGrid;
 import dev.redunet.redunet.spectral.SpectralLayer;
@@ -83,7 +84,7 @@ public final class SpectralLayerBenchmark {
     double[] perThreads = new double[3];
     SpectralBatch fast = null;
     for (int threads = 1; threads <= 2; threads++) {
-      int w = threads;
+      MathExecutor w = MathExecutor.create(threads, "bench-math");
       double[] stats = new double[reps];
       double[] build = new double[reps];
       double[] fwd = new double[reps];
@@ -107,6 +108,7 @@ public final class SpectralLayerBenchmark {
         fwd[r] = (t3 - t2) / 1e6;
         total[r] = (t3 - t0) / 1e6;
       }
+      w.close();
       perThreads[threads] = median(total);
       System.out.printf(
           Locale.ROOT,
@@ -153,7 +155,7 @@ public final class SpectralLayerBenchmark {
       int[] labels,
       int k,
       SpectralParameters p,
-      int w,
+      MathExecutor w,
       SpectralLayer.Workspace workspace) {
     SpectralLayer.build(SpectralStatistics.perClass(v, labels, k, w), p, w)
         .forward(v, null, w, workspace);

@@ -7,12 +7,14 @@ import dev.redunet.avro.Sample;
 import dev.redunet.broker.EmbeddedKafkaBroker;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.LearnerConfig;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.stream.IngressMetrics;
 import dev.redunet.stream.RedunetTopics;
 import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.ScoringPlugin;
 import dev.redunet.stream.StreamsProperties;
 import dev.redunet.stream.TopicProvisioner;
+import dev.redunet.stream.learning.LearningListener;
 import dev.redunet.stream.learning.LearningPlugin;
 import dev.redunet.wire.AvroCodec;
 import java.io.IOException;
@@ -278,10 +280,15 @@ public final class StreamingBenchmark {
       TopicProvisioner.ensure(admin, config, List.of(), Duration.ofSeconds(60));
     }
     IngressMetrics metrics = new IngressMetrics();
+    // the application's math executor, as run creates it (redunet.math.threads)
+    MathExecutor math = MathExecutor.create(LearnerConfig.mathThreads(config), "redunet-math");
     Topology topology =
         !mode.equals("passthrough")
             ? RedunetTopology.build(
-                config, new LearningPlugin(config, LearnerConfig.settings(config)), metrics)
+                config,
+                new LearningPlugin(
+                    config, LearnerConfig.settings(config), new LearningListener() {}, math),
+                metrics)
             : RedunetTopology.build(config, ScoringPlugin.identity(), metrics);
     KafkaStreams streams = new KafkaStreams(topology, StreamsProperties.of(config, metrics));
     long[] sentNanos = new long[n];
@@ -386,6 +393,7 @@ public final class StreamingBenchmark {
       if (!closed) {
         System.err.println(mode + ": KafkaStreams did not close within 30 s");
       }
+      math.close();
       deleteRecursively(stateDir);
     }
     if (producerError.get() != null) {

@@ -1,7 +1,7 @@
 package dev.redunet.bench;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
-import dev.redunet.linalg.Parallel;
 import dev.redunet.redunet.ForwardConstruction;
 import dev.redunet.redunet.ForwardConstruction.Parameters;
 import dev.redunet.redunet.ForwardConstruction.RateEvaluation;
@@ -55,7 +55,7 @@ public final class VectorLayerBenchmark {
     int k = 10;
     int warmup = 3;
     int measured = 7;
-    int threads = Parallel.availableThreads();
+    int threads = MathExecutor.availableProcessors();
     int baselineReps = 3;
     boolean baseline = true;
     for (int i = 0; i < args.length; i++) {
@@ -103,14 +103,16 @@ public final class VectorLayerBenchmark {
       List<Long> cpu = new ArrayList<>();
       long start = System.nanoTime();
       long cpuStart = PROCESS.getProcessCpuTime();
-      ForwardConstruction.with(p)
-          .withThreads(threads)
-          .withListener(
-              (l, layer, rates) -> {
-                stamps.add(System.nanoTime());
-                cpu.add(PROCESS.getProcessCpuTime());
-              })
-          .fit(z, y);
+      try (MathExecutor math = MathExecutor.create(threads, "bench-math")) {
+        ForwardConstruction.with(p)
+            .withExecutor(math)
+            .withListener(
+                (l, layer, rates) -> {
+                  stamps.add(System.nanoTime());
+                  cpu.add(PROCESS.getProcessCpuTime());
+                })
+            .fit(z, y);
+      }
       long[] per = new long[stamps.size()];
       long[] perCpu = new long[stamps.size()];
       for (int i = 0; i < per.length; i++) {

@@ -14,6 +14,7 @@ import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.MiclLearner;
 import dev.redunet.learn.OnlineLearner;
 import dev.redunet.learn.StreamingModel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.micl.CodingMode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -268,8 +269,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       defaultValue = "true",
       fallbackValue = "true",
       description =
-          "Factor classes and score batches on the common fork-join pool (default);"
-              + " --no-parallel runs on one thread.")
+          "micl: factor classes and score batches on the threads of redunet.math.threads"
+              + " (default); --no-parallel runs on one thread. The predictions are the same.")
   boolean parallel;
 
   @Option(
@@ -350,113 +351,120 @@ public final class EvaluateCommand implements Callable<Integer> {
                 ds.skipped()));
     err.flush();
 
-    StreamingClassifier learner;
-    LongSupplier version;
-    LearnerSettings learnerSettings = null;
-    double miclEpsSq = epsSq != null ? epsSq : DEFAULT_MICL_EPS_SQ;
-    int windowSize = window != null ? window : DEFAULT_WINDOW;
-    if (REDUNET_MICL.equals(classifier)) {
-      try {
-        learnerSettings = LearnerConfig.settings(appConfig);
-      } catch (ConfigException | IllegalArgumentException e) {
-        err.println("evaluate: " + e.getMessage());
-        err.flush();
-        return CommandSupport.USAGE;
-      }
-      miclEpsSq = learnerSettings.miclEpsSq();
-      windowSize = learnerSettings.window();
-      PrintWriter log = err;
-      OnlineLearner online =
-          new OnlineLearner(
-              ds.dimension(),
-              learnerSettings,
-              model ->
-                  log.printf(
-                      Locale.ROOT,
-                      "evaluate: model v%d built (%s)%n",
-                      model.version(),
-                      model.layerRates().stream()
-                          .map(r -> String.format(Locale.ROOT, "ΔR %.4f", r.deltaR()))
-                          .reduce((a, b) -> a + ", " + b)
-                          .orElse("no layers")));
-      learner = online;
-      version = () -> online.model().map(StreamingModel::version).orElse(0L);
-    } else {
-      CodingMode mode = "linear".equals(coding) ? CodingMode.LINEAR : CodingMode.AFFINE;
-      MiclLearner micl =
-          new MiclLearner(
-              ds.dimension(),
-              new MiclLearner.Settings(miclEpsSq, mode, forgetting, windowSize, parallel));
-      learner = micl;
-      // MiclLearner refreshes its model every windowSize labelled samples: the version is the
-      // number of refreshes so far.
-      int every = windowSize;
-      version = () -> micl.labelledCount() / every;
-    }
-    long[] lastReport = {System.nanoTime()};
-    PrequentialEvaluator.Progress progress =
-        (done, total, soFar, elapsed) -> {
-          long now = System.nanoTime();
-          if (done < total && (now - lastReport[0]) / 1e9 < progressSeconds) {
-            return;
-          }
-          lastReport[0] = now;
-          err.printf(
-              Locale.ROOT,
-              "evaluate: %d/%d samples (%.0f%%), %s, %.0f samples/s%n",
-              done,
-              total,
-              100.0 * done / total,
-              soFar.total() == 0
-                  ? "no model yet"
-                  : String.format(
-                      Locale.ROOT, "accuracy %.4f, kappa %.4f", soFar.accuracy(), soFar.kappa()),
-              done / Math.max(elapsed, 1e-9));
+    MathExecutor math = MathExecutor.create(LearnerConfig.mathThreads(appConfig), "redunet-math");
+    try {
+      StreamingClassifier learner;
+      LongSupplier version;
+      LearnerSettings learnerSettings = null;
+      double miclEpsSq = epsSq != null ? epsSq : DEFAULT_MICL_EPS_SQ;
+      int windowSize = window != null ? window : DEFAULT_WINDOW;
+      if (REDUNET_MICL.equals(classifier)) {
+        try {
+          learnerSettings = LearnerConfig.settings(appConfig);
+        } catch (ConfigException | IllegalArgumentException e) {
+          err.println("evaluate: " + e.getMessage());
           err.flush();
-        };
-    PrequentialResult result;
-    try (PredictionWriter writer =
-        predictions == null ? null : new PredictionWriter(predictions, ds, classNames, version)) {
-      result =
-          new PrequentialEvaluator(windowSize)
-              .evaluate(ds.rows(), ds.classIndices(), learner, progress, writer);
-    } catch (IOException | UncheckedIOException e) {
-      err.println("evaluate: cannot write --predictions " + predictions + ": " + e.getMessage());
-      err.flush();
-      return 1;
-    }
+          return CommandSupport.USAGE;
+        }
+        miclEpsSq = learnerSettings.miclEpsSq();
+        windowSize = learnerSettings.window();
+        PrintWriter log = err;
+        OnlineLearner online =
+            new OnlineLearner(
+                ds.dimension(),
+                learnerSettings,
+                math,
+                model ->
+                    log.printf(
+                        Locale.ROOT,
+                        "evaluate: model v%d built (%s)%n",
+                        model.version(),
+                        model.layerRates().stream()
+                            .map(r -> String.format(Locale.ROOT, "ΔR %.4f", r.deltaR()))
+                            .reduce((a, b) -> a + ", " + b)
+                            .orElse("no layers")));
+        learner = online;
+        version = () -> online.model().map(StreamingModel::version).orElse(0L);
+      } else {
+        CodingMode mode = "linear".equals(coding) ? CodingMode.LINEAR : CodingMode.AFFINE;
+        MiclLearner micl =
+            new MiclLearner(
+                ds.dimension(),
+                new MiclLearner.Settings(miclEpsSq, mode, forgetting, windowSize, parallel),
+                math);
+        learner = micl;
+        // MiclLearner refreshes its model every windowSize labelled samples: the version is the
+        // number of refreshes so far.
+        int every = windowSize;
+        version = () -> micl.labelledCount() / every;
+      }
+      long[] lastReport = {System.nanoTime()};
+      PrequentialEvaluator.Progress progress =
+          (done, total, soFar, elapsed) -> {
+            long now = System.nanoTime();
+            if (done < total && (now - lastReport[0]) / 1e9 < progressSeconds) {
+              return;
+            }
+            lastReport[0] = now;
+            err.printf(
+                Locale.ROOT,
+                "evaluate: %d/%d samples (%.0f%%), %s, %.0f samples/s%n",
+                done,
+                total,
+                100.0 * done / total,
+                soFar.total() == 0
+                    ? "no model yet"
+                    : String.format(
+                        Locale.ROOT, "accuracy %.4f, kappa %.4f", soFar.accuracy(), soFar.kappa()),
+                done / Math.max(elapsed, 1e-9));
+            err.flush();
+          };
+      PrequentialResult result;
+      try (PredictionWriter writer =
+          predictions == null ? null : new PredictionWriter(predictions, ds, classNames, version)) {
+        result =
+            new PrequentialEvaluator(windowSize)
+                .evaluate(ds.rows(), ds.classIndices(), learner, progress, writer);
+      } catch (IOException | UncheckedIOException e) {
+        err.println("evaluate: cannot write --predictions " + predictions + ": " + e.getMessage());
+        err.flush();
+        return 1;
+      }
 
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("samples", result.scored());
-    json.put("accuracy", finiteOrNull(result.accuracy()));
-    json.put("kappa", finiteOrNull(result.kappa()));
-    json.put("samples_per_second", result.samplesPerSecond());
-    json.put("processed", result.processed());
-    json.put("unscored", result.unscored());
-    json.put("unlabelled", result.unlabelled());
-    json.put("skipped", ds.skippedTotal());
-    Map<String, Long> reasons = new LinkedHashMap<>();
-    ds.skipped().forEach((reason, count) -> reasons.put(reason.name(), count));
-    json.put("skipped_reasons", reasons);
-    json.put("seconds", result.seconds());
-    json.put("classifier", classifier);
-    json.put("eps_sq", miclEpsSq);
-    json.put("window", windowSize);
-    json.put("coding", coding);
-    json.put("forgetting", forgetting);
-    json.put("normalize", normalize);
-    json.put("dimension", ds.dimension());
-    json.put("classes", classNames.size());
-    json.put("source", source);
-    if (predictions != null) {
-      json.put("predictions", predictions.toString());
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("samples", result.scored());
+      json.put("accuracy", finiteOrNull(result.accuracy()));
+      json.put("kappa", finiteOrNull(result.kappa()));
+      json.put("samples_per_second", result.samplesPerSecond());
+      json.put("processed", result.processed());
+      json.put("unscored", result.unscored());
+      json.put("unlabelled", result.unlabelled());
+      json.put("skipped", ds.skippedTotal());
+      Map<String, Long> reasons = new LinkedHashMap<>();
+      ds.skipped().forEach((reason, count) -> reasons.put(reason.name(), count));
+      json.put("skipped_reasons", reasons);
+      json.put("seconds", result.seconds());
+      json.put("classifier", classifier);
+      json.put("eps_sq", miclEpsSq);
+      json.put("window", windowSize);
+      json.put("coding", coding);
+      json.put("forgetting", forgetting);
+      json.put("normalize", normalize);
+      json.put("dimension", ds.dimension());
+      json.put("classes", classNames.size());
+      json.put("source", source);
+      if (predictions != null) {
+        json.put("predictions", predictions.toString());
+      }
+      if (learnerSettings != null) {
+        json.put("learner", learnerSettings.asMap());
+      }
+      out.println(CommandSupport.json(json));
+      out.flush();
+      return 0;
+    } finally {
+      math.close();
     }
-    if (learnerSettings != null) {
-      json.put("learner", learnerSettings.asMap());
-    }
-    out.println(CommandSupport.json(json));
-    out.flush();
-    return 0;
   }
 
   private String validate() {

@@ -10,6 +10,7 @@ import dev.redunet.config.ConfigException;
 import dev.redunet.config.ConfigKeys;
 import dev.redunet.config.LearnerConfig;
 import dev.redunet.learn.StreamingModel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
 import dev.redunet.stream.IngressMetrics;
 import dev.redunet.stream.RedunetTopology;
@@ -200,7 +201,7 @@ public final class RunCommand implements Callable<Integer> {
    * The scoring stage: the streaming learner, reporting model builds, model loads and the
    * prequential outcome of every labelled sample to {@code metrics}.
    */
-  static ScoringPlugin scoringPlugin(AppConfig config, AppMetrics metrics) {
+  static ScoringPlugin scoringPlugin(AppConfig config, AppMetrics metrics, MathExecutor math) {
     return new LearningPlugin(
         config,
         LearnerConfig.settings(config),
@@ -254,7 +255,8 @@ public final class RunCommand implements Callable<Integer> {
           public void buildFailed() {
             metrics.learning(AppMetrics.Learning.BUILD_FAILURES);
           }
-        });
+        },
+        math);
   }
 
   private static List<Double> deltaR(StreamingModel model) {
@@ -411,8 +413,10 @@ public final class RunCommand implements Callable<Integer> {
           StreamsConfig.APPLICATION_SERVER_CONFIG,
           advertisedHost(config, http.address()) + ":" + http.address().getPort());
     }
-    try (AppMetrics appMetrics = new AppMetrics(metrics)) {
-      return run(config, props, metrics, appMetrics, http);
+    try (AppMetrics appMetrics = new AppMetrics(metrics);
+        MathExecutor math =
+            MathExecutor.create(LearnerConfig.mathThreads(config), "redunet-math")) {
+      return run(config, props, metrics, appMetrics, http, math);
     } finally {
       if (http != null) {
         http.close();
@@ -425,7 +429,8 @@ public final class RunCommand implements Callable<Integer> {
       Properties props,
       IngressMetrics metrics,
       AppMetrics appMetrics,
-      HttpEndpoints http) {
+      HttpEndpoints http,
+      MathExecutor math) {
     String appId = config.text(ConfigKeys.APPLICATION_ID);
     TopicProvisioner.Result topics;
     try (Admin admin = Admin.create(CommandSupport.clientSettings(config))) {
@@ -438,7 +443,8 @@ public final class RunCommand implements Callable<Integer> {
               + e.getMessage());
       return 1;
     }
-    Topology topology = RedunetTopology.build(config, scoringPlugin(config, appMetrics), metrics);
+    Topology topology =
+        RedunetTopology.build(config, scoringPlugin(config, appMetrics, math), metrics);
     LOG.debug("Topology:\n{}", topology.describe());
     LOG.info(
         "Starting {} on {} ({}, layers={}, eps.sq={}, eta={}, lambda={}, window={}, construction={};"

@@ -1,6 +1,7 @@
 package dev.redunet.app;
 
 import dev.redunet.data.Shifts;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.rate.Rates;
 import dev.redunet.redunet.classify.CosineKnn;
@@ -58,7 +59,24 @@ final class SpectralExperiment {
   static int run(
       Input in, SpectralExperimentOptions o, int layers, PrintWriter out, PrintWriter err) {
     long t0 = System.nanoTime();
-    int threads = o.threads != null ? o.threads : Runtime.getRuntime().availableProcessors();
+    int threads = o.threads != null ? o.threads : MathExecutor.availableProcessors();
+    try (MathExecutor math = MathExecutor.create(threads, "redunet-math")) {
+      return run(in, o, layers, out, err, t0, math);
+    }
+  }
+
+  /**
+   * {@link #run(Input, SpectralExperimentOptions, int, PrintWriter, PrintWriter)} on {@code math}.
+   */
+  private static int run(
+      Input in,
+      SpectralExperimentOptions o,
+      int layers,
+      PrintWriter out,
+      PrintWriter err,
+      long t0,
+      MathExecutor math) {
+    int threads = math.threads();
     int classes = in.classLabels.size();
     SignalShape shape = in.shape;
     SpectralNetwork identity = new SpectralNetwork(shape, List.of());
@@ -116,7 +134,7 @@ final class SpectralExperiment {
               o.trainingMembership(),
               List.of(test, check),
               false,
-              threads,
+              math,
               (l, layer, inputRates, step) -> {
                 long now = System.nanoTime();
                 if ((now - lastReport[0]) / 1e9 >= o.progressSeconds) {
@@ -137,7 +155,7 @@ final class SpectralExperiment {
       check = res.passengerFeatures().get(1);
       rates = res.inputRates().get(res.inputRates().size() - 1);
       done = depth;
-      Map<String, Object> eval = evaluate(in, o, identity, train, test, threads);
+      Map<String, Object> eval = evaluate(in, o, identity, train, test, math);
       eval.put("deltaR", rates.deltaR());
       err.printf(
           Locale.ROOT,
@@ -215,7 +233,7 @@ final class SpectralExperiment {
       SpectralNetwork identity,
       SpectralBatch trainFeatures,
       SpectralBatch testFeatures,
-      int threads) {
+      MathExecutor math) {
     SignalShape shape = in.shape;
     double[][] ztr = identity.postprocess(trainFeatures);
     double[][] zte = identity.postprocess(testFeatures);
@@ -232,11 +250,11 @@ final class SpectralExperiment {
     test.put("knn", accuracy(knn.predict(mte), in.testClasses));
     test.put("linear", accuracy(svm.predict(zte), in.testClasses));
 
-    ShiftScoring scoring = new ShiftScoring(shape, threads);
-    SpectralBatch z = SpectralBatch.fromSignals(shape, zte, threads);
+    ShiftScoring scoring = new ShiftScoring(shape, math);
+    SpectralBatch z = SpectralBatch.fromSignals(shape, zte, math);
     List<SpectralBatch> bases = new ArrayList<>();
     for (int j = 0; j < classes; j++) {
-      bases.add(SpectralBatch.fromSignals(shape, ns.basis(j), threads));
+      bases.add(SpectralBatch.fromSignals(shape, ns.basis(j), math));
     }
     double[][] w = new double[classes][];
     double[] b = new double[classes];
@@ -252,7 +270,7 @@ final class SpectralExperiment {
         "knn",
         ShiftScoring.accuracy(
             scoring.nearestNeighbours(
-                SpectralBatch.fromSignals(shape, ztr, threads),
+                SpectralBatch.fromSignals(shape, ztr, math),
                 in.trainClasses,
                 classes,
                 CosineKnn.DEFAULT_K,
@@ -261,7 +279,7 @@ final class SpectralExperiment {
     all.put(
         "linear",
         ShiftScoring.accuracy(
-            scoring.linear(SpectralBatch.fromSignals(shape, w, threads), b, z), in.testClasses));
+            scoring.linear(SpectralBatch.fromSignals(shape, w, math), b, z), in.testClasses));
 
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("test_accuracy", test);

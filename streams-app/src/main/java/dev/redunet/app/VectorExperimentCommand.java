@@ -3,8 +3,8 @@ package dev.redunet.app;
 import dev.redunet.data.CsvReader;
 import dev.redunet.data.GaussianMixtures;
 import dev.redunet.data.LabelledDataset;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
-import dev.redunet.linalg.Parallel;
 import dev.redunet.rate.Rates;
 import dev.redunet.redunet.ForwardConstruction;
 import dev.redunet.redunet.ForwardConstruction.Parameters;
@@ -193,7 +193,6 @@ public final class VectorExperimentCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    PrintWriter out = spec.commandLine().getOut();
     String problem = validate();
     if (problem != null) {
       err.println("experiment vector: " + problem);
@@ -247,7 +246,7 @@ public final class VectorExperimentCommand implements Callable<Integer> {
     TrainingMembership mode = TrainingMembership.valueOf(membership.toUpperCase(Locale.ROOT));
     RateEvaluation evaluation = rateEvaluation(rates);
     Parameters parameters = new Parameters(layers, epsSq, eta, lambda, mode, evaluation);
-    int nThreads = threads != null ? threads : Parallel.availableThreads();
+    int nThreads = threads != null ? threads : MathExecutor.availableProcessors();
     err.printf(
         Locale.ROOT,
         "experiment vector: %s, d=%d, %d training samples, %s, L=%d, ε²=%s, η=%s, λ=%s,"
@@ -263,13 +262,30 @@ public final class VectorExperimentCommand implements Callable<Integer> {
         membership,
         nThreads);
     err.flush();
+    try (MathExecutor math = MathExecutor.create(nThreads, "redunet-math")) {
+      return construct(parameters, trainData, testData, source, closedForm, t0, d, r, math);
+    }
+  }
 
+  /** The construction and its evaluation, on the command's math executor. */
+  private Integer construct(
+      Parameters parameters,
+      Data trainData,
+      Data testData,
+      String source,
+      Double closedForm,
+      long t0,
+      int d,
+      int r,
+      MathExecutor math) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     out.println("layer,R,Rc,deltaR");
     long[] lastReport = {System.nanoTime()};
     ForwardConstruction construction =
         ForwardConstruction.with(parameters)
             .withSource(source)
-            .withThreads(nThreads)
+            .withExecutor(math)
             .withListener(
                 (l, layer, rt) -> {
                   out.printf(
@@ -297,7 +313,7 @@ public final class VectorExperimentCommand implements Callable<Integer> {
 
     NearestSubspace ns = NearestSubspace.fit(result.trainFeatures(), trainData.labels, r);
     Double trainAccuracy = ns.accuracy(result.trainFeatures(), trainData.labels);
-    Matrix testFeatures = testData == null ? null : net.transform(testData.features);
+    Matrix testFeatures = testData == null ? null : net.transform(testData.features, math);
     Double testAccuracy = testData == null ? null : ns.accuracy(testFeatures, testData.labels);
     Double knnTrain = null;
     Double knnTest = null;

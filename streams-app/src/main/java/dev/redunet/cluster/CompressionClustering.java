@@ -1,5 +1,6 @@
 package dev.redunet.cluster;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingMode;
 import java.util.ArrayList;
@@ -55,9 +56,10 @@ public final class CompressionClustering {
   public static ClusteringResult cluster(double[][] points, double epsSq, CodingMode mode) {
     checkEpsSq(epsSq);
     checkPoints(points);
-    PointCoder coder = new PointCoder(points, epsSq, mode, 1);
+    PointCoder coder = new PointCoder(points, epsSq, mode, MathExecutor.sequential());
     GreedyMerge.Outcome o =
-        GreedyMerge.allPairs(coder, singletons(coder, points.length), 1, 1, null, "merging");
+        GreedyMerge.allPairs(
+            coder, singletons(coder, points.length), 1, MathExecutor.sequential(), null, "merging");
     return result(o.groups(), o.steps(), o.initialLength(), points.length, 0);
   }
 
@@ -77,36 +79,38 @@ public final class CompressionClustering {
       double[][] points, ClusteringSettings settings, ClusteringProgress progress) {
     checkPoints(points);
     int m = points.length;
-    int threads = settings.threads();
-    PointCoder coder = new PointCoder(points, settings.epsSq(), settings.mode(), threads);
-    List<Group> start = singletons(coder, m);
-    if (m <= settings.exactLimit()) {
-      GreedyMerge.Outcome o = GreedyMerge.allPairs(coder, start, 1, threads, progress, "merging");
-      return result(o.groups(), o.steps(), o.initialLength(), m, 0);
-    }
-    int[][] graph =
-        CompressionNeighbours.graph(
-            points, settings.epsSq(), settings.mode(), settings.neighbours(), threads, progress);
-    int cap = settings.groupCap(m);
-    List<MergeStep> steps = new ArrayList<>();
-    double initialLength = Double.NaN;
-    while (true) {
-      GreedyMerge.Outcome o =
-          GreedyMerge.graph(coder, start, graph, cap, threads, progress, "over-segmentation");
-      if (Double.isNaN(initialLength)) {
-        initialLength = o.initialLength();
+    // The segmentation's own threads (settings.threads()), for its lifetime: no static pool.
+    try (MathExecutor math = MathExecutor.create(settings.threads(), "redunet-cluster")) {
+      PointCoder coder = new PointCoder(points, settings.epsSq(), settings.mode(), math);
+      List<Group> start = singletons(coder, m);
+      if (m <= settings.exactLimit()) {
+        GreedyMerge.Outcome o = GreedyMerge.allPairs(coder, start, 1, math, progress, "merging");
+        return result(o.groups(), o.steps(), o.initialLength(), m, 0);
       }
+      int[][] graph =
+          CompressionNeighbours.graph(
+              points, settings.epsSq(), settings.mode(), settings.neighbours(), math, progress);
+      int cap = settings.groupCap(m);
+      List<MergeStep> steps = new ArrayList<>();
+      double initialLength = Double.NaN;
+      while (true) {
+        GreedyMerge.Outcome o =
+            GreedyMerge.graph(coder, start, graph, cap, math, progress, "over-segmentation");
+        if (Double.isNaN(initialLength)) {
+          initialLength = o.initialLength();
+        }
+        steps.addAll(o.steps());
+        start = o.groups();
+        if (start.size() <= settings.exactLimit() || cap >= m || o.steps().isEmpty()) {
+          break;
+        }
+        cap = (int) Math.min(m, 2L * cap);
+      }
+      int overSegments = start.size();
+      GreedyMerge.Outcome o = GreedyMerge.allPairs(coder, start, 1, math, progress, "merging");
       steps.addAll(o.steps());
-      start = o.groups();
-      if (start.size() <= settings.exactLimit() || cap >= m || o.steps().isEmpty()) {
-        break;
-      }
-      cap = (int) Math.min(m, 2L * cap);
+      return result(o.groups(), steps, initialLength, m, overSegments);
     }
-    int overSegments = start.size();
-    GreedyMerge.Outcome o = GreedyMerge.allPairs(coder, start, 1, threads, progress, "merging");
-    steps.addAll(o.steps());
-    return result(o.groups(), steps, initialLength, m, overSegments);
   }
 
   /**
@@ -143,7 +147,8 @@ public final class CompressionClustering {
       }
       start.add(coder.initial(i, g));
     }
-    GreedyMerge.Outcome o = GreedyMerge.allPairs(coder, start, minGroups, 1, null, "merging");
+    GreedyMerge.Outcome o =
+        GreedyMerge.allPairs(coder, start, minGroups, MathExecutor.sequential(), null, "merging");
     return result(o.groups(), o.steps(), o.initialLength(), initial.size(), 0);
   }
 

@@ -1,6 +1,6 @@
 package dev.redunet.cluster;
 
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.micl.CodingMode;
 import java.util.Arrays;
 
@@ -47,7 +47,7 @@ final class CompressionNeighbours {
       double epsSq,
       CodingMode mode,
       int k,
-      int threads,
+      MathExecutor math,
       ClusteringProgress progress) {
     int m = points.length;
     int kk = Math.min(k, m - 1);
@@ -57,9 +57,8 @@ final class CompressionNeighbours {
       progress.update("neighbours", 0);
     }
     int tasks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    Parallel.forEach(
+    math.forEach(
         tasks,
-        threads,
         t -> {
           int from = t * ROWS_PER_TASK;
           int to = Math.min(m, from + ROWS_PER_TASK);

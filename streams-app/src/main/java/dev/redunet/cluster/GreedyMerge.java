@@ -1,6 +1,6 @@
 package dev.redunet.cluster;
 
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -35,7 +35,7 @@ final class GreedyMerge {
   private final GroupCoder coder;
   private final int cap;
   private final int minGroups;
-  private final int threads;
+  private final MathExecutor math;
   private final ClusteringProgress progress;
   private final String phase;
 
@@ -51,13 +51,13 @@ final class GreedyMerge {
       int[][] elementGraph,
       int cap,
       int minGroups,
-      int threads,
+      MathExecutor math,
       ClusteringProgress progress,
       String phase) {
     this.coder = coder;
     this.cap = cap;
     this.minGroups = minGroups;
-    this.threads = threads;
+    this.math = math;
     this.progress = progress;
     this.phase = phase;
     this.slots = start.toArray(new Group[0]);
@@ -105,11 +105,10 @@ final class GreedyMerge {
       GroupCoder coder,
       List<Group> start,
       int minGroups,
-      int threads,
+      MathExecutor math,
       ClusteringProgress progress,
       String phase) {
-    return new GreedyMerge(
-            coder, start, null, Integer.MAX_VALUE, minGroups, threads, progress, phase)
+    return new GreedyMerge(coder, start, null, Integer.MAX_VALUE, minGroups, math, progress, phase)
         .run();
   }
 
@@ -124,19 +123,18 @@ final class GreedyMerge {
       List<Group> start,
       int[][] elementGraph,
       int cap,
-      int threads,
+      MathExecutor math,
       ClusteringProgress progress,
       String phase) {
-    return new GreedyMerge(coder, start, elementGraph, cap, 1, threads, progress, phase).run();
+    return new GreedyMerge(coder, start, elementGraph, cap, 1, math, progress, phase).run();
   }
 
   private Outcome run() {
     CandidateHeap heap = new CandidateHeap();
     int[][] partners = new int[slots.length][];
     double[][] prices = new double[slots.length][];
-    Parallel.forEach(
+    math.forEach(
         slots.length,
-        threads,
         a -> {
           partners[a] = partnersAbove(a);
           prices[a] = price(a, partners[a], 0, partners[a].length, null);
@@ -283,15 +281,13 @@ final class GreedyMerge {
 
   /** Prices the pairs {@code (a, c)} on up to {@link #threads} threads. */
   private double[] priceAll(int a, int[] partners) {
-    if (threads == 1 || partners.length < 2 * CHUNK) {
+    if (math.threads() == 1 || partners.length < 2 * CHUNK) {
       return price(a, partners, 0, partners.length, null);
     }
     double[] out = new double[2 * partners.length];
     int tasks = (partners.length + CHUNK - 1) / CHUNK;
-    Parallel.forEach(
-        tasks,
-        threads,
-        t -> price(a, partners, t * CHUNK, Math.min(partners.length, (t + 1) * CHUNK), out));
+    math.forEach(
+        tasks, t -> price(a, partners, t * CHUNK, Math.min(partners.length, (t + 1) * CHUNK), out));
     return out;
   }
 

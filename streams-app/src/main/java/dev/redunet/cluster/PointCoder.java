@@ -1,6 +1,6 @@
 package dev.redunet.cluster;
 
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.micl.CodingLength;
 import dev.redunet.micl.CodingMode;
 
@@ -67,7 +67,7 @@ final class PointCoder implements GroupCoder {
    * @param mode affine or linear coding
    * @param threads threads that tabulate the dot products
    */
-  PointCoder(double[][] points, double epsSq, CodingMode mode, int threads) {
+  PointCoder(double[][] points, double epsSq, CodingMode mode, MathExecutor math) {
     this.points = points;
     this.d = points[0].length;
     this.epsSq = epsSq;
@@ -77,9 +77,8 @@ final class PointCoder implements GroupCoder {
     int m = points.length;
     if (!centred && m <= TABLE_LIMIT) {
       double[] t = new double[m * m];
-      Parallel.forEach(
+      math.forEach(
           m,
-          threads,
           i -> {
             for (int j = 0; j <= i; j++) {
               double v = dot(points[i], points[j]);

@@ -337,6 +337,14 @@ public final class ConfigKeys {
           new IntRange(Long.MIN_VALUE, Long.MAX_VALUE),
           "0",
           "Seed of every random choice.");
+  public static final ConfigKey MATH_THREADS =
+      key(
+          "redunet.math.threads",
+          new IntRange(0, 4_096),
+          "0",
+          "Threads of the application's one pool for parallel math (building model versions,"
+              + " scoring batches), the callers included; 0 = every processor the JVM may use."
+              + " The models and predictions do not depend on it.");
 
   // --- HTTP ----------------------------------------------------------------------------------
   public static final ConfigKey HTTP_ENABLED =
@@ -417,6 +425,7 @@ public final class ConfigKeys {
           MICL_EPS_SQ,
           NOVELTY_QUANTILE,
           SEED,
+          MATH_THREADS,
           HTTP_ENABLED,
           HTTP_HOST,
           HTTP_PORT,

@@ -31,6 +31,15 @@ public final class LearnerConfig {
         config.real(ConfigKeys.NOVELTY_QUANTILE));
   }
 
+  /**
+   * The thread count of the application's math executor: {@code redunet.math.threads}, or every
+   * processor the JVM may use when it is 0.
+   */
+  public static int mathThreads(AppConfig config) {
+    int n = config.integer(ConfigKeys.MATH_THREADS);
+    return n == 0 ? Runtime.getRuntime().availableProcessors() : n;
+  }
+
   private static String upper(String s) {
     return s.toUpperCase(Locale.ROOT);
   }

@@ -1,6 +1,7 @@
 package dev.redunet.learn;
 
 import dev.redunet.eval.StreamingClassifier;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingLength;
 import dev.redunet.micl.CodingMode;
@@ -38,7 +39,8 @@ public final class MiclLearner implements StreamingClassifier {
    * @param coding affine (MICL) or linear coding length
    * @param forgetting {@code λ ∈ (0, 1]}; {@code 1} keeps everything
    * @param refreshEvery number of labelled samples between model refreshes ({@code ≥ 1})
-   * @param parallel whether factorization and batch scoring may use several threads
+   * @param parallel whether factorization and batch scoring run on the learner's executor (else on
+   *     the calling thread; the predictions are the same)
    */
   public record Settings(
       double epsSq, CodingMode coding, double forgetting, int refreshEvery, boolean parallel) {
@@ -65,6 +67,7 @@ public final class MiclLearner implements StreamingClassifier {
 
   private final int dimension;
   private final Settings settings;
+  private final MathExecutor math;
   private final List<StatisticsAccumulator> accumulators = new ArrayList<>();
   private final List<ClassStatistics> snapshots = new ArrayList<>();
   private boolean[] dirty = new boolean[0];
@@ -73,15 +76,28 @@ public final class MiclLearner implements StreamingClassifier {
   private int sinceRefresh;
 
   /**
-   * A learner with no data.
+   * A learner with no data, on the calling thread.
    *
    * @param dimension {@code D}
    * @param settings the settings
    */
   public MiclLearner(int dimension, Settings settings) {
+    this(dimension, settings, MathExecutor.sequential());
+  }
+
+  /**
+   * A learner with no data whose factorizations and batch scoring run on {@code math} when the
+   * settings allow it ({@link Settings#parallel()}).
+   *
+   * @param dimension {@code D}
+   * @param settings the settings
+   * @param math the threads to use
+   */
+  public MiclLearner(int dimension, Settings settings, MathExecutor math) {
     ClassStatistics.checkDimension(dimension);
     this.dimension = dimension;
     this.settings = settings;
+    this.math = settings.parallel() ? math : MathExecutor.sequential();
   }
 
   /** The dimension {@code D}. */
@@ -163,8 +179,8 @@ public final class MiclLearner implements StreamingClassifier {
     List<ClassStatistics> classes = List.copyOf(snapshots);
     model =
         model == null
-            ? MiclModel.build(classes, settings.epsSq(), settings.coding(), settings.parallel())
-            : model.update(classes, settings.parallel());
+            ? MiclModel.build(classes, settings.epsSq(), settings.coding(), math)
+            : model.update(classes, math);
   }
 
   /** Predicts with the current model; {@code -1} for every sample while there is none. */
@@ -175,7 +191,7 @@ public final class MiclLearner implements StreamingClassifier {
       Arrays.fill(none, -1);
       return none;
     }
-    return model.classify(samples, settings.parallel());
+    return model.classify(samples, math);
   }
 
   @Override

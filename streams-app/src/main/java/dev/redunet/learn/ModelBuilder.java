@@ -1,5 +1,6 @@
 package dev.redunet.learn;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingMode;
@@ -25,14 +26,24 @@ import java.util.OptionalLong;
  * ε²) and γ_j = m_j/N. With N = m this is exactly the batch construction (REDUNET_SPEC §2.1); with
  * cumulative statistics the step neither vanishes as N grows nor follows the noise of one window
  * (CALIBRATION.md).
+ *
+ * <p>The kernels run on the builder's {@link MathExecutor}; the model does not depend on its
+ * threads.
  */
 public final class ModelBuilder {
 
   private final LearnerSettings settings;
+  private final MathExecutor math;
 
-  /** A builder with these settings. */
+  /** A builder with these settings, on the calling thread. */
   public ModelBuilder(LearnerSettings settings) {
+    this(settings, MathExecutor.sequential());
+  }
+
+  /** A builder with these settings whose kernels run on {@code math}. */
+  public ModelBuilder(LearnerSettings settings, MathExecutor math) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.math = Objects.requireNonNull(math, "math");
   }
 
   /** A model and the statistics of the samples it was built from. */
@@ -69,8 +80,8 @@ public final class ModelBuilder {
     List<VectorLayer> layers = new ArrayList<>();
     depths.add(z);
     for (int l = 0; l < settings.layers(); l++) {
-      VectorLayer layer = layer(LayerStatistics.of(z, labels));
-      z = layer.forward(z, train).features();
+      VectorLayer layer = layer(LayerStatistics.of(z, labels, math));
+      z = layer.forward(z, train, math).features();
       layers.add(layer);
       depths.add(z);
     }
@@ -78,10 +89,10 @@ public final class ModelBuilder {
     if (train != null) {
       output = depths.get(0);
       for (VectorLayer layer : layers) {
-        output = layer.apply(output);
+        output = layer.apply(output, math);
       }
     }
-    ModelStatistics stats = ModelStatistics.of(depths, output, labels);
+    ModelStatistics stats = ModelStatistics.of(depths, output, labels, math);
     return new Built(
         assemble(version, raw.rows(), proj, layers, stats, stats.output(), classNames), stats);
   }
@@ -146,7 +157,7 @@ public final class ModelBuilder {
 
   private VectorLayer layer(LayerStatistics stats) {
     return VectorLayer.fromStatistics(
-        atReferenceSize(stats), settings.epsSq(), settings.eta(), settings.lambda());
+        atReferenceSize(stats), settings.epsSq(), settings.eta(), settings.lambda(), math);
   }
 
   private LayerStatistics atReferenceSize(LayerStatistics stats) {
@@ -167,9 +178,9 @@ public final class ModelBuilder {
       List<String> classNames) {
     List<Rates> rates = new ArrayList<>(layers.size());
     for (int l = 1; l <= layers.size(); l++) {
-      rates.add(atReferenceSize(stats.depth(l)).rates(settings.epsSq()));
+      rates.add(atReferenceSize(stats.depth(l)).rates(settings.epsSq(), math));
     }
-    Rates inputRates = atReferenceSize(stats.depth(0)).rates(settings.epsSq());
+    Rates inputRates = atReferenceSize(stats.depth(0)).rates(settings.epsSq(), math);
     LayerStatistics input = stats.depth(0);
     int[] present = input.labels();
     double[] counts = new double[present.length];
@@ -179,7 +190,7 @@ public final class ModelBuilder {
     Provenance provenance =
         new Provenance("stream", OptionalLong.empty(), settings.asMap(), present, counts);
     ReduNet network = new ReduNet(layers, provenance, inputRates, rates);
-    MiclModel micl = MiclModel.build(output, settings.miclEpsSq(), CodingMode.AFFINE);
+    MiclModel micl = MiclModel.build(output, settings.miclEpsSq(), CodingMode.AFFINE, math);
     return new StreamingModel(
         version, inputDimension, projection, network, micl, classNames, rates);
   }

@@ -1,5 +1,6 @@
 package dev.redunet.learn;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.redunet.LayerStatistics;
@@ -50,9 +51,18 @@ public final class ModelStatistics {
    * @param labels class indices, one per column
    */
   public static ModelStatistics of(List<Matrix> depths, Matrix output, int[] labels) {
+    return of(depths, output, labels, MathExecutor.sequential());
+  }
+
+  /**
+   * {@link #of(List, Matrix, int[])} with the scatters computed on the executor's threads (the
+   * result does not depend on them).
+   */
+  public static ModelStatistics of(
+      List<Matrix> depths, Matrix output, int[] labels, MathExecutor math) {
     List<LayerStatistics> stats = new ArrayList<>(depths.size());
     for (Matrix z : depths) {
-      stats.add(LayerStatistics.of(z, labels));
+      stats.add(LayerStatistics.of(z, labels, math));
     }
     int k = Arrays.stream(labels).max().orElse(-1) + 1;
     List<List<double[]>> perClass = new ArrayList<>(k);

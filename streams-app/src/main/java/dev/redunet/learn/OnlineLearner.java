@@ -1,6 +1,7 @@
 package dev.redunet.learn;
 
 import dev.redunet.eval.StreamingClassifier;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import java.util.Arrays;
 import java.util.Objects;
@@ -21,11 +22,12 @@ public final class OnlineLearner implements StreamingClassifier {
 
   private final int inputDimension;
   private final WindowedLearner core;
+  private final MathExecutor math;
   private final Consumer<StreamingModel> onModel;
   private long learned;
 
   /**
-   * A learner for raw samples of dimension D.
+   * A learner for raw samples of dimension D, on the calling thread.
    *
    * @param inputDimension D
    * @param settings the settings
@@ -33,11 +35,29 @@ public final class OnlineLearner implements StreamingClassifier {
    */
   public OnlineLearner(
       int inputDimension, LearnerSettings settings, Consumer<StreamingModel> onModel) {
+    this(inputDimension, settings, MathExecutor.sequential(), onModel);
+  }
+
+  /**
+   * A learner for raw samples of dimension D whose kernels (building versions, scoring) run on
+   * {@code math}; its predictions do not depend on the executor's threads.
+   *
+   * @param inputDimension D
+   * @param settings the settings
+   * @param math the threads of the kernels
+   * @param onModel told of every new model version
+   */
+  public OnlineLearner(
+      int inputDimension,
+      LearnerSettings settings,
+      MathExecutor math,
+      Consumer<StreamingModel> onModel) {
     if (inputDimension < 1) {
       throw new IllegalArgumentException("input dimension must be ≥ 1, got " + inputDimension);
     }
     this.inputDimension = inputDimension;
-    this.core = WindowedLearner.start(Objects.requireNonNull(settings, "settings"), 0);
+    this.math = Objects.requireNonNull(math, "math");
+    this.core = WindowedLearner.start(Objects.requireNonNull(settings, "settings"), 0, math);
     this.onModel = Objects.requireNonNull(onModel, "onModel");
   }
 
@@ -59,7 +79,7 @@ public final class OnlineLearner implements StreamingClassifier {
       return out;
     }
     StreamingModel m = core.model().get();
-    int[] predicted = m.score(Matrix.fromColumns(samples)).predicted();
+    int[] predicted = m.score(Matrix.fromColumns(samples), math).predicted();
     for (int i = 0; i < predicted.length; i++) {
       // the core numbers classes in order of appearance; its names are our label indices
       out[i] = predicted[i] < 0 ? -1 : Integer.parseInt(m.classNames().get(predicted[i]));

@@ -1,6 +1,8 @@
 package dev.redunet.learn;
 
 import dev.redunet.linalg.DoubleIo;
+import dev.redunet.linalg.Gemm;
+import dev.redunet.linalg.Kernels;
 import dev.redunet.linalg.Matrix;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -9,7 +11,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
@@ -18,6 +19,9 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * the mean and the p rows of P ∈ R^{p×D} are the leading eigenvectors of the covariance of the
  * unit-normalized samples it was fitted on (CALIBRATION.md: "PCA fitted on the training set after
  * unit-normalizing, then re-normalized"). Immutable.
+ *
+ * <p>The products (the Gram or covariance matrix of the fit, P times a batch) run on linalg's
+ * blocked {@link Gemm}; the eigen-decomposition of the fit is EJML's symmetric QR algorithm.
  */
 public final class Projection {
 
@@ -28,11 +32,16 @@ public final class Projection {
   private final double[] mean;
   private final double[] components;
 
+  /** Pᵀ (D × p) packed for {@link #apply}. */
+  private final Gemm.PackedRight transposed;
+
   private Projection(int inputDimension, int outputDimension, double[] mean, double[] components) {
     this.inputDimension = inputDimension;
     this.outputDimension = outputDimension;
     this.mean = mean;
     this.components = components;
+    this.transposed =
+        Gemm.packRight(components, 0, inputDimension, true, inputDimension, outputDimension);
   }
 
   /**
@@ -51,20 +60,31 @@ public final class Projection {
    * @throws IllegalStateException if the eigen-decomposition fails
    */
   public static Projection fit(double[][] samples, int p) {
-    DMatrixRMaj centred = centred(samples, p);
-    int n = centred.numRows;
-    int d = centred.numCols;
+    double[] centred = centred(samples, p);
+    int n = samples.length;
+    int d = samples[0].length;
     if (n < d && p < n) {
-      DMatrixRMaj gram = new DMatrixRMaj(n, n);
-      CommonOps_DDRM.multTransB(1.0 / n, centred, centred, gram);
-      Eigen top = Eigen.top(gram, p);
+      // G = (1/n) X_c X_cᵀ: the Gram matrix of the rows of X_c, i.e. AᵀA for A = X_cᵀ (D × n).
+      double[] transposedRows = new double[d * n];
+      for (int i = 0; i < n; i++) {
+        for (int a = 0; a < d; a++) {
+          transposedRows[a * n + i] = centred[i * d + a];
+        }
+      }
+      double[] gram = new double[n * n];
+      Gemm.syrkUpper(transposedRows, 0, n, d, n, gram, 0, n, false);
+      Kernels.mirrorUpper(gram, n);
+      scale(gram, 1.0 / n);
+      Eigen top = Eigen.top(DMatrixRMaj.wrap(n, n, gram), p);
       if (top.values[p - 1] > 1e-10 * top.values[0]) {
-        DMatrixRMaj v = new DMatrixRMaj(d, p);
-        CommonOps_DDRM.multTransA(centred, top.vectors, v); // column r: X_cᵀ u_r
+        // V = X_cᵀ U (D × p), column r: X_cᵀ u_r
+        double[] u = top.vectors.data;
+        double[] v = new double[d * p];
+        Gemm.gemm(true, false, d, p, n, centred, 0, d, u, 0, p, v, 0, p, false);
         double[] comps = new double[p * d];
         for (int r = 0; r < p; r++) {
           for (int a = 0; a < d; a++) {
-            comps[r * d + a] = v.get(a, r);
+            comps[r * d + a] = v[a * p + r];
           }
         }
         return new Projection(d, p, meanOf(samples), signedUnitRows(comps, p, d));
@@ -83,12 +103,15 @@ public final class Projection {
    * @param p the output dimension, 1 ≤ p ≤ D
    */
   public static Projection fitByCovariance(double[][] samples, int p) {
-    DMatrixRMaj centred = centred(samples, p);
-    int n = centred.numRows;
-    int d = centred.numCols;
-    DMatrixRMaj cov = new DMatrixRMaj(d, d);
-    CommonOps_DDRM.multTransA(1.0 / n, centred, centred, cov);
-    Eigen top = Eigen.top(cov, p);
+    double[] centred = centred(samples, p);
+    int n = samples.length;
+    int d = samples[0].length;
+    // Σ = (1/n) X_cᵀ X_c: the scatter of the rows of X_c.
+    double[] cov = new double[d * d];
+    Gemm.syrkUpper(centred, 0, d, n, d, cov, 0, d, false);
+    Kernels.mirrorUpper(cov, d);
+    scale(cov, 1.0 / n);
+    Eigen top = Eigen.top(DMatrixRMaj.wrap(d, d, cov), p);
     double[] comps = new double[p * d];
     for (int r = 0; r < p; r++) {
       for (int a = 0; a < d; a++) {
@@ -98,8 +121,14 @@ public final class Projection {
     return new Projection(d, p, meanOf(samples), signedUnitRows(comps, p, d));
   }
 
-  /** The rows x̃_i − μ, n × D, after checking the arguments. */
-  private static DMatrixRMaj centred(double[][] samples, int p) {
+  private static void scale(double[] a, double s) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] *= s;
+    }
+  }
+
+  /** The rows x̃_i − μ, row-major n × D, after checking the arguments. */
+  private static double[] centred(double[][] samples, int p) {
     if (samples.length == 0) {
       throw new IllegalArgumentException("cannot fit a projection on no samples");
     }
@@ -115,11 +144,11 @@ public final class Projection {
       }
     }
     double[] mean = meanOf(samples);
-    DMatrixRMaj c = new DMatrixRMaj(n, d);
+    double[] c = new double[n * d];
     for (int i = 0; i < n; i++) {
       double[] u = normalized(samples[i]);
       for (int a = 0; a < d; a++) {
-        c.data[i * d + a] = u[a] - mean[a];
+        c[i * d + a] = u[a] - mean[a];
       }
     }
     return c;
@@ -208,7 +237,8 @@ public final class Projection {
   }
 
   /**
-   * Projects a batch: column i of the result is normalize(P (x_i/‖x_i‖ − μ)).
+   * Projects a batch: column i of the result is normalize(P (x_i/‖x_i‖ − μ)), the products of all
+   * columns at once by {@link Gemm#multiply} with the packed Pᵀ.
    *
    * @param x D × m, columns are samples; not modified
    * @return p × m, unit-norm columns
@@ -219,34 +249,23 @@ public final class Projection {
           "projection expects dimension " + inputDimension + ", got a " + x.shape() + " batch");
     }
     int m = x.cols();
-    double[] src = x.toColumnMajor();
-    double[] out = new double[outputDimension * m];
-    double[] centred = new double[inputDimension];
+    // Column-major D × m is the row-major m × D matrix whose rows are the samples.
+    double[] centred = x.toColumnMajor();
     for (int i = 0; i < m; i++) {
-      double norm = 0;
       int off = i * inputDimension;
+      double norm = 0;
       for (int a = 0; a < inputDimension; a++) {
-        norm += src[off + a] * src[off + a];
+        norm += centred[off + a] * centred[off + a];
       }
       double inv = 1 / Math.max(Math.sqrt(norm), NORM_FLOOR);
       for (int a = 0; a < inputDimension; a++) {
-        centred[a] = src[off + a] * inv - mean[a];
-      }
-      double outNorm = 0;
-      for (int r = 0; r < outputDimension; r++) {
-        double s = 0;
-        int row = r * inputDimension;
-        for (int a = 0; a < inputDimension; a++) {
-          s += components[row + a] * centred[a];
-        }
-        out[i * outputDimension + r] = s;
-        outNorm += s * s;
-      }
-      double outInv = 1 / Math.max(Math.sqrt(outNorm), NORM_FLOOR);
-      for (int r = 0; r < outputDimension; r++) {
-        out[i * outputDimension + r] *= outInv;
+        centred[off + a] = centred[off + a] * inv - mean[a];
       }
     }
+    // Row i of (m × D)·Pᵀ is (P c_i)ᵀ: column-major p × m.
+    double[] out = new double[outputDimension * m];
+    Gemm.multiply(centred, 0, inputDimension, m, transposed, out, 0, outputDimension, false, null);
+    Kernels.normalizeColumns(out, outputDimension, m);
     return Matrix.ofColumnMajor(outputDimension, m, out);
   }
 

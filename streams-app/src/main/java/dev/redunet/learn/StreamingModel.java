@@ -1,5 +1,6 @@
 package dev.redunet.learn;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.micl.MiclModel;
 import dev.redunet.rate.Rates;
@@ -22,6 +23,9 @@ import java.util.Optional;
  * <p>Scoring a raw sample x ∈ R^D: z₀ = normalize(x) (or the {@link Projection} of x), z_{ℓ+1} =
  * layer_ℓ(z_ℓ), then the MICL increments δL(z_L, j) in bits and the membership π̂ of the last
  * layer.
+ *
+ * <p>Every method that computes has a variant on a {@link MathExecutor}; its result does not depend
+ * on the executor's threads. The variants without one run on the calling thread.
  */
 public final class StreamingModel {
 
@@ -138,14 +142,19 @@ public final class StreamingModel {
    * @param trainLabels class indices, one per sample, or null
    */
   public List<Matrix> forward(Matrix x, int[] trainLabels) {
+    return forward(x, trainLabels, MathExecutor.sequential());
+  }
+
+  /** {@link #forward(Matrix, int[])} on the executor's threads. */
+  public List<Matrix> forward(Matrix x, int[] trainLabels, MathExecutor math) {
     List<Matrix> out = new ArrayList<>(network.depth() + 1);
     Matrix z = prepare(x);
     out.add(z);
     for (Layer layer : network.layers()) {
       z =
           trainLabels != null && layer instanceof VectorLayer v
-              ? v.forward(z, knownOrUnlabelled(v, trainLabels)).features()
-              : layer.apply(z);
+              ? v.forward(z, knownOrUnlabelled(v, trainLabels), math).features()
+              : layer.apply(z, math);
       out.add(z);
     }
     return out;
@@ -161,7 +170,7 @@ public final class StreamingModel {
    * @param membership the training rule
    */
   public ModelStatistics statistics(Matrix x, int[] labels, TrainingMembership membership) {
-    return learn(x, labels, membership).statistics();
+    return learn(x, labels, membership, MathExecutor.sequential()).statistics();
   }
 
   /**
@@ -184,32 +193,37 @@ public final class StreamingModel {
    * @param membership the training rule
    */
   public Learned learn(Matrix x, int[] labels, TrainingMembership membership) {
+    return learn(x, labels, membership, MathExecutor.sequential());
+  }
+
+  /** {@link #learn(Matrix, int[], TrainingMembership)} on the executor's threads. */
+  public Learned learn(Matrix x, int[] labels, TrainingMembership membership, MathExecutor math) {
     boolean byLabels = membership == TrainingMembership.LABELS;
-    List<Matrix> path = forward(x, byLabels ? labels : null);
+    List<Matrix> path = forward(x, byLabels ? labels : null, math);
     Matrix output = path.get(path.size() - 1);
     if (byLabels) {
       output = path.get(0);
       for (Layer layer : network.layers()) {
-        output = layer.apply(output); // z_L at inference, from the same z₀
+        output = layer.apply(output, math); // z_L at inference, from the same z₀
       }
     }
-    double[][] deltaL = deltaL(output);
+    double[][] deltaL = deltaL(output, math);
     int[] predicted = new int[deltaL.length];
     double[] novelty = new double[deltaL.length];
     for (int i = 0; i < predicted.length; i++) {
       predicted[i] = argminFinite(deltaL[i]);
       novelty[i] = noveltyBits(deltaL[i]);
     }
-    return new Learned(ModelStatistics.of(path, output, labels), predicted, novelty);
+    return new Learned(ModelStatistics.of(path, output, labels, math), predicted, novelty);
   }
 
   /** δL(z_i, j) in bits for every column z_i of the output features, m × (classes with data). */
-  private double[][] deltaL(Matrix z) {
+  private double[][] deltaL(Matrix z, MathExecutor math) {
     double[][] samples = new double[z.cols()][];
     for (int i = 0; i < samples.length; i++) {
       samples[i] = z.column(i);
     }
-    return micl.deltaL(samples);
+    return micl.deltaL(samples, math);
   }
 
   /** The labels, with −1 (π̂) for those the layer does not know. */
@@ -231,6 +245,11 @@ public final class StreamingModel {
    * @param x D × m raw samples
    */
   public Scores score(Matrix x) {
+    return score(x, MathExecutor.sequential());
+  }
+
+  /** {@link #score(Matrix)} on the executor's threads. */
+  public Scores score(Matrix x, MathExecutor math) {
     Matrix z = prepare(x);
     int k = classNames.size();
     int m = x.cols();
@@ -242,19 +261,19 @@ public final class StreamingModel {
       if (last) {
         Matrix pi;
         if (layer instanceof VectorLayer v) {
-          LayerOutput o = v.forward(z);
+          LayerOutput o = v.forward(z, null, math);
           z = o.features();
           pi = o.membership();
         } else {
-          pi = layer.membership(z);
-          z = layer.apply(z);
+          pi = layer.membership(z, math);
+          z = layer.apply(z, math);
         }
         membership = Optional.of(spread(pi, layer.classLabels(), k, m));
       } else {
-        z = layer.apply(z);
+        z = layer.apply(z, math);
       }
     }
-    double[][] deltaL = deltaL(z);
+    double[][] deltaL = deltaL(z, math);
     int[] predicted = new int[m];
     for (int i = 0; i < m; i++) {
       predicted[i] = argminFinite(deltaL[i]);

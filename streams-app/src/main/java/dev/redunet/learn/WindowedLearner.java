@@ -1,6 +1,7 @@
 package dev.redunet.learn;
 
 import dev.redunet.learn.LearnerSettings.Construction;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,7 +37,8 @@ import java.util.Optional;
  * it adds further samples: {@link #add} closes windows into a queue (of at most the caller's
  * choosing), {@link #nextJob} hands out the job of the oldest closed window once the version before
  * it is installed, and {@link #install} makes the computed version the model in force. Not
- * thread-safe (a {@link Job} is).
+ * thread-safe (a {@link Job} is). A job's kernels run on the learner's {@link MathExecutor}; the
+ * versions do not depend on its threads.
  */
 public final class WindowedLearner {
 
@@ -113,16 +115,19 @@ public final class WindowedLearner {
   /** The computation of one version: pure, may run on any thread, once or again. */
   public static final class Job {
     private final LearnerSettings settings;
+    private final MathExecutor math;
     private final Window window;
     private final Optional<StreamingModel> previous;
     private final StatisticsWindows windows;
 
     private Job(
         LearnerSettings settings,
+        MathExecutor math,
         Window window,
         Optional<StreamingModel> previous,
         StatisticsWindows windows) {
       this.settings = settings;
+      this.math = math;
       this.window = window;
       this.previous = previous;
       this.windows = windows;
@@ -141,7 +146,7 @@ public final class WindowedLearner {
     /** Computes the version. */
     public Built compute() {
       long t0 = System.nanoTime();
-      ModelBuilder builder = new ModelBuilder(settings);
+      ModelBuilder builder = new ModelBuilder(settings, math);
       int[] labels = window.labels();
       int[] predicted = new int[labels.length];
       Arrays.fill(predicted, -1);
@@ -157,7 +162,8 @@ public final class WindowedLearner {
         combined = windows.close(b.statistics());
       } else {
         StreamingModel m = previous.get();
-        StreamingModel.Learned learned = m.learn(window.samples(), labels, settings.membership());
+        StreamingModel.Learned learned =
+            m.learn(window.samples(), labels, settings.membership(), math);
         predicted = learned.predicted();
         novelty = learned.noveltyBits();
         ModelStatistics stats = learned.statistics();
@@ -187,6 +193,7 @@ public final class WindowedLearner {
   }
 
   private final LearnerSettings settings;
+  private final MathExecutor math;
   private final long windowMs;
   private final List<String> names;
   private int dimension;
@@ -201,12 +208,14 @@ public final class WindowedLearner {
 
   private WindowedLearner(
       LearnerSettings settings,
+      MathExecutor math,
       long windowMs,
       Optional<StreamingModel> model,
       StatisticsWindows windows,
       List<String> names,
       int dimension) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.math = Objects.requireNonNull(math, "math");
     if (windowMs < 0) {
       throw new IllegalArgumentException("windowMs must be ≥ 0, got " + windowMs);
     }
@@ -224,8 +233,19 @@ public final class WindowedLearner {
    *     by count only
    */
   public static WindowedLearner start(LearnerSettings settings, long windowMs) {
+    return start(settings, windowMs, MathExecutor.sequential());
+  }
+
+  /** {@link #start(LearnerSettings, long)} whose jobs run their kernels on {@code math}. */
+  public static WindowedLearner start(LearnerSettings settings, long windowMs, MathExecutor math) {
     return new WindowedLearner(
-        settings, windowMs, Optional.empty(), StatisticsWindows.start(settings), List.of(), -1);
+        settings,
+        math,
+        windowMs,
+        Optional.empty(),
+        StatisticsWindows.start(settings),
+        List.of(),
+        -1);
   }
 
   /**
@@ -243,8 +263,22 @@ public final class WindowedLearner {
       StreamingModel model,
       StatisticsWindows windows,
       List<String> classNames) {
+    return restore(settings, windowMs, model, windows, classNames, MathExecutor.sequential());
+  }
+
+  /**
+   * {@link #restore(LearnerSettings, long, StreamingModel, StatisticsWindows, List)} whose jobs run
+   * their kernels on {@code math}.
+   */
+  public static WindowedLearner restore(
+      LearnerSettings settings,
+      long windowMs,
+      StreamingModel model,
+      StatisticsWindows windows,
+      List<String> classNames,
+      MathExecutor math) {
     return new WindowedLearner(
-        settings, windowMs, Optional.of(model), windows, classNames, model.inputDimension());
+        settings, math, windowMs, Optional.of(model), windows, classNames, model.inputDimension());
   }
 
   /**
@@ -298,7 +332,7 @@ public final class WindowedLearner {
       return Optional.empty();
     }
     jobOut = true;
-    return Optional.of(new Job(settings, closed.peekFirst(), model, windows));
+    return Optional.of(new Job(settings, math, closed.peekFirst(), model, windows));
   }
 
   /** The job handed out failed: the same window's job is handed out again by {@link #nextJob}. */

@@ -1,30 +1,39 @@
 package dev.redunet.linalg;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * The Cholesky factorization A = L·Lᵀ of a real symmetric positive-definite n × n matrix, with the
- * log-determinant and the inverse it gives.
+ * log-determinant and the inverse it gives: a row-major facade over {@link BlockedCholesky}, which
+ * computes U = Lᵀ in place in the rows of a copy of A.
  *
- * <p>Storage is row-major n × n; L is kept as a lower triangle (zeros above). Costs: n³/6
- * multiply-adds to factor, n³/6 to invert L, n³/6 to form A⁻¹ = L⁻ᵀ·L⁻¹. A factorization that meets
- * a non-positive pivot (A not positive definite, or NaN/Inf entries) is reported as an empty {@link
- * Optional}, never as a NaN.
+ * <p>Storage is row-major n × n. Costs: n³/6 multiply-adds to factor (blocked), n³/6 to invert L,
+ * n³/6 to form A⁻¹ = L⁻ᵀ·L⁻¹. A factorization that meets a non-positive pivot (A not positive
+ * definite, or NaN/Inf entries) is reported as an empty {@link Optional}, never as a NaN.
  */
 public final class Cholesky {
 
-  private final int n;
-  private final double[] l;
+  /** Rows of L⁻¹ per symmetric rank-k update of {@link #inverse}. */
+  static final int GRAM_BLOCK = 32;
 
-  private Cholesky(int n, double[] l) {
+  private final int n;
+
+  /** U = Lᵀ in full-width rows: row i holds U[i][j] = L[j][i] for j ≥ i (the rest is unused). */
+  private final double[][] u;
+
+  private final double halfLogDet;
+
+  private Cholesky(int n, double[][] u, double halfLogDet) {
     this.n = n;
-    this.l = l;
+    this.u = u;
+    this.halfLogDet = halfLogDet;
   }
 
   /**
-   * Factors A = L·Lᵀ (Cholesky–Banachiewicz, row by row): L[i][j] = (A[i][j] − Σ_{p<j}
-   * L[i][p]·L[j][p]) / L[j][j], L[i][i] = √(A[i][i] − Σ_{p<i} L[i][p]²). Only the lower triangle of
-   * A (j ≤ i) is read.
+   * Factors A = L·Lᵀ by {@link BlockedCholesky#factorUpper} on a copy of A's rows: U = Lᵀ with
+   * U[i][i] = √(A[i][i] − Σ_{p<i} U[p][i]²), U[i][j] = (A[i][j] − Σ_{p<i} U[p][i]·U[p][j]) /
+   * U[i][i] for j &gt; i. A must be symmetric: only its upper triangle (j ≥ i) is read.
    *
    * @param a row-major n × n symmetric matrix; not modified
    * @return the factor, or empty if a pivot is not strictly positive and finite
@@ -34,36 +43,34 @@ public final class Cholesky {
       throw new IllegalArgumentException(
           "Cholesky of order " + n + " needs " + n * n + " entries, got " + a.length);
     }
-    double[] l = new double[n * n];
+    double[][] u = new double[n][];
     for (int i = 0; i < n; i++) {
-      int ri = i * n;
-      for (int j = 0; j < i; j++) {
-        int rj = j * n;
-        double s = a[ri + j] - Kernels.dot(l, ri, l, rj, j);
-        l[ri + j] = s / l[rj + j];
-      }
-      double s = a[ri + i] - Kernels.dot(l, ri, l, ri, i);
-      if (!(s > 0) || !Double.isFinite(s)) {
-        return Optional.empty();
-      }
-      l[ri + i] = Math.sqrt(s);
+      u[i] = Arrays.copyOfRange(a, i * n, (i + 1) * n);
     }
-    return Optional.of(new Cholesky(n, l));
+    double half;
+    try {
+      half = BlockedCholesky.factorUpper(u, n);
+    } catch (ArithmeticException notPositiveDefinite) {
+      return Optional.empty();
+    }
+    if (!Double.isFinite(half)) {
+      return Optional.empty();
+    }
+    return Optional.of(new Cholesky(n, u, half));
   }
 
   /** log det A = 2 Σ_i log L[i][i] (natural log). */
   public double logDet() {
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      s += Math.log(l[i * n + i]);
-    }
-    return 2 * s;
+    return 2 * halfLogDet;
   }
 
   /**
    * scale·A⁻¹, exactly symmetric, computed as scale·L⁻ᵀ·L⁻¹: first L⁻¹ by forward substitution row
-   * by row (row i of L⁻¹ = (e_i − Σ_{p<i} L[i][p]·row p of L⁻¹) / L[i][i]), then (A⁻¹)[i][j] = Σ_{p
-   * ≥ max(i,j)} L⁻¹[p][i]·L⁻¹[p][j] on the lower triangle, mirrored.
+   * by row (row i of L⁻¹ = (e_i − Σ_{p<i} L[i][p]·row p of L⁻¹) / L[i][i], with L[i][p] = U[p][i]),
+   * then (A⁻¹)[i][j] = Σ_{p ≥ max(i,j)} L⁻¹[p][i]·L⁻¹[p][j] on the upper triangle, mirrored: by
+   * blocks of {@value #GRAM_BLOCK} rows p of L⁻¹, each of which is zero past its last column, so
+   * the symmetric rank-k kernel touches only the leading square its rows fill (n³/6 multiply-adds
+   * instead of n³/2).
    *
    * @return row-major n × n
    */
@@ -72,20 +79,24 @@ public final class Cholesky {
     for (int i = 0; i < n; i++) {
       int ri = i * n;
       for (int p = 0; p < i; p++) {
-        double f = -l[ri + p];
+        double f = -u[p][i];
         if (f != 0) {
           Kernels.axpy(f, li, p * n, li, ri, p + 1);
         }
       }
-      double inv = 1.0 / l[ri + i];
+      double inv = 1.0 / u[i][i];
       for (int j = 0; j < i; j++) {
         li[ri + j] *= inv;
       }
       li[ri + i] = inv;
     }
-    // A⁻¹ = (L⁻¹)ᵀ·L⁻¹: the Gram matrix of the rows of L⁻¹, upper triangle by the packed kernel.
+    // A⁻¹ = (L⁻¹)ᵀ·L⁻¹: the Gram matrix of the rows of L⁻¹, upper triangle by the packed kernel,
+    // block by block of rows (rows [p0, p1) are zero past column p1 − 1).
     double[] x = new double[n * n];
-    Gemm.syrkUpper(li, 0, n, n, n, x, 0, n, false);
+    for (int p0 = 0; p0 < n; p0 += GRAM_BLOCK) {
+      int p1 = Math.min(n, p0 + GRAM_BLOCK);
+      Gemm.syrkUpper(li, p0 * n, n, p1 - p0, p1, x, 0, n, true);
+    }
     for (int i = 0; i < n; i++) {
       for (int j = i; j < n; j++) {
         double v = scale * x[i * n + j];
@@ -108,25 +119,24 @@ public final class Cholesky {
           "right-hand side of " + b.length + " entries is not " + n + "×" + r);
     }
     for (int i = 0; i < n; i++) {
-      int ri = i * n;
       for (int p = 0; p < i; p++) {
-        double f = -l[ri + p];
+        double f = -u[p][i];
         if (f != 0) {
           Kernels.axpy(f, b, p * r, b, i * r, r);
         }
       }
-      double inv = 1.0 / l[ri + i];
+      double inv = 1.0 / u[i][i];
       for (int c = 0; c < r; c++) {
         b[i * r + c] *= inv;
       }
     }
     for (int i = n - 1; i >= 0; i--) {
-      double inv = 1.0 / l[i * n + i];
+      double inv = 1.0 / u[i][i];
       for (int c = 0; c < r; c++) {
         b[i * r + c] *= inv;
       }
       for (int p = 0; p < i; p++) {
-        double f = -l[i * n + p];
+        double f = -u[p][i];
         if (f != 0) {
           Kernels.axpy(f, b, i * r, b, p * r, r);
         }

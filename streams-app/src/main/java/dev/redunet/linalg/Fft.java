@@ -1,7 +1,5 @@
 package dev.redunet.linalg;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jtransforms.fft.DoubleFFT_1D;
 import pl.edu.icm.jlargearrays.ConcurrencyUtils;
 
@@ -20,23 +18,14 @@ import pl.edu.icm.jlargearrays.ConcurrencyUtils;
  * <p>Half spectra are split arrays {@code re, im} of length {@code H·(⌊W/2⌋+1)}, row-major ({@code
  * h·halfWidth + w}).
  *
- * <p>An instance keeps work buffers: it is not thread-safe; use one per thread. JTransforms' own
- * threads are disabled (the transforms here are small and the callers parallelise over samples);
- * its executor is replaced by a daemon pool so that a command-line {@code main} can exit.
+ * <p>An instance keeps work buffers: it is not thread-safe; use one per thread (the callers
+ * parallelise over samples on their {@link MathExecutor}). JTransforms' own threads are disabled:
+ * with one thread it never submits a task to its executor, so that executor starts no thread.
  */
 public final class Fft {
 
   static {
     ConcurrencyUtils.setNumberOfThreads(1);
-    ExecutorService previous = ConcurrencyUtils.getThreadPool();
-    ConcurrencyUtils.setThreadPool(
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "jtransforms");
-              t.setDaemon(true);
-              return t;
-            }));
-    previous.shutdown();
   }
 
   private final int height;

@@ -15,7 +15,7 @@ package dev.redunet.linalg;
  * is at {@code offset + i·ld + j}. {@code op(X)} is X or Xᵀ. Column-major arrays are row-major
  * arrays of the transpose: a d × m batch of samples (columns) is the row-major m × d matrix Zᵀ.
  *
- * <p>Every method is single-threaded; callers split work across threads (see {@link Parallel}).
+ * <p>Every method is single-threaded; callers split work across threads (see {@link MathExecutor}).
  */
 public final class Gemm {
 

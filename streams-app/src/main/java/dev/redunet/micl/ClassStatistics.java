@@ -1,5 +1,6 @@
 package dev.redunet.micl;
 
+import dev.redunet.linalg.PackedSymmetric;
 import java.util.Arrays;
 
 /**
@@ -50,7 +51,7 @@ public final class ClassStatistics {
   public static ClassStatistics empty(int dimension) {
     checkDimension(dimension);
     return new ClassStatistics(
-        dimension, 0.0, new double[dimension], new double[DenseKernels.packedLength(dimension)]);
+        dimension, 0.0, new double[dimension], new double[PackedSymmetric.packedLength(dimension)]);
   }
 
   /**
@@ -83,7 +84,7 @@ public final class ClassStatistics {
     for (int j = 0; j < d; j++) {
       mu[j] /= m;
     }
-    double[] c = new double[DenseKernels.packedLength(d)];
+    double[] c = new double[PackedSymmetric.packedLength(d)];
     double[][] dev = new double[Math.min(m, 64)][d];
     double[] w = new double[dev.length];
     Arrays.fill(w, 1.0);
@@ -96,7 +97,7 @@ public final class ClassStatistics {
           dev[p][j] = x[j] - mu[j];
         }
       }
-      DenseKernels.rankUpdate(c, d, 1.0, dev, w, count, row);
+      PackedSymmetric.rankUpdate(c, d, 1.0, dev, w, count, row);
     }
     return new ClassStatistics(d, m, mu, c);
   }
@@ -118,7 +119,7 @@ public final class ClassStatistics {
       throw new IllegalArgumentException(
           "scatter has " + scatter.length + " rows, expected " + d + " (D×D)");
     }
-    double[] c = new double[DenseKernels.packedLength(d)];
+    double[] c = new double[PackedSymmetric.packedLength(d)];
     int off = 0;
     for (int i = 0; i < d; i++) {
       if (scatter[i].length != d) {
@@ -209,8 +210,8 @@ public final class ClassStatistics {
   /** Entry {@code (i, j)} of the centred scatter {@code C}. */
   public double scatter(int i, int j) {
     return i <= j
-        ? scatter[DenseKernels.index(i, j, dimension)]
-        : scatter[DenseKernels.index(j, i, dimension)];
+        ? scatter[PackedSymmetric.index(i, j, dimension)]
+        : scatter[PackedSymmetric.index(j, i, dimension)];
   }
 
   /** A full {@code D×D} copy of the centred scatter {@code C}. */
@@ -287,7 +288,7 @@ public final class ClassStatistics {
       mu[j] = mean[j] + (weight / n2) * d[j];
     }
     double[] c = scatter.clone();
-    DenseKernels.rankUpdate(
+    PackedSymmetric.rankUpdate(
         c,
         dimension,
         1.0,
@@ -324,7 +325,7 @@ public final class ClassStatistics {
     for (int t = 0; t < c.length; t++) {
       c[t] = scatter[t] + other.scatter[t];
     }
-    DenseKernels.rankUpdate(
+    PackedSymmetric.rankUpdate(
         c,
         dimension,
         1.0,
@@ -382,7 +383,7 @@ public final class ClassStatistics {
       throw new IllegalArgumentException("serialized statistics: bad dimension " + dd);
     }
     int d = (int) dd;
-    int expected = 2 + d + DenseKernels.packedLength(d);
+    int expected = 2 + d + PackedSymmetric.packedLength(d);
     if (data.length != expected) {
       throw new IllegalArgumentException(
           "serialized statistics of dimension "
@@ -397,7 +398,7 @@ public final class ClassStatistics {
     double[] mu = Arrays.copyOfRange(data, 2, 2 + d);
     double[] c = Arrays.copyOfRange(data, 2 + d, data.length);
     for (int i = 0; i < d; i++) {
-      if (c[DenseKernels.rowStart(i, d)] < 0.0) {
+      if (c[PackedSymmetric.rowStart(i, d)] < 0.0) {
         throw new IllegalArgumentException("serialized statistics: negative variance at " + i);
       }
     }
@@ -431,7 +432,7 @@ public final class ClassStatistics {
   public String toString() {
     double trace = 0.0;
     for (int i = 0; i < dimension; i++) {
-      trace += scatter[DenseKernels.rowStart(i, dimension)];
+      trace += scatter[PackedSymmetric.rowStart(i, dimension)];
     }
     return "ClassStatistics[D=" + dimension + ", N=" + count + ", tr(C)=" + trace + "]";
   }

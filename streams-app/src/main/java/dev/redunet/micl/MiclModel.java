@@ -1,10 +1,11 @@
 package dev.redunet.micl;
 
+import dev.redunet.linalg.BlockedTriangle;
+import dev.redunet.linalg.MathExecutor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * A MICL classifier (Wright, Tao, Lin, Ma, Shum, NIPS 2007) frozen on per-class statistics, with
@@ -77,22 +78,22 @@ public final class MiclModel {
    * @throws IllegalArgumentException on empty input, mixed dimensions or all classes empty
    */
   public static MiclModel build(List<ClassStatistics> classes, double epsSq, CodingMode mode) {
-    return build(classes, epsSq, mode, false);
+    return build(classes, epsSq, mode, MathExecutor.sequential());
   }
 
   /**
-   * Builds the model, optionally factoring the classes in parallel on the common fork-join pool
-   * (the result does not depend on it).
+   * Builds the model, factoring the classes on the executor's threads, one class per task (the
+   * result does not depend on them).
    *
    * @param classes statistics of classes {@code 0 … k−1}, all of the same dimension, at least one
    *     non-empty
    * @param epsSq {@code ε² > 0}
    * @param mode affine (MICL) or linear coding
-   * @param parallel whether to factor classes on several threads
+   * @param math the threads to factor the classes on
    */
   public static MiclModel build(
-      List<ClassStatistics> classes, double epsSq, CodingMode mode, boolean parallel) {
-    return buildReusing(classes, epsSq, mode, null, parallel);
+      List<ClassStatistics> classes, double epsSq, CodingMode mode, MathExecutor math) {
+    return buildReusing(classes, epsSq, mode, null, math);
   }
 
   /**
@@ -101,12 +102,12 @@ public final class MiclModel {
    * refactored). The number of classes may grow.
    */
   public MiclModel update(List<ClassStatistics> newClasses) {
-    return update(newClasses, false);
+    return update(newClasses, MathExecutor.sequential());
   }
 
-  /** As {@link #update(List)}, optionally factoring the changed classes in parallel. */
-  public MiclModel update(List<ClassStatistics> newClasses, boolean parallel) {
-    return buildReusing(newClasses, epsSq, mode, this, parallel);
+  /** As {@link #update(List)}, factoring the changed classes on the executor's threads. */
+  public MiclModel update(List<ClassStatistics> newClasses, MathExecutor math) {
+    return buildReusing(newClasses, epsSq, mode, this, math);
   }
 
   // Reuse is keyed on identity on purpose: equal-valued statistics would need an O(D²) comparison.
@@ -116,7 +117,7 @@ public final class MiclModel {
       double epsSq,
       CodingMode mode,
       MiclModel previous,
-      boolean parallel) {
+      MathExecutor math) {
     CodingLength.checkEpsSq(epsSq);
     if (classes.isEmpty()) {
       throw new IllegalArgumentException("a MICL model needs at least one class");
@@ -135,11 +136,8 @@ public final class MiclModel {
       throw new IllegalArgumentException("all " + classes.size() + " classes are empty");
     }
     ClassCache[] caches = new ClassCache[classes.size()];
-    IntStream idx = IntStream.range(0, caches.length);
-    if (parallel && caches.length > 1) {
-      idx = idx.parallel();
-    }
-    idx.forEach(
+    math.forEach(
+        caches.length,
         j -> {
           ClassStatistics s = classes.get(j);
           if (previous != null && j < previous.classes.length && previous.classes[j].stats == s) {
@@ -258,28 +256,25 @@ public final class MiclModel {
    * @return {@code m × k} scores in bits
    */
   public double[][] deltaL(double[][] samples) {
-    return deltaL(samples, false);
+    return deltaL(samples, MathExecutor.sequential());
   }
 
   /**
-   * Batch MICL scores, optionally spreading blocks of samples over the common fork-join pool. The
-   * result does not depend on {@code parallel}.
+   * Batch MICL scores, blocks of {@value #BATCH_BLOCK} samples spread over the executor's threads.
+   * Every block is scored alone, so the result does not depend on the threads.
    *
    * @param samples {@code m} samples of length {@code D}; not modified
-   * @param parallel whether to use several threads
+   * @param math the threads to use
    * @return {@code m × k} scores in bits
    */
-  public double[][] deltaL(double[][] samples, boolean parallel) {
+  public double[][] deltaL(double[][] samples, MathExecutor math) {
     for (int b = 0; b < samples.length; b++) {
       checkSample(samples[b], b);
     }
     double[][] out = new double[samples.length][classes.length];
     int blocks = (samples.length + BATCH_BLOCK - 1) / BATCH_BLOCK;
-    IntStream range = IntStream.range(0, blocks);
-    if (parallel && blocks > 1) {
-      range = range.parallel();
-    }
-    range.forEach(
+    math.forEach(
+        blocks,
         blk -> {
           int from = blk * BATCH_BLOCK;
           scoreBlock(samples, from, Math.min(samples.length, from + BATCH_BLOCK), out);
@@ -289,12 +284,12 @@ public final class MiclModel {
 
   /** Batch classification: {@code argmin_j δL(samples[b], j)} for every sample. */
   public int[] classify(double[][] samples) {
-    return classify(samples, false);
+    return classify(samples, MathExecutor.sequential());
   }
 
-  /** Batch classification, optionally multi-threaded (same result). */
-  public int[] classify(double[][] samples, boolean parallel) {
-    double[][] scores = deltaL(samples, parallel);
+  /** Batch classification on the executor's threads (same result). */
+  public int[] classify(double[][] samples, MathExecutor math) {
+    double[][] scores = deltaL(samples, math);
     int[] out = new int[scores.length];
     for (int b = 0; b < scores.length; b++) {
       out[b] = argmin(scores[b]);

@@ -1,5 +1,8 @@
 package dev.redunet.micl;
 
+import dev.redunet.linalg.BlockedCholesky;
+import dev.redunet.linalg.PackedSymmetric;
+
 /**
  * Cholesky factor of {@code K = I + a·M} for the scatter {@code M} of a {@link ClassStatistics}
  * ({@code M = C} for affine coding, {@code M = S = C + Nμμᵀ} for linear coding), restricted to the
@@ -95,7 +98,7 @@ final class SpdFactor {
     double[][] k = new double[m][m];
     for (int r = 0; r < m; r++) {
       int i = act[r];
-      int base = DenseKernels.rowStart(i, d) - i;
+      int base = PackedSymmetric.rowStart(i, d) - i;
       double[] kr = k[r];
       double nmi = n * mu[i];
       for (int q = r; q < m; q++) {
@@ -105,11 +108,11 @@ final class SpdFactor {
       }
       kr[r] += 1.0;
     }
-    double halfLn = DenseKernels.choleskyUpper(k, m);
+    double halfLn = BlockedCholesky.factorUpper(k, m);
     double[] packed = null;
     if (keepFactor) {
-      packed = new double[DenseKernels.packedLength(m)];
-      DenseKernels.packUpper(k, m, packed);
+      packed = new double[PackedSymmetric.packedLength(m)];
+      PackedSymmetric.packUpper(k, m, packed);
     }
     return new SpdFactor(act, split[1], packed, 2.0 * halfLn / LN2);
   }

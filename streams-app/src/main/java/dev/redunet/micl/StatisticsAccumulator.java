@@ -1,5 +1,6 @@
 package dev.redunet.micl;
 
+import dev.redunet.linalg.PackedSymmetric;
 import java.util.Arrays;
 
 /**
@@ -49,7 +50,7 @@ public final class StatisticsAccumulator {
     ClassStatistics.checkDimension(dimension);
     this.dimension = dimension;
     this.mean = new double[dimension];
-    this.scatter = new double[DenseKernels.packedLength(dimension)];
+    this.scatter = new double[PackedSymmetric.packedLength(dimension)];
     this.buffer = new double[BLOCK + 1][dimension];
     this.weights = new double[BLOCK + 1];
     this.row = new double[dimension];
@@ -138,7 +139,7 @@ public final class StatisticsAccumulator {
       scatter[t] = s * scatter[t] + oc[t];
     }
     weights[0] = foldedCount * other.count() / n;
-    DenseKernels.rankUpdate(scatter, dimension, 1.0, buffer, weights, 1, row);
+    PackedSymmetric.rankUpdate(scatter, dimension, 1.0, buffer, weights, 1, row);
     foldedCount = n;
     pendingScale = 1.0;
   }
@@ -235,7 +236,7 @@ public final class StatisticsAccumulator {
       blockMean[j] = delta;
     }
     weights[count] = foldedCount * blockWeight / n;
-    DenseKernels.rankUpdate(scatter, dimension, s, buffer, weights, count + 1, row);
+    PackedSymmetric.rankUpdate(scatter, dimension, s, buffer, weights, count + 1, row);
     foldedCount = n;
     pendingScale = 1.0;
   }

@@ -3,8 +3,8 @@ package dev.redunet.redunet;
 import dev.redunet.linalg.Cholesky;
 import dev.redunet.linalg.Gemm;
 import dev.redunet.linalg.Kernels;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
-import dev.redunet.linalg.Parallel;
 import dev.redunet.rate.Rates;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -129,49 +129,52 @@ public final class ForwardConstruction {
   private final Parameters parameters;
   private final String source;
   private final OptionalLong seed;
-  private final int threads;
+  private final MathExecutor math;
   private final Listener listener;
 
   private ForwardConstruction(
-      Parameters parameters, String source, OptionalLong seed, int threads, Listener listener) {
+      Parameters parameters,
+      String source,
+      OptionalLong seed,
+      MathExecutor math,
+      Listener listener) {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.source = Objects.requireNonNull(source, "source");
     this.seed = Objects.requireNonNull(seed, "seed");
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
-    }
-    this.threads = threads;
+    this.math = Objects.requireNonNull(math, "math");
     this.listener = Objects.requireNonNull(listener, "listener");
   }
 
-  /** A construction with the given parameters, on all processors, without provenance details. */
+  /**
+   * A construction with the given parameters, on the calling thread, without provenance details.
+   */
   public static ForwardConstruction with(Parameters parameters) {
     return new ForwardConstruction(
         parameters,
         "unspecified",
         OptionalLong.empty(),
-        Parallel.availableThreads(),
+        MathExecutor.sequential(),
         (l, b, r) -> {});
   }
 
   /** The same construction recording the given data description in the provenance. */
   public ForwardConstruction withSource(String newSource) {
-    return new ForwardConstruction(parameters, newSource, seed, threads, listener);
+    return new ForwardConstruction(parameters, newSource, seed, math, listener);
   }
 
   /** The same construction recording the given data seed in the provenance. */
   public ForwardConstruction withSeed(long newSeed) {
-    return new ForwardConstruction(parameters, source, OptionalLong.of(newSeed), threads, listener);
+    return new ForwardConstruction(parameters, source, OptionalLong.of(newSeed), math, listener);
   }
 
-  /** The same construction on at most {@code n} threads. */
-  public ForwardConstruction withThreads(int n) {
-    return new ForwardConstruction(parameters, source, seed, n, listener);
+  /** The same construction on the executor's threads (the result does not depend on them). */
+  public ForwardConstruction withExecutor(MathExecutor executor) {
+    return new ForwardConstruction(parameters, source, seed, executor, listener);
   }
 
   /** The same construction reporting every layer to {@code l}. */
   public ForwardConstruction withListener(Listener l) {
-    return new ForwardConstruction(parameters, source, seed, threads, l);
+    return new ForwardConstruction(parameters, source, seed, math, l);
   }
 
   /** The parameters. */
@@ -218,27 +221,27 @@ public final class ForwardConstruction {
     }
     Kernels.normalizeColumns(zs, d, m);
 
-    LayerStatistics stats = LayerStatistics.ofSorted(zs, d, classLabels, start, threads);
+    LayerStatistics stats = LayerStatistics.ofSorted(zs, d, classLabels, start, math);
     double[] classCounts = new double[k];
     for (int j = 0; j < k; j++) {
       classCounts[j] = start[j + 1] - start[j];
     }
     int layersToBuild = parameters.layers();
-    StatisticsFactors factors = StatisticsFactors.of(stats, parameters.epsSq(), true, threads);
+    StatisticsFactors factors = StatisticsFactors.of(stats, parameters.epsSq(), true, math);
     Rates inputRates = factors.trueLabelRates();
     List<VectorLayer> layers = new ArrayList<>(layersToBuild);
     List<Rates> rates = new ArrayList<>(layersToBuild);
     int[] oneHot = parameters.membership() == TrainingMembership.LABELS ? classAt : null;
     for (int l = 0; l < layersToBuild; l++) {
-      VectorLayer layer = factors.toLayer(parameters.eta(), parameters.lambda(), threads);
+      VectorLayer layer = factors.toLayer(parameters.eta(), parameters.lambda(), math);
       double[] out = new double[m * d];
       double[] pi = new double[k * m];
-      layer.forwardRaw(zs, m, oneHot, out, pi, threads);
-      LayerStatistics next = LayerStatistics.ofSorted(out, d, classLabels, start, threads);
+      layer.forwardRaw(zs, m, oneHot, out, pi, math);
+      LayerStatistics next = LayerStatistics.ofSorted(out, d, classLabels, start, math);
       boolean last = l == layersToBuild - 1;
       boolean trueRates = parameters.rateEvaluation() == RateEvaluation.TRUE_LABELS;
       StatisticsFactors nextFactors =
-          StatisticsFactors.of(next, parameters.epsSq(), !last || trueRates, threads);
+          StatisticsFactors.of(next, parameters.epsSq(), !last || trueRates, math);
       Rates r =
           trueRates
               ? nextFactors.trueLabelRates()
@@ -297,9 +300,8 @@ public final class ForwardConstruction {
     double epsSq = parameters.epsSq();
     List<LayerStatistics.ClassStatistics> trueClasses =
         new ArrayList<>(trueStats.classes().values());
-    Parallel.forEach(
+    math.forEach(
         k,
-        threads,
         j -> {
           if (predicted[j] == 0) {
             return;

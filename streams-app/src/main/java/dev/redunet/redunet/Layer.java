@@ -1,5 +1,6 @@
 package dev.redunet.redunet;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -26,18 +27,34 @@ public interface Layer {
   int[] classLabels();
 
   /**
-   * The layer applied to every sample (the soft-membership update used at inference).
+   * The layer applied to every sample (the soft-membership update used at inference), on the
+   * calling thread.
    *
    * @param z inputDimension() × m
    * @return outputDimension() × m, every column of unit norm
    */
-  Matrix apply(Matrix z);
+  default Matrix apply(Matrix z) {
+    return apply(z, MathExecutor.sequential());
+  }
+
+  /**
+   * {@link #apply(Matrix)} on the executor's threads (the result does not depend on them).
+   *
+   * @param z inputDimension() × m
+   * @return outputDimension() × m, every column of unit norm
+   */
+  Matrix apply(Matrix z, MathExecutor math);
 
   /**
    * The estimated membership π̂_j(z) for every sample: k × m, columns sum to 1, rows in the order
-   * of {@link #classLabels()}.
+   * of {@link #classLabels()}; on the calling thread.
    */
-  Matrix membership(Matrix z);
+  default Matrix membership(Matrix z) {
+    return membership(z, MathExecutor.sequential());
+  }
+
+  /** {@link #membership(Matrix)} on the executor's threads (the result does not depend on them). */
+  Matrix membership(Matrix z, MathExecutor math);
 
   /** The tag that identifies the layer type in the serialized network (e.g. {@code "vector"}). */
   String tag();

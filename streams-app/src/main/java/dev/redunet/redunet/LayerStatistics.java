@@ -3,8 +3,8 @@ package dev.redunet.redunet;
 import dev.redunet.linalg.DoubleIo;
 import dev.redunet.linalg.Gemm;
 import dev.redunet.linalg.Kernels;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
-import dev.redunet.linalg.Parallel;
 import dev.redunet.rate.Rates;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -79,17 +79,21 @@ public final class LayerStatistics {
 
   /**
    * The statistics of a labelled batch: m_j = #{i : y_i = j}, S_j = Σ_{y_i = j} z_i z_iᵀ, computed
-   * as symmetric rank-k updates (upper triangle, then mirrored) on all available processors.
+   * as symmetric rank-k updates (upper triangle, then mirrored), on the calling thread.
    *
    * @param z d × m, columns are samples
    * @param labels one label per column
    */
   public static LayerStatistics of(Matrix z, int[] labels) {
-    return of(z, labels, Parallel.availableThreads());
+    return of(z, labels, MathExecutor.sequential());
   }
 
-  /** {@link #of(Matrix, int[])} on at most {@code threads} threads. */
-  public static LayerStatistics of(Matrix z, int[] labels, int threads) {
+  /**
+   * {@link #of(Matrix, int[])} on the executor's threads: one task per fixed chunk of {@value
+   * #CHUNK} samples of a class, the chunks' scatters summed in chunk order (the result does not
+   * depend on the threads).
+   */
+  public static LayerStatistics of(Matrix z, int[] labels, MathExecutor math) {
     if (labels.length != z.cols()) {
       throw new IllegalArgumentException(
           labels.length + " labels for a " + z.shape() + " batch (one label per column)");
@@ -112,14 +116,15 @@ public final class LayerStatistics {
       int pos = fill[Arrays.binarySearch(classLabels, labels[i])]++;
       System.arraycopy(src, i * d, sorted, pos * d, d);
     }
-    return ofSorted(sorted, d, classLabels, start, threads);
+    return ofSorted(sorted, d, classLabels, start, math);
   }
 
   /**
    * The statistics of samples already grouped by class: class j (label {@code classLabels[j]})
    * holds the samples at positions [start[j], start[j+1]) of the column-major array {@code z}.
    */
-  static LayerStatistics ofSorted(double[] z, int d, int[] classLabels, int[] start, int threads) {
+  static LayerStatistics ofSorted(
+      double[] z, int d, int[] classLabels, int[] start, MathExecutor math) {
     int k = classLabels.length;
     int[] chunkClass = new int[0];
     int[] chunkStart = new int[0];
@@ -142,9 +147,8 @@ public final class LayerStatistics {
     double[][] partial = new double[chunks][];
     int[] cs = chunkStart;
     int[] ce = chunkEnd;
-    Parallel.forEach(
+    math.forEach(
         chunks,
-        threads,
         c -> {
           double[] s = new double[d * d];
           Gemm.syrkUpper(z, cs[c] * d, d, ce[c] - cs[c], d, s, 0, d, false);
@@ -248,7 +252,15 @@ public final class LayerStatistics {
    * @throws IllegalArgumentException if the statistics are empty
    */
   public Rates rates(double epsSq) {
-    return StatisticsFactors.of(this, epsSq, true, 1).trueLabelRates();
+    return rates(epsSq, MathExecutor.sequential());
+  }
+
+  /**
+   * {@link #rates(double)} with the k + 1 factorizations on the executor's threads (the result does
+   * not depend on them).
+   */
+  public Rates rates(double epsSq, MathExecutor math) {
+    return StatisticsFactors.of(this, epsSq, true, math).trueLabelRates();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.redunet.redunet;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.rate.Rates;
 import java.util.List;
@@ -64,9 +65,14 @@ public final class ReduNet {
    * @return the output features, unit-norm columns
    */
   public Matrix transform(Matrix z) {
+    return transform(z, MathExecutor.sequential());
+  }
+
+  /** {@link #transform(Matrix)} on the executor's threads (the result does not depend on them). */
+  public Matrix transform(Matrix z, MathExecutor math) {
     Matrix x = z.normalizeColumns();
     for (Layer layer : layers) {
-      x = layer.apply(x);
+      x = layer.apply(x, math);
     }
     return x.normalizeColumns();
   }

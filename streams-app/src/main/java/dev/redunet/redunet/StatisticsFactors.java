@@ -1,7 +1,7 @@
 package dev.redunet.redunet;
 
 import dev.redunet.linalg.Cholesky;
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
 import java.util.Map;
 
@@ -42,12 +42,13 @@ final class StatisticsFactors {
 
   /**
    * Factors I + αS with α = d/(m ε²) and, if {@code perClass}, every I + α_j S_j with α_j = d/(m_j
-   * ε²), in parallel.
+   * ε²), one factorization per task on the executor.
    *
    * @throws IllegalArgumentException if the statistics are empty
    * @throws ArithmeticException if a matrix is not positive definite (non-finite statistics)
    */
-  static StatisticsFactors of(LayerStatistics stats, double epsSq, boolean perClass, int threads) {
+  static StatisticsFactors of(
+      LayerStatistics stats, double epsSq, boolean perClass, MathExecutor math) {
     if (stats.isEmpty()) {
       throw new IllegalArgumentException("cannot build a layer from empty statistics");
     }
@@ -75,9 +76,8 @@ final class StatisticsFactors {
     }
     Cholesky[] factors = new Cholesky[k + 1];
     double mTotal = total;
-    Parallel.forEach(
+    math.forEach(
         perClass ? k + 1 : 1,
-        threads,
         t -> {
           double[] s = t == 0 ? sum : scatters[t - 1];
           double count = t == 0 ? mTotal : counts[t - 1];
@@ -144,15 +144,14 @@ final class StatisticsFactors {
   }
 
   /** The layer with E = α(I + αS)⁻¹, Cʲ = α_j(I + α_j S_j)⁻¹, γ_j = m_j/m. */
-  VectorLayer toLayer(double eta, double lambda, int threads) {
+  VectorLayer toLayer(double eta, double lambda, MathExecutor math) {
     if (classFactors == null) {
       throw new IllegalStateException("class factors were not computed");
     }
     int k = labels.length;
     double[][] inverses = new double[k + 1][];
-    Parallel.forEach(
+    math.forEach(
         k + 1,
-        threads,
         t ->
             inverses[t] =
                 t == 0 ? totalFactor.inverse(alpha()) : classFactors[t - 1].inverse(alpha(t - 1)));

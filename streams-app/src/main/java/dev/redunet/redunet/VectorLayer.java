@@ -3,8 +3,8 @@ package dev.redunet.redunet;
 import dev.redunet.linalg.DoubleIo;
 import dev.redunet.linalg.Gemm;
 import dev.redunet.linalg.Kernels;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
-import dev.redunet.linalg.Parallel;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -32,8 +32,9 @@ import java.util.List;
  * out of the operators and of π̂, never divided by.
  *
  * <p>Cost of a batch of m samples: one product of the stacked (k+1)d × d operator with the d × m
- * batch (2(k+1)d²m flops, cache-blocked, on all processors for large batches), plus O(kdm). Memory:
- * the (k+1)d² doubles of the stacked operator, kept once in the packed layout.
+ * batch (2(k+1)d²m flops, cache-blocked, on the given {@link MathExecutor}'s threads for large
+ * batches), plus O(kdm). Memory: the (k+1)d² doubles of the stacked operator, kept once in the
+ * packed layout.
  */
 public final class VectorLayer implements Layer {
 
@@ -82,7 +83,7 @@ public final class VectorLayer implements Layer {
   }
 
   /**
-   * Builds the layer from per-class statistics (see the class comment), on all processors.
+   * Builds the layer from per-class statistics (see the class comment), on the calling thread.
    *
    * <p>α and α_j come from the counts of the statistics. To build operators at a reference size W
    * (a streaming window, CALIBRATION.md), pass {@code stats.scale(W / stats.totalCount())}: this
@@ -96,16 +97,17 @@ public final class VectorLayer implements Layer {
    */
   public static VectorLayer fromStatistics(
       LayerStatistics stats, double epsSq, double eta, double lambda) {
-    return fromStatistics(stats, epsSq, eta, lambda, Parallel.availableThreads());
+    return fromStatistics(stats, epsSq, eta, lambda, MathExecutor.sequential());
   }
 
   /**
-   * {@link #fromStatistics(LayerStatistics, double, double, double)} on at most {@code threads}.
+   * {@link #fromStatistics(LayerStatistics, double, double, double)} on the executor's threads (one
+   * factorization and inverse per task: the result does not depend on them).
    */
   public static VectorLayer fromStatistics(
-      LayerStatistics stats, double epsSq, double eta, double lambda, int threads) {
+      LayerStatistics stats, double epsSq, double eta, double lambda, MathExecutor math) {
     checkParameters(epsSq, eta, lambda);
-    return StatisticsFactors.of(stats, epsSq, true, threads).toLayer(eta, lambda, threads);
+    return StatisticsFactors.of(stats, epsSq, true, math).toLayer(eta, lambda, math);
   }
 
   /**
@@ -236,6 +238,14 @@ public final class VectorLayer implements Layer {
    * @throws IllegalArgumentException if a label ≥ 0 is not a class of this layer
    */
   public LayerOutput forward(Matrix z, int[] trainLabels) {
+    return forward(z, trainLabels, MathExecutor.sequential());
+  }
+
+  /**
+   * {@link #forward(Matrix, int[])} on the executor's threads, by blocks of samples that depend on
+   * the batch only (the result does not depend on the threads); a small batch runs on the caller.
+   */
+  public LayerOutput forward(Matrix z, int[] trainLabels, MathExecutor math) {
     checkBatch(z);
     int m = z.cols();
     int[] idx = null;
@@ -260,19 +270,19 @@ public final class VectorLayer implements Layer {
     }
     double[] out = new double[d * m];
     double[] pi = new double[labels.length * m];
-    forwardRaw(z.toColumnMajor(), m, idx, out, pi, threadsFor(m));
+    forwardRaw(z.toColumnMajor(), m, idx, out, pi, executorFor(m, math));
     return new LayerOutput(
         Matrix.ofColumnMajor(d, m, out), Matrix.ofColumnMajor(labels.length, m, pi));
   }
 
   @Override
-  public Matrix apply(Matrix z) {
-    return forward(z).features();
+  public Matrix apply(Matrix z, MathExecutor math) {
+    return forward(z, null, math).features();
   }
 
   @Override
-  public Matrix membership(Matrix z) {
-    return forward(z).membership();
+  public Matrix membership(Matrix z, MathExecutor math) {
+    return forward(z, null, math).membership();
   }
 
   /** The position of a label in {@link #classLabels()}, or −1. */
@@ -294,7 +304,7 @@ public final class VectorLayer implements Layer {
    * @param out column-major d × m output; written
    * @param pi column-major k × m membership π̂; written
    */
-  void forwardRaw(double[] z, int m, int[] classIdx, double[] out, double[] pi, int threads) {
+  void forwardRaw(double[] z, int m, int[] classIdx, double[] out, double[] pi, MathExecutor math) {
     int k = labels.length;
     int n = (k + 1) * d;
     int fit = Math.max(Gemm.MR, Math.min(128, BUFFER_DOUBLES / n / Gemm.MR * Gemm.MR));
@@ -302,9 +312,8 @@ public final class VectorLayer implements Layer {
     // MR samples the product goes row by row, without padding.
     int block = m < Gemm.MR ? Math.max(1, m) : Math.min(fit, (m + Gemm.MR - 1) / Gemm.MR * Gemm.MR);
     int blocks = (m + block - 1) / block;
-    Parallel.forEach(
+    math.forEach(
         blocks,
-        threads,
         () -> new Workspace(block * n, block * d, k, d),
         (ws, b) -> {
           int i0 = b * block;
@@ -384,9 +393,9 @@ public final class VectorLayer implements Layer {
     }
   }
 
-  private int threadsFor(int m) {
+  private MathExecutor executorFor(int m, MathExecutor math) {
     long work = (long) m * d * d * (labels.length + 1);
-    return work < PARALLEL_THRESHOLD ? 1 : Parallel.availableThreads();
+    return work < PARALLEL_THRESHOLD ? MathExecutor.sequential() : math;
   }
 
   @Override

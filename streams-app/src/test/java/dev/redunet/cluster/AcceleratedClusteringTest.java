@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingLength;
 import dev.redunet.micl.CodingMode;
@@ -41,7 +42,7 @@ class AcceleratedClusteringTest {
     }
     for (CodingMode mode : CodingMode.values()) {
       for (double epsSq : new double[] {0.01, 0.5}) {
-        PointCoder coder = new PointCoder(points, epsSq, mode, 2);
+        PointCoder coder = new PointCoder(points, epsSq, mode, MathExecutor.create(2, "test"));
         int next = 0;
         for (int[] pair : sizes) {
           int[] ia = range(next, pair[0]);
@@ -80,7 +81,8 @@ class AcceleratedClusteringTest {
     int k = 4;
     for (CodingMode mode : CodingMode.values()) {
       double epsSq = 0.05;
-      int[][] graph = CompressionNeighbours.graph(points, epsSq, mode, k, 3, null);
+      int[][] graph =
+          CompressionNeighbours.graph(points, epsSq, mode, k, MathExecutor.create(3, "test"), null);
       boolean[][] expected = new boolean[m][m];
       for (int i = 0; i < m; i++) {
         Integer[] order = new Integer[m - 1];

@@ -62,6 +62,22 @@ class CholeskyTest {
   }
 
   @Test
+  void onlyTheUpperTriangleIsRead() {
+    int n = 45; // more than one panel of the blocked factorization
+    double[] a = spd(n, 7);
+    double[] upper = a.clone();
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        upper[i * n + j] = Double.NaN;
+      }
+    }
+    Cholesky full = Cholesky.factor(a, n).orElseThrow();
+    Cholesky half = Cholesky.factor(upper, n).orElseThrow();
+    assertThat(half.logDet()).isEqualTo(full.logDet());
+    assertThat(half.inverse(1.0)).containsExactly(full.inverse(1.0));
+  }
+
+  @Test
   void aMatrixThatIsNotPositiveDefiniteHasNoFactor() {
     assertThat(Cholesky.factor(new double[] {1, 2, 2, 1}, 2)).isEmpty();
     assertThat(Cholesky.factor(new double[] {0}, 1)).isEmpty();

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.testing.GoldenVectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class MiclModelTest {
+
+  @AutoClose private final MathExecutor math = MathExecutor.create(4, "test-math");
 
   private static final double TOL = 1e-9;
 
@@ -135,7 +139,7 @@ class MiclModelTest {
       }
       assertThat(model.activeDimension(4)).isZero();
       double[][] seq = model.deltaL(queries);
-      double[][] par = model.deltaL(queries, true);
+      double[][] par = model.deltaL(queries, math);
       for (int b = 0; b < queries.length; b++) {
         double[] single = model.deltaL(queries[b]);
         for (int j = 0; j < single.length; j++) {
@@ -144,7 +148,7 @@ class MiclModelTest {
         assertThat(par[b]).containsExactly(seq[b]);
         assertThat(seq[b][4]).isEqualTo(Double.POSITIVE_INFINITY);
       }
-      int[] labels = model.classify(queries, true);
+      int[] labels = model.classify(queries, math);
       for (int b = 0; b < queries.length; b++) {
         assertThat(labels[b]).isEqualTo(MiclModel.argmin(seq[b]));
       }

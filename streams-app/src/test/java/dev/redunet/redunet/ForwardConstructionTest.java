@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.rate.CodingRates;
 import dev.redunet.rate.Rates;
@@ -93,10 +94,13 @@ class ForwardConstructionTest {
     Parameters p =
         new Parameters(
             2, 0.1, 0.5, 500, TrainingMembership.SOFTMAX, RateEvaluation.PREDICTED_TORCH);
-    ForwardConstruction.Result one = ForwardConstruction.with(p).withThreads(1).fit(z, y);
-    ForwardConstruction.Result two = ForwardConstruction.with(p).withThreads(2).fit(z, y);
-    assertThat(two.trainFeatures()).isEqualTo(one.trainFeatures());
-    assertThat(two.network().layerRates()).isEqualTo(one.network().layerRates());
+    ForwardConstruction.Result one =
+        ForwardConstruction.with(p).withExecutor(MathExecutor.sequential()).fit(z, y);
+    try (MathExecutor two = MathExecutor.create(2, "test-math")) {
+      ForwardConstruction.Result many = ForwardConstruction.with(p).withExecutor(two).fit(z, y);
+      assertThat(many.trainFeatures()).isEqualTo(one.trainFeatures());
+      assertThat(many.network().layerRates()).isEqualTo(one.network().layerRates());
+    }
   }
 
   @Test

@@ -1,12 +1,19 @@
 package dev.redunet.redunet.spectral;
 
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
+import java.util.function.Supplier;
 
-/** Splits [0, n) into contiguous ranges run on {@link Parallel}'s threads. */
+/** Splits [0, n) into contiguous ranges run on a {@link MathExecutor}. */
 final class Ranges {
 
-  /** Ranges per thread: the pool hands them out dynamically, so a slow core holds less back. */
+  /** Ranges per thread: the executor hands them out dynamically, so a slow core holds less back. */
   private static final int PER_THREAD = 4;
+
+  /**
+   * Blocks of a reduction over the bins: a fixed number, so that the partial results are summed in
+   * the same order on any number of threads.
+   */
+  static final int REDUCTION_BLOCKS = 32;
 
   private Ranges() {}
 
@@ -17,19 +24,36 @@ final class Ranges {
     void run(int lo, int hi);
   }
 
+  /** A task on the items [lo, hi) with the state of the thread that runs it. */
+  @FunctionalInterface
+  interface StatefulRangeTask<S> {
+    /** Processes [lo, hi). */
+    void run(S state, int lo, int hi);
+  }
+
   /**
    * Runs {@code task} over [0, n) cut into up to {@code 4·threads} contiguous ranges of nearly
-   * equal size, on up to {@code threads} threads, and waits for all of them.
+   * equal size on the executor, and waits for all of them. The ranges depend on the thread count:
+   * the task must write disjoint outputs and sum nothing across ranges (see {@link
+   * MathExecutor#blocks} for reductions).
    */
-  static void split(int threads, int n, RangeTask task) {
+  static void split(MathExecutor math, int n, RangeTask task) {
+    split(math, n, () -> null, (Object state, int lo, int hi) -> task.run(lo, hi));
+  }
+
+  /**
+   * {@link #split(MathExecutor, int, RangeTask)} with a state per thread that takes part (for
+   * example an FFT plan and its buffers), created once by {@code state}.
+   */
+  static <S> void split(
+      MathExecutor math, int n, Supplier<? extends S> state, StatefulRangeTask<? super S> task) {
     if (n <= 0) {
       return;
     }
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
-    }
+    int threads = math.threads();
     int parts = threads == 1 ? 1 : Math.min(n, PER_THREAD * threads);
-    Parallel.forEach(parts, threads, p -> task.run(start(n, parts, p), start(n, parts, p + 1)));
+    math.forEach(
+        parts, state, (S s, int p) -> task.run(s, start(n, parts, p), start(n, parts, p + 1)));
   }
 
   private static int start(int n, int parts, int p) {

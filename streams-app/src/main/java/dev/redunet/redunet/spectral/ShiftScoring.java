@@ -1,6 +1,7 @@
 package dev.redunet.redunet.spectral;
 
 import dev.redunet.linalg.Fft;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.signal.SignalShape;
 import java.util.Arrays;
 import java.util.List;
@@ -28,18 +29,18 @@ public final class ShiftScoring {
 
   private final SignalShape shape;
   private final SpectralGrid grid;
-  private final int threads;
+  private final MathExecutor math;
 
   /**
    * A scorer for features of the given shape.
    *
    * @param shape the feature shape (C, H, W)
-   * @param threads threads to split the test samples over
+   * @param math the threads to split the test samples over
    */
-  public ShiftScoring(SignalShape shape, int threads) {
+  public ShiftScoring(SignalShape shape, MathExecutor math) {
     this.shape = shape;
     this.grid = new SpectralGrid(shape.height(), shape.width());
-    this.threads = threads;
+    this.math = math;
   }
 
   /** Number of shifts N = H·W (T in 1D). */
@@ -81,7 +82,7 @@ public final class ShiftScoring {
     int[][] out = new int[z.size()][n];
     double[] norms = z.squaredNorms();
     Ranges.split(
-        threads,
+        math,
         z.size(),
         (lo, hi) -> {
           Work w = new Work(new Fft(shape.height(), shape.width()));
@@ -141,7 +142,7 @@ public final class ShiftScoring {
     int m = train.size();
     int[][] out = new int[z.size()][n];
     Ranges.split(
-        threads,
+        math,
         z.size(),
         (lo, hi) -> {
           Work w = new Work(new Fft(shape.height(), shape.width()));
@@ -202,7 +203,7 @@ public final class ShiftScoring {
     int n = shifts();
     int[][] out = new int[z.size()][n];
     Ranges.split(
-        threads,
+        math,
         z.size(),
         (lo, hi) -> {
           Work w = new Work(new Fft(shape.height(), shape.width()));

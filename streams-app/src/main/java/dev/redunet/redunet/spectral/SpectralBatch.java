@@ -1,7 +1,7 @@
 package dev.redunet.redunet.spectral;
 
 import dev.redunet.linalg.Fft;
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.signal.SignalShape;
 
 /**
@@ -51,11 +51,12 @@ public final class SpectralBatch {
    * @throws IllegalArgumentException if a sample has the wrong length
    */
   public static SpectralBatch fromSignals(SignalShape shape, double[][] samples) {
-    return fromSignals(shape, samples, Parallel.availableThreads());
+    return fromSignals(shape, samples, MathExecutor.sequential());
   }
 
-  /** {@link #fromSignals(SignalShape, double[][])} on the given threads. */
-  public static SpectralBatch fromSignals(SignalShape shape, double[][] samples, int threads) {
+  /** {@link #fromSignals(SignalShape, double[][])} on the executor's threads (split by sample). */
+  public static SpectralBatch fromSignals(
+      SignalShape shape, double[][] samples, MathExecutor math) {
     for (int i = 0; i < samples.length; i++) {
       shape.check(samples[i], "sample " + i);
     }
@@ -64,12 +65,13 @@ public final class SpectralBatch {
     int channels = shape.channels();
     int bins = grid.bins();
     Ranges.split(
-        threads,
+        math,
         samples.length,
-        (lo, hi) -> {
-          Fft fft = new Fft(shape.height(), shape.width());
-          double[] hr = new double[fft.halfSize()];
-          double[] hi2 = new double[fft.halfSize()];
+        () -> new Transform(shape),
+        (Transform t, int lo, int hi) -> {
+          Fft fft = t.fft;
+          double[] hr = t.re;
+          double[] hi2 = t.im;
           for (int i = lo; i < hi; i++) {
             for (int c = 0; c < channels; c++) {
               fft.forward(samples[i], c * shape.positions(), hr, hi2);
@@ -91,20 +93,21 @@ public final class SpectralBatch {
    * @return m new flat samples
    */
   public double[][] toSignals() {
-    return toSignals(Parallel.availableThreads());
+    return toSignals(MathExecutor.sequential());
   }
 
-  /** {@link #toSignals()} on the given threads. */
-  public double[][] toSignals(int threads) {
+  /** {@link #toSignals()} on the executor's threads (split by sample). */
+  public double[][] toSignals(MathExecutor math) {
     double[][] out = new double[size][shape.size()];
     int channels = shape.channels();
     Ranges.split(
-        threads,
+        math,
         size,
-        (lo, hi) -> {
-          Fft fft = new Fft(shape.height(), shape.width());
-          double[] hr = new double[fft.halfSize()];
-          double[] hi2 = new double[fft.halfSize()];
+        () -> new Transform(shape),
+        (Transform t, int lo, int hi) -> {
+          Fft fft = t.fft;
+          double[] hr = t.re;
+          double[] hi2 = t.im;
           for (int i = lo; i < hi; i++) {
             for (int c = 0; c < channels; c++) {
               for (int p = 0; p < hr.length; p++) {
@@ -117,6 +120,19 @@ public final class SpectralBatch {
           }
         });
     return out;
+  }
+
+  /** A thread's transform of one channel and its half-spectrum buffers. */
+  private static final class Transform {
+    final Fft fft;
+    final double[] re;
+    final double[] im;
+
+    Transform(SignalShape shape) {
+      fft = new Fft(shape.height(), shape.width());
+      re = new double[fft.halfSize()];
+      im = new double[fft.halfSize()];
+    }
   }
 
   /** The shape of every sample. */

@@ -1,5 +1,6 @@
 package dev.redunet.redunet.spectral;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.Provenance;
@@ -110,7 +111,7 @@ public final class SpectralConstruction {
    * @param membership how training samples are weighted in the update
    * @param passengers preprocessed batches to move through every layer with π̂ (may be empty)
    * @param keepLayers whether to return the layers (memory grows with L)
-   * @param threads threads
+   * @param math the math of the kernels (the result does not depend on them)
    * @param listener called after every layer (may be null)
    */
   public static Result run(
@@ -122,7 +123,7 @@ public final class SpectralConstruction {
       TrainingMembership membership,
       List<SpectralBatch> passengers,
       boolean keepLayers,
-      int threads,
+      MathExecutor math,
       Listener listener) {
     if (depth < 0) {
       throw new IllegalArgumentException("depth must be ≥ 0, got " + depth);
@@ -140,17 +141,13 @@ public final class SpectralConstruction {
     for (int l = 0; l < depth; l++) {
       SpectralLayer layer =
           SpectralLayer.build(
-              SpectralStatistics.perClass(z, labels, classes, threads),
-              classLabels,
-              parameters,
-              threads);
+              SpectralStatistics.perClass(z, labels, classes, math), classLabels, parameters, math);
       rates.add(layer.inputRates());
       SpectralLayer.Output step =
           layer.forward(
-              z, membership == TrainingMembership.LABELS ? labels : null, threads, workspace);
+              z, membership == TrainingMembership.LABELS ? labels : null, math, workspace);
       for (int p = 0; p < moving.size(); p++) {
-        moving.set(
-            p, layer.forward(moving.get(p), null, threads, passengerSpace.get(p)).features());
+        moving.set(p, layer.forward(moving.get(p), null, math, passengerSpace.get(p)).features());
       }
       z = step.features();
       if (keepLayers) {
@@ -162,7 +159,7 @@ public final class SpectralConstruction {
     }
     rates.add(
         SpectralRates.of(
-            SpectralStatistics.perClass(z, labels, classes, threads), parameters.epsSq(), threads));
+            SpectralStatistics.perClass(z, labels, classes, math), parameters.epsSq(), math));
     return new Result(layers, z, moving, rates);
   }
 }

@@ -3,8 +3,8 @@ package dev.redunet.redunet.spectral;
 import dev.redunet.linalg.ComplexKernels;
 import dev.redunet.linalg.DoubleIo;
 import dev.redunet.linalg.HermitianCholesky;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
-import dev.redunet.linalg.Parallel;
 import dev.redunet.rate.Rates;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.Layer;
@@ -110,13 +110,13 @@ public final class SpectralLayer implements Layer {
    * @throws ArithmeticException if an operator is not positive definite (NaN/Inf in the input)
    */
   public static SpectralLayer build(SpectralStatistics[] perClass, SpectralParameters parameters) {
-    return build(perClass, parameters, Parallel.availableThreads());
+    return build(perClass, parameters, MathExecutor.sequential());
   }
 
-  /** {@link #build(SpectralStatistics[], SpectralParameters)} on the given number of threads. */
+  /** {@link #build(SpectralStatistics[], SpectralParameters)} on the executor's threads. */
   public static SpectralLayer build(
-      SpectralStatistics[] perClass, SpectralParameters parameters, int threads) {
-    return build(perClass, IntStream.range(0, perClass.length).toArray(), parameters, threads);
+      SpectralStatistics[] perClass, SpectralParameters parameters, MathExecutor math) {
+    return build(perClass, IntStream.range(0, perClass.length).toArray(), parameters, math);
   }
 
   /**
@@ -125,13 +125,14 @@ public final class SpectralLayer implements Layer {
    * @param perClass statistics of each class index j = 0 … k−1
    * @param classLabels the label of each class index (distinct), reported by {@link #classLabels()}
    * @param parameters ε², η, λ
-   * @param threads threads to split the bins over
+   * @param math the threads to split the bins over (every bin is factored alone: the result does
+   *     not depend on them)
    */
   public static SpectralLayer build(
       SpectralStatistics[] perClass,
       int[] classLabels,
       SpectralParameters parameters,
-      int threads) {
+      MathExecutor math) {
     if (classLabels.length != perClass.length
         || Arrays.stream(classLabels).distinct().count() != classLabels.length) {
       throw new IllegalArgumentException(
@@ -186,7 +187,7 @@ public final class SpectralLayer implements Layer {
     double[] logDetE = new double[bins];
     double[][] logDetC = new double[perClass.length][bins];
     Ranges.split(
-        threads,
+        math,
         bins,
         (lo, hi) -> {
           for (int f = lo; f < hi; f++) {
@@ -294,7 +295,7 @@ public final class SpectralLayer implements Layer {
    * @param input m samples of this layer's grid and channel count, not modified
    */
   public Output forward(SpectralBatch input) {
-    return forward(input, null, Parallel.availableThreads());
+    return forward(input, null, MathExecutor.sequential());
   }
 
   /**
@@ -303,17 +304,19 @@ public final class SpectralLayer implements Layer {
    * @param input m samples, not modified
    * @param labels null to weight every sample by π̂; else the true labels of training samples,
    *     whose one-hot vectors replace π̂ in the update ({@link TrainingMembership#LABELS})
-   * @param threads threads to split the frequency bins over
+   * @param math the threads to split the frequency bins over (the result does not depend on them:
+   *     the sums over bins add fixed blocks of bins in order)
    */
-  public Output forward(SpectralBatch input, int[] labels, int threads) {
-    return forward(input, labels, threads, new Workspace());
+  public Output forward(SpectralBatch input, int[] labels, MathExecutor math) {
+    return forward(input, labels, math, new Workspace());
   }
 
   /**
-   * {@link #forward(SpectralBatch, int[], int)} with scratch memory that is kept between calls: a
-   * construction that passes the same workspace to every layer allocates the class products once.
+   * {@link #forward(SpectralBatch, int[], MathExecutor)} with scratch memory that is kept between
+   * calls: a construction that passes the same workspace to every layer allocates the class
+   * products once.
    */
-  public Output forward(SpectralBatch input, int[] labels, int threads, Workspace workspace) {
+  public Output forward(SpectralBatch input, int[] labels, MathExecutor math, Workspace workspace) {
     if (!input.grid().equals(grid) || input.channels() != channels) {
       throw new IllegalArgumentException(
           "layer of "
@@ -339,13 +342,13 @@ public final class SpectralLayer implements Layer {
       }
     }
     boolean keep = 16L * present.length * grid.bins() * channels * m <= KEEP_BYTES;
-    return forwardPasses(input, labels, threads, keep ? workspace : null);
+    return forwardPasses(input, labels, math, keep ? workspace : null);
   }
 
   /**
-   * Reusable scratch memory of {@link #forward(SpectralBatch, int[], int, Workspace)}: the products
-   * Cʲ(f)v of every class, bin and sample between the two passes. Not thread-safe: one forward pass
-   * at a time.
+   * Reusable scratch memory of {@link #forward(SpectralBatch, int[], MathExecutor, Workspace)}: the
+   * products Cʲ(f)v of every class, bin and sample between the two passes. Not thread-safe: one
+   * forward pass at a time.
    */
   public static final class Workspace {
     private double[][][] re;
@@ -369,9 +372,11 @@ public final class SpectralLayer implements Layer {
    * Cʲ(f)v} for every class and bin, and the squared norms {@code Σ_f w_f ‖Cʲ(f)v(f)‖²}; then π̂.
    * Pass 2: {@code v + η(E(f)v − Σ_j γ_j P_j Cʲ(f)v)} per bin, with {@code Cʲ(f)v} kept from pass 1
    * in the workspace, or recomputed when the workspace is null; then the normalisation. Every
-   * kernel streams over all m samples of a bin.
+   * kernel streams over all m samples of a bin. The sums over bins (the norms) are taken per fixed
+   * block of bins ({@link Ranges#REDUCTION_BLOCKS}) and the blocks' sums added in block order, so
+   * the output does not depend on the number of threads.
    */
-  Output forwardPasses(SpectralBatch input, int[] labels, int threads, Workspace workspace) {
+  Output forwardPasses(SpectralBatch input, int[] labels, MathExecutor math, Workspace workspace) {
     boolean keep = workspace != null;
     int m = input.size();
     int bins = grid.bins();
@@ -382,22 +387,23 @@ public final class SpectralLayer implements Layer {
     double[][][][] kept = keep ? workspace.kept(k, bins * channels, m) : null;
     double[][][] keptRe = keep ? kept[0] : null;
     double[][][] keptIm = keep ? kept[1] : null;
+    int[] blocks = MathExecutor.blocks(bins, Ranges.REDUCTION_BLOCKS);
+    int blockCount = blocks.length - 1;
 
     // Pass 1: class products and their squared norms over all bins.
     double[][] norms = new double[k][m];
-    Ranges.split(
-        threads,
-        bins,
-        (lo, hi) -> {
+    OrderedSum normSum = new OrderedSum(blockCount);
+    math.forEach(
+        blockCount,
+        () -> keep ? null : new Scratch(channels, m, false),
+        (Scratch scratch, int b) -> {
           double[][] local = new double[k][m];
-          double[][] tr = keep ? null : new double[channels][m];
-          double[][] ti = keep ? null : new double[channels][m];
-          for (int f = lo; f < hi; f++) {
+          for (int f = blocks[b]; f < blocks[b + 1]; f++) {
             double w = grid.weight(f);
             for (int q = 0; q < k; q++) {
               // Cʲ(f)v in the kept rows of the class (row base f·C), or in a temporary block
-              double[][] yr = keep ? keptRe[q] : tr;
-              double[][] yi = keep ? keptIm[q] : ti;
+              double[][] yr = keep ? keptRe[q] : scratch.tr;
+              double[][] yi = keep ? keptIm[q] : scratch.ti;
               int base = keep ? f * channels : 0;
               for (int a = 0; a < channels; a++) {
                 System.arraycopy(inRe[f * channels + a], 0, yr[base + a], 0, m);
@@ -410,13 +416,15 @@ public final class SpectralLayer implements Layer {
               }
             }
           }
-          synchronized (norms) {
-            for (int q = 0; q < k; q++) {
-              for (int i = 0; i < m; i++) {
-                norms[q][i] += local[q][i];
-              }
-            }
-          }
+          normSum.add(
+              b,
+              () -> {
+                for (int q = 0; q < k; q++) {
+                  for (int i = 0; i < m; i++) {
+                    norms[q][i] += local[q][i];
+                  }
+                }
+              });
         });
 
     // π̂ = softmax(−λ n) over the present classes, and the update weights γ_j P_j.
@@ -448,17 +456,18 @@ public final class SpectralLayer implements Layer {
     double[][] outRe = out.reRows();
     double[][] outIm = out.imRows();
     double[] outNorm = new double[m];
+    OrderedSum outNormSum = new OrderedSum(blockCount);
     double eta = parameters.eta();
-    Ranges.split(
-        threads,
-        bins,
-        (lo, hi) -> {
+    math.forEach(
+        blockCount,
+        () -> new Scratch(channels, m, !keep),
+        (Scratch scratch, int b) -> {
           double[] local = new double[m];
-          double[][] tr = new double[channels][m];
-          double[][] ti = new double[channels][m];
-          double[][] yr = keep ? null : new double[channels][m];
-          double[][] yi = keep ? null : new double[channels][m];
-          for (int f = lo; f < hi; f++) {
+          double[][] tr = scratch.tr;
+          double[][] ti = scratch.ti;
+          double[][] yr = scratch.yr;
+          double[][] yi = scratch.yi;
+          for (int f = blocks[b]; f < blocks[b + 1]; f++) {
             int base = f * channels;
             for (int a = 0; a < channels; a++) {
               System.arraycopy(inRe[base + a], 0, tr[a], 0, m);
@@ -501,18 +510,20 @@ public final class SpectralLayer implements Layer {
               ComplexKernels.addSquaredModulus(w, or, oi, 0, m, local, 0);
             }
           }
-          synchronized (outNorm) {
-            for (int i = 0; i < m; i++) {
-              outNorm[i] += local[i];
-            }
-          }
+          outNormSum.add(
+              b,
+              () -> {
+                for (int i = 0; i < m; i++) {
+                  outNorm[i] += local[i];
+                }
+              });
         });
     double[] scale = new double[m];
     for (int i = 0; i < m; i++) {
       scale[i] = 1.0 / Math.max(Math.sqrt(outNorm[i]), 1e-8);
     }
     Ranges.split(
-        threads,
+        math,
         bins * channels,
         (lo, hi) -> {
           for (int row = lo; row < hi; row++) {
@@ -525,6 +536,45 @@ public final class SpectralLayer implements Layer {
           }
         });
     return new Output(out, membership);
+  }
+
+  /** Per-thread scratch rows of a forward pass: C × m blocks. */
+  private static final class Scratch {
+    final double[][] tr;
+    final double[][] ti;
+    final double[][] yr;
+    final double[][] yi;
+
+    Scratch(int channels, int m, boolean second) {
+      tr = new double[channels][m];
+      ti = new double[channels][m];
+      yr = second ? new double[channels][m] : null;
+      yi = second ? new double[channels][m] : null;
+    }
+  }
+
+  /**
+   * Adds the partial sums of numbered blocks to a total in block order, whatever order the blocks
+   * finish in: a block's addition runs once every block before it has been added (on the thread
+   * that completes the run), so the total is the same to the bit on any number of threads.
+   */
+  static final class OrderedSum {
+    private final Runnable[] pending;
+    private int next;
+
+    OrderedSum(int blocks) {
+      this.pending = new Runnable[blocks];
+    }
+
+    /** Block {@code b}'s addition to the total, run in block order. */
+    synchronized void add(int b, Runnable addition) {
+      pending[b] = addition;
+      while (next < pending.length && pending[next] != null) {
+        pending[next].run();
+        pending[next] = null;
+        next++;
+      }
+    }
   }
 
   /** {@code t −= c ⊙ y} on [0, n) for real per-column weights c. */
@@ -641,17 +691,17 @@ public final class SpectralLayer implements Layer {
 
   /**
    * The layer applied to time-domain samples (the columns of z, flat C·H·W signals): ortho DFT,
-   * {@link #forward(SpectralBatch)}, inverse DFT. Every sample uses π̂.
+   * {@link #forward(SpectralBatch, int[], MathExecutor)}, inverse DFT. Every sample uses π̂.
    */
   @Override
-  public Matrix apply(Matrix z) {
-    return Matrix.fromColumns(forward(batchOf(z)).features().toSignals());
+  public Matrix apply(Matrix z, MathExecutor math) {
+    return Matrix.fromColumns(forward(batchOf(z, math), null, math).features().toSignals(math));
   }
 
   /** π̂ of time-domain samples: k × m. */
   @Override
-  public Matrix membership(Matrix z) {
-    return Matrix.fromRows(forward(batchOf(z)).membership());
+  public Matrix membership(Matrix z, MathExecutor math) {
+    return Matrix.fromRows(forward(batchOf(z, math), null, math).membership());
   }
 
   /** {@value #TAG}. */
@@ -660,7 +710,7 @@ public final class SpectralLayer implements Layer {
     return TAG;
   }
 
-  private SpectralBatch batchOf(Matrix z) {
+  private SpectralBatch batchOf(Matrix z, MathExecutor math) {
     if (z.rows() != inputDimension()) {
       throw new IllegalArgumentException(
           "a " + z.shape() + " batch does not fit a spectral layer of shape " + shape());
@@ -669,7 +719,7 @@ public final class SpectralLayer implements Layer {
     for (int i = 0; i < samples.length; i++) {
       samples[i] = z.column(i);
     }
-    return SpectralBatch.fromSignals(shape(), samples);
+    return SpectralBatch.fromSignals(shape(), samples, math);
   }
 
   /** The grid of kept bins. */

@@ -1,7 +1,7 @@
 package dev.redunet.redunet.spectral;
 
 import dev.redunet.linalg.HermitianCholesky;
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
 
 /**
@@ -29,12 +29,12 @@ public final class SpectralRates {
    * @param epsSq ε² > 0
    */
   public static Rates of(SpectralStatistics[] perClass, double epsSq) {
-    return of(perClass, epsSq, Parallel.availableThreads());
+    return of(perClass, epsSq, MathExecutor.sequential());
   }
 
-  /** {@link #of(SpectralStatistics[], double)} on the given number of threads. */
-  public static Rates of(SpectralStatistics[] perClass, double epsSq, int threads) {
-    return SpectralLayer.build(perClass, new SpectralParameters(epsSq, 1, 0), threads).inputRates();
+  /** {@link #of(SpectralStatistics[], double)} on the executor's threads. */
+  public static Rates of(SpectralStatistics[] perClass, double epsSq, MathExecutor math) {
+    return SpectralLayer.build(perClass, new SpectralParameters(epsSq, 1, 0), math).inputRates();
   }
 
   /** {@code logdet(I + α S) = C·log α + logdet(S + I/α)}, from the factor of {@code S + I/α}. */

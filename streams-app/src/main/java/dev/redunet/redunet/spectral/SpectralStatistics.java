@@ -2,7 +2,7 @@ package dev.redunet.redunet.spectral;
 
 import dev.redunet.linalg.ComplexKernels;
 import dev.redunet.linalg.HermitianCholesky;
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
 
 /**
  * Per-frequency second-moment statistics of one class: the count m_j and, for every kept bin f, the
@@ -43,7 +43,7 @@ public final class SpectralStatistics {
   /** The statistics of all samples of a batch. */
   public static SpectralStatistics of(SpectralBatch batch) {
     int[] labels = new int[batch.size()];
-    return perClass(batch, labels, 1, Parallel.availableThreads())[0];
+    return perClass(batch, labels, 1, MathExecutor.sequential())[0];
   }
 
   /**
@@ -55,12 +55,15 @@ public final class SpectralStatistics {
    * @param classes k ≥ 1
    */
   public static SpectralStatistics[] perClass(SpectralBatch batch, int[] labels, int classes) {
-    return perClass(batch, labels, classes, Parallel.availableThreads());
+    return perClass(batch, labels, classes, MathExecutor.sequential());
   }
 
-  /** {@link #perClass(SpectralBatch, int[], int)} on the given threads (split over bins). */
+  /**
+   * {@link #perClass(SpectralBatch, int[], int)} on the executor's threads, split over the bins
+   * (every bin is summed alone: the result does not depend on them).
+   */
   public static SpectralStatistics[] perClass(
-      SpectralBatch batch, int[] labels, int classes, int threads) {
+      SpectralBatch batch, int[] labels, int classes, MathExecutor math) {
     int m = batch.size();
     if (labels.length != m) {
       throw new IllegalArgumentException(
@@ -99,7 +102,7 @@ public final class SpectralStatistics {
     double[][] vr = batch.reRows();
     double[][] vi = batch.imRows();
     Ranges.split(
-        threads,
+        math,
         grid.bins(),
         (fLo, fHi) -> {
           double[][] gr = new double[c][m];

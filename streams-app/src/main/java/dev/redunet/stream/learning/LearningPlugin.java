@@ -6,6 +6,7 @@ import dev.redunet.config.ConfigKeys;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelCodec;
 import dev.redunet.learn.StreamingModel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.ScoringPlugin;
@@ -70,24 +71,40 @@ public final class LearningPlugin implements ScoringPlugin {
   private final int inputPartitions;
   private final long idleTimeoutMs;
   private final int retainedVersions;
+  private final MathExecutor math;
 
   /**
-   * The plugin for {@code config}'s model.
+   * The plugin for {@code config}'s model, its math on the calling threads (tests).
    *
    * @param config the model name and the limits of the changelog records
    * @param settings the learner's settings
    */
   public LearningPlugin(AppConfig config, LearnerSettings settings) {
-    this(config, settings, new LearningListener() {});
+    this(config, settings, new LearningListener() {}, MathExecutor.sequential());
+  }
+
+  /**
+   * The plugin for {@code config}'s model, reporting to {@code listener}, its math on the calling
+   * threads (tests).
+   *
+   * @param listener told of builds, loads and scored labelled samples (from several threads)
+   */
+  public LearningPlugin(AppConfig config, LearnerSettings settings, LearningListener listener) {
+    this(config, settings, listener, MathExecutor.sequential());
   }
 
   /**
    * The plugin for {@code config}'s model, reporting to {@code listener}.
    *
    * @param listener told of builds, loads and scored labelled samples (from several threads)
+   * @param math the application's threads for parallel math, shared by the builder and the scorers
+   *     (owned by the caller, who closes it after Kafka Streams); the versions and predictions do
+   *     not depend on them
    */
-  public LearningPlugin(AppConfig config, LearnerSettings settings, LearningListener listener) {
+  public LearningPlugin(
+      AppConfig config, LearnerSettings settings, LearningListener listener, MathExecutor math) {
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.math = Objects.requireNonNull(math, "math");
     this.modelName = config.text(ConfigKeys.MODEL_NAME);
     this.windowMs = config.longValue(ConfigKeys.WINDOW_MS);
     this.inlineRebuild = config.text(ConfigKeys.REBUILD).equals("inline");
@@ -154,7 +171,8 @@ public final class LearningPlugin implements ScoringPlugin {
         idleTimeoutMs,
         listener,
         local,
-        () -> Objects.requireNonNull(rejecting, "the plugin is not part of a topology (extend)"));
+        () -> Objects.requireNonNull(rejecting, "the plugin is not part of a topology (extend)"),
+        math);
   }
 
   @Override
@@ -202,7 +220,8 @@ public final class LearningPlugin implements ScoringPlugin {
                 idleTimeoutMs,
                 retainedVersions,
                 local,
-                inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName)),
+                inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName),
+                math),
         LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);
     topology.addSink(

@@ -12,6 +12,7 @@ import dev.redunet.avro.internal.LearningSample;
 import dev.redunet.avro.internal.ModelProgress;
 import dev.redunet.avro.internal.PartitionProgress;
 import dev.redunet.learn.StreamingModel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.stream.DeadLetterHeaders;
 import dev.redunet.stream.IdentityScorer;
@@ -98,6 +99,7 @@ final class LearningScorer implements SampleScorer {
   private final long maxWaiting;
   private final LearningListener listener;
   private final LocalVersions local;
+  private final MathExecutor math;
   private final Throttled warnings = new Throttled(LOG, 10_000);
 
   private ProcessorContext<String, Object> context;
@@ -125,7 +127,8 @@ final class LearningScorer implements SampleScorer {
       long idleTimeoutMs,
       LearningListener listener,
       LocalVersions local,
-      Supplier<Rejecting> rejecting) {
+      Supplier<Rejecting> rejecting,
+      MathExecutor math) {
     this.heartbeatMs = Math.max(10, idleTimeoutMs / 4);
     this.idleTimeoutMs = idleTimeoutMs;
     this.rejectingOnceBuilt = rejecting;
@@ -134,6 +137,7 @@ final class LearningScorer implements SampleScorer {
     this.maxWaiting = maxWaiting;
     this.listener = listener;
     this.local = local;
+    this.math = math;
   }
 
   @Override
@@ -487,7 +491,7 @@ final class LearningScorer implements SampleScorer {
     for (int i = 0; i < columns.length; i++) {
       columns[i] = samples.get(i).features();
     }
-    StreamingModel.Scores scores = m.score(Matrix.fromColumns(columns));
+    StreamingModel.Scores scores = m.score(Matrix.fromColumns(columns), math);
     List<Scored> out = new ArrayList<>(samples.size());
     for (int i = 0; i < columns.length; i++) {
       ValidSample sample = samples.get(i);

@@ -14,6 +14,7 @@ import dev.redunet.learn.ModelStatistics;
 import dev.redunet.learn.StatisticsWindows;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.learn.WindowedLearner;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
 import dev.redunet.stream.ShapeRule;
 import dev.redunet.wire.AvroCodec;
@@ -108,6 +109,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final long idleTimeoutMs;
   private final int retainedVersions;
   private final Supplier<ExecutorService> executors;
+  private final MathExecutor math;
   private final ModelCache cache;
   private final LocalVersions local;
   private final Throttled warnings = new Throttled(LOG, 10_000);
@@ -158,17 +160,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private long retryAt;
   private long retryDelayMs = 1_000;
 
-  /**
-   * A builder.
-   *
-   * @param windowMs also close a window by event time, 0 = by count only
-   * @param inputPartitions the partitions of the input topic (a partition seen beyond them counts
-   *     too)
-   * @param idleTimeoutMs a partition silent this long no longer holds the watermark back
-   * @param retainedVersions model versions kept in the model topic (≥ 2)
-   * @param executors creates the executor versions are computed on (one per task), or null to
-   *     compute them inline, on the stream thread
-   */
+  /** A builder whose versions' math runs on the thread that computes them (tests). */
   ModelBuilderProcessor(
       String modelName,
       LearnerSettings settings,
@@ -179,6 +171,42 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       int retainedVersions,
       LocalVersions local,
       Supplier<ExecutorService> executors) {
+    this(
+        modelName,
+        settings,
+        listener,
+        windowMs,
+        inputPartitions,
+        idleTimeoutMs,
+        retainedVersions,
+        local,
+        executors,
+        MathExecutor.sequential());
+  }
+
+  /**
+   * A builder.
+   *
+   * @param windowMs also close a window by event time, 0 = by count only
+   * @param inputPartitions the partitions of the input topic (a partition seen beyond them counts
+   *     too)
+   * @param idleTimeoutMs a partition silent this long no longer holds the watermark back
+   * @param retainedVersions model versions kept in the model topic (≥ 2)
+   * @param executors creates the executor versions are computed on (one per task), or null to
+   *     compute them inline, on the stream thread
+   * @param math the threads the computation of a version splits its kernels over
+   */
+  ModelBuilderProcessor(
+      String modelName,
+      LearnerSettings settings,
+      LearningListener listener,
+      long windowMs,
+      int inputPartitions,
+      long idleTimeoutMs,
+      int retainedVersions,
+      LocalVersions local,
+      Supplier<ExecutorService> executors,
+      MathExecutor math) {
     this.modelName = modelName;
     this.settings = settings;
     this.listener = listener;
@@ -187,6 +215,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     this.idleTimeoutMs = idleTimeoutMs;
     this.retainedVersions = retainedVersions;
     this.executors = executors;
+    this.math = math;
     this.local = local;
     this.cache = new ModelCache(modelName);
   }
@@ -260,7 +289,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
                 + " from). Use another redunet.model.name or model topic, or delete the model"
                 + " topic and reset the application (kafka-streams-application-reset.sh).");
       }
-      return WindowedLearner.start(settings, windowMs);
+      return WindowedLearner.start(settings, windowMs, math);
     }
     long version = installedVersion;
     StreamingModel model =
@@ -287,7 +316,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         windowMs,
         model,
         StatisticsWindows.restore(settings, total, recent),
-        installedClassNames);
+        installedClassNames,
+        math);
   }
 
   @Override

@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.redunet.data.Shifts;
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.signal.SignalShape;
 import java.util.List;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ShiftScoringTest {
+
+  @AutoClose private final MathExecutor math = MathExecutor.create(4, "test-math");
 
   @ParameterizedTest(name = "C={0}, {1} x {2}")
   @CsvSource({"2,1,9", "3,1,8", "2,4,5", "1,3,3"})
@@ -18,7 +21,7 @@ class ShiftScoringTest {
     SignalShape shape = new SignalShape(c, h, w);
     double[][] t = SpectralFixtures.signals(shape, 3, 3, 21);
     double[][] z = SpectralFixtures.signals(shape, 2, 2, 22);
-    ShiftScoring scoring = new ShiftScoring(shape, Parallel.availableThreads());
+    ShiftScoring scoring = new ShiftScoring(shape, math);
     double[][] corr =
         scoring.correlations(
             SpectralBatch.fromSignals(shape, t), SpectralBatch.fromSignals(shape, z), 1);
@@ -47,7 +50,7 @@ class ShiftScoringTest {
     double[][] zTest = identity.features(test);
     SpectralBatch trainB = SpectralBatch.fromSignals(shape, zTrain);
     SpectralBatch testB = SpectralBatch.fromSignals(shape, zTest);
-    ShiftScoring scoring = new ShiftScoring(shape, Parallel.availableThreads());
+    ShiftScoring scoring = new ShiftScoring(shape, math);
 
     // "subspaces": one unit vector per class (its first training sample), "weights": class means
     double[][] basis = {zTrain[0], zTrain[1], zTrain[2]};

@@ -3,10 +3,11 @@ package dev.redunet.redunet.spectral;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redunet.data.Shifts;
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.signal.SignalShape;
 import java.util.List;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,6 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (a function of ‖Cʲ(f) v‖ only) does not change, at every layer.
  */
 class SpectralEquivarianceTest {
+
+  @AutoClose private final MathExecutor math = MathExecutor.create(4, "test-math");
 
   @ParameterizedTest(name = "C={0}, {1} x {2}, shift ({3}, {4})")
   @CsvSource({"3,1,16,0,5", "2,1,15,0,-4", "2,6,5,2,3", "3,4,4,-1,1"})
@@ -41,7 +44,7 @@ class SpectralEquivarianceTest {
             TrainingMembership.SOFTMAX,
             List.of(),
             true,
-            Parallel.availableThreads(),
+            math,
             null);
     SpectralNetwork net = new SpectralNetwork(shape, built.layers());
 

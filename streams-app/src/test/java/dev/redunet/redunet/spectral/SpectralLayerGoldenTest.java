@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.redunet.linalg.Parallel;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
 import dev.redunet.signal.SignalShape;
 import dev.redunet.testing.GoldenVectors;
@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,6 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * test signals), for λ ∈ {500, 10} × training membership ∈ {softmax, labels}.
  */
 class SpectralLayerGoldenTest {
+
+  @AutoClose private final MathExecutor math = MathExecutor.create(4, "test-math");
 
   private static final double TOL = 1e-10;
   private static JsonNode root;
@@ -68,8 +71,7 @@ class SpectralLayerGoldenTest {
       assertThat(layer.gamma()).containsExactly(doubles(g.get("gamma")), within(TOL));
       assertOperators(layer, g, c, t);
 
-      SpectralLayer.Output out =
-          layer.forward(train, byLabels ? labels : null, Parallel.availableThreads());
+      SpectralLayer.Output out = layer.forward(train, byLabels ? labels : null, math);
       assertMatrix(out.membership(), matrix(g.get("train_pihat")), "train pihat layer " + l);
       assertThat(out.predictedClasses()).containsExactly(ints(g.get("train_yhat")));
       assertFrequency(out.features(), g.get("train_V_out_freq"), "train V layer " + l);

@@ -2,8 +2,8 @@ package dev.redunet.redunet.spectral;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
-import dev.redunet.linalg.Parallel;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.Layer;
 import dev.redunet.redunet.ReduNet;
@@ -12,10 +12,13 @@ import dev.redunet.signal.SignalShape;
 import java.io.IOException;
 import java.util.List;
 import java.util.OptionalLong;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Spectral layers behind the common {@link Layer} interface, in a {@link ReduNet}. */
 class SpectralReduNetTest {
+
+  @AutoClose private final MathExecutor math = MathExecutor.create(4, "test-math");
 
   private static final SignalShape SHAPE = SignalShape.of2d(2, 4, 5);
 
@@ -36,7 +39,7 @@ class SpectralReduNetTest {
             TrainingMembership.SOFTMAX,
             List.of(),
             true,
-            Parallel.availableThreads(),
+            math,
             null);
     ReduNet net =
         built.network(

@@ -3,14 +3,15 @@ package dev.redunet.redunet.spectral;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.redunet.data.Shifts;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
-import dev.redunet.linalg.Parallel;
 import dev.redunet.redunet.ForwardConstruction;
 import dev.redunet.redunet.ForwardConstruction.Parameters;
 import dev.redunet.redunet.ForwardConstruction.RateEvaluation;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.ReduNet;
 import dev.redunet.signal.SignalShape;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,6 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * test features, and ΔR_spectral = ΔR_vector / N.
  */
 class SpectralVectorEquivalenceTest {
+
+  @AutoClose private final MathExecutor math = MathExecutor.create(4, "test-math");
 
   @ParameterizedTest(name = "C={0}, {1} x {2}, {3} membership, lambda {4}")
   @CsvSource({
@@ -53,7 +56,7 @@ class SpectralVectorEquivalenceTest {
             membership,
             java.util.List.of(identity.preprocess(test)),
             true,
-            Parallel.availableThreads(),
+            math,
             null);
     double[][] zTrain = identity.postprocess(spectral.trainFeatures());
     double[][] zTest = identity.postprocess(spectral.passengerFeatures().get(0));
@@ -62,7 +65,7 @@ class SpectralVectorEquivalenceTest {
         ForwardConstruction.with(
                 new Parameters(
                     layers, n * epsSq, n * eta, n * lambda, membership, RateEvaluation.TRUE_LABELS))
-            .withThreads(1)
+            .withExecutor(MathExecutor.sequential())
             .fit(Matrix.fromColumns(circulant(train, shape)), repeat(labels, n));
     ReduNet net = vector.network();
     Matrix vTrain = vector.trainFeatures();

@@ -1,4 +1,4 @@
-package dev.redunet.micl;
+package dev.redunet.linalg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class DenseKernelsTest {
+class BlockedKernelsTest {
 
   @Test
   void choleskyReproducesTheMatrixAndItsLogDeterminantForManyOrders() {
@@ -18,7 +18,7 @@ class DenseKernelsTest {
       for (int i = 0; i < n; i++) {
         work[i] = a[i].clone();
       }
-      double halfLn = DenseKernels.choleskyUpper(work, n);
+      double halfLn = BlockedCholesky.factorUpper(work, n);
       // UᵀU = A
       for (int i = 0; i < n; i++) {
         for (int j = i; j < n; j++) {
@@ -40,7 +40,7 @@ class DenseKernelsTest {
   @Test
   void choleskyRejectsAMatrixThatIsNotPositiveDefinite() {
     double[][] a = {{1, 2}, {2, 1}};
-    assertThatThrownBy(() -> DenseKernels.choleskyUpper(a, 2))
+    assertThatThrownBy(() -> BlockedCholesky.factorUpper(a, 2))
         .isInstanceOf(ArithmeticException.class)
         .hasMessageContaining("row 1 of 2");
   }
@@ -50,9 +50,9 @@ class DenseKernelsTest {
     Random rnd = new Random(52);
     for (int n : new int[] {0, 1, 5, 8, 9, 16, 23, 41}) {
       double[][] a = spd(rnd, n);
-      DenseKernels.choleskyUpper(a, n);
-      double[] packed = new double[DenseKernels.packedLength(n)];
-      DenseKernels.packUpper(a, n, packed);
+      BlockedCholesky.factorUpper(a, n);
+      double[] packed = new double[PackedSymmetric.packedLength(n)];
+      PackedSymmetric.packUpper(a, n, packed);
       BlockedTriangle t = new BlockedTriangle(packed, n);
       int width = 11;
       double[][] rhs = new double[n][width];
@@ -89,7 +89,7 @@ class DenseKernelsTest {
   void rankUpdateOfAPackedTriangleMatchesTheDefinition() {
     Random rnd = new Random(53);
     int n = 13;
-    double[] c = new double[DenseKernels.packedLength(n)];
+    double[] c = new double[PackedSymmetric.packedLength(n)];
     double[] expected = new double[c.length];
     for (int t = 0; t < c.length; t++) {
       c[t] = rnd.nextGaussian();
@@ -104,11 +104,11 @@ class DenseKernelsTest {
       }
       for (int i = 0; i < n; i++) {
         for (int j = i; j < n; j++) {
-          expected[DenseKernels.index(i, j, n)] += w[p] * v[p][i] * v[p][j];
+          expected[PackedSymmetric.index(i, j, n)] += w[p] * v[p][i] * v[p][j];
         }
       }
     }
-    DenseKernels.rankUpdate(c, n, 0.5, v, w, 6, new double[n]);
+    PackedSymmetric.rankUpdate(c, n, 0.5, v, w, 6, new double[n]);
     assertThat(c).containsExactly(expected, within(1e-13));
   }
 

@@ -1,4 +1,4 @@
-package dev.redunet.micl;
+package dev.redunet.linalg;
 
 /**
  * An upper-triangular Cholesky factor {@code U} (order {@code n}) stored for fast forward
@@ -11,9 +11,9 @@ package dev.redunet.micl;
  * enough for C2 to unroll and vectorize. Measured on JDK 17 (this machine, idle core, order 494 to
  * 789, 64 right-hand sides): about 31 GFLOP/s with four rows per block, about 10 with eight (the
  * eight-term loop body is not vectorized, which {@code -XX:-UseSuperWord} confirms: same speed).
- * Immutable after construction.
+ * Immutable after construction; share it between threads freely.
  */
-final class BlockedTriangle {
+public final class BlockedTriangle {
 
   /** Rows per block. */
   static final int B = 4;
@@ -25,11 +25,11 @@ final class BlockedTriangle {
   /**
    * Re-lays out a packed upper factor.
    *
-   * @param packedU packed upper triangle of order {@code n} (see {@link DenseKernels}); not
+   * @param packedU packed upper triangle of order {@code n} (see {@link PackedSymmetric}); not
    *     modified
    * @param n order
    */
-  BlockedTriangle(double[] packedU, int n) {
+  public BlockedTriangle(double[] packedU, int n) {
     this.n = n;
     int blocks = (n + B - 1) / B;
     this.blockOffset = new int[blocks + 1];
@@ -51,14 +51,14 @@ final class BlockedTriangle {
       int off = blockOffset[q];
       for (int p = 0; p < rows; p++) {
         for (int r = p; r < rows; r++) {
-          data[off + p * B + r] = packedU[DenseKernels.index(k + p, k + r, n)];
+          data[off + p * B + r] = packedU[PackedSymmetric.index(k + p, k + r, n)];
         }
       }
       if (rows == B) {
         int o = off + B * B;
         for (int i = k + B; i < n; i++) {
           for (int p = 0; p < B; p++) {
-            data[o++] = packedU[DenseKernels.index(k + p, i, n)];
+            data[o++] = packedU[PackedSymmetric.index(k + p, i, n)];
           }
         }
       }
@@ -74,7 +74,7 @@ final class BlockedTriangle {
    * @param y {@code n} panel rows, each of length ≥ {@code width}; overwritten by {@code Y}
    * @param width number of right-hand sides
    */
-  void forwardSolvePanel(double[][] y, int width) {
+  public void forwardSolvePanel(double[][] y, int width) {
     int blocks = (n + B - 1) / B;
     for (int q = 0; q < blocks; q++) {
       int k = q * B;
@@ -121,7 +121,7 @@ final class BlockedTriangle {
    *
    * @param y right-hand side of length ≥ {@code n}; overwritten by the solution
    */
-  void forwardSolve(double[] y) {
+  public void forwardSolve(double[] y) {
     int blocks = (n + B - 1) / B;
     for (int q = 0; q < blocks; q++) {
       int k = q * B;
