@@ -65,7 +65,7 @@ final class PointCoder implements GroupCoder {
    * @param points {@code points[i]} is point {@code i} of length {@code D}; kept, not modified
    * @param epsSq {@code ε² > 0}
    * @param mode affine or linear coding
-   * @param threads threads that tabulate the dot products
+   * @param math the threads that tabulate the dot products
    */
   PointCoder(double[][] points, double epsSq, CodingMode mode, MathExecutor math) {
     this.points = points;
