@@ -61,7 +61,8 @@ public final class BuilderBenchmark {
             d.projection(),
             d.projectionDimension(),
             d.miclEpsSq(),
-            d.construction());
+            d.construction(),
+            d.noveltyQuantile());
     int[] y = new int[windows * WINDOW];
     Matrix z = VectorLayerBenchmark.data(D, windows * WINDOW, K, y, 20240917L);
     System.out.printf(

@@ -279,7 +279,7 @@ final class GreedyMerge {
     return prices;
   }
 
-  /** Prices the pairs {@code (a, c)} on up to {@link #threads} threads. */
+  /** Prices the pairs {@code (a, c)} on up to the executor's threads. */
   private double[] priceAll(int a, int[] partners) {
     if (math.threads() == 1 || partners.length < 2 * CHUNK) {
       return price(a, partners, 0, partners.length, null);

@@ -55,7 +55,8 @@ class ThreadCountTest {
         projection,
         40,
         0.5,
-        construction);
+        construction,
+        LearnerSettings.defaults().noveltyQuantile());
   }
 
   @ParameterizedTest
