@@ -132,7 +132,8 @@ class SchemaRegistryIT {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Path log = tmp.resolve("apicurio.log");
+    // Kept after the test (target/), for a registry that does not start.
+    Path log = Files.createDirectories(Path.of("target")).resolve("apicurio-" + port + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     registry =
         new ProcessBuilder(
@@ -150,7 +151,15 @@ class SchemaRegistryIT {
     long t0 = System.nanoTime();
     long deadline = t0 + PATIENCE.toNanos();
     while (true) {
-      assertThat(registry.isAlive()).as("Apicurio running; its log: %s", log).isTrue();
+      if (!registry.isAlive()) {
+        throw new AssertionError(
+            "Apicurio exited with code "
+                + registry.exitValue()
+                + "; its log ("
+                + log.toAbsolutePath()
+                + "):\n"
+                + Files.readString(log));
+      }
       assertThat(System.nanoTime())
           .as("Apicurio answering within %s; its log: %s", PATIENCE, log)
           .isLessThan(deadline);
