@@ -125,7 +125,11 @@ class SchemaRegistryIT {
 
   /** Apicurio from test-registry/target/apicurio, on a free port, until its API answers. */
   private static void startRegistry() throws Exception {
-    Path home = Path.of(System.getProperty("apicurio.home", "../test-registry/target/apicurio"));
+    // Absolute: the registry runs in its own directory.
+    Path home =
+        Path.of(System.getProperty("apicurio.home", "../test-registry/target/apicurio"))
+            .toAbsolutePath()
+            .normalize();
     Path jar = home.resolve("apicurio-registry-app-3.0.9-runner.jar");
     assertThat(jar).as("Apicurio unpacked by the test-registry module").isRegularFile();
     int port;
