@@ -2,16 +2,21 @@ package dev.redunet.app;
 
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
+import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.RejectedRecord;
 import dev.redunet.avro.Sample;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
+import dev.redunet.config.ConfigKeys;
 import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.ConfluentAvro;
 import dev.redunet.wire.JsonRecordReader;
 import dev.redunet.wire.JsonRecordWriter;
 import dev.redunet.wire.PredictionCodec;
 import dev.redunet.wire.SampleDecoder;
+import dev.redunet.wire.SchemaRegistryClient;
 import dev.redunet.wire.WireFormatException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,6 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -100,6 +109,14 @@ public final class ConsumeCommand implements Callable<Integer> {
           "Read from the first offset (default); --no-from-beginning reads only new records.")
   boolean fromBeginning;
 
+  @Option(
+      names = "--schema-registry-url",
+      paramLabel = "URL",
+      description =
+          "Confluent-compatible schema registry (key redunet.schema.registry.url) for records in"
+              + " the Confluent framing (magic byte 0, schema id, Avro).")
+  String schemaRegistryUrl;
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -123,10 +140,16 @@ public final class ConsumeCommand implements Callable<Integer> {
           err, NAME, "--timeout must be a positive number of seconds, got " + timeoutSeconds);
     }
     Map<String, Object> p;
+    Optional<SchemaRegistryClient> registry;
     try {
-      AppConfig config = options.load(Map.of());
+      AppConfig config =
+          options.load(
+              schemaRegistryUrl == null
+                  ? Map.of()
+                  : Map.of(ConfigKeys.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl));
       p = CommandSupport.clientSettings(config);
-    } catch (ConfigException e) {
+      registry = SchemaRegistryClient.of(config);
+    } catch (ConfigException | IllegalArgumentException e) {
       return CommandSupport.usageError(err, NAME, e.getMessage());
     }
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -134,7 +157,7 @@ public final class ConsumeCommand implements Callable<Integer> {
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
     Duration idle = Duration.ofMillis((long) (timeoutSeconds * 1000));
     long limit = max == null ? Long.MAX_VALUE : max;
-    RecordPrinter printer = new RecordPrinter();
+    RecordPrinter printer = new RecordPrinter(registry);
     long printed = 0;
     long undecodable = 0;
     try (KafkaConsumer<byte[], byte[]> consumer =
@@ -200,9 +223,25 @@ public final class ConsumeCommand implements Callable<Integer> {
 
     private final Map<Long, AvroCodec<? extends SpecificRecord>> byFingerprint =
         new LinkedHashMap<>();
-    private final SampleDecoder samples = SampleDecoder.create();
+    private final SampleDecoder samples;
+    private final Optional<SchemaRegistryClient> registry;
+    private final Map<String, ConfluentAvro<? extends SpecificRecord>> byName =
+        new LinkedHashMap<>();
 
     RecordPrinter() {
+      this(Optional.empty());
+    }
+
+    RecordPrinter(Optional<SchemaRegistryClient> registry) {
+      this.registry = registry;
+      this.samples = SampleDecoder.create().withRegistry(registry);
+      registry.ifPresent(
+          r -> {
+            for (Class<? extends SpecificRecord> c :
+                List.of(Sample.class, Features.class, Prediction.class, RejectedRecord.class)) {
+              byName.put(SpecificData.get().getSchema(c).getFullName(), new ConfluentAvro<>(c, r));
+            }
+          });
       for (AvroCodec<? extends SpecificRecord> c :
           List.of(
               AvroCodec.of(Sample.class),
@@ -240,6 +279,9 @@ public final class ConsumeCommand implements Callable<Integer> {
             return new Line(JsonRecordWriter.toJson(codec.decode(v)), true);
           }
         }
+        if (ConfluentAvro.hasMagic(v) && registry.isPresent()) {
+          return new Line(confluent(registry.get(), v), true);
+        }
         Optional<Class<? extends SpecificRecord>> output =
             SampleDecoder.detect(v).isPresent()
                 ? JsonRecordReader.typeOf(v, JSON_OUTPUTS)
@@ -251,13 +293,55 @@ public final class ConsumeCommand implements Callable<Integer> {
             JsonRecordWriter.toJson(
                 samples.decode(r.key(), v, Instant.ofEpochMilli(r.timestamp()))),
             true);
-      } catch (WireFormatException e) {
+      } catch (WireFormatException | SchemaRegistryClient.SchemaRegistryException e) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("_error", e.reason() + ": " + e.getMessage());
+        m.put(
+            "_error",
+            (e instanceof WireFormatException w ? w.reason() : RejectReason.UNKNOWN_SCHEMA)
+                + ": "
+                + e.getMessage());
         m.put("_partition", r.partition());
         m.put("_offset", r.offset());
         m.put("_value_base64", Base64.getEncoder().encodeToString(v));
         return new Line(CommandSupport.json(m), false);
+      }
+    }
+
+    /**
+     * A Confluent-framed record: one of ours (by the writer schema's full name) as our JSON,
+     * another as Avro's JSON rendering of the generic record.
+     */
+    private String confluent(SchemaRegistryClient r, byte[] v) {
+      int id = ConfluentAvro.schemaId(v);
+      Schema writer =
+          r.schemaById(id)
+              .orElseThrow(
+                  () ->
+                      new WireFormatException(
+                          RejectReason.UNKNOWN_SCHEMA,
+                          WireFormatException.DOCUMENT,
+                          "schema id " + id + " is not in the schema registry " + r.url()));
+      ConfluentAvro<? extends SpecificRecord> codec = byName.get(writer.getFullName());
+      if (codec != null) {
+        return JsonRecordWriter.toJson(codec.decode(v));
+      }
+      try {
+        return String.valueOf(
+            new GenericDatumReader<Object>(writer)
+                .read(
+                    null,
+                    DecoderFactory.get()
+                        .binaryDecoder(
+                            v,
+                            ConfluentAvro.HEADER_LENGTH,
+                            v.length - ConfluentAvro.HEADER_LENGTH,
+                            null)));
+      } catch (IOException | RuntimeException e) {
+        throw new WireFormatException(
+            RejectReason.UNPARSABLE,
+            WireFormatException.DOCUMENT,
+            "schema id " + id + " (" + writer.getFullName() + "): " + e,
+            e);
       }
     }
   }

@@ -9,7 +9,9 @@ import dev.redunet.config.ConfigKeys;
 import dev.redunet.data.MalformedDataException;
 import dev.redunet.stream.TopicProvisioner;
 import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.ConfluentAvro;
 import dev.redunet.wire.JsonRecordWriter;
+import dev.redunet.wire.SchemaRegistryClient;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -31,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -52,7 +56,8 @@ import picocli.CommandLine.Option;
  * <ul>
  *   <li>{@code --jsonl FILE}: one JSON sample per line. Every non-blank line is sent: with {@code
  *       --format json} exactly as it is; with {@code --format avro} a valid line is converted to
- *       Avro single-object encoding and an invalid one is sent unchanged, so that bad input
+ *       Avro single-object encoding (with {@code --format confluent-avro}, to the Confluent framing
+ *       through a schema registry) and an invalid one is sent unchanged, so that bad input
  *       exercises the topology's validation. Blank lines are skipped.
  *   <li>{@code --images FILE [--labels FILE]}: IDX files (MNIST format, plain or gzipped), one
  *       sample per image with its shape (e.g. {@code [28, 28]}; none for 1-D items) and, with
@@ -101,6 +106,7 @@ public final class ProduceCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private static final String MNIST10K = DatasetInput.MNIST10K;
+  private static final String CONFLUENT_AVRO = "confluent-avro";
 
   @Mixin ConfigOptions options;
 
@@ -112,10 +118,21 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Option(
       names = "--format",
-      paramLabel = "avro|json",
+      paramLabel = "avro|json|confluent-avro",
       defaultValue = "avro",
-      description = "Encoding of valid samples. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Encoding of valid samples: Avro single-object encoding, JSON, or Avro in the Confluent"
+              + " framing (magic byte 0, schema id; needs --schema-registry-url). Default:"
+              + " ${DEFAULT-VALUE}.")
   String format;
+
+  @Option(
+      names = "--schema-registry-url",
+      paramLabel = "URL",
+      description =
+          "Confluent-compatible schema registry (key redunet.schema.registry.url) for --format"
+              + " confluent-avro; the Sample schema is registered under <topic>-value.")
+  String schemaRegistryUrl;
 
   @Option(
       names = "--jsonl",
@@ -198,7 +215,10 @@ public final class ProduceCommand implements Callable<Integer> {
     this.err = err;
   }
 
-  /** Where the records come from. */
+  /**
+   * How valid samples are written ({@code --format confluent-avro} is {@link #AVRO} with the
+   * Confluent framing as its binary encoding).
+   */
   enum Format {
     AVRO,
     JSON
@@ -244,10 +264,12 @@ public final class ProduceCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Format fmt;
+    boolean confluent = format.trim().equalsIgnoreCase(CONFLUENT_AVRO);
     try {
-      fmt = Format.valueOf(format.trim().toUpperCase(Locale.ROOT));
+      fmt = confluent ? Format.AVRO : Format.valueOf(format.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      return CommandSupport.usageError(err, NAME, "--format must be avro or json, got " + format);
+      return CommandSupport.usageError(
+          err, NAME, "--format must be avro, json or confluent-avro, got " + format);
     }
     int inputs =
         (jsonl != null ? 1 : 0)
@@ -295,13 +317,34 @@ public final class ProduceCommand implements Callable<Integer> {
     long start = startTime != null ? startTime : System.currentTimeMillis();
     AppConfig config;
     Map<String, Object> client;
+    Optional<SchemaRegistryClient> registry;
     try {
-      config = options.load(Map.of());
+      config =
+          options.load(
+              schemaRegistryUrl == null
+                  ? Map.of()
+                  : Map.of(ConfigKeys.SCHEMA_REGISTRY_URL.name(), schemaRegistryUrl));
       client = CommandSupport.clientSettings(config);
-    } catch (ConfigException e) {
+      registry = SchemaRegistryClient.of(config);
+    } catch (ConfigException | IllegalArgumentException e) {
       return CommandSupport.usageError(err, NAME, e.getMessage());
     }
+    if (confluent && registry.isEmpty()) {
+      return CommandSupport.usageError(
+          err,
+          NAME,
+          "--format confluent-avro needs a schema registry: --schema-registry-url URL (or"
+              + " redunet.schema.registry.url)");
+    }
     String target = topic != null ? topic : config.topic(ConfigKeys.TOPIC_SAMPLES);
+    Function<Sample, byte[]> binary;
+    if (confluent) {
+      ConfluentAvro<Sample> codec = new ConfluentAvro<>(Sample.class, registry.orElseThrow());
+      binary = s -> codec.encode(target, s);
+    } else {
+      AvroCodec<Sample> codec = AvroCodec.of(Sample.class);
+      binary = codec::encode;
+    }
     try {
       if (!ensureTopic(config, client, target)) {
         return CommandSupport.usageError(
@@ -315,8 +358,12 @@ public final class ProduceCommand implements Callable<Integer> {
       err.println("redunet produce: cannot reach Kafka: " + e.getMessage());
       return 1;
     }
-    try (Source source = openSource(fmt, start)) {
-      return send(client, target, fmt, source);
+    try (Source source = openSource(fmt, start, binary)) {
+      return send(
+          client, target, confluent ? CONFLUENT_AVRO : fmt.name().toLowerCase(Locale.ROOT), source);
+    } catch (SchemaRegistryClient.SchemaRegistryException e) {
+      err.println("redunet produce: " + e.getMessage());
+      return 1;
     } catch (MalformedDataException e) {
       return CommandSupport.usageError(err, NAME, e.getMessage());
     } catch (IOException e) {
@@ -341,12 +388,13 @@ public final class ProduceCommand implements Callable<Integer> {
     return files;
   }
 
-  private Source openSource(Format fmt, long start) throws IOException {
+  private Source openSource(Format fmt, long start, Function<Sample, byte[]> binary)
+      throws IOException {
     if (jsonl != null) {
-      return new JsonLinesSource(jsonl, fmt, start);
+      return new JsonLinesSource(jsonl, fmt, start, binary);
     }
     DatasetInput input = DatasetInput.open(dataset, data, labelColumn, images, labels, idPrefix);
-    return new DatasetSource(input, fmt, start);
+    return new DatasetSource(input, fmt, start, binary);
   }
 
   /** True if {@code target} exists or was created (the configured samples topic only). */
@@ -367,7 +415,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
   }
 
-  private int send(Map<String, Object> client, String target, Format fmt, Source source)
+  private int send(Map<String, Object> client, String target, String formatName, Source source)
       throws IOException {
     Map<String, Object> p = new LinkedHashMap<>(client);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -426,7 +474,7 @@ public final class ProduceCommand implements Callable<Integer> {
     result.put("sent", acked.get());
     result.put("topic", target);
     result.put("seconds", Math.round(seconds * 1000) / 1000.0);
-    result.put("format", fmt.name().toLowerCase(Locale.ROOT));
+    result.put("format", formatName);
     result.put("invalid", invalid);
     result.put("failed", failed.get());
     out.println(CommandSupport.json(result));
@@ -450,14 +498,20 @@ public final class ProduceCommand implements Callable<Integer> {
   static final class DatasetSource implements Source {
     private final DatasetInput input;
     private final Format format;
-    private final AvroCodec<Sample> avro = AvroCodec.of(Sample.class);
+    private final Function<Sample, byte[]> binary;
     private final long start;
     private int next;
 
     DatasetSource(DatasetInput input, Format format, long start) {
+      this(input, format, start, AvroCodec.of(Sample.class)::encode);
+    }
+
+    /** With {@code binary} writing the Avro samples (single-object or Confluent framing). */
+    DatasetSource(DatasetInput input, Format format, long start, Function<Sample, byte[]> binary) {
       this.input = input;
       this.format = format;
       this.start = start;
+      this.binary = binary;
     }
 
     @Override
@@ -483,7 +537,7 @@ public final class ProduceCommand implements Callable<Integer> {
               .build();
       byte[] value =
           format == Format.AVRO
-              ? avro.encode(s)
+              ? binary.apply(s)
               : JsonRecordWriter.toJson(s).getBytes(StandardCharsets.UTF_8);
       return new Outgoing(s.getId().getBytes(StandardCharsets.UTF_8), value, start + i, true);
     }
@@ -501,11 +555,18 @@ public final class ProduceCommand implements Callable<Integer> {
   static final class JsonLinesSource implements Source {
     private final JsonSampleLines lines;
     private final Format format;
-    private final AvroCodec<Sample> avro = AvroCodec.of(Sample.class);
+    private final Function<Sample, byte[]> binary;
 
     JsonLinesSource(Path file, Format format, long start) throws IOException {
+      this(file, format, start, AvroCodec.of(Sample.class)::encode);
+    }
+
+    /** With {@code binary} writing the Avro samples (single-object or Confluent framing). */
+    JsonLinesSource(Path file, Format format, long start, Function<Sample, byte[]> binary)
+        throws IOException {
       this.lines = new JsonSampleLines(file, start);
       this.format = format;
+      this.binary = binary;
     }
 
     @Override
@@ -518,7 +579,7 @@ public final class ProduceCommand implements Callable<Integer> {
       if (line.valid()) {
         Sample s = line.sample();
         byte[] key = s.getId().getBytes(StandardCharsets.UTF_8);
-        byte[] value = format == Format.AVRO ? avro.encode(s) : line.bytes();
+        byte[] value = format == Format.AVRO ? binary.apply(s) : line.bytes();
         return new Outgoing(key, value, timestamp, true);
       }
       return new Outgoing(bestEffortId(line.bytes()), line.bytes(), timestamp, false);

@@ -374,6 +374,43 @@ public final class ConfigKeys {
               + " Streams application.server, for /model across instances); default: the bind"
               + " address, or this machine's host name when it binds to all addresses.");
 
+  public static final ConfigKey SCHEMA_REGISTRY_URL =
+      key(
+          "redunet.schema.registry.url",
+          new Text(),
+          null,
+          "Base URL of a Confluent-compatible schema registry (e.g. http://host:8081, or"
+              + " Apicurio's http://host:8080/apis/ccompat/v7). With it, Confluent-framed input"
+              + " (magic byte 0, 4-byte schema id, Avro binary) is decoded with the writer schema"
+              + " fetched by id, and the predictions, features and rejected records are written"
+              + " in that framing under the subjects <topic>-value, whatever"
+              + " redunet.output.format says.");
+  public static final ConfigKey SCHEMA_REGISTRY_USER_INFO =
+      key(
+          "redunet.schema.registry.basic.auth.user.info",
+          new Text(),
+          null,
+          "USER:PASSWORD for HTTP basic authentication to the schema registry.");
+  public static final ConfigKey SCHEMA_REGISTRY_TRUSTSTORE =
+      key(
+          "redunet.schema.registry.ssl.truststore.location",
+          new Text(),
+          null,
+          "Trust store (PKCS12 or JKS file) for an https schema registry URL; default: the JVM's"
+              + " trusted certificates.");
+  public static final ConfigKey SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD =
+      key(
+          "redunet.schema.registry.ssl.truststore.password",
+          new Text(),
+          null,
+          "Password of redunet.schema.registry.ssl.truststore.location.");
+  public static final ConfigKey SCHEMA_REGISTRY_TRUSTSTORE_TYPE =
+      key(
+          "redunet.schema.registry.ssl.truststore.type",
+          new Text(),
+          "PKCS12",
+          "Type of redunet.schema.registry.ssl.truststore.location (PKCS12 or JKS).");
+
   /** Every key, in documentation order. */
   public static final List<ConfigKey> ALL =
       List.of(
@@ -397,6 +434,11 @@ public final class ConfigKeys {
           OUTPUT_FORMAT_PREDICTIONS,
           OUTPUT_FORMAT_FEATURES,
           OUTPUT_FORMAT_REJECTED,
+          SCHEMA_REGISTRY_URL,
+          SCHEMA_REGISTRY_USER_INFO,
+          SCHEMA_REGISTRY_TRUSTSTORE,
+          SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD,
+          SCHEMA_REGISTRY_TRUSTSTORE_TYPE,
           FEATURE_SHAPE,
           MAX_FEATURES,
           MAX_RECORD_BYTES,

@@ -3,6 +3,7 @@ package dev.redunet.stream;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigKeys;
 import dev.redunet.wire.SampleDecoder;
+import dev.redunet.wire.SchemaRegistryClient;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +12,8 @@ import java.util.Set;
 /**
  * What the parse-and-validate processor checks, resolved once from the configuration.
  *
- * @param decoder decodes Avro single-object or JSON, with the record size limit
+ * @param decoder decodes Avro single-object, Confluent-framed Avro (with a schema registry) or
+ *     JSON, with the record size limit
  * @param maxFeatures {@code redunet.max.features}
  * @param maxRecordBytes {@code redunet.max.record.bytes}
  * @param configuredShape {@code redunet.feature.shape}; empty = fixed by the first valid sample
@@ -36,7 +38,9 @@ record IngressSettings(
   static IngressSettings of(AppConfig config) {
     int maxRecordBytes = config.integer(ConfigKeys.MAX_RECORD_BYTES);
     return new IngressSettings(
-        SampleDecoder.create().withMaxBytes(maxRecordBytes),
+        SampleDecoder.create()
+            .withMaxBytes(maxRecordBytes)
+            .withRegistry(SchemaRegistryClient.of(config)),
         config.integer(ConfigKeys.MAX_FEATURES),
         maxRecordBytes,
         config.intList(ConfigKeys.FEATURE_SHAPE),

@@ -4,6 +4,7 @@ import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.RejectedRecord;
 import dev.redunet.wire.OutputFormat;
 import dev.redunet.wire.OutputSerdes;
+import dev.redunet.wire.SchemaRegistryClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -295,6 +296,16 @@ public final class RedunetExceptionHandlers {
         Exception e,
         SerializationExceptionOrigin origin) {
       context.metrics().recordHandlerEvent(IngressMetrics.Handler.PRODUCTION);
+      if (registryFailure(e)) {
+        // Not the record's fault, and its dead letter would need the registry too: stop, so the
+        // input is read again (uncommitted) once the registry answers, rather than lose it.
+        LOG.error(
+            "Cannot serialize the output record for topic {}: the schema registry failed; the"
+                + " stream thread stops",
+            record.topic(),
+            e);
+        return ProductionExceptionHandler.Response.fail();
+      }
       return divert(
           where,
           record.topic(),
@@ -330,6 +341,15 @@ public final class RedunetExceptionHandlers {
                   rejected(context, where, reason, message),
                   where.headers(),
                   e)));
+    }
+
+    private static boolean registryFailure(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof SchemaRegistryClient.SchemaRegistryException) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private static int size(byte[] bytes) {

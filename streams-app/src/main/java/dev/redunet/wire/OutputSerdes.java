@@ -15,8 +15,9 @@ import java.util.Objects;
  *
  * <p>Today the choice is {@code redunet.output.format} ({@code avro}, the default, or {@code
  * json}), overridden per topic by {@code redunet.output.format.predictions}, {@code .features} and
- * {@code .rejected}. A schema registry's framing, once it can be configured, is to be chosen here
- * too, and take precedence over {@code redunet.output.format}.
+ * {@code .rejected}; <b>a schema registry ({@code redunet.schema.registry.url}) takes precedence
+ * over all of them</b>: every output topic is then written in the Confluent framing ({@link
+ * ConfluentAvro}), its schema registered under {@code <topic>-value}.
  *
  * <p>Every serde reads both formats (see {@link OutputSerde}), so consumers built from these serdes
  * keep working whatever the topic was written with.
@@ -39,10 +40,25 @@ public record OutputSerdes(
   /** The serdes {@code config} asks for. */
   public static OutputSerdes of(AppConfig config) {
     OutputFormat all = OutputFormat.of(config.text(ConfigKeys.OUTPUT_FORMAT));
-    return of(
-        format(config, ConfigKeys.OUTPUT_FORMAT_PREDICTIONS, all),
-        format(config, ConfigKeys.OUTPUT_FORMAT_FEATURES, all),
-        format(config, ConfigKeys.OUTPUT_FORMAT_REJECTED, all));
+    OutputSerdes formats =
+        of(
+            format(config, ConfigKeys.OUTPUT_FORMAT_PREDICTIONS, all),
+            format(config, ConfigKeys.OUTPUT_FORMAT_FEATURES, all),
+            format(config, ConfigKeys.OUTPUT_FORMAT_REJECTED, all));
+    return SchemaRegistryClient.of(config)
+        .map(
+            registry ->
+                new OutputSerdes(
+                    formats
+                        .predictions()
+                        .withRegistry(registry, config.topic(ConfigKeys.TOPIC_PREDICTIONS)),
+                    formats
+                        .features()
+                        .withRegistry(registry, config.topic(ConfigKeys.TOPIC_FEATURES)),
+                    formats
+                        .rejected()
+                        .withRegistry(registry, config.topic(ConfigKeys.TOPIC_REJECTED))))
+        .orElse(formats);
   }
 
   /** Every output topic in {@code format}. */

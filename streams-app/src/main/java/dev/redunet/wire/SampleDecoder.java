@@ -11,6 +11,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@link Format#AVRO}: the bytes start with the single-object magic {@code C3 01};
+ *   <li>{@link Format#CONFLUENT_AVRO}: the first byte is the Confluent magic byte {@code 0},
+ *       followed by a 4-byte schema id (decoded through the schema registry given to {@link
+ *       #withRegistry}; without one, or with an id the registry does not know, UNKNOWN_SCHEMA);
  *   <li>{@link Format#JSON}: the first byte that is not JSON whitespace (after an optional UTF-8
  *       byte-order mark) is <code>{</code>.
  * </ul>
@@ -29,7 +32,9 @@ public final class SampleDecoder {
     /** Avro single-object encoding. */
     AVRO,
     /** The JSON sample format of {@link JsonSampleReader}. */
-    JSON
+    JSON,
+    /** Confluent framing: magic byte 0, 4-byte schema id, Avro binary ({@link ConfluentAvro}). */
+    CONFLUENT_AVRO
   }
 
   /** Default size limit of one record: 16 MiB. */
@@ -38,22 +43,28 @@ public final class SampleDecoder {
   private final AvroCodec<Sample> avro;
   private final JsonSampleReader json;
   private final int maxBytes;
+  private final Optional<ConfluentAvro<Sample>> confluent;
 
-  private SampleDecoder(AvroCodec<Sample> avro, JsonSampleReader json, int maxBytes) {
+  private SampleDecoder(
+      AvroCodec<Sample> avro,
+      JsonSampleReader json,
+      int maxBytes,
+      Optional<ConfluentAvro<Sample>> confluent) {
     this.avro = avro;
     this.json = json;
     this.maxBytes = maxBytes;
+    this.confluent = confluent;
   }
 
   /** Current Sample schema only, strict JSON, {@link #DEFAULT_MAX_BYTES}. */
   public static SampleDecoder create() {
     return new SampleDecoder(
-        AvroCodec.of(Sample.class), JsonSampleReader.strict(), DEFAULT_MAX_BYTES);
+        AvroCodec.of(Sample.class), JsonSampleReader.strict(), DEFAULT_MAX_BYTES, Optional.empty());
   }
 
   /** A copy that decodes Avro with {@code codec} (e.g. one that knows older schemas). */
   public SampleDecoder withAvro(AvroCodec<Sample> codec) {
-    return new SampleDecoder(Objects.requireNonNull(codec, "codec"), json, maxBytes);
+    return new SampleDecoder(Objects.requireNonNull(codec, "codec"), json, maxBytes, confluent);
   }
 
   /** A copy with another size limit (bytes, at least 1). */
@@ -61,7 +72,16 @@ public final class SampleDecoder {
     if (limit < 1) {
       throw new IllegalArgumentException("maxBytes must be >= 1, got " + limit);
     }
-    return new SampleDecoder(avro, json, limit);
+    return new SampleDecoder(avro, json, limit, confluent);
+  }
+
+  /**
+   * A copy that decodes Confluent-framed samples through {@code registry} (empty: such records are
+   * UNKNOWN_SCHEMA).
+   */
+  public SampleDecoder withRegistry(Optional<SchemaRegistryClient> registry) {
+    return new SampleDecoder(
+        avro, json, maxBytes, registry.map(r -> new ConfluentAvro<>(Sample.class, r)));
   }
 
   /** The size limit of one record, in bytes. */
@@ -81,6 +101,9 @@ public final class SampleDecoder {
     }
     if (AvroCodec.hasSingleObjectMagic(bytes)) {
       return Optional.of(Format.AVRO);
+    }
+    if (ConfluentAvro.hasMagic(bytes)) {
+      return Optional.of(Format.CONFLUENT_AVRO);
     }
     int i = 0;
     if (bytes.length >= 3
@@ -139,12 +162,16 @@ public final class SampleDecoder {
                         WireFormatException.DOCUMENT,
                         bytes.length == 0
                             ? "empty value"
-                            : "neither Avro single-object encoding (starts C3 01) nor a JSON"
-                                + " object (starts {); first byte "
+                            : "neither Avro single-object encoding (starts C3 01), Confluent"
+                                + " framing (starts 00 and a 4-byte schema id) nor a JSON object"
+                                + " (starts {); first byte "
                                 + String.format("%02X", bytes[0] & 0xff)));
     return switch (format) {
       case AVRO -> SampleChecks.validate(avro.decode(bytes));
       case JSON -> json.read(bytes, 0, bytes.length, defaultTimestamp, key);
+      case CONFLUENT_AVRO ->
+          SampleChecks.validate(
+              confluent.orElseThrow(() -> ConfluentAvro.noRegistry(bytes)).decode(bytes));
     };
   }
 

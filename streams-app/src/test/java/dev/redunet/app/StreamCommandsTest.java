@@ -111,7 +111,21 @@ class StreamCommandsTest {
   void produceRefusesAnUnknownFormatAndABadRate() throws Exception {
     Path f = Files.writeString(tmp.resolve("s.jsonl"), "{}\n");
     assertThat(run(produce(), "--jsonl", f.toString(), "--format", "xml")).isEqualTo(2);
-    assertThat(err()).contains("--format must be avro or json, got xml");
+    assertThat(err()).contains("--format must be avro, json or confluent-avro, got xml");
+    assertThat(
+            run(
+                produce(),
+                "--jsonl",
+                f.toString(),
+                "--format",
+                "confluent-avro",
+                "--bootstrap-servers",
+                "h:1"))
+        .isEqualTo(2);
+    assertThat(err())
+        .contains(
+            "--format confluent-avro needs a schema registry: --schema-registry-url URL (or"
+                + " redunet.schema.registry.url)");
     assertThat(run(produce(), "--jsonl", f.toString(), "--rate", "-3")).isEqualTo(2);
     assertThat(err()).contains("--rate must be a positive number, got -3.0");
     assertThat(run(produce(), "--jsonl", f.toString(), "--start-time", "-1")).isEqualTo(2);

@@ -51,8 +51,9 @@ class SampleDecoderTest {
     assertThat(SampleDecoder.detect(new byte[] {'[', '1', ']'})).isEqualTo(Optional.empty());
     assertThat(failure(DECODER, "[1,2]".getBytes(StandardCharsets.UTF_8)).getMessage())
         .isEqualTo(
-            "document: neither Avro single-object encoding (starts C3 01) nor a JSON object"
-                + " (starts {); first byte 5B");
+            "document: neither Avro single-object encoding (starts C3 01), Confluent framing"
+                + " (starts 00 and a 4-byte schema id) nor a JSON object (starts {); first byte"
+                + " 5B");
     assertThat(failure(DECODER, new byte[0]).getMessage()).isEqualTo("document: empty value");
     assertThat(failure(DECODER, null).getMessage()).isEqualTo("document: null value (tombstone)");
     assertThat(failure(DECODER, new byte[] {(byte) 0xC3}).reason())
