@@ -128,16 +128,18 @@ class MathExecutorTest {
   @Test
   void anInterruptedCallerTakesNoFurtherTaskAndKeepsItsInterrupt() {
     try (MathExecutor math = MathExecutor.create(2, "test-math")) {
-      AtomicInteger ran = new AtomicInteger();
-      Thread.currentThread().interrupt();
+      Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
+      Thread caller = Thread.currentThread();
+      caller.interrupt();
       try {
-        assertThatThrownBy(() -> math.forEach(100, t -> ran.incrementAndGet()))
+        assertThatThrownBy(() -> math.forEach(100, t -> ranOn.add(Thread.currentThread())))
             .isInstanceOf(CancellationException.class);
-        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        assertThat(caller.isInterrupted()).isTrue();
       } finally {
         Thread.interrupted();
       }
-      assertThat(ran.get()).isLessThan(100);
+      // The helper may run any number of tasks (timing); the interrupted caller runs none.
+      assertThat(ranOn).doesNotContain(caller);
     }
   }
 
