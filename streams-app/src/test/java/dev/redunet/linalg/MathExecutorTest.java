@@ -32,7 +32,7 @@ class MathExecutorTest {
       for (int t = 0; t < 1000; t++) {
         assertThat(runs.get(t)).as("task %d", t).isEqualTo(1);
       }
-      assertThat(threads).hasSizeBetween(1, 3).contains(Thread.currentThread());
+      assertThat(threads).hasSizeBetween(1, 3);
     }
   }
 
@@ -119,17 +119,21 @@ class MathExecutorTest {
 
   @Test
   void anInterruptedCallerTakesNoFurtherTaskAndKeepsItsInterrupt() {
-    try (MathExecutor math = MathExecutor.create(2, "test-math")) {
-      AtomicInteger ran = new AtomicInteger();
-      Thread.currentThread().interrupt();
-      try {
-        assertThatThrownBy(() -> math.forEach(100, t -> ran.incrementAndGet()))
-            .isInstanceOf(CancellationException.class);
-        assertThat(Thread.currentThread().isInterrupted()).isTrue();
-      } finally {
-        Thread.interrupted();
+    AtomicInteger ran = new AtomicInteger();
+    try (MathExecutor two = MathExecutor.create(2, "test-math")) {
+      for (MathExecutor math : List.of(MathExecutor.sequential(), two)) {
+        Thread.currentThread().interrupt();
+        try {
+          assertThatThrownBy(() -> math.forEach(100, t -> ran.incrementAndGet()))
+              .isInstanceOf(CancellationException.class);
+          assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+          Thread.interrupted();
+        }
+        if (math == MathExecutor.sequential()) {
+          assertThat(ran.get()).isZero(); // the caller alone: it took no task
+        }
       }
-      assertThat(ran.get()).isLessThan(100);
     }
   }
 
