@@ -101,6 +101,13 @@ public final class MathExecutor implements AutoCloseable {
    * interrupted by {@link #close} only stops helping.
    */
   public void forEach(int tasks, IntConsumer body) {
+    if (helpers == null || tasks <= 1) {
+      for (int t = 0; t < tasks; t++) {
+        checkNotInterrupted();
+        body.accept(t);
+      }
+      return;
+    }
     forEach(tasks, () -> null, (Object state, int task) -> body.accept(task));
   }
 
@@ -110,6 +117,18 @@ public final class MathExecutor implements AutoCloseable {
    */
   public <S> void forEach(int tasks, Supplier<? extends S> state, ObjIntConsumer<? super S> body) {
     if (tasks <= 0) {
+      return;
+    }
+    if (helpers == null || tasks == 1) {
+      // on the caller alone: no call to share
+      S s = null;
+      for (int t = 0; t < tasks; t++) {
+        checkNotInterrupted();
+        if (t == 0) {
+          s = state.get();
+        }
+        body.accept(s, t);
+      }
       return;
     }
     Call<S> call = new Call<>(tasks, state, body);
@@ -130,6 +149,12 @@ public final class MathExecutor implements AutoCloseable {
       helpers.remove(call); // a helper still queued would find nothing to do
     }
     call.rethrow();
+  }
+
+  private static void checkNotInterrupted() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new CancellationException("the caller was interrupted");
+    }
   }
 
   /**

@@ -391,13 +391,13 @@ public final class SpectralLayer implements Layer {
     int blockCount = blocks.length - 1;
 
     // Pass 1: class products and their squared norms over all bins.
-    double[][] norms = new double[k][m];
-    OrderedSum normSum = new OrderedSum(blockCount);
+    double[] norms = new double[k * m]; // class q, sample i at q·m + i
+    OrderedSum normSum = new OrderedSum(blockCount, norms);
     math.forEach(
         blockCount,
-        () -> keep ? null : new Scratch(channels, m, false),
+        () -> new Scratch(channels, m, k * m, !keep, false),
         (Scratch scratch, int b) -> {
-          double[][] local = new double[k][m];
+          double[] local = scratch.partial;
           for (int f = blocks[b]; f < blocks[b + 1]; f++) {
             double w = grid.weight(f);
             for (int q = 0; q < k; q++) {
@@ -412,19 +412,11 @@ public final class SpectralLayer implements Layer {
               int j = present[q];
               HermitianCholesky.solve(channels, cRe[j], cIm[j], f * tri, yr, yi, base, 0, m);
               for (int a = 0; a < channels; a++) {
-                ComplexKernels.addSquaredModulus(w, yr[base + a], yi[base + a], 0, m, local[q], 0);
+                ComplexKernels.addSquaredModulus(w, yr[base + a], yi[base + a], 0, m, local, q * m);
               }
             }
           }
-          normSum.add(
-              b,
-              () -> {
-                for (int q = 0; q < k; q++) {
-                  for (int i = 0; i < m; i++) {
-                    norms[q][i] += local[q][i];
-                  }
-                }
-              });
+          normSum.add(b, local);
         });
 
     // π̂ = softmax(−λ n) over the present classes, and the update weights γ_j P_j.
@@ -435,12 +427,12 @@ public final class SpectralLayer implements Layer {
     for (int i = 0; i < m; i++) {
       double min = Double.POSITIVE_INFINITY;
       for (int q = 0; q < k; q++) {
-        norms[q][i] = Math.max(Math.sqrt(norms[q][i]), 1e-8);
-        min = Math.min(min, norms[q][i]);
+        norms[q * m + i] = Math.max(Math.sqrt(norms[q * m + i]), 1e-8);
+        min = Math.min(min, norms[q * m + i]);
       }
       double sum = 0;
       for (int q = 0; q < k; q++) {
-        e[q] = Math.exp(-lambda * (norms[q][i] - min));
+        e[q] = Math.exp(-lambda * (norms[q * m + i] - min));
         sum += e[q];
       }
       for (int q = 0; q < k; q++) {
@@ -456,13 +448,13 @@ public final class SpectralLayer implements Layer {
     double[][] outRe = out.reRows();
     double[][] outIm = out.imRows();
     double[] outNorm = new double[m];
-    OrderedSum outNormSum = new OrderedSum(blockCount);
+    OrderedSum outNormSum = new OrderedSum(blockCount, outNorm);
     double eta = parameters.eta();
     math.forEach(
         blockCount,
-        () -> new Scratch(channels, m, !keep),
+        () -> new Scratch(channels, m, m, true, !keep),
         (Scratch scratch, int b) -> {
-          double[] local = new double[m];
+          double[] local = scratch.partial;
           double[][] tr = scratch.tr;
           double[][] ti = scratch.ti;
           double[][] yr = scratch.yr;
@@ -510,13 +502,7 @@ public final class SpectralLayer implements Layer {
               ComplexKernels.addSquaredModulus(w, or, oi, 0, m, local, 0);
             }
           }
-          outNormSum.add(
-              b,
-              () -> {
-                for (int i = 0; i < m; i++) {
-                  outNorm[i] += local[i];
-                }
-              });
+          outNormSum.add(b, local);
         });
     double[] scale = new double[m];
     for (int i = 0; i < m; i++) {
@@ -538,16 +524,21 @@ public final class SpectralLayer implements Layer {
     return new Output(out, membership);
   }
 
-  /** Per-thread scratch rows of a forward pass: C × m blocks. */
+  /**
+   * Per-thread scratch of a forward pass: the block's partial sums, and C × m blocks of products
+   * (one pair, or two when the class products are recomputed).
+   */
   private static final class Scratch {
+    final double[] partial;
     final double[][] tr;
     final double[][] ti;
     final double[][] yr;
     final double[][] yi;
 
-    Scratch(int channels, int m, boolean second) {
-      tr = new double[channels][m];
-      ti = new double[channels][m];
+    Scratch(int channels, int m, int partialLength, boolean first, boolean second) {
+      partial = new double[partialLength];
+      tr = first ? new double[channels][m] : null;
+      ti = first ? new double[channels][m] : null;
       yr = second ? new double[channels][m] : null;
       yi = second ? new double[channels][m] : null;
     }
@@ -555,24 +546,43 @@ public final class SpectralLayer implements Layer {
 
   /**
    * Adds the partial sums of numbered blocks to a total in block order, whatever order the blocks
-   * finish in: a block's addition runs once every block before it has been added (on the thread
-   * that completes the run), so the total is the same to the bit on any number of threads.
+   * finish in (total = ((p₀ + p₁) + p₂) + …), so the total is the same to the bit on any number of
+   * threads. A block that finishes before those ahead of it waits as a copy; one that is next is
+   * added at once, so on one thread nothing is copied.
    */
   static final class OrderedSum {
-    private final Runnable[] pending;
+    private final double[] total;
+    private final double[][] pending;
     private int next;
 
-    OrderedSum(int blocks) {
-      this.pending = new Runnable[blocks];
+    OrderedSum(int blocks, double[] total) {
+      this.total = total;
+      this.pending = new double[blocks][];
     }
 
-    /** Block {@code b}'s addition to the total, run in block order. */
-    synchronized void add(int b, Runnable addition) {
-      pending[b] = addition;
-      while (next < pending.length && pending[next] != null) {
-        pending[next].run();
-        pending[next] = null;
-        next++;
+    /**
+     * Adds block {@code b}'s partial sums in block order, then zeroes {@code partial} for reuse.
+     */
+    void add(int b, double[] partial) {
+      synchronized (this) {
+        if (b != next) {
+          pending[b] = partial.clone();
+        } else {
+          addToTotal(partial);
+          next++;
+          while (next < pending.length && pending[next] != null) {
+            addToTotal(pending[next]);
+            pending[next] = null;
+            next++;
+          }
+        }
+      }
+      Arrays.fill(partial, 0.0);
+    }
+
+    private void addToTotal(double[] partial) {
+      for (int i = 0; i < total.length; i++) {
+        total[i] += partial[i];
       }
     }
   }
