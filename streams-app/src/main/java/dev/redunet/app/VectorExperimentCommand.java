@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -72,13 +73,7 @@ public final class VectorExperimentCommand implements Callable<Integer> {
   @Option(names = "--test", paramLabel = "FILE", description = "Test CSV file (with --train).")
   Path test;
 
-  @Option(
-      names = "--label-column",
-      paramLabel = "NAME",
-      description =
-          "Name of the label column in the CSV header (every other column is a feature)."
-              + " Default: the first column, with or without a header.")
-  String labelColumn;
+  @Mixin LabelColumnOption labelColumn;
 
   @Option(
       names = "--gaussian",
@@ -215,8 +210,8 @@ public final class VectorExperimentCommand implements Callable<Integer> {
               - 0.5 * Math.log(1 + gaussian / epsSq);
     } else {
       try {
-        LabelledDataset trainSet = CsvReader.read(train, labelColumn);
-        LabelledDataset testSet = test == null ? null : CsvReader.read(test, labelColumn);
+        LabelledDataset trainSet = CsvReader.read(train, labelColumn.name);
+        LabelledDataset testSet = test == null ? null : CsvReader.read(test, labelColumn.name);
         if (testSet != null && testSet.dimension() != trainSet.dimension()) {
           err.println(
               "experiment vector: the test file has "
@@ -467,7 +462,7 @@ public final class VectorExperimentCommand implements Callable<Integer> {
     if (test != null && train == null) {
       return "--test needs --train FILE as well";
     }
-    if (labelColumn != null && (train == null || labelColumn.isBlank())) {
+    if (labelColumn.given() && (train == null || labelColumn.name.isBlank())) {
       return "--label-column NAME goes with --train FILE (CSV) and names a header column";
     }
     if (gaussian != null && gaussian != 2 && gaussian != 3) {
