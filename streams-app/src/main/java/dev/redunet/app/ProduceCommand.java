@@ -35,10 +35,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -281,6 +285,9 @@ public final class ProduceCommand implements Callable<Integer> {
       err.println("redunet produce: cannot reach Kafka: " + e.getMessage());
       return 1;
     }
+    retentionMs(client, target)
+        .flatMap(r -> oldTimestampWarning(start, System.currentTimeMillis(), r, target))
+        .ifPresent(w -> err.println("redunet produce: warning: " + w));
     try (Source source = openSource(fmt, start, binary)) {
       return send(
           client, target, confluent ? CONFLUENT_AVRO : fmt.name().toLowerCase(Locale.ROOT), source);
@@ -301,6 +308,52 @@ public final class ProduceCommand implements Callable<Integer> {
     }
     DatasetInput samples = DatasetInput.open(input);
     return new DatasetSource(samples, fmt, start, binary);
+  }
+
+  /**
+   * The warning for records stamped from {@code start} (epoch ms) into a topic that deletes records
+   * older than {@code retentionMs}: the broker may delete them before anyone reads them (it judges
+   * a record by its timestamp, not by when it arrived). Empty when they are young enough, or the
+   * topic keeps records forever ({@code retentionMs} &lt; 0).
+   */
+  static Optional<String> oldTimestampWarning(
+      long start, long nowMs, long retentionMs, String topic) {
+    if (retentionMs < 0 || nowMs - start < retentionMs / 2) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "the records are stamped from %s, %.1f days ago, and topic %s deletes records older"
+                + " than %.1f days (retention.ms=%d): the broker may delete them before they are"
+                + " read. Stamp them later (--start-time), or raise the topic's retention.ms.",
+            Instant.ofEpochMilli(start),
+            (nowMs - start) / 86_400_000.0,
+            topic,
+            retentionMs / 86_400_000.0,
+            retentionMs));
+  }
+
+  /** The topic's {@code retention.ms}, empty if it cannot be read. */
+  private static Optional<Long> retentionMs(Map<String, Object> client, String target) {
+    try (Admin admin = Admin.create(client)) {
+      ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, target);
+      Config c =
+          admin
+              .describeConfigs(List.of(r))
+              .all()
+              .get(ADMIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+              .get(r);
+      ConfigEntry e = c == null ? null : c.get(TopicConfig.RETENTION_MS_CONFIG);
+      return e == null || e.value() == null
+          ? Optional.empty()
+          : Optional.of(Long.parseLong(e.value()));
+    } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
   }
 
   /** True if {@code target} exists or was created (the configured samples topic only). */

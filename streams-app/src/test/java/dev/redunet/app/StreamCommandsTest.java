@@ -97,6 +97,29 @@ class StreamCommandsTest {
                 + System.lineSeparator());
   }
 
+  /**
+   * The broker deletes records by their timestamps: produce warns when it stamps records older than
+   * half the topic's retention.ms (a replay of 2023 data into a 7-day topic lost all of it).
+   */
+  @Test
+  void produceWarnsWhenItsTimestampsAreOlderThanTheTopicKeepsRecords() {
+    long day = 86_400_000L;
+    long now = 1_800_000_000_000L;
+    assertThat(ProduceCommand.oldTimestampWarning(now - 4 * day, now, 7 * day, "s"))
+        .get()
+        .asString()
+        .contains("4.0 days ago, and topic s deletes records older than 7.0 days");
+    assertThat(ProduceCommand.oldTimestampWarning(1_700_000_000_000L, now, 7 * day, "samples"))
+        .get()
+        .asString()
+        .contains("1157.4 days ago, and topic samples deletes records older than 7.0 days")
+        .contains("retention.ms=604800000")
+        .contains("--start-time");
+    assertThat(ProduceCommand.oldTimestampWarning(now - 3 * day, now, 7 * day, "s")).isEmpty();
+    assertThat(ProduceCommand.oldTimestampWarning(now, now, 7 * day, "s")).isEmpty();
+    assertThat(ProduceCommand.oldTimestampWarning(0, now, -1, "s")).isEmpty();
+  }
+
   @Test
   void produceKnowsOnlyTheShippedDataSet() {
     assertThat(run(produce(), "--dataset", "cifar10", "--bootstrap-servers", "h:1")).isEqualTo(2);

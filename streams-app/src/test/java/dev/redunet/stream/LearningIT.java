@@ -118,8 +118,8 @@ class LearningIT {
    * Streams the file through a fresh application with the default configuration: produced before
    * the application starts ({@code burst = false}) or into the running application.
    */
-  private PredictionsRead stream(KafkaCluster kafka, Path file, int valid, boolean burst)
-      throws Exception {
+  private PredictionsRead stream(
+      KafkaCluster kafka, Path file, int valid, long startTime, boolean burst) throws Exception {
     String prefix = kafka.uniqueName(burst ? "burst" : "replay") + ".";
     Path state = Files.createDirectories(tmp.resolve(prefix + "state"));
     Map<String, String> settings = new HashMap<>();
@@ -143,7 +143,7 @@ class LearningIT {
       "--jsonl",
       file.toString(),
       "--start-time",
-      "1700000000000"
+      Long.toString(startTime)
     };
     if (!burst) {
       redunet(produce);
@@ -165,6 +165,25 @@ class LearningIT {
       }
       PredictionsRead read =
           PredictionsRead.until(kafka, topics.predictions(), PARTITIONS, valid, 240, n -> {});
+      if (read.byId.size() < valid) {
+        // Where the tasks stand: their committed and end offsets, and whether they idle.
+        streams
+            .metadataForLocalThreads()
+            .forEach(
+                thread ->
+                    thread
+                        .activeTasks()
+                        .forEach(
+                            task ->
+                                LOG.error(
+                                    "{}: {} task {}: committed {}, end {}, idling since {}",
+                                    run,
+                                    thread.threadName(),
+                                    task.taskId(),
+                                    task.committedOffsets(),
+                                    task.endOffsets(),
+                                    task.timeCurrentIdlingStarted())));
+      }
       LOG.info(
           "{}: {} predictions in {} s",
           burst ? "burst" : "replay",
@@ -184,8 +203,12 @@ class LearningIT {
     Map<String, Outcome> offline = offline(file);
     assertThat(offline).hasSize(valid);
 
-    PredictionsRead replayRead = stream(kafka, file, valid, false);
-    PredictionsRead burstRead = stream(kafka, file, valid, true);
+    // Both runs stamp the same event and record times. They are recent: the broker deletes records
+    // whose timestamps are older than the topic's retention.ms (7 days by default), which had
+    // emptied the replay's topic before the application read it, on a slow machine.
+    long startTime = System.currentTimeMillis();
+    PredictionsRead replayRead = stream(kafka, file, valid, startTime, false);
+    PredictionsRead burstRead = stream(kafka, file, valid, startTime, true);
     Map<String, Outcome> replay = replayRead.outcomes();
     Map<String, Outcome> burst = burstRead.outcomes();
 

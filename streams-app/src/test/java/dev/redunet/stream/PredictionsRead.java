@@ -11,8 +11,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -78,6 +82,7 @@ final class PredictionsRead {
     }
     if (read.byId.size() < ids) {
       dumpApplicationThreads(read.byId.size(), ids);
+      dumpTopicsAndTransactions(kafka, topic);
     }
     return read;
   }
@@ -106,6 +111,81 @@ final class PredictionsRead {
         wanted,
         Thread.getAllStackTraces().size(),
         dump);
+  }
+
+  /**
+   * On a timeout, what the broker holds for the application whose predictions topic is {@code
+   * predictions} (its topics share the prefix before {@code predictions}): per partition the end
+   * offset and the last stable offset (a read_committed reader stops there: an open transaction
+   * holds it back), the open transactions, and the application's committed offsets.
+   */
+  private static void dumpTopicsAndTransactions(KafkaCluster kafka, String predictions) {
+    String prefix = predictions.substring(0, predictions.lastIndexOf("predictions"));
+    StringBuilder dump = new StringBuilder();
+    try (Admin admin = kafka.admin()) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (var d :
+          admin
+              .describeTopics(
+                  admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                      .filter(t -> t.startsWith(prefix))
+                      .toList())
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS)
+              .values()) {
+        d.partitions().forEach(pi -> tps.add(new TopicPartition(d.name(), pi.partition())));
+      }
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      tps.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+      var end = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+      var stable =
+          admin
+              .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+              .all()
+              .get(30, TimeUnit.SECONDS);
+      tps.stream()
+          .sorted(java.util.Comparator.comparing(TopicPartition::toString))
+          .forEach(
+              tp ->
+                  dump.append("  ")
+                      .append(tp)
+                      .append(": end ")
+                      .append(end.get(tp).offset())
+                      .append(", last stable ")
+                      .append(stable.get(tp).offset())
+                      .append('\n'));
+      for (var t : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
+        if (t.state() != org.apache.kafka.clients.admin.TransactionState.COMPLETE_COMMIT
+            && t.state() != org.apache.kafka.clients.admin.TransactionState.COMPLETE_ABORT
+            && t.state() != org.apache.kafka.clients.admin.TransactionState.EMPTY) {
+          dump.append("  transaction ")
+              .append(t.transactionalId())
+              .append(": ")
+              .append(t.state())
+              .append('\n');
+        }
+      }
+      for (var g : admin.listGroups().all().get(30, TimeUnit.SECONDS)) {
+        if (g.groupId().startsWith(prefix)) {
+          admin
+              .listConsumerGroupOffsets(g.groupId())
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS)
+              .forEach(
+                  (tp, om) ->
+                      dump.append("  group ")
+                          .append(g.groupId())
+                          .append(" committed ")
+                          .append(tp)
+                          .append(" = ")
+                          .append(om == null ? "none" : om.offset())
+                          .append('\n'));
+        }
+      }
+    } catch (Exception e) {
+      dump.append("  (could not read: ").append(e).append(")\n");
+    }
+    LOG.error("the broker's view of {}*:\n{}", prefix, dump);
   }
 
   /** The one outcome per id (fails on a duplicate). */
