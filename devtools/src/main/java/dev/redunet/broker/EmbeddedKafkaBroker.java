@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node Apache Kafka broker in KRaft mode (one process with both the broker and the
  * controller role) running inside the current JVM. Used by the integration tests, by {@code
- * ./redunet broker} and by the demo.
+ * ./redunet broker} and by the demo. It lives in the module {@code devtools}, outside the
+ * production jar: the Kafka server, the Scala runtime and log4j come with it.
  *
  * <p>Start-up follows {@code kafka-storage format --standalone} done programmatically: the storage
  * is formatted with a dynamic quorum whose only voter is this node, and a bootstrap snapshot; then
