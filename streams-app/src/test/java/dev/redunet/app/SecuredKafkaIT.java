@@ -286,6 +286,13 @@ class SecuredKafkaIT {
 
     Outcome produced = produce(concat(common, "--jsonl", samples(3).toString()));
     assertAuthenticationFailure(produced, "redunet produce: ");
+    assertThat(produced.err())
+        .as("the line the README quotes")
+        .contains(
+            "redunet produce: cannot reach Kafka: authentication with Kafka failed: Authentication"
+                + " failed during authentication due to invalid credentials with SASL mechanism"
+                + " SCRAM-SHA-512 (check kafka.security.protocol, kafka.sasl.mechanism,"
+                + " kafka.sasl.jaas.config and kafka.ssl.truststore.*)");
 
     Outcome consumed = consume(concat(common, "--topic", "wrong.samples", "--timeout", "60"));
     assertAuthenticationFailure(consumed, "redunet consume: ");
