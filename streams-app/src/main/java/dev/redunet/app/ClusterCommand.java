@@ -1,7 +1,5 @@
 package dev.redunet.app;
 
-import dev.redunet.avro.RejectReason;
-import dev.redunet.avro.Sample;
 import dev.redunet.cluster.ClusteringResult;
 import dev.redunet.cluster.ClusteringSettings;
 import dev.redunet.cluster.CompressionClustering;
@@ -26,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -74,40 +73,7 @@ public final class ClusterCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--jsonl",
-      paramLabel = "FILE",
-      description = "JSON-lines samples (id, features, optional label), as for produce --jsonl.")
-  Path jsonl;
-
-  @Option(
-      names = "--data",
-      paramLabel = "FILE",
-      description = "CSV file, as for ./redunet evaluate: label first, then the features.")
-  Path data;
-
-  @Option(names = "--images", paramLabel = "FILE", description = "IDX samples.")
-  Path images;
-
-  @Option(
-      names = "--labels",
-      paramLabel = "FILE",
-      description = "IDX labels of --images (optional: only to score the clusters).")
-  Path labels;
-
-  @Option(
-      names = "--dataset",
-      paramLabel = "NAME",
-      description = "A data set shipped in the jar: mnist10k.")
-  String dataset;
-
-  @Option(
-      names = "--id-prefix",
-      paramLabel = "P",
-      description =
-          "Id prefix of IDX, CSV and shipped samples, as for ./redunet produce. Default: the file"
-              + " name up to its first dot and a dash.")
-  String idPrefix;
+  @Mixin SampleFileOptions input;
 
   @Option(
       names = "--max-samples",
@@ -239,17 +205,17 @@ public final class ClusterCommand implements Callable<Integer> {
       return usage(err, e.getMessage());
     }
     long t0 = System.nanoTime();
-    String source = sourceName();
+    String source = input.sourceName();
     EvaluationStream ds;
-    SkipLog skipLog = new SkipLog(err);
     try {
-      ds = load(checks, skipLog);
+      ds =
+          new SampleFileReader(NAME, err, checks)
+              .read(input, maxSamples == null ? Long.MAX_VALUE : maxSamples);
     } catch (NoSuchFileException e) {
       return usage(err, "file not found: " + e.getFile() + " (check the path)");
     } catch (IOException | IllegalArgumentException | ConfigException e) {
       return usage(err, "cannot read the data: " + e.getMessage());
     }
-    skipLog.finish();
     if (maxSamples != null) {
       source += " (first " + maxSamples + ")";
     }
@@ -415,32 +381,9 @@ public final class ClusterCommand implements Callable<Integer> {
   }
 
   private String validate() {
-    boolean idx = images != null || labels != null;
-    int sources =
-        (idx ? 1 : 0)
-            + (data != null ? 1 : 0)
-            + (dataset != null ? 1 : 0)
-            + (jsonl != null ? 1 : 0);
-    if (sources == 0) {
-      return "no data: give --jsonl FILE, --data FILE, --images FILE [--labels FILE], or"
-          + " --dataset mnist10k";
-    }
-    if (sources > 1) {
-      return "give only one of --jsonl, --data, --images [--labels], --dataset";
-    }
-    if (labels != null && images == null) {
-      return "--labels goes with --images: give the IDX images too";
-    }
-    if (dataset != null && !DatasetInput.MNIST10K.equals(dataset)) {
-      return "unknown --dataset '" + dataset + "': the shipped data set is mnist10k";
-    }
-    if (jsonl != null && idPrefix != null) {
-      return "--id-prefix is for IDX, CSV and the shipped set: JSON lines carry their own ids";
-    }
-    for (Path p : new Path[] {jsonl, images, labels, data}) {
-      if (p != null && !Files.isRegularFile(p)) {
-        return "file not found: " + p + " (check the path)";
-      }
+    String inputProblem = input.problem(false);
+    if (inputProblem != null) {
+      return inputProblem;
     }
     if (!(epsSq > 0) || Double.isInfinite(epsSq)) {
       return "--eps-sq must be a positive number, got " + epsSq;
@@ -484,109 +427,6 @@ public final class ClusterCommand implements Callable<Integer> {
     return CommandSupport.USAGE;
   }
 
-  private String sourceName() {
-    if (dataset != null) {
-      return DatasetInput.MNIST10K;
-    }
-    return String.valueOf(jsonl != null ? jsonl : data != null ? data : images);
-  }
-
-  /**
-   * Reads at most {@code --max-samples} input records, in order: the accepted samples, and a count
-   * per reason of those skipped (the stream's checks, then one dimension for all).
-   */
-  private EvaluationStream load(IngressChecks checks, SkipLog skipLog) throws IOException {
-    EvaluationStream stream = new EvaluationStream();
-    long max = maxSamples == null ? Long.MAX_VALUE : maxSamples;
-    if (jsonl != null) {
-      try (JsonSampleLines lines = new JsonSampleLines(jsonl, 0L)) {
-        JsonSampleLines.Line line;
-        while (stream.records() < max && (line = lines.next()) != null) {
-          stream.countRecord();
-          String where = "line " + line.lineNumber();
-          if (line.bytes().length > checks.maxRecordBytes()) {
-            skip(
-                stream,
-                skipLog,
-                where,
-                RejectReason.TOO_LARGE,
-                "document: "
-                    + line.bytes().length
-                    + " bytes, over the limit of "
-                    + checks.maxRecordBytes()
-                    + " (redunet.max.record.bytes)");
-          } else if (!line.valid()) {
-            skip(stream, skipLog, where, line.error().reason(), line.error().getMessage());
-          } else {
-            Sample s = line.sample();
-            List<Float> values = s.getFeatures();
-            double[] x = new double[values.size()];
-            for (int i = 0; i < x.length; i++) {
-              x[i] = values.get(i);
-            }
-            accept(stream, skipLog, checks, where, s.getId(), x, s.getShape(), s.getLabel());
-          }
-        }
-      }
-      return stream;
-    }
-    DatasetInput input =
-        images != null
-            ? DatasetInput.idx(images, labels, idPrefix)
-            : data != null
-                ? DatasetInput.csv(data, null, idPrefix)
-                : DatasetInput.mnist10k(idPrefix);
-    for (int i = 0; i < input.size() && stream.records() < max; i++) {
-      stream.countRecord();
-      String id = input.id(i);
-      double[] x = input.row(i);
-      input.release(i);
-      accept(
-          stream,
-          skipLog,
-          checks,
-          "sample " + i + " (id " + id + ")",
-          id,
-          x,
-          input.shape(),
-          input.label(i));
-    }
-    return stream;
-  }
-
-  private static void accept(
-      EvaluationStream stream,
-      SkipLog skipLog,
-      IngressChecks checks,
-      String where,
-      String id,
-      double[] x,
-      List<Integer> shape,
-      String label) {
-    IngressChecks.Rejection r =
-        stream.size() > 0 && x.length != stream.dimension()
-            ? new IngressChecks.Rejection(
-                RejectReason.WRONG_DIMENSION,
-                "features: "
-                    + x.length
-                    + " values, the first sample ("
-                    + stream.id(0)
-                    + ") has "
-                    + stream.dimension())
-            : checks.check(id, x, shape, label);
-    if (r == null) {
-      stream.accept(id, x, label);
-    } else {
-      skip(stream, skipLog, where, r.reason(), r.message());
-    }
-  }
-
-  private static void skip(
-      EvaluationStream stream, SkipLog skipLog, String where, RejectReason reason, String message) {
-    stream.skip(reason);
-    skipLog.skipped(where, reason, message);
-  }
-
   private static void writeAssignments(Path file, EvaluationStream ds, int[] cluster)
       throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -596,31 +436,6 @@ public final class ClusterCommand implements Callable<Integer> {
         line.put("cluster", cluster[i]);
         w.write(CommandSupport.json(line));
         w.write('\n');
-      }
-    }
-  }
-
-  /** Names the first {@value #SHOWN} skipped records on stderr, then counts the others. */
-  private static final class SkipLog {
-    static final int SHOWN = 10;
-    private final PrintWriter err;
-    private long count;
-
-    SkipLog(PrintWriter err) {
-      this.err = err;
-    }
-
-    void skipped(String where, RejectReason reason, String message) {
-      if (++count <= SHOWN) {
-        err.println(NAME + ": skipped " + where + ": " + reason + ": " + message);
-        err.flush();
-      }
-    }
-
-    void finish() {
-      if (count > SHOWN) {
-        err.println(NAME + ": skipped " + (count - SHOWN) + " more input record(s) (not shown)");
-        err.flush();
       }
     }
   }

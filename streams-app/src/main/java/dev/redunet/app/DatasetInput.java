@@ -38,17 +38,17 @@ final class DatasetInput {
   }
 
   /**
-   * The input a command's options name: the shipped set ({@code dataset} non-null), else a CSV file
-   * ({@code data} non-null, its label in the column named {@code labelColumn}, or the first column
-   * when that is null), else IDX images and labels.
+   * The samples the options name: the shipped set, else a CSV file (its label in the column {@code
+   * --label-column} names, or the first column), else IDX images (with their labels, if given). Not
+   * for JSON lines ({@link JsonSampleLines}).
    */
-  static DatasetInput open(
-      String dataset, Path data, String labelColumn, Path images, Path labels, String idPrefix)
-      throws IOException {
-    if (dataset != null) {
-      return mnist10k(idPrefix);
+  static DatasetInput open(SampleFileOptions in) throws IOException {
+    if (in.dataset != null) {
+      return mnist10k(in.idPrefix);
     }
-    return data != null ? csv(data, labelColumn, idPrefix) : idx(images, labels, idPrefix);
+    return in.data != null
+        ? csv(in.data, in.labelColumn.name, in.idPrefix)
+        : idx(in.images, in.labels, in.idPrefix);
   }
 
   /** The shipped MNIST digits: shape {@code [28, 28]}, ids {@code mnist10k-<i>} by default. */

@@ -1,7 +1,5 @@
 package dev.redunet.app;
 
-import dev.redunet.avro.RejectReason;
-import dev.redunet.avro.Sample;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
 import dev.redunet.config.ConfigKey;
@@ -19,7 +17,6 @@ import dev.redunet.micl.CodingMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -88,49 +86,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--jsonl",
-      paramLabel = "FILE",
-      description =
-          "JSON-lines samples, as sent by ./redunet produce --jsonl; invalid lines are skipped and"
-              + " counted, samples without a label are predicted only.")
-  Path jsonl;
-
-  @Option(names = "--images", paramLabel = "FILE", description = "IDX images (with --labels).")
-  Path images;
-
-  @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels (with --images).")
-  Path labels;
-
-  @Option(
-      names = "--data",
-      paramLabel = "FILE",
-      description =
-          "CSV file (RFC 4180): label first, then the features, or the label in the column"
-              + " --label-column names.")
-  Path data;
-
-  @Option(
-      names = "--label-column",
-      paramLabel = "NAME",
-      description =
-          "Name of the label column in the CSV header (every other column is a feature)."
-              + " Default: the first column, with or without a header.")
-  String labelColumn;
-
-  @Option(
-      names = "--dataset",
-      paramLabel = "NAME",
-      description = "A data set shipped in the jar: mnist10k.")
-  String dataset;
-
-  @Option(
-      names = "--id-prefix",
-      paramLabel = "P",
-      description =
-          "Id prefix of IDX, CSV and shipped samples, as for ./redunet produce. Default: the file"
-              + " name up to its first dot and a dash (mnist10k- for the shipped set).")
-  String idPrefix;
+  @Mixin SampleFileOptions input;
 
   @Option(
       names = "--predictions",
@@ -299,12 +255,13 @@ public final class EvaluateCommand implements Callable<Integer> {
       err.flush();
       return CommandSupport.USAGE;
     }
-    SkipLog skipLog = new SkipLog(err);
     EvaluationStream ds;
     String source;
     try {
-      source = sourceName();
-      ds = load(IngressChecks.of(appConfig), skipLog);
+      source = input.sourceName();
+      ds =
+          new SampleFileReader("evaluate", err, IngressChecks.of(appConfig))
+              .read(input, limit == null ? Long.MAX_VALUE : limit);
     } catch (NoSuchFileException e) {
       err.println("evaluate: file not found: " + e.getFile() + " (check the path)");
       err.flush();
@@ -314,7 +271,6 @@ public final class EvaluateCommand implements Callable<Integer> {
       err.flush();
       return CommandSupport.USAGE;
     }
-    skipLog.finish();
     if (limit != null) {
       source += " (first " + limit + ")";
     }
@@ -468,35 +424,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private String validate() {
-    boolean idx = images != null || labels != null;
-    int sources =
-        (idx ? 1 : 0)
-            + (data != null ? 1 : 0)
-            + (dataset != null ? 1 : 0)
-            + (jsonl != null ? 1 : 0);
-    if (sources == 0) {
-      return "no data: give --jsonl FILE, --images FILE --labels FILE, --data FILE, or --dataset"
-          + " mnist10k";
-    }
-    if (sources > 1) {
-      return "give only one of --jsonl, --images/--labels, --data, --dataset";
-    }
-    if (idx && (images == null || labels == null)) {
-      return "--images and --labels go together: give both IDX files";
-    }
-    if (dataset != null && !"mnist10k".equals(dataset)) {
-      return "unknown --dataset '" + dataset + "': the shipped data set is mnist10k";
-    }
-    if (labelColumn != null && (data == null || labelColumn.isBlank())) {
-      return "--label-column NAME goes with --data FILE (CSV) and names a header column";
-    }
-    if (jsonl != null && idPrefix != null) {
-      return "--id-prefix is for IDX, CSV and the shipped set: JSON lines carry their own ids";
-    }
-    for (Path p : new Path[] {jsonl, images, labels, data}) {
-      if (p != null && !Files.isRegularFile(p)) {
-        return "file not found: " + p + " (check the path)";
-      }
+    String inputProblem = input.problem(true);
+    if (inputProblem != null) {
+      return inputProblem;
     }
     if (!"micl".equals(classifier) && !REDUNET_MICL.equals(classifier)) {
       return "unknown --classifier '" + classifier + "': use micl or " + REDUNET_MICL;
@@ -546,124 +476,6 @@ public final class EvaluateCommand implements Callable<Integer> {
   private static void putIfSet(Map<String, String> flags, ConfigKey key, Object value) {
     if (value != null) {
       flags.put(key.name(), value.toString());
-    }
-  }
-
-  /** The input as the summary names it. */
-  private String sourceName() {
-    if (dataset != null) {
-      return DatasetInput.MNIST10K;
-    }
-    return String.valueOf(jsonl != null ? jsonl : data != null ? data : images);
-  }
-
-  /**
-   * Reads the input records, at most {@code --limit}, in order: the accepted samples, and a count
-   * per reason of those the stream would reject.
-   */
-  private EvaluationStream load(IngressChecks checks, SkipLog skipLog) throws IOException {
-    EvaluationStream stream = new EvaluationStream();
-    long max = limit == null ? Long.MAX_VALUE : limit;
-    if (jsonl != null) {
-      try (JsonSampleLines lines = new JsonSampleLines(jsonl, 0L)) {
-        JsonSampleLines.Line line;
-        while (stream.records() < max && (line = lines.next()) != null) {
-          stream.countRecord();
-          String where = "line " + line.lineNumber();
-          if (line.bytes().length > checks.maxRecordBytes()) {
-            skip(
-                stream,
-                skipLog,
-                where,
-                RejectReason.TOO_LARGE,
-                "document: "
-                    + line.bytes().length
-                    + " bytes, over the limit of "
-                    + checks.maxRecordBytes()
-                    + " (redunet.max.record.bytes)");
-          } else if (!line.valid()) {
-            skip(stream, skipLog, where, line.error().reason(), line.error().getMessage());
-          } else {
-            Sample s = line.sample();
-            List<Float> values = s.getFeatures();
-            double[] x = new double[values.size()];
-            for (int i = 0; i < x.length; i++) {
-              x[i] = values.get(i);
-            }
-            accept(stream, skipLog, checks, where, s.getId(), x, s.getShape(), s.getLabel());
-          }
-        }
-      }
-      return stream;
-    }
-    DatasetInput input = DatasetInput.open(dataset, data, labelColumn, images, labels, idPrefix);
-    for (int i = 0; i < input.size() && stream.records() < max; i++) {
-      stream.countRecord();
-      double[] row = input.row(i);
-      double[] x = new double[row.length];
-      for (int j = 0; j < x.length; j++) {
-        x[j] = (float) row[j]; // as produce sends it
-      }
-      input.release(i);
-      String id = input.id(i);
-      accept(
-          stream,
-          skipLog,
-          checks,
-          "sample " + i + " (id " + id + ")",
-          id,
-          x,
-          input.shape(),
-          input.label(i));
-    }
-    return stream;
-  }
-
-  private static void accept(
-      EvaluationStream stream,
-      SkipLog skipLog,
-      IngressChecks checks,
-      String where,
-      String id,
-      double[] x,
-      List<Integer> shape,
-      String label) {
-    IngressChecks.Rejection r = checks.check(id, x, shape, label);
-    if (r == null) {
-      stream.accept(id, x, label);
-    } else {
-      skip(stream, skipLog, where, r.reason(), r.message());
-    }
-  }
-
-  private static void skip(
-      EvaluationStream stream, SkipLog skipLog, String where, RejectReason reason, String message) {
-    stream.skip(reason);
-    skipLog.skipped(where, reason, message);
-  }
-
-  /** Names the first {@value #SHOWN} skipped records on stderr, then counts the others. */
-  private static final class SkipLog {
-    static final int SHOWN = 10;
-    private final PrintWriter err;
-    private long count;
-
-    SkipLog(PrintWriter err) {
-      this.err = err;
-    }
-
-    void skipped(String where, RejectReason reason, String message) {
-      if (++count <= SHOWN) {
-        err.println("evaluate: skipped " + where + ": " + reason + ": " + message);
-        err.flush();
-      }
-    }
-
-    void finish() {
-      if (count > SHOWN) {
-        err.println("evaluate: skipped " + (count - SHOWN) + " more input record(s) (not shown)");
-        err.flush();
-      }
     }
   }
 

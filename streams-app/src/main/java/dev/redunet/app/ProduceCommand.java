@@ -16,7 +16,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +104,6 @@ public final class ProduceCommand implements Callable<Integer> {
   private static final String NAME = "produce";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-  private static final String MNIST10K = DatasetInput.MNIST10K;
   private static final String CONFLUENT_AVRO = "confluent-avro";
 
   @Mixin ConfigOptions options;
@@ -134,53 +132,7 @@ public final class ProduceCommand implements Callable<Integer> {
               + " confluent-avro; the Sample schema is registered under <topic>-value.")
   String schemaRegistryUrl;
 
-  @Option(
-      names = "--jsonl",
-      paramLabel = "FILE",
-      description = "JSON-lines file of samples; invalid lines are sent unchanged.")
-  Path jsonl;
-
-  @Option(
-      names = "--images",
-      paramLabel = "FILE",
-      description = "IDX images (MNIST format, plain or gzipped); one sample per image.")
-  Path images;
-
-  @Option(
-      names = "--labels",
-      paramLabel = "FILE",
-      description = "IDX labels for --images (1-D integers). Default: unlabelled samples.")
-  Path labels;
-
-  @Option(
-      names = "--data",
-      paramLabel = "FILE",
-      description =
-          "CSV (RFC 4180) of labelled samples: label first with an optional header, or the column"
-              + " --label-column names.")
-  Path data;
-
-  @Option(
-      names = "--label-column",
-      paramLabel = "NAME",
-      description =
-          "Name of the label column in the CSV header (every other column is a feature)."
-              + " Default: the first column, with or without a header.")
-  String labelColumn;
-
-  @Option(
-      names = "--dataset",
-      paramLabel = "NAME",
-      description = "A data set shipped in the jar: mnist10k (10,000 labelled MNIST digits).")
-  String dataset;
-
-  @Option(
-      names = "--id-prefix",
-      paramLabel = "P",
-      description =
-          "Id prefix of IDX, CSV and shipped samples (as for evaluate). Default: the file name up"
-              + " to its first dot and a dash; mnist10k- for the shipped set.")
-  String idPrefix;
+  @Mixin SampleFileOptions input;
 
   @Option(
       names = "--start-time",
@@ -271,38 +223,9 @@ public final class ProduceCommand implements Callable<Integer> {
       return CommandSupport.usageError(
           err, NAME, "--format must be avro, json or confluent-avro, got " + format);
     }
-    int inputs =
-        (jsonl != null ? 1 : 0)
-            + (images != null ? 1 : 0)
-            + (data != null ? 1 : 0)
-            + (dataset != null ? 1 : 0);
-    if (inputs != 1) {
-      return CommandSupport.usageError(
-          err,
-          NAME,
-          inputs == 0
-              ? "give the input with --jsonl FILE, --images FILE [--labels FILE], --data FILE or"
-                  + " --dataset mnist10k"
-              : "give only one of --jsonl, --images, --data and --dataset");
-    }
-    if (dataset != null && !dataset.equals(MNIST10K)) {
-      return CommandSupport.usageError(
-          err, NAME, "unknown --dataset " + dataset + "; the shipped data set is " + MNIST10K);
-    }
-    if (labels != null && images == null) {
-      return CommandSupport.usageError(err, NAME, "--labels needs --images");
-    }
-    if (labelColumn != null && (data == null || labelColumn.isBlank())) {
-      return CommandSupport.usageError(
-          err, NAME, "--label-column NAME goes with --data FILE (CSV) and names a header column");
-    }
-    for (Map.Entry<String, Path> file : inputFiles().entrySet()) {
-      if (!Files.isRegularFile(file.getValue())) {
-        return CommandSupport.usageError(
-            err,
-            NAME,
-            "file not found: " + file.getValue() + " (check the " + file.getKey() + " path)");
-      }
+    String inputProblem = input.problem(false);
+    if (inputProblem != null) {
+      return CommandSupport.usageError(err, NAME, inputProblem);
     }
     if (maxSamples != null && maxSamples < 0) {
       return CommandSupport.usageError(err, NAME, "--max-samples must be >= 0, got " + maxSamples);
@@ -371,30 +294,13 @@ public final class ProduceCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Path> inputFiles() {
-    Map<String, Path> files = new LinkedHashMap<>();
-    if (jsonl != null) {
-      files.put("--jsonl", jsonl);
-    }
-    if (images != null) {
-      files.put("--images", images);
-    }
-    if (labels != null) {
-      files.put("--labels", labels);
-    }
-    if (data != null) {
-      files.put("--data", data);
-    }
-    return files;
-  }
-
   private Source openSource(Format fmt, long start, Function<Sample, byte[]> binary)
       throws IOException {
-    if (jsonl != null) {
-      return new JsonLinesSource(jsonl, fmt, start, binary);
+    if (input.jsonl != null) {
+      return new JsonLinesSource(input.jsonl, fmt, start, binary);
     }
-    DatasetInput input = DatasetInput.open(dataset, data, labelColumn, images, labels, idPrefix);
-    return new DatasetSource(input, fmt, start, binary);
+    DatasetInput samples = DatasetInput.open(input);
+    return new DatasetSource(samples, fmt, start, binary);
   }
 
   /** True if {@code target} exists or was created (the configured samples topic only). */

@@ -2,8 +2,11 @@ package dev.redunet.app;
 
 import dev.redunet.data.Lifting;
 import dev.redunet.data.PolarTransform;
+import dev.redunet.experiment.SpectralExperiment;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,21 +105,23 @@ public final class RotationExperimentCommand implements Callable<Integer> {
         new PolarTransform(split.height, split.width, polarChannels, timesteps, referenceAngles);
     Lifting lift =
         Lifting.random1d(polar.outputShape(), options.channels, options.kernel, options.seed);
-    SpectralExperiment.Input in = new SpectralExperiment.Input();
-    in.name = "rotation";
-    in.shape = lift.outputShape();
-    in.train = lift.applyAll(polar.applyAll(split.train));
-    in.trainClasses = split.trainClasses;
-    in.test = lift.applyAll(polar.applyAll(split.test));
-    in.testClasses = split.testClasses;
-    in.classLabels = data.classes;
-    in.shiftsDescription =
-        "every cyclic shift of the polar time axis (rotations by multiples of 360/T degrees)";
-    in.settings.put("split", split.description);
-    in.settings.put("polar_channels", polarChannels);
-    in.settings.put("timesteps", timesteps);
-    in.settings.put("reference_angles", referenceAngles);
-    return SpectralExperiment.run(in, options, layers, spec.commandLine().getOut(), err);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("split", split.description);
+    settings.put("polar_channels", polarChannels);
+    settings.put("timesteps", timesteps);
+    settings.put("reference_angles", referenceAngles);
+    SpectralExperiment.Input in =
+        new SpectralExperiment.Input(
+            "rotation",
+            lift.outputShape(),
+            lift.applyAll(polar.applyAll(split.train)),
+            split.trainClasses,
+            lift.applyAll(polar.applyAll(split.test)),
+            split.testClasses,
+            data.classes,
+            "every cyclic shift of the polar time axis (rotations by multiples of 360/T degrees)",
+            settings);
+    return options.run(in, layers, spec.commandLine().getOut(), err);
   }
 
   private int usage(PrintWriter err, String problem) {

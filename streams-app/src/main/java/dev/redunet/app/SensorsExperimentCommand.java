@@ -2,9 +2,12 @@ package dev.redunet.app;
 
 import dev.redunet.data.Lifting;
 import dev.redunet.data.SensorSignals;
+import dev.redunet.experiment.SpectralExperiment;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
@@ -128,25 +131,28 @@ public final class SensorsExperimentCommand implements Callable<Integer> {
     }
     Lifting lift =
         Lifting.random1d(generated.shape(), options.channels, options.kernel, options.seed);
-    SpectralExperiment.Input in = new SpectralExperiment.Input();
-    in.name = "sensors";
-    in.shape = lift.outputShape();
-    in.train = lift.applyAll(train.stream().map(i -> x[i]).toArray(double[][]::new));
-    in.trainClasses = train.stream().mapToInt(i -> y[i]).toArray();
-    in.test = lift.applyAll(test.stream().map(i -> x[i]).toArray(double[][]::new));
-    in.testClasses = test.stream().mapToInt(i -> y[i]).toArray();
-    in.classLabels = IntStream.range(0, kinds).boxed().toList();
-    in.shiftsDescription = "every cyclic delay of the signal";
-    in.settings.put(
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put(
         "split",
         String.format(
             "SensorSignals(kinds %d, sensors %d, length %d, noise %s, seed %d) in generated"
                 + " order: the first %d of each class train, the next %d test",
             kinds, sensors, length, noise, dataSeed, trainPerClass, testPerClass));
-    in.settings.put("sensors", sensors);
-    in.settings.put("length", length);
-    in.settings.put("noise", noise);
-    in.settings.put("data_seed", dataSeed);
-    return SpectralExperiment.run(in, options, layers, spec.commandLine().getOut(), err);
+    settings.put("sensors", sensors);
+    settings.put("length", length);
+    settings.put("noise", noise);
+    settings.put("data_seed", dataSeed);
+    SpectralExperiment.Input in =
+        new SpectralExperiment.Input(
+            "sensors",
+            lift.outputShape(),
+            lift.applyAll(train.stream().map(i -> x[i]).toArray(double[][]::new)),
+            train.stream().mapToInt(i -> y[i]).toArray(),
+            lift.applyAll(test.stream().map(i -> x[i]).toArray(double[][]::new)),
+            test.stream().mapToInt(i -> y[i]).toArray(),
+            IntStream.range(0, kinds).boxed().toList(),
+            "every cyclic delay of the signal",
+            settings);
+    return options.run(in, layers, spec.commandLine().getOut(), err);
   }
 }

@@ -1,9 +1,13 @@
 package dev.redunet.app;
 
+import dev.redunet.experiment.SpectralExperiment;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options shared by the spectral experiments (a picocli mixin). */
@@ -83,6 +87,38 @@ final class SpectralExperimentOptions {
       defaultValue = "5",
       description = "Seconds between progress lines on stderr (default ${DEFAULT-VALUE}).")
   double progressSeconds;
+
+  /** The experiment's settings these options give. */
+  SpectralExperiment.Settings settings() {
+    return new SpectralExperiment.Settings(
+        epsSq, eta, lambda, trainingMembership(), seed, kernel, reportAt, progressSeconds);
+  }
+
+  /**
+   * Runs the experiment on {@code in} with these options' settings and threads: progress lines to
+   * {@code err}, the JSON summary as the last line of {@code out}.
+   *
+   * @return the exit code, 0
+   */
+  int run(SpectralExperiment.Input in, int layers, PrintWriter out, PrintWriter err) {
+    int n = threads != null ? threads : MathExecutor.availableProcessors();
+    Map<String, Object> summary;
+    try (MathExecutor math = MathExecutor.create(n, "redunet-math")) {
+      summary =
+          SpectralExperiment.run(
+              in,
+              settings(),
+              layers,
+              math,
+              line -> {
+                err.println(line);
+                err.flush();
+              });
+    }
+    out.println(CommandSupport.json(summary));
+    out.flush();
+    return 0;
+  }
 
   TrainingMembership trainingMembership() {
     return TrainingMembership.valueOf(membership.toUpperCase(Locale.ROOT));

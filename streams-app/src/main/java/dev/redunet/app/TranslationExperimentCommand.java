@@ -1,9 +1,12 @@
 package dev.redunet.app;
 
 import dev.redunet.data.Lifting;
+import dev.redunet.experiment.SpectralExperiment;
 import dev.redunet.signal.SignalShape;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,17 +80,20 @@ public final class TranslationExperimentCommand implements Callable<Integer> {
             options.channels,
             options.kernel,
             options.seed);
-    SpectralExperiment.Input in = new SpectralExperiment.Input();
-    in.name = "translation";
-    in.shape = lift.outputShape();
-    in.train = lift.applyAll(split.train);
-    in.trainClasses = split.trainClasses;
-    in.test = lift.applyAll(split.test);
-    in.testClasses = split.testClasses;
-    in.classLabels = data.classes;
-    in.shiftsDescription = "every cyclic translation (dh, dw) of the image";
-    in.settings.put("split", split.description);
-    return SpectralExperiment.run(in, options, layers, spec.commandLine().getOut(), err);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("split", split.description);
+    SpectralExperiment.Input in =
+        new SpectralExperiment.Input(
+            "translation",
+            lift.outputShape(),
+            lift.applyAll(split.train),
+            split.trainClasses,
+            lift.applyAll(split.test),
+            split.testClasses,
+            data.classes,
+            "every cyclic translation (dh, dw) of the image",
+            settings);
+    return options.run(in, layers, spec.commandLine().getOut(), err);
   }
 
   private int usage(PrintWriter err, String problem) {

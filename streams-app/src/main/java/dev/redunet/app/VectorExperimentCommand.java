@@ -3,30 +3,26 @@ package dev.redunet.app;
 import dev.redunet.data.CsvReader;
 import dev.redunet.data.GaussianMixtures;
 import dev.redunet.data.LabelledDataset;
+import dev.redunet.experiment.VectorExperiment;
 import dev.redunet.linalg.MathExecutor;
-import dev.redunet.linalg.Matrix;
 import dev.redunet.rate.Rates;
-import dev.redunet.redunet.ForwardConstruction;
 import dev.redunet.redunet.ForwardConstruction.Parameters;
 import dev.redunet.redunet.ForwardConstruction.RateEvaluation;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.ReduNet;
-import dev.redunet.redunet.classify.CosineKnn;
-import dev.redunet.redunet.classify.NearestSubspace;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -72,13 +68,7 @@ public final class VectorExperimentCommand implements Callable<Integer> {
   @Option(names = "--test", paramLabel = "FILE", description = "Test CSV file (with --train).")
   Path test;
 
-  @Option(
-      names = "--label-column",
-      paramLabel = "NAME",
-      description =
-          "Name of the label column in the CSV header (every other column is a feature)."
-              + " Default: the first column, with or without a header.")
-  String labelColumn;
+  @Mixin LabelColumnOption labelColumn;
 
   @Option(
       names = "--gaussian",
@@ -179,17 +169,6 @@ public final class VectorExperimentCommand implements Callable<Integer> {
       description = "Seconds between progress lines on stderr (default ${DEFAULT-VALUE}).")
   double progressSeconds;
 
-  /** A labelled batch read or drawn for the experiment. */
-  private static final class Data {
-    final Matrix features;
-    final int[] labels;
-
-    Data(Matrix features, int[] labels) {
-      this.features = features;
-      this.labels = labels;
-    }
-  }
-
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -200,14 +179,14 @@ public final class VectorExperimentCommand implements Callable<Integer> {
       return CommandSupport.USAGE;
     }
     long t0 = System.nanoTime();
-    Data trainData;
-    Data testData;
+    VectorExperiment.Data trainData;
+    VectorExperiment.Data testData;
     String source;
     Double closedForm = null;
     if (gaussian != null) {
       GaussianMixtures.Split split = GaussianMixtures.trainTest(gaussian, perClass, seed);
-      trainData = new Data(split.train().features(), split.train().labels());
-      testData = new Data(split.test().features(), split.test().labels());
+      trainData = new VectorExperiment.Data(split.train().features(), split.train().labels());
+      testData = new VectorExperiment.Data(split.test().features(), split.test().labels());
       source = "gaussian" + gaussian + "d";
       // k = d orthogonal collapsed classes (REDUNET_SPEC §7).
       closedForm =
@@ -215,8 +194,8 @@ public final class VectorExperimentCommand implements Callable<Integer> {
               - 0.5 * Math.log(1 + gaussian / epsSq);
     } else {
       try {
-        LabelledDataset trainSet = CsvReader.read(train, labelColumn);
-        LabelledDataset testSet = test == null ? null : CsvReader.read(test, labelColumn);
+        LabelledDataset trainSet = CsvReader.read(train, labelColumn.name);
+        LabelledDataset testSet = test == null ? null : CsvReader.read(test, labelColumn.name);
         if (testSet != null && testSet.dimension() != trainSet.dimension()) {
           err.println(
               "experiment vector: the test file has "
@@ -227,9 +206,9 @@ public final class VectorExperimentCommand implements Callable<Integer> {
           err.flush();
           return CommandSupport.USAGE;
         }
-        Map<String, Integer> codes = labelCodes(trainSet);
-        trainData = new Data(features(trainSet), encode(trainSet, codes));
-        testData = testSet == null ? null : new Data(features(testSet), encode(testSet, codes));
+        Map<String, Integer> codes = VectorExperiment.classCodes(trainSet);
+        trainData = VectorExperiment.Data.of(trainSet, codes);
+        testData = testSet == null ? null : VectorExperiment.Data.of(testSet, codes);
         source = train.getFileName().toString();
       } catch (NoSuchFileException e) {
         err.println("experiment vector: file not found: " + e.getFile() + " (check the path)");
@@ -241,7 +220,7 @@ public final class VectorExperimentCommand implements Callable<Integer> {
         return CommandSupport.USAGE;
       }
     }
-    int d = trainData.features.rows();
+    int d = trainData.features().rows();
     int r = components != null ? components : gaussian != null ? gaussian - 1 : Math.min(10, d - 1);
     TrainingMembership mode = TrainingMembership.valueOf(membership.toUpperCase(Locale.ROOT));
     RateEvaluation evaluation = rateEvaluation(rates);
@@ -253,8 +232,8 @@ public final class VectorExperimentCommand implements Callable<Integer> {
             + " membership %s, %d thread(s)%n",
         source,
         d,
-        trainData.labels.length,
-        testData == null ? "no test set" : testData.labels.length + " test samples",
+        trainData.labels().length,
+        testData == null ? "no test set" : testData.labels().length + " test samples",
         layers,
         epsSq,
         eta,
@@ -270,8 +249,8 @@ public final class VectorExperimentCommand implements Callable<Integer> {
   /** The construction and its evaluation, on the command's math executor. */
   private Integer construct(
       Parameters parameters,
-      Data trainData,
-      Data testData,
+      VectorExperiment.Data trainData,
+      VectorExperiment.Data testData,
       String source,
       Double closedForm,
       long t0,
@@ -282,53 +261,37 @@ public final class VectorExperimentCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     out.println("layer,R,Rc,deltaR");
     long[] lastReport = {System.nanoTime()};
-    ForwardConstruction construction =
-        ForwardConstruction.with(parameters)
-            .withSource(source)
-            .withExecutor(math)
-            .withListener(
-                (l, layer, rt) -> {
-                  out.printf(
-                      Locale.ROOT, "%d,%.10f,%.10f,%.10f%n", l, rt.r(), rt.rc(), rt.deltaR());
-                  long now = System.nanoTime();
-                  if (l == layers || (now - lastReport[0]) / 1e9 >= progressSeconds) {
-                    lastReport[0] = now;
-                    err.printf(
-                        Locale.ROOT,
-                        "experiment vector: layer %d/%d  R=%.6f  Rc=%.6f  ΔR=%.6f%n",
-                        l,
-                        layers,
-                        rt.r(),
-                        rt.rc(),
-                        rt.deltaR());
-                    err.flush();
-                  }
-                });
-    if (gaussian != null) {
-      construction = construction.withSeed(seed);
-    }
-    ForwardConstruction.Result result = construction.fit(trainData.features, trainData.labels);
-    ReduNet net = result.network();
+    VectorExperiment.Result result =
+        VectorExperiment.run(
+            trainData,
+            testData,
+            parameters,
+            gaussian != null ? seed : null,
+            r,
+            knn,
+            source,
+            math,
+            (l, layer, rt) -> {
+              out.printf(Locale.ROOT, "%d,%.10f,%.10f,%.10f%n", l, rt.r(), rt.rc(), rt.deltaR());
+              long now = System.nanoTime();
+              if (l == layers || (now - lastReport[0]) / 1e9 >= progressSeconds) {
+                lastReport[0] = now;
+                err.printf(
+                    Locale.ROOT,
+                    "experiment vector: layer %d/%d  R=%.6f  Rc=%.6f  ΔR=%.6f%n",
+                    l,
+                    layers,
+                    rt.r(),
+                    rt.rc(),
+                    rt.deltaR());
+                err.flush();
+              }
+            });
     out.flush();
-
-    NearestSubspace ns = NearestSubspace.fit(result.trainFeatures(), trainData.labels, r);
-    Double trainAccuracy = ns.accuracy(result.trainFeatures(), trainData.labels);
-    Matrix testFeatures = testData == null ? null : net.transform(testData.features, math);
-    Double testAccuracy = testData == null ? null : ns.accuracy(testFeatures, testData.labels);
-    Double knnTrain = null;
-    Double knnTest = null;
-    if (knn) {
-      CosineKnn cknn =
-          CosineKnn.fit(
-              result.trainFeatures(),
-              trainData.labels,
-              Math.min(CosineKnn.DEFAULT_K, trainData.labels.length));
-      knnTrain = cknn.accuracy(result.trainFeatures(), trainData.labels);
-      knnTest = testData == null ? null : cknn.accuracy(testFeatures, testData.labels);
-    }
+    ReduNet net = result.network();
     double seconds = (System.nanoTime() - t0) / 1e9;
 
-    Rates last = layers == 0 ? net.inputRates() : net.layerRates().get(layers - 1);
+    Rates last = result.last();
     if (plot != null) {
       try {
         writePlot(net, source);
@@ -344,10 +307,10 @@ public final class VectorExperimentCommand implements Callable<Integer> {
     json.put("R", last.r());
     json.put("Rc", last.rc());
     json.put("deltaR", last.deltaR());
-    json.put("train_accuracy", trainAccuracy);
-    json.put("test_accuracy", testAccuracy);
+    json.put("train_accuracy", result.trainAccuracy());
+    json.put("test_accuracy", result.testAccuracy());
     json.put("seconds", seconds);
-    json.put("components", ns.components());
+    json.put("components", result.components());
     json.put("eps_sq", epsSq);
     json.put("eta", eta);
     json.put("lambda", lambda);
@@ -355,16 +318,16 @@ public final class VectorExperimentCommand implements Callable<Integer> {
     json.put("rates", rates.toLowerCase(Locale.ROOT));
     json.put("dimension", d);
     json.put("classes", net.provenance().classLabels().length);
-    json.put("train_samples", trainData.labels.length);
-    json.put("test_samples", testData == null ? 0 : testData.labels.length);
+    json.put("train_samples", trainData.labels().length);
+    json.put("test_samples", testData == null ? 0 : testData.labels().length);
     json.put("source", source);
     json.put("seed", gaussian != null ? seed : null);
     if (closedForm != null) {
       json.put("closed_form_delta_r", closedForm);
     }
     if (knn) {
-      json.put("knn_train_accuracy", knnTrain);
-      json.put("knn_test_accuracy", knnTest);
+      json.put("knn_train_accuracy", result.knnTrainAccuracy());
+      json.put("knn_test_accuracy", result.knnTestAccuracy());
     }
     out.println(CommandSupport.json(json));
     out.flush();
@@ -399,52 +362,6 @@ public final class VectorExperimentCommand implements Callable<Integer> {
             new RatePlot.Series("ΔR", new Color(44, 160, 44), dr)));
   }
 
-  private static Matrix features(LabelledDataset ds) {
-    return Matrix.fromColumns(ds.toRows());
-  }
-
-  /**
-   * Integer class labels for the network: the labels themselves if every training label is an
-   * integer, otherwise the position of the label among the sorted training classes.
-   */
-  private static Map<String, Integer> labelCodes(LabelledDataset trainSet) {
-    Map<String, Integer> codes = new HashMap<>();
-    List<String> classes = trainSet.classes();
-    boolean integers = true;
-    for (String c : classes) {
-      try {
-        codes.put(c, Integer.parseInt(c.trim()));
-      } catch (NumberFormatException e) {
-        integers = false;
-        break;
-      }
-    }
-    if (!integers || new HashSet<>(codes.values()).size() != classes.size()) {
-      codes.clear();
-      for (int i = 0; i < classes.size(); i++) {
-        codes.put(classes.get(i), i);
-      }
-    }
-    return codes;
-  }
-
-  /** The codes of a data set's labels; a label unseen in training gets a fresh code. */
-  private static int[] encode(LabelledDataset ds, Map<String, Integer> codes) {
-    int next = codes.values().stream().mapToInt(Integer::intValue).min().orElse(0);
-    Map<String, Integer> all = new HashMap<>(codes);
-    int[] y = new int[ds.size()];
-    for (int i = 0; i < y.length; i++) {
-      String label = ds.label(i);
-      Integer code = all.get(label);
-      if (code == null) {
-        code = --next;
-        all.put(label, code);
-      }
-      y[i] = code;
-    }
-    return y;
-  }
-
   private static RateEvaluation rateEvaluation(String s) {
     switch (s.toLowerCase(Locale.ROOT)) {
       case "torch":
@@ -467,7 +384,7 @@ public final class VectorExperimentCommand implements Callable<Integer> {
     if (test != null && train == null) {
       return "--test needs --train FILE as well";
     }
-    if (labelColumn != null && (train == null || labelColumn.isBlank())) {
+    if (labelColumn.given() && (train == null || labelColumn.name.isBlank())) {
       return "--label-column NAME goes with --train FILE (CSV) and names a header column";
     }
     if (gaussian != null && gaussian != 2 && gaussian != 3) {

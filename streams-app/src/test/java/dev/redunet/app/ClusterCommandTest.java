@@ -273,6 +273,78 @@ class ClusterCommandTest {
     throw new AssertionError("no " + regex + " in " + text);
   }
 
+  /**
+   * The sample-file options are shared with produce and evaluate: a CSV whose label is the last
+   * column, named by {@code --label-column}, clusters as the same data with the label first, and an
+   * unlabelled JSON line of another dimension is skipped as the stream would reject it.
+   */
+  @Test
+  void readsCsvWithANamedLabelColumnAndSkipsAnotherDimension() throws IOException {
+    JsonNode goldenRun = GoldenVectors.load("cluster_greedy.json").get("runs").get(0);
+    double[][] points = GoldenVectors.rows(goldenRun.get("points"));
+    int[] truth = GoldenVectors.ints(goldenRun.get("ground_truth"));
+    StringBuilder last = new StringBuilder("x,y,z,kind\n");
+    StringBuilder first = new StringBuilder("label,x,y,z\n");
+    for (int i = 0; i < points.length; i++) {
+      StringBuilder values = new StringBuilder();
+      for (double v : points[i]) {
+        values.append(values.length() == 0 ? "" : ",").append(v);
+      }
+      last.append(values).append(",g").append(truth[i]).append('\n');
+      first.append('g').append(truth[i]).append(',').append(values).append('\n');
+    }
+    Path lastCsv = Files.writeString(dir.resolve("last.csv"), last.toString());
+    Path firstCsv = Files.writeString(dir.resolve("first.csv"), first.toString());
+    String epsSq = Double.toString(goldenRun.get("eps2").asDouble());
+    String coding = goldenRun.get("affine").asBoolean() ? "affine" : "linear";
+    Path a = dir.resolve("a.jsonl");
+    Path b = dir.resolve("b.jsonl");
+    assertThat(
+            run(
+                "cluster",
+                "--data",
+                lastCsv.toString(),
+                "--label-column",
+                "kind",
+                "--eps-sq",
+                epsSq,
+                "--coding",
+                coding,
+                "--assignments",
+                a.toString()))
+        .as(err.toString())
+        .isZero();
+    JsonNode named = summary();
+    assertThat(
+            run(
+                "cluster",
+                "--data",
+                firstCsv.toString(),
+                "--eps-sq",
+                epsSq,
+                "--coding",
+                coding,
+                "--assignments",
+                b.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(clusters(a)).containsExactly(clusters(b));
+    assertThat(named.get("accuracy").asDouble()).isEqualTo(summary().get("accuracy").asDouble());
+    assertThat(named.get("labelled").asBoolean()).isTrue();
+
+    Path mixed = dir.resolve("mixed.jsonl");
+    Files.writeString(
+        mixed,
+        "{\"id\":\"a\",\"features\":[1,2]}\n{\"id\":\"b\",\"features\":[2,1,3]}\n"
+            + "{\"id\":\"c\",\"features\":[2,1]}\n");
+    assertThat(run("cluster", "--jsonl", mixed.toString())).isZero();
+    assertThat(err.toString())
+        .contains(
+            "cluster: skipped line 2: WRONG_DIMENSION: features: 3 values, the first sample (a)");
+    assertThat(summary().get("samples").asInt()).isEqualTo(2);
+    assertThat(summary().get("skipped_reasons").toString()).isEqualTo("{\"WRONG_DIMENSION\":1}");
+  }
+
   @Test
   void badArgumentsAndDataGetAClearErrorAndExitCodeTwo() throws IOException {
     assertThat(run("cluster")).isEqualTo(2);

@@ -53,8 +53,8 @@ class StreamCommandsTest {
     assertThat(run(produce(), "--bootstrap-servers", "localhost:1")).isEqualTo(2);
     assertThat(err())
         .isEqualTo(
-            "redunet produce: give the input with --jsonl FILE, --images FILE [--labels FILE],"
-                + " --data FILE or --dataset mnist10k"
+            "redunet produce: no data: give --jsonl FILE, --data FILE, --images FILE [--labels"
+                + " FILE], or --dataset mnist10k"
                 + System.lineSeparator());
     assertThat(out.size()).isZero();
   }
@@ -63,7 +63,7 @@ class StreamCommandsTest {
   void produceTakesExactlyOneInputAndLabelsOnlyWithImages() throws Exception {
     Path f = Files.writeString(tmp.resolve("s.jsonl"), "{}\n");
     assertThat(run(produce(), "--jsonl", f.toString(), "--data", f.toString())).isEqualTo(2);
-    assertThat(err()).contains("give only one of --jsonl, --images, --data and --dataset");
+    assertThat(err()).contains("give only one of --jsonl, --images/--labels, --data, --dataset");
     assertThat(run(produce(), "--data", f.toString(), "--labels", f.toString())).isEqualTo(2);
     assertThat(err()).contains("--labels needs --images");
     assertThat(run(produce(), "--jsonl", f.toString(), "--label-column", "y")).isEqualTo(2);
@@ -102,7 +102,7 @@ class StreamCommandsTest {
     assertThat(run(produce(), "--dataset", "cifar10", "--bootstrap-servers", "h:1")).isEqualTo(2);
     assertThat(err())
         .isEqualTo(
-            "redunet produce: unknown --dataset cifar10; the shipped data set is mnist10k"
+            "redunet produce: unknown --dataset 'cifar10': the shipped data set is mnist10k"
                 + System.lineSeparator());
     assertThat(out.size()).isZero();
   }

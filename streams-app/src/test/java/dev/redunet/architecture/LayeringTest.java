@@ -29,7 +29,7 @@ class LayeringTest {
 
   /** The packages that hold the mathematics (ARCHITECTURE.md §2), relative to a base package. */
   static final String[] MATH_PACKAGES = {
-    "linalg", "signal", "rate", "redunet", "micl", "cluster", "data", "eval", "learn"
+    "linalg", "signal", "rate", "redunet", "micl", "cluster", "data", "eval", "learn", "experiment"
   };
 
   /** What the math packages must not depend on, relative to a base package where it is ours. */
@@ -94,7 +94,7 @@ class LayeringTest {
             base + ".cluster..",
             base + ".data..")
         .layer("learning")
-        .definedBy(base + ".eval..", base + ".learn..")
+        .definedBy(base + ".eval..", base + ".learn..", base + ".experiment..")
         .layer("settings and wire")
         .definedBy(base + ".config..", base + ".wire..", base + ".avro..")
         .layer("stream")

@@ -1,9 +1,10 @@
-package dev.redunet.app;
+package dev.redunet.experiment;
 
 import dev.redunet.data.Shifts;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.rate.Rates;
+import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.classify.CosineKnn;
 import dev.redunet.redunet.classify.LinearSvm;
 import dev.redunet.redunet.classify.NearestSubspace;
@@ -13,7 +14,6 @@ import dev.redunet.redunet.spectral.SpectralConstruction;
 import dev.redunet.redunet.spectral.SpectralNetwork;
 import dev.redunet.redunet.spectral.SpectralParameters;
 import dev.redunet.signal.SignalShape;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * The common part of the spectral experiments: forward construction of a shift-invariant ReduNet on
@@ -32,88 +33,113 @@ import java.util.TreeSet;
  * sample are the shifted features ({@code SpectralEquivarianceTest}); the run checks it again on a
  * few test samples carried through the layers in shifted form ({@code equivariance_max_error}).
  */
-final class SpectralExperiment {
+public final class SpectralExperiment {
 
   /** Nearest-subspace components per class for MNIST (REDUNET_SPEC §6). */
-  static final int COMPONENTS = 10;
+  public static final int COMPONENTS = 10;
 
   /** Number of test samples checked for equivariance. */
   private static final int CHECKED = 4;
 
   private SpectralExperiment() {}
 
-  /** What the experiment is given. */
-  static final class Input {
-    String name;
-    SignalShape shape;
-    double[][] train;
-    int[] trainClasses;
-    double[][] test;
-    int[] testClasses;
-    List<Integer> classLabels;
-    String shiftsDescription;
-    Map<String, Object> settings = new LinkedHashMap<>();
-  }
-
-  /** Runs the experiment, prints progress to err and the JSON summary as the last line of out. */
-  static int run(
-      Input in, SpectralExperimentOptions o, int layers, PrintWriter out, PrintWriter err) {
-    long t0 = System.nanoTime();
-    int threads = o.threads != null ? o.threads : MathExecutor.availableProcessors();
-    try (MathExecutor math = MathExecutor.create(threads, "redunet-math")) {
-      return run(in, o, layers, out, err, t0, math);
-    }
-  }
+  /**
+   * What the experiment is given: lifted signals of {@code shape}, one row each (channel-major,
+   * {@code shape.size()} values), their class indices into {@code classLabels}, and what the
+   * summary says about the data.
+   *
+   * @param name the experiment's name in the summary
+   * @param shiftsDescription what "all shifts" means for this data, for the summary
+   * @param settings the data's own settings, copied into the summary
+   */
+  @SuppressWarnings("ArrayRecordComponent") // a run's input, read and never modified
+  public record Input(
+      String name,
+      SignalShape shape,
+      double[][] train,
+      int[] trainClasses,
+      double[][] test,
+      int[] testClasses,
+      List<Integer> classLabels,
+      String shiftsDescription,
+      Map<String, Object> settings) {}
 
   /**
-   * {@link #run(Input, SpectralExperimentOptions, int, PrintWriter, PrintWriter)} on {@code math}.
+   * How the network is built and evaluated.
+   *
+   * @param epsSq ε², the reference code's eps; α = C/(m ε²)
+   * @param eta step size η
+   * @param lambda softmax sharpness λ of the membership
+   * @param seed seed of the linear classifier and of the equivariance check's shifts (the lifting's
+   *     seed, recorded as {@code filter_seed})
+   * @param kernel the lifting kernel size, recorded in the summary
+   * @param reportAt depths below L after which the classifiers are also evaluated
+   * @param progressSeconds seconds between progress lines
    */
-  private static int run(
-      Input in,
-      SpectralExperimentOptions o,
-      int layers,
-      PrintWriter out,
-      PrintWriter err,
-      long t0,
-      MathExecutor math) {
+  public record Settings(
+      double epsSq,
+      double eta,
+      double lambda,
+      TrainingMembership membership,
+      long seed,
+      int kernel,
+      List<Integer> reportAt,
+      double progressSeconds) {}
+
+  /**
+   * Builds an {@code layers}-layer spectral ReduNet on {@code in.train} by forward construction
+   * (REDUNET_SPEC §5), carrying the test set through every layer, and evaluates the reference
+   * classifiers (REDUNET_SPEC §6) on the test set and on every cyclic shift of every test sample,
+   * after {@code layers} and after each depth of {@code settings.reportAt}.
+   *
+   * @param progress receives one line per report (construction progress and each evaluation)
+   * @return the summary, as the experiment commands print it (JSON object fields in order)
+   */
+  public static Map<String, Object> run(
+      Input in, Settings settings, int layers, MathExecutor math, Consumer<String> progress) {
+    return run(in, settings, layers, progress, System.nanoTime(), math);
+  }
+
+  private static Map<String, Object> run(
+      Input in, Settings o, int layers, Consumer<String> progress, long t0, MathExecutor math) {
     int threads = math.threads();
-    int classes = in.classLabels.size();
-    SignalShape shape = in.shape;
+    int classes = in.classLabels().size();
+    SignalShape shape = in.shape();
     SpectralNetwork identity = new SpectralNetwork(shape, List.of());
-    SpectralBatch train = identity.preprocess(in.train);
-    SpectralBatch test = identity.preprocess(in.test);
+    SpectralBatch train = identity.preprocess(in.train());
+    SpectralBatch test = identity.preprocess(in.test());
 
     // A few test samples, shifted by seeded random offsets, go through the layers as well.
-    SplittableRandom r = new SplittableRandom(o.seed);
-    int checked = Math.min(CHECKED, in.test.length);
+    SplittableRandom r = new SplittableRandom(o.seed());
+    int checked = Math.min(CHECKED, in.test().length);
     int[][] offsets = new int[checked][2];
     double[][] shiftedInputs = new double[checked][];
     for (int i = 0; i < checked; i++) {
       offsets[i][0] = shape.is1d() ? 0 : r.nextInt(shape.height());
       offsets[i][1] = r.nextInt(shape.width());
-      shiftedInputs[i] = Shifts.shift(in.test[i], shape, offsets[i][0], offsets[i][1]);
+      shiftedInputs[i] = Shifts.shift(in.test()[i], shape, offsets[i][0], offsets[i][1]);
     }
     SpectralBatch check = identity.preprocess(shiftedInputs);
 
-    SpectralParameters p = new SpectralParameters(o.epsSq, o.eta, o.lambda);
-    TreeSet<Integer> depths = new TreeSet<>(o.reportAt);
+    SpectralParameters p = new SpectralParameters(o.epsSq(), o.eta(), o.lambda());
+    TreeSet<Integer> depths = new TreeSet<>(o.reportAt());
     depths.add(layers);
-    err.printf(
-        Locale.ROOT,
-        "experiment %s: %s, %d training and %d test samples, %d classes, L=%d, ε²=%s, η=%s,"
-            + " λ=%s, membership %s, %d thread(s)%n",
-        in.name,
-        shape,
-        in.train.length,
-        in.test.length,
-        classes,
-        layers,
-        o.epsSq,
-        o.eta,
-        o.lambda,
-        o.membership,
-        threads);
-    err.flush();
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "experiment %s: %s, %d training and %d test samples, %d classes, L=%d, ε²=%s, η=%s,"
+                + " λ=%s, membership %s, %d thread(s)",
+            in.name(),
+            shape,
+            in.train().length,
+            in.test().length,
+            classes,
+            layers,
+            o.epsSq(),
+            o.eta(),
+            o.lambda(),
+            o.membership().name().toLowerCase(Locale.ROOT),
+            threads));
 
     List<Map<String, Object>> byDepth = new ArrayList<>();
     Map<String, Object> last = null;
@@ -127,26 +153,26 @@ final class SpectralExperiment {
       SpectralConstruction.Result res =
           SpectralConstruction.run(
               train,
-              in.trainClasses,
-              in.classLabels.stream().mapToInt(Integer::intValue).toArray(),
+              in.trainClasses(),
+              in.classLabels().stream().mapToInt(Integer::intValue).toArray(),
               depth - done,
               p,
-              o.trainingMembership(),
+              o.membership(),
               List.of(test, check),
               false,
               math,
               (l, layer, inputRates, step) -> {
                 long now = System.nanoTime();
-                if ((now - lastReport[0]) / 1e9 >= o.progressSeconds) {
+                if ((now - lastReport[0]) / 1e9 >= o.progressSeconds()) {
                   lastReport[0] = now;
-                  err.printf(
-                      Locale.ROOT,
-                      "experiment %s: layer %d/%d  ΔR of its input %.6f%n",
-                      in.name,
-                      base + l + 1,
-                      layers,
-                      inputRates.deltaR());
-                  err.flush();
+                  progress.accept(
+                      String.format(
+                          Locale.ROOT,
+                          "experiment %s: layer %d/%d  ΔR of its input %.6f",
+                          in.name(),
+                          base + l + 1,
+                          layers,
+                          inputRates.deltaR()));
                 }
               });
       constructionSeconds += (System.nanoTime() - c0) / 1e9;
@@ -157,15 +183,15 @@ final class SpectralExperiment {
       done = depth;
       Map<String, Object> eval = evaluate(in, o, identity, train, test, math);
       eval.put("deltaR", rates.deltaR());
-      err.printf(
-          Locale.ROOT,
-          "experiment %s: L=%d  test %s  all shifts %s  ΔR %.6f%n",
-          in.name,
-          depth,
-          eval.get("test_accuracy"),
-          eval.get("all_shifts_accuracy"),
-          rates.deltaR());
-      err.flush();
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "experiment %s: L=%d  test %s  all shifts %s  ΔR %.6f",
+              in.name(),
+              depth,
+              eval.get("test_accuracy"),
+              eval.get("all_shifts_accuracy"),
+              rates.deltaR()));
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("layers", depth);
       row.putAll(eval);
@@ -184,7 +210,7 @@ final class SpectralExperiment {
     }
 
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("experiment", in.name);
+    json.put("experiment", in.name());
     json.put("test_accuracy", last.get("test_accuracy"));
     json.put("all_shifts_accuracy", last.get("all_shifts_accuracy"));
     json.put("seconds", (System.nanoTime() - t0) / 1e9);
@@ -193,22 +219,22 @@ final class SpectralExperiment {
     json.put("R", rates.r());
     json.put("Rc", rates.rc());
     json.put("deltaR", rates.deltaR());
-    json.put("shifts", in.shiftsDescription);
+    json.put("shifts", in.shiftsDescription());
     json.put("shifts_per_sample", shape.positions());
-    json.put("all_shifts_samples", (long) in.test.length * shape.positions());
+    json.put("all_shifts_samples", (long) in.test().length * shape.positions());
     json.put("equivariance_max_error", equivarianceError);
     json.put("equivariance_checked_samples", checked);
-    json.put("classes", in.classLabels);
-    json.put("train_samples", in.train.length);
-    json.put("test_samples", in.test.length);
-    json.putAll(in.settings);
+    json.put("classes", in.classLabels());
+    json.put("train_samples", in.train().length);
+    json.put("test_samples", in.test().length);
+    json.putAll(in.settings());
     json.put("channels", shape.channels());
-    json.put("kernel", o.kernel);
-    json.put("filter_seed", o.seed);
-    json.put("eps_sq", o.epsSq);
-    json.put("eta", o.eta);
-    json.put("lambda", o.lambda);
-    json.put("membership", o.membership.toLowerCase(Locale.ROOT));
+    json.put("kernel", o.kernel());
+    json.put("filter_seed", o.seed());
+    json.put("eps_sq", o.epsSq());
+    json.put("eta", o.eta());
+    json.put("lambda", o.lambda());
+    json.put("membership", o.membership().name().toLowerCase(Locale.ROOT));
     json.put("threads", threads);
     json.put("nearest_subspace_components", COMPONENTS);
     json.put("knn_k", CosineKnn.DEFAULT_K);
@@ -220,35 +246,32 @@ final class SpectralExperiment {
     if (byDepth.size() > 1) {
       json.put("by_depth", byDepth);
     }
-    out.println(CommandSupport.json(json));
-    out.flush();
-    err.flush();
-    return 0;
+    return json;
   }
 
   /** The three classifiers on the original test set and on all its shifts. */
   private static Map<String, Object> evaluate(
       Input in,
-      SpectralExperimentOptions o,
+      Settings o,
       SpectralNetwork identity,
       SpectralBatch trainFeatures,
       SpectralBatch testFeatures,
       MathExecutor math) {
-    SignalShape shape = in.shape;
+    SignalShape shape = in.shape();
     double[][] ztr = identity.postprocess(trainFeatures);
     double[][] zte = identity.postprocess(testFeatures);
     Matrix mtr = Matrix.fromColumns(ztr);
     Matrix mte = Matrix.fromColumns(zte);
-    int classes = in.classLabels.size();
+    int classes = in.classLabels().size();
 
-    NearestSubspace ns = NearestSubspace.fit(mtr, in.trainClasses, COMPONENTS);
-    CosineKnn knn = CosineKnn.fit(mtr, in.trainClasses, CosineKnn.DEFAULT_K);
-    LinearSvm svm = LinearSvm.fit(ztr, in.trainClasses, LinearSvm.DEFAULT_C, o.seed);
+    NearestSubspace ns = NearestSubspace.fit(mtr, in.trainClasses(), COMPONENTS);
+    CosineKnn knn = CosineKnn.fit(mtr, in.trainClasses(), CosineKnn.DEFAULT_K);
+    LinearSvm svm = LinearSvm.fit(ztr, in.trainClasses(), LinearSvm.DEFAULT_C, o.seed());
 
     Map<String, Object> test = new LinkedHashMap<>();
-    test.put("nearest_subspace", accuracy(ns.predict(mte), in.testClasses));
-    test.put("knn", accuracy(knn.predict(mte), in.testClasses));
-    test.put("linear", accuracy(svm.predict(zte), in.testClasses));
+    test.put("nearest_subspace", accuracy(ns.predict(mte), in.testClasses()));
+    test.put("knn", accuracy(knn.predict(mte), in.testClasses()));
+    test.put("linear", accuracy(svm.predict(zte), in.testClasses()));
 
     ShiftScoring scoring = new ShiftScoring(shape, math);
     SpectralBatch z = SpectralBatch.fromSignals(shape, zte, math);
@@ -265,21 +288,21 @@ final class SpectralExperiment {
     Map<String, Object> all = new LinkedHashMap<>();
     all.put(
         "nearest_subspace",
-        ShiftScoring.accuracy(scoring.nearestSubspace(bases, z), in.testClasses));
+        ShiftScoring.accuracy(scoring.nearestSubspace(bases, z), in.testClasses()));
     all.put(
         "knn",
         ShiftScoring.accuracy(
             scoring.nearestNeighbours(
                 SpectralBatch.fromSignals(shape, ztr, math),
-                in.trainClasses,
+                in.trainClasses(),
                 classes,
                 CosineKnn.DEFAULT_K,
                 z),
-            in.testClasses));
+            in.testClasses()));
     all.put(
         "linear",
         ShiftScoring.accuracy(
-            scoring.linear(SpectralBatch.fromSignals(shape, w, math), b, z), in.testClasses));
+            scoring.linear(SpectralBatch.fromSignals(shape, w, math), b, z), in.testClasses()));
 
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("test_accuracy", test);
