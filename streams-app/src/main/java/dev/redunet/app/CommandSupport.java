@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 /** What the commands share: the result line, usage errors, Kafka client settings. */
 final class CommandSupport {
@@ -33,6 +35,28 @@ final class CommandSupport {
     err.println("redunet " + command + ": " + message);
     err.flush();
     return USAGE;
+  }
+
+  /**
+   * What went wrong talking to Kafka, for a one-line message: an authentication failure (SASL, or
+   * the TLS handshake: {@link AuthenticationException}) or a refused authorization anywhere in
+   * {@code e}'s causes is named as such, with the settings to check; anything else is {@code e}
+   * itself. The Kafka clients do not retry an authentication failure, so a command that gets one
+   * stops at once.
+   */
+  static String kafkaProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof AuthenticationException) {
+        return "authentication with Kafka failed: "
+            + t.getMessage()
+            + " (check kafka.security.protocol, kafka.sasl.mechanism, kafka.sasl.jaas.config"
+            + " and kafka.ssl.truststore.*)";
+      }
+      if (t instanceof AuthorizationException) {
+        return "Kafka refused access: " + t.getMessage() + " (check the user's ACLs)";
+      }
+    }
+    return String.valueOf(e);
   }
 
   /**

@@ -67,8 +67,9 @@ import picocli.CommandLine.Option;
  *
  * <p>It stops after {@code --max} records or when no record arrived for {@code --timeout} seconds.
  * The last stdout line is {@code {"records": N, "topic": T, "undecodable": U}}: N records printed,
- * U of them undecodable. Exit code 0; 1 if Kafka is unreachable; 2 for bad arguments or a missing
- * topic.
+ * U of them undecodable. Exit code 0; 1 if Kafka is unreachable, refuses the credentials, or the
+ * schema registry fails (a record is never reported undecodable for that); 2 for bad arguments or a
+ * missing topic.
  */
 @Command(
     name = "consume",
@@ -186,7 +187,22 @@ public final class ConsumeCommand implements Callable<Integer> {
           if (printed >= limit) {
             break;
           }
-          RecordPrinter.Line line = printer.print(r);
+          RecordPrinter.Line line;
+          try {
+            line = printer.print(r);
+          } catch (SchemaRegistryClient.SchemaRegistryException e) {
+            err.println(
+                "redunet consume: cannot decode the record at partition "
+                    + r.partition()
+                    + ", offset "
+                    + r.offset()
+                    + " of "
+                    + topic
+                    + ": "
+                    + e.getMessage()
+                    + " (the record is not lost: consume again once the registry answers)");
+            return 1;
+          }
           out.println(line.json());
           printed++;
           if (!line.decoded()) {
@@ -202,7 +218,7 @@ public final class ConsumeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return 1;
     } catch (KafkaException e) {
-      err.println("redunet consume: " + e);
+      err.println("redunet consume: " + CommandSupport.kafkaProblem(e));
       return 1;
     }
     LOG.info("Read {} records from {} ({} undecodable)", printed, topic, undecodable);
@@ -262,6 +278,14 @@ public final class ConsumeCommand implements Callable<Integer> {
      */
     record Line(String json, boolean decoded) {}
 
+    /**
+     * The record as one line: decoded, or an {@code _error} line if the record itself cannot be
+     * decoded.
+     *
+     * @throws SchemaRegistryClient.SchemaRegistryException if the schema registry cannot be reached
+     *     or fails ({@link SchemaRegistryClient.SchemaRegistryException#registryFailed()}): then
+     *     nothing is known about the record
+     */
     Line print(ConsumerRecord<byte[], byte[]> r) {
       byte[] v = r.value();
       if (v == null) {
@@ -294,6 +318,9 @@ public final class ConsumeCommand implements Callable<Integer> {
                 samples.decode(r.key(), v, Instant.ofEpochMilli(r.timestamp()))),
             true);
       } catch (WireFormatException | SchemaRegistryClient.SchemaRegistryException e) {
+        if (e instanceof SchemaRegistryClient.SchemaRegistryException s && s.registryFailed()) {
+          throw s; // the registry's failure, not the record's: consume stops
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put(
             "_error",

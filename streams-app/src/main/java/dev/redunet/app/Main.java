@@ -2,11 +2,22 @@ package dev.redunet.app;
 
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code ./redunet}: dispatches to one sub-command per task. */
+/**
+ * Entry point of {@code ./redunet}: dispatches to one sub-command per task.
+ *
+ * <p>{@code broker} and {@code demo} need the development broker (module {@code devtools}: the
+ * in-process KRaft broker with the Kafka server, Scala and log4j jars), which the production jar
+ * and the container image leave out. They are added when it is on the class path (the {@code
+ * ./redunet} launcher of a repository checkout puts it there); without it they are placeholders
+ * that say so ({@link DevelopmentOnly}).
+ */
 @Command(
     name = "redunet",
     mixinStandardHelpOptions = true,
@@ -14,7 +25,6 @@ import picocli.CommandLine.Command;
     description = "Online ReduNet (maximal coding rate reduction) and MICL classification.",
     subcommands = {
       CommandLine.HelpCommand.class,
-      BrokerCommand.class,
       EvaluateCommand.class,
       ClusterCommand.class,
       ProduceCommand.class,
@@ -22,7 +32,6 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ExperimentCommand.class,
       ConfigCommand.class,
-      DemoCommand.class,
       HealthCommand.class
     })
 public final class Main implements Runnable {
@@ -41,9 +50,74 @@ public final class Main implements Runnable {
 
   /** The command line, with one-line usage errors ({@link #oneLineUsageErrors}). */
   static CommandLine commandLine() {
+    return commandLine(developmentBrokerPresent());
+  }
+
+  /**
+   * The command line; {@code broker} and {@code demo} are the real commands if {@code
+   * developmentBroker}, else placeholders that explain their absence.
+   */
+  static CommandLine commandLine(boolean developmentBroker) {
     CommandLine cl = new CommandLine(new Main());
+    if (developmentBroker) {
+      // Only referenced here: without the development broker these classes are never loaded.
+      cl.addSubcommand(new BrokerCommand());
+      cl.addSubcommand(new DemoCommand());
+    } else {
+      cl.addSubcommand("broker", new DevelopmentOnly("broker"));
+      cl.addSubcommand("demo", new DevelopmentOnly("demo"));
+    }
     cl.setParameterExceptionHandler(Main::oneLineUsageErrors);
     return cl;
+  }
+
+  /**
+   * True if the development broker ({@code dev.redunet.broker.EmbeddedKafkaBroker} and the Kafka
+   * server it runs) can be loaded.
+   */
+  static boolean developmentBrokerPresent() {
+    ClassLoader loader = Main.class.getClassLoader();
+    try {
+      Class.forName("dev.redunet.broker.EmbeddedKafkaBroker", false, loader);
+      Class.forName("kafka.server.KafkaRaftServer", false, loader);
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@code broker} or {@code demo} in a build without the development broker (the production jar,
+   * the container image): exit code 2 and a message that says where the command is.
+   */
+  @Command(
+      description =
+          "Needs the development broker, which this build (the production jar or image) leaves"
+              + " out: run it from a repository checkout with ./redunet.")
+  static final class DevelopmentOnly implements Callable<Integer> {
+    private final String name;
+
+    @CommandLine.Unmatched List<String> ignored = new ArrayList<>();
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    DevelopmentOnly(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "redunet "
+              + name
+              + ": not in this build: the production jar and the container image leave out the"
+              + " development broker (the in-process Kafka broker); run ./redunet "
+              + name
+              + " from a checkout of the repository, or use a Kafka cluster (--bootstrap-servers)");
+      err.flush();
+      return 2;
+    }
   }
 
   /**

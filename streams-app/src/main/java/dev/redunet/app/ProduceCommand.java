@@ -282,7 +282,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 + " does not exist; create it first, or omit --topic to use the samples topic");
       }
     } catch (IllegalStateException e) {
-      err.println("redunet produce: cannot reach Kafka: " + e.getMessage());
+      err.println("redunet produce: cannot reach Kafka: " + CommandSupport.kafkaProblem(e));
       return 1;
     }
     retentionMs(client, target)
@@ -415,7 +415,7 @@ public final class ProduceCommand implements Callable<Integer> {
       }
       producer.flush();
     } catch (org.apache.kafka.common.KafkaException e) {
-      err.println("redunet produce: Kafka refused the records: " + e.getMessage());
+      err.println("redunet produce: Kafka refused the records: " + CommandSupport.kafkaProblem(e));
       return 1;
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -427,7 +427,11 @@ public final class ProduceCommand implements Callable<Integer> {
         invalid,
         failed.get());
     if (firstError.get() != null) {
-      err.println("redunet produce: " + failed.get() + " record(s) failed: " + firstError.get());
+      err.println(
+          "redunet produce: "
+              + failed.get()
+              + " record(s) failed: "
+              + CommandSupport.kafkaProblem(firstError.get()));
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("sent", acked.get());

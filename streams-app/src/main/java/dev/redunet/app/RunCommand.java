@@ -440,7 +440,7 @@ public final class RunCommand implements Callable<Integer> {
           "redunet run: cannot prepare the topics on "
               + config.text(ConfigKeys.BOOTSTRAP_SERVERS)
               + ": "
-              + e.getMessage());
+              + CommandSupport.kafkaProblem(e));
       return 1;
     }
     Topology topology =
@@ -522,6 +522,10 @@ public final class RunCommand implements Callable<Integer> {
         }
       }
       state = streams.state();
+      if (failure.get() != null) {
+        err.println(
+            "redunet run: Kafka Streams failed: " + CommandSupport.kafkaProblem(failure.get()));
+      }
       out.println(
           CommandSupport.json(
               result(appId, state, t0, metrics, topics, http == null ? null : http.address())));

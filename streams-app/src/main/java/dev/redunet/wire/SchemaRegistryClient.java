@@ -223,10 +223,11 @@ public final class SchemaRegistryClient {
               + request.uri()
               + "): "
               + e,
-          e);
+          e,
+          true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SchemaRegistryException("interrupted while calling the schema registry", e);
+      throw new SchemaRegistryException("interrupted while calling the schema registry", e, true);
     }
   }
 
@@ -244,7 +245,8 @@ public final class SchemaRegistryClient {
                   : "")
               + ": "
               + r.body(),
-          null);
+          null,
+          true);
     }
     try {
       return JSON.readTree(r.body());
@@ -253,12 +255,32 @@ public final class SchemaRegistryClient {
     }
   }
 
-  /** The registry could not be reached, or answered with an error. */
+  /**
+   * The registry could not be reached or answered with an error ({@link #registryFailed()}), or its
+   * answer is not a usable Avro schema.
+   */
   public static final class SchemaRegistryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean registryFailed;
+
     SchemaRegistryException(String message, Throwable cause) {
+      this(message, cause, false);
+    }
+
+    SchemaRegistryException(String message, Throwable cause, boolean registryFailed) {
       super(message, cause);
+      this.registryFailed = registryFailed;
+    }
+
+    /**
+     * True if the registry could not be reached (or the call was interrupted) or answered with an
+     * HTTP error (other than the 404 of an unknown schema id, which is no exception): a failure of
+     * the registry, which says nothing about the record being decoded. False if the registry
+     * answered, but with something that is not an Avro schema.
+     */
+    public boolean registryFailed() {
+      return registryFailed;
     }
   }
 }

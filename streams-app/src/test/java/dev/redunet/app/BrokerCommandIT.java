@@ -68,13 +68,17 @@ class BrokerCommandIT {
     Path jar = Path.of("target", "redunet-streams.jar").toAbsolutePath();
     assumeThat(jar).as("the packaged application (built in the package phase)").exists();
     assumeThat(System.getProperty("os.name")).doesNotStartWith("Windows");
+    Path devLib = Path.of("target", "dev-lib").toAbsolutePath();
+    assertThat(devLib).as("the development broker, copied in the package phase").isDirectory();
     Path stderr = tmp.resolve("stderr.txt");
+    // The ./redunet launcher's command line: the production jar plus the development broker.
     Process process =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
-                "-jar",
-                jar.toString(),
+                "-cp",
+                jar + java.io.File.pathSeparator + devLib.resolve("*"),
+                "dev.redunet.app.Main",
                 "broker",
                 "--port",
                 "0")

@@ -1,7 +1,9 @@
 package dev.redunet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.redunet.avro.ClassScore;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
@@ -9,10 +11,16 @@ import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.RejectedRecord;
 import dev.redunet.wire.OutputFormat;
 import dev.redunet.wire.OutputSerdes;
+import dev.redunet.wire.SchemaRegistryClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -107,5 +115,69 @@ class ConsumeRecordPrinterTest {
     assertThat(wrong.json())
         .contains("modelVersion: expected a 64-bit integer, got \\\"4\\\"")
         .contains("\"_value_base64\":");
+  }
+
+  /** A Confluent-framed value: magic byte 0, schema id 7, an Avro body of two bytes. */
+  private static final byte[] CONFLUENT_ID_7 = {0, 0, 0, 0, 7, 2, 65};
+
+  /** A registry that answers every request with {@code status} and the body {@code {}}. */
+  private static HttpServer registryAnswering(int status) throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body = utf8("{\"error_code\":" + status + ",\"message\":\"test\"}");
+          exchange.sendResponseHeaders(status, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    return server;
+  }
+
+  private static ConsumeCommand.RecordPrinter printerOf(String url) {
+    return new ConsumeCommand.RecordPrinter(
+        Optional.of(new SchemaRegistryClient(url, Optional.empty(), Optional.empty())));
+  }
+
+  @Test
+  void anUnreachableOrFailingRegistryIsAnErrorNotAnUnknownSchema() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("t", 0, 5, null, CONFLUENT_ID_7);
+    assertThatThrownBy(() -> printerOf("http://127.0.0.1:" + closedPort).print(record))
+        .isInstanceOfSatisfying(
+            SchemaRegistryClient.SchemaRegistryException.class,
+            e -> assertThat(e.registryFailed()).isTrue())
+        .hasMessageContaining("schema registry http://127.0.0.1:" + closedPort + " unreachable")
+        .hasMessageContaining("/schemas/ids/7");
+
+    HttpServer failing = registryAnswering(500);
+    try {
+      String url = "http://127.0.0.1:" + failing.getAddress().getPort();
+      assertThatThrownBy(() -> printerOf(url).print(record))
+          .isInstanceOfSatisfying(
+              SchemaRegistryClient.SchemaRegistryException.class,
+              e -> assertThat(e.registryFailed()).isTrue())
+          .hasMessageContaining("failed with HTTP 500");
+    } finally {
+      failing.stop(0);
+    }
+
+    // A registry that answers but does not know the id: that record is UNKNOWN_SCHEMA.
+    HttpServer unknown = registryAnswering(404);
+    try {
+      ConsumeCommand.RecordPrinter.Line line =
+          printerOf("http://127.0.0.1:" + unknown.getAddress().getPort()).print(record);
+      assertThat(line.decoded()).isFalse();
+      assertThat(line.json())
+          .contains("\"_error\":\"UNKNOWN_SCHEMA: ")
+          .contains("schema id 7 is not in the schema registry");
+    } finally {
+      unknown.stop(0);
+    }
   }
 }

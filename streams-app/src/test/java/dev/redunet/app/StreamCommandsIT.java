@@ -21,6 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -369,6 +372,51 @@ class StreamCommandsIT {
     } finally {
       process.destroyForcibly();
     }
+  }
+
+  @Test
+  void consumeStopsWithAnErrorWhenTheSchemaRegistryIsUnreachableInsteadOfCallingRecordsUnknown(
+      KafkaCluster kafka) throws Exception {
+    String topic = kafka.createTopic("confluent", 1);
+    byte[] framed = {0, 0, 0, 0, 7, 2, 65}; // magic byte 0, schema id 7, an Avro body
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            kafka.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, framed)).get(30, TimeUnit.SECONDS);
+    }
+    int closedPort;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit =
+        new CommandLine(
+                new ConsumeCommand(
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8)))
+            .execute(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                topic,
+                "--schema-registry-url",
+                "http://127.0.0.1:" + closedPort,
+                "--timeout",
+                "20");
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    assertThat(exit).as(stderr).isEqualTo(1);
+    assertThat(stderr)
+        .startsWith(
+            "redunet consume: cannot decode the record at partition 0, offset 0 of " + topic)
+        .contains("schema registry http://127.0.0.1:" + closedPort + " unreachable")
+        .contains("the record is not lost");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .as("no record is printed as undecodable, no summary")
+        .doesNotContain("_error")
+        .doesNotContain("UNKNOWN_SCHEMA")
+        .doesNotContain("\"records\"");
   }
 
   private static String read(Path file) throws Exception {

@@ -287,7 +287,31 @@ class StreamCommandsTest {
 
   @Test
   void theCommandsAreRegisteredInMain() {
-    CommandLine main = new CommandLine(new Main());
-    assertThat(main.getSubcommands()).containsKeys("produce", "consume", "run", "broker");
+    assertThat(Main.developmentBrokerPresent())
+        .as("the tests have the development broker")
+        .isTrue();
+    CommandLine main = Main.commandLine();
+    assertThat(main.getSubcommands()).containsKeys("produce", "consume", "run", "broker", "demo");
+    assertThat(main.getSubcommands().get("broker").<Object>getCommand())
+        .isInstanceOf(BrokerCommand.class);
+    assertThat(main.getSubcommands().get("demo").<Object>getCommand())
+        .isInstanceOf(DemoCommand.class);
+  }
+
+  @Test
+  void withoutTheDevelopmentBrokerBrokerAndDemoSayWhereTheyAre() {
+    for (String name : List.of("broker", "demo")) {
+      CommandLine main = Main.commandLine(false);
+      java.io.StringWriter text = new java.io.StringWriter();
+      main.setErr(new java.io.PrintWriter(text, true));
+      assertThat(main.getSubcommands().get(name).<Object>getCommand())
+          .isInstanceOf(Main.DevelopmentOnly.class);
+      assertThat(main.execute(name, "--port", "0", "--max-samples", "5")).isEqualTo(2);
+      assertThat(text.toString())
+          .startsWith("redunet " + name + ": not in this build: ")
+          .contains("development broker")
+          .contains("run ./redunet " + name + " from a checkout of the repository");
+    }
+    assertThat(Main.commandLine(false).getSubcommands()).containsKeys("run", "produce", "consume");
   }
 }

@@ -18,8 +18,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -34,6 +36,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.raft.DynamicVoters;
@@ -43,7 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-node Apache Kafka broker in KRaft mode (one process with both the broker and the
  * controller role) running inside the current JVM. Used by the integration tests, by {@code
- * ./redunet broker} and by the demo.
+ * ./redunet broker} and by the demo. It lives in the module {@code devtools}, outside the
+ * production jar: the Kafka server, the Scala runtime and log4j come with it.
  *
  * <p>Start-up follows {@code kafka-storage format --standalone} done programmatically: the storage
  * is formatted with a dynamic quorum whose only voter is this node, and a bootstrap snapshot; then
@@ -63,6 +67,13 @@ import org.slf4j.LoggerFactory;
  * part of the stored KRaft voter set, so it must not change; the broker port keeps the bootstrap
  * address stable for clients). The broker port may still be overridden with {@link
  * Builder#port(int)}.
+ *
+ * <p>Secured listeners: {@link Builder#listener(String, String)} adds a listener of any security
+ * protocol (e.g. {@code SASL_SSL}) on a free port, next to the PLAINTEXT one that the broker itself
+ * and its admin use; its settings (key store, SASL mechanisms) are broker properties under {@code
+ * listener.name.<name>.}. {@link Builder#scramCredential} writes SCRAM credentials into the
+ * metadata when the storage is formatted (as {@code kafka-storage format --add-scram} does), so a
+ * SCRAM listener accepts them from the first connection on.
  *
  * <p>A fatal broker error makes Kafka halt the JVM ({@code Exit.halt}), as a standalone broker
  * would; this class does not intercept it.
@@ -87,6 +98,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int port;
   private final int controllerPort;
   private final String clusterId;
+  private final Map<String, Integer> extraListenerPorts;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private EmbeddedKafkaBroker(
@@ -95,13 +107,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       boolean deleteDataDirOnClose,
       int port,
       int controllerPort,
-      String clusterId) {
+      String clusterId,
+      Map<String, Integer> extraListenerPorts) {
     this.server = server;
     this.dataDir = dataDir;
     this.deleteDataDirOnClose = deleteDataDirOnClose;
     this.port = port;
     this.controllerPort = controllerPort;
     this.clusterId = clusterId;
+    this.extraListenerPorts = Map.copyOf(extraListenerPorts);
   }
 
   /** Returns a builder with the defaults: temporary data directory, free ports. */
@@ -149,6 +163,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** The address clients connect to, {@code localhost:<port>}. */
   public String bootstrapServers() {
     return HOST + ":" + port;
+  }
+
+  /**
+   * The address of a listener added with {@link Builder#listener(String, String)}, {@code
+   * localhost:<port>}.
+   *
+   * @param listenerName the name given to the builder
+   * @throws IllegalArgumentException if the broker has no such listener
+   */
+  public String bootstrapServers(String listenerName) {
+    Integer p = extraListenerPorts.get(listenerName);
+    if (p == null) {
+      throw new IllegalArgumentException(
+          "no listener " + listenerName + "; this broker has " + extraListenerPorts.keySet());
+    }
+    return HOST + ":" + p;
   }
 
   /** The port of the PLAINTEXT (client) listener. */
@@ -219,6 +249,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private boolean autoCreateTopics;
     private Duration startupTimeout = Duration.ofSeconds(60);
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    private final Map<String, String> extraListeners = new LinkedHashMap<>();
+    private final List<String> scramArguments = new ArrayList<>();
 
     private Builder() {}
 
@@ -271,6 +303,57 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a client listener {@code name} with {@code securityProtocol} on a free port (chosen at
+     * every start; {@link EmbeddedKafkaBroker#bootstrapServers(String)} tells it). Its own settings
+     * are broker properties with the prefix {@code listener.name.<name in lower case>.}, e.g. for
+     * SCRAM over TLS: {@code listener.name.secure.sasl.enabled.mechanisms=SCRAM-SHA-512}, {@code
+     * listener.name.secure.scram-sha-512.sasl.jaas.config=
+     * org.apache.kafka.common.security.scram.ScramLoginModule required;} and {@code
+     * listener.name.secure.ssl.keystore.location}/{@code .password}/{@code .type}.
+     *
+     * @param name upper-case letters, digits and underscores, not PLAINTEXT or CONTROLLER
+     * @param securityProtocol PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
+     */
+    public Builder listener(String name, String securityProtocol) {
+      if (!name.matches("[A-Z][A-Z0-9_]*")
+          || name.equals("PLAINTEXT")
+          || name.equals("CONTROLLER")) {
+        throw new IllegalArgumentException(
+            "a listener name is upper-case letters, digits and '_', not PLAINTEXT or CONTROLLER;"
+                + " got "
+                + name);
+      }
+      SecurityProtocol.forName(securityProtocol); // throws for an unknown protocol
+      extraListeners.put(name, securityProtocol);
+      return this;
+    }
+
+    /**
+     * A SCRAM credential written into the cluster metadata when the storage is formatted (a new
+     * data directory; a kept one has its credentials already), like {@code kafka-storage format
+     * --add-scram}.
+     *
+     * @param mechanism SCRAM-SHA-256 or SCRAM-SHA-512
+     * @param user the user name (letters, digits, '.', '_', '-')
+     * @param password the password (no '"', ',' or ']')
+     */
+    public Builder scramCredential(String mechanism, String user, String password) {
+      if (!mechanism.equals("SCRAM-SHA-256") && !mechanism.equals("SCRAM-SHA-512")) {
+        throw new IllegalArgumentException(
+            "mechanism must be SCRAM-SHA-256 or SCRAM-SHA-512, got " + mechanism);
+      }
+      if (!user.matches("[A-Za-z0-9._-]+")
+          || password.isEmpty()
+          || password.matches(".*[\",\\]].*")) {
+        throw new IllegalArgumentException(
+            "a SCRAM user is letters, digits, '.', '_' and '-', a password non-empty without '\"',"
+                + " ',' or ']'");
+      }
+      scramArguments.add(mechanism + "=[name=" + user + ",password=" + password + "]");
+      return this;
+    }
+
     /** Sets any broker property; applied last, so it overrides the settings of this class. */
     public Builder property(String name, String value) {
       overrides.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
@@ -300,16 +383,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path logDir = dir.resolve(LOG_SUBDIR);
         ensurePortFree(state.port(), "client port");
         ensurePortFree(state.controllerPort(), "controller port");
-        Properties props = brokerProperties(state, logDir);
+        Map<String, Integer> extraPorts = new LinkedHashMap<>();
+        for (String name : extraListeners.keySet()) {
+          List<Integer> taken = new ArrayList<>(extraPorts.values());
+          taken.add(state.port());
+          taken.add(state.controllerPort());
+          extraPorts.put(name, freePort(taken.stream().mapToInt(Integer::intValue).toArray()));
+        }
+        Properties props = brokerProperties(state, logDir, extraPorts);
         KafkaConfig config = new KafkaConfig(props, false);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
-          format(state, logDir);
+          format(state, logDir, scramArguments);
         }
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         EmbeddedKafkaBroker broker =
             new EmbeddedKafkaBroker(
-                server, dir, temporary, state.port(), state.controllerPort(), state.clusterId());
+                server,
+                dir,
+                temporary,
+                state.port(),
+                state.controllerPort(),
+                state.clusterId(),
+                extraPorts);
         awaitReady(broker.bootstrapServers(), startupTimeout);
         LOG.info(
             "Embedded Kafka broker (KRaft, single node) ready at {} in {} ms, data dir {}",
@@ -328,22 +424,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
     }
 
-    private Properties brokerProperties(StoredState state, Path logDir) {
+    private Properties brokerProperties(
+        StoredState state, Path logDir, Map<String, Integer> extraPorts) {
+      StringBuilder listeners =
+          new StringBuilder("PLAINTEXT://" + HOST + ":" + state.port())
+              .append(",CONTROLLER://" + HOST + ":" + state.controllerPort());
+      StringBuilder advertised = new StringBuilder("PLAINTEXT://" + HOST + ":" + state.port());
+      StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      extraPorts.forEach(
+          (name, extraPort) -> {
+            listeners.append(',').append(name).append("://" + HOST + ":").append(extraPort);
+            advertised.append(',').append(name).append("://" + HOST + ":").append(extraPort);
+            protocols.append(',').append(name).append(':').append(extraListeners.get(name));
+          });
       Properties p = new Properties();
       p.put("process.roles", "broker,controller");
       p.put("node.id", Integer.toString(NODE_ID));
-      p.put(
-          "listeners",
-          "PLAINTEXT://"
-              + HOST
-              + ":"
-              + state.port()
-              + ",CONTROLLER://"
-              + HOST
-              + ":"
-              + state.controllerPort());
-      p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + state.port());
-      p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      p.put("listeners", listeners.toString());
+      p.put("advertised.listeners", advertised.toString());
+      p.put("listener.security.protocol.map", protocols.toString());
       p.put("inter.broker.listener.name", "PLAINTEXT");
       p.put("controller.listener.names", "CONTROLLER");
       p.put("controller.quorum.bootstrap.servers", HOST + ":" + state.controllerPort());
@@ -445,7 +544,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static void format(StoredState state, Path logDir) {
+  private static void format(StoredState state, Path logDir, List<String> scramArguments) {
     String directoryId = Uuid.randomUuid().toString();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     Formatter formatter =
@@ -458,6 +557,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             .addDirectory(logDir.toString())
             .setHasDynamicQuorum(true)
             .setWriteBootstrapSnapshot(true)
+            .setScramArguments(scramArguments)
             .setInitialControllers(
                 DynamicVoters.parse(
                     NODE_ID + "@" + HOST + ":" + state.controllerPort() + ":" + directoryId));
