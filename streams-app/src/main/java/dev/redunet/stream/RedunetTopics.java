@@ -16,7 +16,6 @@ import java.util.Objects;
  * @param model compacted: model versions
  * @param metrics output: per-window prequential metrics
  * @param learning labelled samples and partition progress to the model's builder
- * @param clusters output: the clusters of the unknown ({@code redunet.clusters=on})
  */
 public record RedunetTopics(
     String samples,
@@ -25,8 +24,7 @@ public record RedunetTopics(
     String rejected,
     String model,
     String metrics,
-    String learning,
-    String clusters) {
+    String learning) {
 
   public RedunetTopics {
     Objects.requireNonNull(samples, "samples");
@@ -36,9 +34,7 @@ public record RedunetTopics(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(learning, "learning");
-    Objects.requireNonNull(clusters, "clusters");
-    List<String> all =
-        List.of(samples, features, predictions, rejected, model, metrics, learning, clusters);
+    List<String> all = List.of(samples, features, predictions, rejected, model, metrics, learning);
     if (all.stream().distinct().count() != all.size()) {
       throw new IllegalArgumentException("the topics must have distinct names, got " + all);
     }
@@ -53,12 +49,11 @@ public record RedunetTopics(
         config.topic(ConfigKeys.TOPIC_REJECTED),
         config.topic(ConfigKeys.TOPIC_MODEL),
         config.topic(ConfigKeys.TOPIC_METRICS),
-        config.topic(ConfigKeys.TOPIC_LEARNING),
-        config.topic(ConfigKeys.TOPIC_CLUSTERS));
+        config.topic(ConfigKeys.TOPIC_LEARNING));
   }
 
   /** All names, inputs first. */
   public List<String> all() {
-    return List.of(samples, features, predictions, rejected, model, metrics, learning, clusters);
+    return List.of(samples, features, predictions, rejected, model, metrics, learning);
   }
 }

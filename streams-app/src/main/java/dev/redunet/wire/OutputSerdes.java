@@ -1,6 +1,5 @@
 package dev.redunet.wire;
 
-import dev.redunet.avro.Cluster;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectedRecord;
@@ -26,38 +25,26 @@ import java.util.Objects;
  * @param predictions the predictions topic's serde
  * @param features the features topic's serde
  * @param rejected the rejected topic's serde
- * @param clusters the clusters topic's serde (in the predictions topic's format)
  */
 public record OutputSerdes(
     OutputSerde<Prediction> predictions,
     OutputSerde<Features> features,
-    OutputSerde<RejectedRecord> rejected,
-    OutputSerde<Cluster> clusters) {
+    OutputSerde<RejectedRecord> rejected) {
 
   public OutputSerdes {
     Objects.requireNonNull(predictions, "predictions");
     Objects.requireNonNull(features, "features");
     Objects.requireNonNull(rejected, "rejected");
-    Objects.requireNonNull(clusters, "clusters");
   }
 
   /** The serdes {@code config} asks for. */
   public static OutputSerdes of(AppConfig config) {
     OutputFormat all = OutputFormat.of(config.text(ConfigKeys.OUTPUT_FORMAT));
     OutputSerdes formats =
-        new OutputSerdes(
-            new OutputSerde<>(
-                PredictionCodec.create(),
-                format(config, ConfigKeys.OUTPUT_FORMAT_PREDICTIONS, all)),
-            new OutputSerde<>(
-                AvroCodec.of(Features.class),
-                format(config, ConfigKeys.OUTPUT_FORMAT_FEATURES, all)),
-            new OutputSerde<>(
-                AvroCodec.of(RejectedRecord.class),
-                format(config, ConfigKeys.OUTPUT_FORMAT_REJECTED, all)),
-            new OutputSerde<>(
-                AvroCodec.of(Cluster.class),
-                format(config, ConfigKeys.OUTPUT_FORMAT_PREDICTIONS, all)));
+        of(
+            format(config, ConfigKeys.OUTPUT_FORMAT_PREDICTIONS, all),
+            format(config, ConfigKeys.OUTPUT_FORMAT_FEATURES, all),
+            format(config, ConfigKeys.OUTPUT_FORMAT_REJECTED, all));
     return SchemaRegistryClient.of(config)
         .map(
             registry ->
@@ -70,10 +57,7 @@ public record OutputSerdes(
                         .withRegistry(registry, config.topic(ConfigKeys.TOPIC_FEATURES)),
                     formats
                         .rejected()
-                        .withRegistry(registry, config.topic(ConfigKeys.TOPIC_REJECTED)),
-                    formats
-                        .clusters()
-                        .withRegistry(registry, config.topic(ConfigKeys.TOPIC_CLUSTERS))))
+                        .withRegistry(registry, config.topic(ConfigKeys.TOPIC_REJECTED))))
         .orElse(formats);
   }
 
@@ -82,14 +66,13 @@ public record OutputSerdes(
     return of(format, format, format);
   }
 
-  /** Each output topic in its own format (the clusters topic in the predictions'). */
+  /** Each output topic in its own format. */
   public static OutputSerdes of(
       OutputFormat predictions, OutputFormat features, OutputFormat rejected) {
     return new OutputSerdes(
         new OutputSerde<>(PredictionCodec.create(), predictions),
         new OutputSerde<>(AvroCodec.of(Features.class), features),
-        new OutputSerde<>(AvroCodec.of(RejectedRecord.class), rejected),
-        new OutputSerde<>(AvroCodec.of(Cluster.class), predictions));
+        new OutputSerde<>(AvroCodec.of(RejectedRecord.class), rejected));
   }
 
   private static OutputFormat format(AppConfig config, ConfigKey key, OutputFormat otherwise) {

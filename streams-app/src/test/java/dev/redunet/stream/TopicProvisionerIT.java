@@ -50,11 +50,7 @@ class TopicProvisionerIT {
           .containsExactlyInAnyOrder(topics.model(), topics.samples(), topics.learning());
       assertThat(r.created())
           .containsExactlyInAnyOrder(
-              topics.features(),
-              topics.predictions(),
-              topics.rejected(),
-              topics.metrics(),
-              topics.clusters());
+              topics.features(), topics.predictions(), topics.rejected(), topics.metrics());
       assertThat(r.warnings()).hasSize(2);
       assertThat(r.warnings().get(0))
           .contains("The model topic " + topics.model())
