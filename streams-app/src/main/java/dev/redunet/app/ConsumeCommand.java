@@ -1,5 +1,6 @@
 package dev.redunet.app;
 
+import dev.redunet.avro.Cluster;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectReason;
@@ -56,14 +57,14 @@ import picocli.CommandLine.Option;
  *
  * <p>Each value is decoded by what it is, record by record, so a topic written in either output
  * format ({@code redunet.output.format}), or in both, reads the same: Avro single-object records by
- * their schema fingerprint (Sample, Features, Prediction, RejectedRecord); JSON objects whose field
- * names are those of Features, Prediction or RejectedRecord with {@link JsonRecordReader}; any
- * other JSON as a sample with the strict sample reader (a sample without id taking the record key,
- * as the stream does). Each is printed with {@link JsonRecordWriter}, so a record prints the same
- * line in either format. A value that none of them reads (an invalid sample, a record of another
- * schema) is printed as {@code {"_error": "<reason>: <message>", "_partition": p, "_offset": o,
- * "_value_base64": "..."}}, a tombstone as {@code {"_tombstone": true, "_partition": p, "_offset":
- * o}}.
+ * their schema fingerprint (Sample, Features, Prediction, RejectedRecord, Cluster); JSON objects
+ * whose field names are those of Features, Prediction, RejectedRecord or Cluster with {@link
+ * JsonRecordReader}; any other JSON as a sample with the strict sample reader (a sample without id
+ * taking the record key, as the stream does). Each is printed with {@link JsonRecordWriter}, so a
+ * record prints the same line in either format. A value that none of them reads (an invalid sample,
+ * a record of another schema) is printed as {@code {"_error": "<reason>: <message>", "_partition":
+ * p, "_offset": o, "_value_base64": "..."}}, a tombstone as {@code {"_tombstone": true,
+ * "_partition": p, "_offset": o}}.
  *
  * <p>It stops after {@code --max} records or when no record arrived for {@code --timeout} seconds.
  * The last stdout line is {@code {"records": N, "topic": T, "undecodable": U}}: N records printed,
@@ -235,7 +236,7 @@ public final class ConsumeCommand implements Callable<Integer> {
   static final class RecordPrinter {
     /** The output records a JSON value can be, told apart by their field names. */
     private static final List<Class<? extends SpecificRecord>> JSON_OUTPUTS =
-        List.of(Features.class, Prediction.class, RejectedRecord.class);
+        List.of(Features.class, Prediction.class, RejectedRecord.class, Cluster.class);
 
     private final Map<Long, AvroCodec<? extends SpecificRecord>> byFingerprint =
         new LinkedHashMap<>();
@@ -254,7 +255,12 @@ public final class ConsumeCommand implements Callable<Integer> {
       registry.ifPresent(
           r -> {
             for (Class<? extends SpecificRecord> c :
-                List.of(Sample.class, Features.class, Prediction.class, RejectedRecord.class)) {
+                List.of(
+                    Sample.class,
+                    Features.class,
+                    Prediction.class,
+                    RejectedRecord.class,
+                    Cluster.class)) {
               byName.put(SpecificData.get().getSchema(c).getFullName(), new ConfluentAvro<>(c, r));
             }
           });
@@ -263,7 +269,8 @@ public final class ConsumeCommand implements Callable<Integer> {
               AvroCodec.of(Sample.class),
               AvroCodec.of(Features.class),
               PredictionCodec.create(),
-              AvroCodec.of(RejectedRecord.class))) {
+              AvroCodec.of(RejectedRecord.class),
+              AvroCodec.of(Cluster.class))) {
         for (long fp : c.fingerprints()) {
           byFingerprint.put(fp, c);
         }

@@ -5,6 +5,7 @@ import dev.redunet.config.ConfigException;
 import dev.redunet.config.ConfigKey;
 import dev.redunet.config.ConfigKeys;
 import dev.redunet.config.LearnerConfig;
+import dev.redunet.eval.HiddenLabels;
 import dev.redunet.eval.PrequentialEvaluator;
 import dev.redunet.eval.PrequentialResult;
 import dev.redunet.eval.StreamingClassifier;
@@ -172,6 +173,37 @@ public final class EvaluateCommand implements Callable<Integer> {
       paramLabel = "P",
       description = "redunet-micl: PCA dimension p (redunet.projection.dim).")
   Integer projectionDim;
+
+  @Option(
+      names = "--unlabelled",
+      paramLabel = "MODE",
+      description =
+          "redunet-micl: ignore or self (redunet.unlabelled): self learns the unlabelled samples"
+              + " predicted with a margin of at least --unlabelled-margin as their predicted"
+              + " class.")
+  String unlabelled;
+
+  @Option(
+      names = "--unlabelled-margin",
+      paramLabel = "X",
+      description = "redunet-micl: bits per dimension (redunet.unlabelled.margin).")
+  Double unlabelledMargin;
+
+  @Option(
+      names = "--hide-labels",
+      paramLabel = "F",
+      description =
+          "Hide the labels of a random share F in [0, 1] of the samples (seeded by --hide-seed):"
+              + " the learner sees them unlabelled, and the summary scores its predictions for"
+              + " them against the hidden labels (hidden_accuracy).")
+  Double hideLabels;
+
+  @Option(
+      names = "--hide-seed",
+      paramLabel = "S",
+      defaultValue = "1",
+      description = "Seed of --hide-labels (default ${DEFAULT-VALUE}).")
+  long hideSeed;
 
   @Option(
       names = "--eps-sq",
@@ -376,11 +408,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             err.flush();
           };
       PrequentialResult result;
+      HiddenLabels hidden =
+          hideLabels == null ? null : HiddenLabels.hide(ds.classIndices(), hideLabels, hideSeed);
       try (PredictionWriter writer =
           predictions == null ? null : new PredictionWriter(predictions, ds, classNames, version)) {
         result =
             new PrequentialEvaluator(windowSize)
-                .evaluate(ds.rows(), ds.classIndices(), learner, progress, writer);
+                .evaluate(
+                    ds.rows(),
+                    hidden == null ? ds.classIndices() : hidden.visible(),
+                    learner,
+                    progress,
+                    hidden == null ? writer : hidden.andThen(writer));
       } catch (IOException | UncheckedIOException e) {
         err.println("evaluate: cannot write --predictions " + predictions + ": " + e.getMessage());
         err.flush();
@@ -411,6 +450,17 @@ public final class EvaluateCommand implements Callable<Integer> {
       json.put("source", source);
       if (predictions != null) {
         json.put("predictions", predictions.toString());
+      }
+      if (hidden != null) {
+        json.put("hidden_labels", hidden.hiddenCount());
+        json.put("hidden_seed", hideSeed);
+        json.put("hidden_scored", hidden.scored().total());
+        json.put(
+            "hidden_accuracy",
+            hidden.scored().total() == 0 ? null : finiteOrNull(hidden.scored().accuracy()));
+      }
+      if (learner instanceof OnlineLearner online) {
+        json.put("self_learned", online.selfLearned());
       }
       if (learnerSettings != null) {
         json.put("learner", learnerSettings.asMap());
@@ -449,6 +499,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (limit != null && limit < 1) {
       return "--limit must be ≥ 1, got " + limit;
     }
+    if (hideLabels != null && !(hideLabels >= 0 && hideLabels <= 1)) {
+      return "--hide-labels must be in [0, 1], got " + hideLabels;
+    }
     return null;
   }
 
@@ -470,6 +523,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     putIfSet(flags, ConfigKeys.REFERENCE_SIZE, referenceSize);
     putIfSet(flags, ConfigKeys.PROJECTION, projection);
     putIfSet(flags, ConfigKeys.PROJECTION_DIM, projectionDim);
+    putIfSet(flags, ConfigKeys.UNLABELLED, unlabelled);
+    putIfSet(flags, ConfigKeys.UNLABELLED_MARGIN, unlabelledMargin);
     return AppConfig.load(Optional.ofNullable(config), System.getenv(), flags);
   }
 

@@ -252,6 +252,16 @@ public final class RunCommand implements Callable<Integer> {
           }
 
           @Override
+          public void selfLearned(long version, int count) {
+            metrics.learning(AppMetrics.Learning.SELF_LEARNED, count);
+          }
+
+          @Override
+          public void clustersPublished(int count) {
+            metrics.learning(AppMetrics.Learning.CLUSTERS_PUBLISHED, count);
+          }
+
+          @Override
           public void buildFailed() {
             metrics.learning(AppMetrics.Learning.BUILD_FAILURES);
           }

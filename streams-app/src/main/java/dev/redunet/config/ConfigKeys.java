@@ -122,6 +122,13 @@ public final class ConfigKeys {
           null,
           "Topic (1 partition) carrying the labelled samples and the input partitions' progress"
               + " from the scoring tasks to the model's builder (default: <prefix>learning).");
+  public static final ConfigKey TOPIC_CLUSTERS =
+      key(
+          "redunet.topic.clusters",
+          new Text(),
+          null,
+          "Output topic of the clusters of the unknown, one record per cluster a window started or"
+              + " grew, with redunet.clusters=on (default: <prefix>clusters).");
   // --- Output format -------------------------------------------------------------------------
   public static final ConfigKey OUTPUT_FORMAT =
       key(
@@ -289,6 +296,53 @@ public final class ConfigKeys {
               + " samples' own noveltyBits (scored by the version before, before they were"
               + " learned); a prediction is novel when its noveltyBits exceed it, so about 1 − q"
               + " of known-class samples are flagged.");
+  public static final ConfigKey UNLABELLED =
+      key(
+          "redunet.unlabelled",
+          new Choice(List.of("ignore", "self")),
+          "ignore",
+          "What the learner does with unlabelled samples: ignore (score them only) or self"
+              + " (self-training: those predicted with a MICL margin of at least"
+              + " redunet.unlabelled.margin are learned as their predicted class, in the window of"
+              + " the stream's order they fall in; they do not count toward redunet.window).");
+  public static final ConfigKey UNLABELLED_MARGIN =
+      key(
+          "redunet.unlabelled.margin",
+          new RealRange(0, Double.MAX_VALUE),
+          "0.5",
+          "With redunet.unlabelled=self: the smallest MICL margin, in bits per dimension (the gap"
+              + " between the two smallest per-class increments, divided by the feature dimension,"
+              + " as noveltyBits), of an unlabelled sample learned as its predicted class.");
+  public static final ConfigKey UNLABELLED_WINDOW_MAX =
+      key(
+          "redunet.unlabelled.window.max",
+          new IntRange(1, Integer.MAX_VALUE),
+          "5000",
+          "The most unlabelled samples a window keeps for self-training and clustering (the first"
+              + " in the stream's order); the others are scored only.");
+  public static final ConfigKey CLUSTERS =
+      key(
+          "redunet.clusters",
+          new Choice(List.of("off", "on")),
+          "off",
+          "on: the unlabelled samples that their model version flags novel are kept per window"
+              + " (at most redunet.unlabelled.window.max unlabelled samples), clustered by"
+              + " compression when the window closes, and every cluster a window starts or grows"
+              + " goes to the clusters topic (README, Clusters of the unknown).");
+  public static final ConfigKey CLUSTERS_EPS_SQ =
+      key(
+          "redunet.clusters.eps.sq",
+          new RealRange(0, Double.MAX_VALUE),
+          "0.05",
+          "ε² of the clustering of the novel samples (linear coding of their unit-norm or"
+              + " projected input z0).");
+  public static final ConfigKey CLUSTERS_MAX_MEMBERS =
+      key(
+          "redunet.clusters.max.members",
+          new IntRange(0, 1000),
+          "100",
+          "Member ids listed in a cluster record (the first ones in the stream's order; the"
+              + " record also gives the total size).");
   public static final ConfigKey STATISTICS =
       key(
           "redunet.statistics",
@@ -430,6 +484,7 @@ public final class ConfigKeys {
           TOPIC_MODEL,
           TOPIC_METRICS,
           TOPIC_LEARNING,
+          TOPIC_CLUSTERS,
           OUTPUT_FORMAT,
           OUTPUT_FORMAT_PREDICTIONS,
           OUTPUT_FORMAT_FEATURES,
@@ -466,6 +521,12 @@ public final class ConfigKeys {
           PROJECTION_DIM,
           MICL_EPS_SQ,
           NOVELTY_QUANTILE,
+          UNLABELLED,
+          UNLABELLED_MARGIN,
+          UNLABELLED_WINDOW_MAX,
+          CLUSTERS,
+          CLUSTERS_EPS_SQ,
+          CLUSTERS_MAX_MEMBERS,
           SEED,
           MATH_THREADS,
           HTTP_ENABLED,

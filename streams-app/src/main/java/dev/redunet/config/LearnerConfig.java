@@ -4,6 +4,7 @@ import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.LearnerSettings.Combination;
 import dev.redunet.learn.LearnerSettings.Construction;
 import dev.redunet.learn.LearnerSettings.ProjectionMode;
+import dev.redunet.learn.LearnerSettings.Unlabelled;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import java.util.Locale;
 
@@ -28,7 +29,12 @@ public final class LearnerConfig {
         config.integer(ConfigKeys.PROJECTION_DIM),
         config.real(ConfigKeys.MICL_EPS_SQ),
         Construction.valueOf(upper(config.text(ConfigKeys.CONSTRUCTION))),
-        config.real(ConfigKeys.NOVELTY_QUANTILE));
+        config.real(ConfigKeys.NOVELTY_QUANTILE),
+        Unlabelled.valueOf(upper(config.text(ConfigKeys.UNLABELLED))),
+        config.real(ConfigKeys.UNLABELLED_MARGIN),
+        config.integer(ConfigKeys.UNLABELLED_WINDOW_MAX),
+        config.text(ConfigKeys.CLUSTERS).equals("on"),
+        config.real(ConfigKeys.CLUSTERS_EPS_SQ));
   }
 
   /**

@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * Prequential (test-then-train) evaluation: every sample is first predicted with the current model,
  * then, if it has a label, learned. Labelled samples for which the classifier has no model yet are
- * learned but not scored; unlabelled samples ({@link #UNLABELLED}) are predicted only: never
- * learned, never counted in the accuracy.
+ * learned but not scored; unlabelled samples ({@link #UNLABELLED}) are predicted, then passed to
+ * {@link StreamingClassifier#observe} (a semi-supervised learner may learn from them), and never
+ * counted in the accuracy.
  *
  * <p>Samples are predicted in batches that hold at most {@link StreamingClassifier#stableHorizon()}
  * labelled samples and end with the last of them (the model cannot change inside such a batch; an
@@ -126,6 +127,8 @@ public final class PrequentialEvaluator {
       for (int b = 0; b < h; b++) {
         if (labels[i + b] != UNLABELLED) {
           classifier.learn(batch[b], labels[i + b]);
+        } else {
+          classifier.observe(batch[b]);
         }
       }
       i += h;

@@ -27,6 +27,15 @@ public interface StreamingClassifier {
    */
   void learn(double[] sample, int label);
 
+  /**
+   * Sees one unlabelled sample, in stream order, after it was predicted: a semi-supervised learner
+   * may learn from it (it must not change the model used by predict before its next window closes,
+   * so that {@link #stableHorizon()} still holds). Default: nothing.
+   *
+   * @param sample a sample of the classifier's dimension; not modified
+   */
+  default void observe(double[] sample) {}
+
   /** How many labelled samples may still be learned before the model used by predict changes. */
   int stableHorizon();
 }

@@ -27,6 +27,16 @@ import java.util.Objects;
  * @param noveltyQuantile the quantile q in (0, 1] of the labelled samples' own novelty (scored
  *     before they are learned) that a version records as its novelty threshold: about 1 − q of
  *     known-class samples are flagged novel
+ * @param unlabelled what the learner does with unlabelled samples ({@link Unlabelled#IGNORE}, the
+ *     default, or {@link Unlabelled#SELF}-training)
+ * @param unlabelledMargin with {@link Unlabelled#SELF}: an unlabelled sample is learned as its
+ *     predicted class when its MICL margin ({@link StreamingModel#marginBits}, bits per dimension)
+ *     is at least this, ≥ 0
+ * @param unlabelledPerWindow the most unlabelled samples a window keeps (the first ones in the
+ *     stream's order) for self-training and clustering, ≥ 1
+ * @param clusters whether the unlabelled samples flagged novel are clustered at each window's close
+ *     ({@link NoveltyClusters})
+ * @param clustersEpsSq ε² of that clustering (linear coding on z₀), &gt; 0
  */
 public record LearnerSettings(
     int layers,
@@ -43,7 +53,75 @@ public record LearnerSettings(
     int projectionDimension,
     double miclEpsSq,
     Construction construction,
-    double noveltyQuantile) {
+    double noveltyQuantile,
+    Unlabelled unlabelled,
+    double unlabelledMargin,
+    int unlabelledPerWindow,
+    boolean clusters,
+    double clustersEpsSq) {
+
+  /** What the learner does with unlabelled samples. */
+  public enum Unlabelled {
+    /** Score them only (the default). */
+    IGNORE,
+    /**
+     * Self-training: learn those predicted with a margin of at least {@code unlabelledMargin} as
+     * their predicted class.
+     */
+    SELF
+  }
+
+  /** The default {@link #unlabelledMargin()}: bits per dimension. */
+  public static final double DEFAULT_UNLABELLED_MARGIN = 0.5;
+
+  /** The default {@link #unlabelledPerWindow()}. */
+  public static final int DEFAULT_UNLABELLED_PER_WINDOW = 5000;
+
+  /** The default {@link #clustersEpsSq()}. */
+  public static final double DEFAULT_CLUSTERS_EPS_SQ = 0.05;
+
+  /**
+   * Settings that ignore unlabelled samples (no self-training, no clustering): the settings before
+   * they had a say.
+   */
+  public LearnerSettings(
+      int layers,
+      double epsSq,
+      double eta,
+      double lambda,
+      TrainingMembership membership,
+      int window,
+      int referenceSize,
+      Combination combination,
+      double decay,
+      int slidingWindows,
+      ProjectionMode projection,
+      int projectionDimension,
+      double miclEpsSq,
+      Construction construction,
+      double noveltyQuantile) {
+    this(
+        layers,
+        epsSq,
+        eta,
+        lambda,
+        membership,
+        window,
+        referenceSize,
+        combination,
+        decay,
+        slidingWindows,
+        projection,
+        projectionDimension,
+        miclEpsSq,
+        construction,
+        noveltyQuantile,
+        Unlabelled.IGNORE,
+        DEFAULT_UNLABELLED_MARGIN,
+        DEFAULT_UNLABELLED_PER_WINDOW,
+        false,
+        DEFAULT_CLUSTERS_EPS_SQ);
+  }
 
   /** How the statistics of successive windows are combined. */
   public enum Combination {
@@ -118,6 +196,74 @@ public record LearnerSettings(
       throw new IllegalArgumentException(
           "noveltyQuantile must be in (0, 1], got " + noveltyQuantile);
     }
+    Objects.requireNonNull(unlabelled, "unlabelled");
+    if (!(unlabelledMargin >= 0) || !Double.isFinite(unlabelledMargin)) {
+      throw new IllegalArgumentException(
+          "unlabelledMargin must be a finite number ≥ 0, got " + unlabelledMargin);
+    }
+    if (unlabelledPerWindow < 1) {
+      throw new IllegalArgumentException(
+          "unlabelledPerWindow must be ≥ 1, got " + unlabelledPerWindow);
+    }
+    if (!(clustersEpsSq > 0) || !Double.isFinite(clustersEpsSq)) {
+      throw new IllegalArgumentException(
+          "clustersEpsSq must be a finite number > 0, got " + clustersEpsSq);
+    }
+  }
+
+  /** Whether windows keep unlabelled samples: for self-training or for clustering. */
+  public boolean keepsUnlabelled() {
+    return unlabelled == Unlabelled.SELF || clusters;
+  }
+
+  /** These settings with self-training at {@code margin} (bits per dimension). */
+  public LearnerSettings withSelfTraining(double margin) {
+    return new LearnerSettings(
+        layers,
+        epsSq,
+        eta,
+        lambda,
+        membership,
+        window,
+        referenceSize,
+        combination,
+        decay,
+        slidingWindows,
+        projection,
+        projectionDimension,
+        miclEpsSq,
+        construction,
+        noveltyQuantile,
+        Unlabelled.SELF,
+        margin,
+        unlabelledPerWindow,
+        clusters,
+        clustersEpsSq);
+  }
+
+  /** These settings with the novel unlabelled samples clustered at ε² {@code clusterEpsSq}. */
+  public LearnerSettings withClusters(double clusterEpsSq) {
+    return new LearnerSettings(
+        layers,
+        epsSq,
+        eta,
+        lambda,
+        membership,
+        window,
+        referenceSize,
+        combination,
+        decay,
+        slidingWindows,
+        projection,
+        projectionDimension,
+        miclEpsSq,
+        construction,
+        noveltyQuantile,
+        unlabelled,
+        unlabelledMargin,
+        unlabelledPerWindow,
+        true,
+        clusterEpsSq);
   }
 
   /**
@@ -177,6 +323,11 @@ public record LearnerSettings(
     m.put("micl_eps_sq", Double.toString(miclEpsSq));
     m.put("construction", construction.name().toLowerCase(Locale.ROOT));
     m.put("novelty_quantile", Double.toString(noveltyQuantile));
+    m.put("unlabelled", unlabelled.name().toLowerCase(Locale.ROOT));
+    m.put("unlabelled_margin", Double.toString(unlabelledMargin));
+    m.put("unlabelled_per_window", Integer.toString(unlabelledPerWindow));
+    m.put("clusters", Boolean.toString(clusters));
+    m.put("clusters_eps_sq", Double.toString(clustersEpsSq));
     return m;
   }
 }

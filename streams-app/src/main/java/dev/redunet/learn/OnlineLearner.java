@@ -25,6 +25,7 @@ public final class OnlineLearner implements StreamingClassifier {
   private final MathExecutor math;
   private final Consumer<StreamingModel> onModel;
   private long learned;
+  private long selfLearned;
 
   /**
    * A learner for raw samples of dimension D, on the calling thread.
@@ -101,8 +102,27 @@ public final class OnlineLearner implements StreamingClassifier {
     if (added == WindowedLearner.Added.CLOSED) {
       WindowedLearner.Built built = core.nextJob().orElseThrow().compute();
       core.install(built);
+      selfLearned += built.selfLearned();
       onModel.accept(built.model());
     }
+  }
+
+  /**
+   * Adds an unlabelled sample to the open window ({@link WindowedLearner#addUnlabelled}): with
+   * self-training or clustering on, it is used when that window closes; it never closes a window.
+   */
+  @Override
+  public void observe(double[] sample) {
+    if (sample.length != inputDimension) {
+      throw new IllegalArgumentException(
+          "sample of dimension " + sample.length + ", the learner expects " + inputDimension);
+    }
+    core.addUnlabelled(null, sample.clone());
+  }
+
+  /** The unlabelled samples learned as their predicted class so far (self-training). */
+  public long selfLearned() {
+    return selfLearned;
   }
 
   @Override

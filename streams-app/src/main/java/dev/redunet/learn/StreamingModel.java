@@ -366,6 +366,31 @@ public final class StreamingModel {
   }
 
   /**
+   * The confidence of a scored sample's MICL prediction: the gap between the two smallest finite
+   * increments over the classes, in the normalization of {@link #noveltyBits}, {@code μ = (δL_(2) −
+   * δL_(1)) / d} in bits per dimension (δL_(1) ≤ δL_(2) the two smallest, d = {@link
+   * #featureDimension()}); NaN when fewer than two classes have statistics.
+   *
+   * @param deltaL δL(z_L, j) in bits for every class j (+∞ for a class without statistics)
+   */
+  public double marginBits(double[] deltaL) {
+    double first = Double.POSITIVE_INFINITY;
+    double second = Double.POSITIVE_INFINITY;
+    for (double v : deltaL) {
+      if (!Double.isFinite(v)) {
+        continue;
+      }
+      if (v < first) {
+        second = first;
+        first = v;
+      } else if (v < second) {
+        second = v;
+      }
+    }
+    return Double.isFinite(second) ? (second - first) / featureDimension() : Double.NaN;
+  }
+
+  /**
    * The novelty threshold this version records ({@link #withNoveltyThreshold}), absent before the
    * model has seen a window scored by a version with classes.
    */

@@ -68,15 +68,47 @@ public final class WindowedLearner {
   }
 
   /**
+   * An unlabelled sample a window keeps (for self-training and clustering).
+   *
+   * @param id its id (may be null offline)
+   * @param features the raw features (not copied: do not modify)
+   */
+  @SuppressWarnings("ArrayRecordComponent") // a transient message
+  public record Unlabelled(String id, double[] features) {
+    public Unlabelled {
+      Objects.requireNonNull(features, "features");
+    }
+  }
+
+  /**
    * A closed window: what version {@code version} is built from, with the class names known when it
-   * closed (its labels index them).
+   * closed (its labels index them), and the unlabelled samples it kept, in the stream's order (none
+   * unless the settings {@link LearnerSettings#keepsUnlabelled() keep them}).
    */
   @SuppressWarnings("ArrayRecordComponent") // copied in and out
   public record Window(
-      long version, Matrix samples, int[] labels, List<String> classNames, long first, long last) {
+      long version,
+      Matrix samples,
+      int[] labels,
+      List<String> classNames,
+      long first,
+      long last,
+      List<Unlabelled> unlabelled) {
     public Window {
       labels = labels.clone();
       classNames = List.copyOf(classNames);
+      unlabelled = List.copyOf(unlabelled);
+    }
+
+    /** A window without unlabelled samples. */
+    public Window(
+        long version,
+        Matrix samples,
+        int[] labels,
+        List<String> classNames,
+        long first,
+        long last) {
+      this(version, samples, labels, classNames, first, last, List.of());
     }
 
     @Override
@@ -102,6 +134,11 @@ public final class WindowedLearner {
    *     threshold is their {@link LearnerSettings#noveltyQuantile()} quantile
    * @param window the window it was built from
    * @param seconds the time the computation took
+   * @param selfLearned the window's unlabelled samples learned as their predicted class ({@link
+   *     LearnerSettings.Unlabelled#SELF}: those version v−1 predicted with a margin of at least
+   *     {@link LearnerSettings#unlabelledMargin()})
+   * @param clusters the clusters of the unknown after this window ({@link NoveltyClusters})
+   * @param clusterUpdates the clusters the window's novel unlabelled samples started or grew
    */
   @SuppressWarnings("ArrayRecordComponent") // a transient result
   public record Built(
@@ -110,7 +147,10 @@ public final class WindowedLearner {
       int[] predicted,
       double[] noveltyBits,
       Window window,
-      double seconds) {}
+      double seconds,
+      int selfLearned,
+      NoveltyClusters clusters,
+      List<NoveltyClusters.Update> clusterUpdates) {}
 
   /** The computation of one version: pure, may run on any thread, once or again. */
   public static final class Job {
@@ -119,18 +159,21 @@ public final class WindowedLearner {
     private final Window window;
     private final Optional<StreamingModel> previous;
     private final StatisticsWindows windows;
+    private final NoveltyClusters clusters;
 
     private Job(
         LearnerSettings settings,
         MathExecutor math,
         Window window,
         Optional<StreamingModel> previous,
-        StatisticsWindows windows) {
+        StatisticsWindows windows,
+        NoveltyClusters clusters) {
       this.settings = settings;
       this.math = math;
       this.window = window;
       this.previous = previous;
       this.windows = windows;
+      this.clusters = clusters;
     }
 
     /** The version this job builds. */
@@ -154,6 +197,8 @@ public final class WindowedLearner {
       Arrays.fill(novelty, Double.NaN);
       StreamingModel next;
       StatisticsWindows combined;
+      int selfLearned = 0;
+      NoveltyClusters.Absorbed absorbed = new NoveltyClusters.Absorbed(clusters, List.of());
       if (previous.isEmpty()) {
         ModelBuilder.Built b =
             builder.construct(
@@ -162,10 +207,21 @@ public final class WindowedLearner {
         combined = windows.close(b.statistics());
       } else {
         StreamingModel m = previous.get();
+        Matrix samples = window.samples();
+        int[] learnedLabels = labels;
+        if (!window.unlabelled().isEmpty()) {
+          FromUnlabelled u = unlabelled(m);
+          if (u.labels().length > 0) {
+            samples = appendColumns(samples, u.confident());
+            learnedLabels = concat(labels, u.labels());
+            selfLearned = u.labels().length;
+          }
+          absorbed = u.absorbed();
+        }
         StreamingModel.Learned learned =
-            m.learn(window.samples(), labels, settings.membership(), math);
-        predicted = learned.predicted();
-        novelty = learned.noveltyBits();
+            m.learn(samples, learnedLabels, settings.membership(), math);
+        predicted = Arrays.copyOf(learned.predicted(), labels.length);
+        novelty = Arrays.copyOf(learned.noveltyBits(), labels.length);
         ModelStatistics stats = learned.statistics();
         combined = windows.close(stats);
         ModelStatistics total = combined.total().orElseThrow();
@@ -179,8 +235,8 @@ public final class WindowedLearner {
                     window.classNames())
                 : builder.replay(
                     window.version(),
-                    window.samples(),
-                    labels,
+                    samples,
+                    learnedLabels,
                     window.classNames(),
                     m.projection(),
                     total);
@@ -188,8 +244,89 @@ public final class WindowedLearner {
       next =
           next.withNoveltyThreshold(
               StreamingModel.noveltyQuantile(novelty, settings.noveltyQuantile()));
-      return new Built(next, combined, predicted, novelty, window, (System.nanoTime() - t0) / 1e9);
+      return new Built(
+          next,
+          combined,
+          predicted,
+          novelty,
+          window,
+          (System.nanoTime() - t0) / 1e9,
+          selfLearned,
+          absorbed.clusters(),
+          absorbed.updates());
     }
+
+    /**
+     * What the window's unlabelled samples give, under version v−1 (the version every sample of
+     * window v is owed, so the one that scored them on the stream): the confident ones as their
+     * predicted class (self-training), and the clusters after the novel ones joined them.
+     */
+    @SuppressWarnings("ArrayRecordComponent") // a transient result
+    private record FromUnlabelled(
+        Matrix confident, int[] labels, NoveltyClusters.Absorbed absorbed) {}
+
+    private FromUnlabelled unlabelled(StreamingModel m) {
+      List<Unlabelled> kept = window.unlabelled();
+      double[][] columns = new double[kept.size()][];
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = kept.get(i).features();
+      }
+      Matrix x = Matrix.fromColumns(columns);
+      StreamingModel.Scores scores = m.score(x, math);
+      List<double[]> confident = new ArrayList<>();
+      List<Integer> confidentLabels = new ArrayList<>();
+      List<Integer> novel = new ArrayList<>();
+      for (int i = 0; i < columns.length; i++) {
+        double[] deltaL = scores.deltaL()[i];
+        int p = scores.predicted()[i];
+        if (settings.unlabelled() == LearnerSettings.Unlabelled.SELF
+            && p >= 0
+            && m.marginBits(deltaL) >= settings.unlabelledMargin()) {
+          confident.add(columns[i]);
+          confidentLabels.add(window.classNames().indexOf(m.classNames().get(p)));
+        }
+        if (settings.clusters() && m.novel(m.noveltyBits(deltaL))) {
+          novel.add(i);
+        }
+      }
+      NoveltyClusters.Absorbed absorbed = new NoveltyClusters.Absorbed(clusters, List.of());
+      if (!novel.isEmpty()) {
+        double[][] novelColumns = new double[novel.size()][];
+        List<String> ids = new ArrayList<>(novel.size());
+        for (int i = 0; i < novelColumns.length; i++) {
+          novelColumns[i] = columns[novel.get(i)];
+          String id = kept.get(novel.get(i)).id();
+          ids.add(id == null ? "#" + novel.get(i) : id);
+        }
+        Matrix z0 = m.prepare(Matrix.fromColumns(novelColumns));
+        double[][] points = new double[novelColumns.length][];
+        for (int i = 0; i < points.length; i++) {
+          points[i] = z0.column(i);
+        }
+        absorbed = clusters.absorb(points, ids, m.version(), settings.clustersEpsSq());
+      }
+      return new FromUnlabelled(
+          confident.isEmpty() ? null : Matrix.fromColumns(confident.toArray(double[][]::new)),
+          confidentLabels.stream().mapToInt(Integer::intValue).toArray(),
+          absorbed);
+    }
+  }
+
+  private static Matrix appendColumns(Matrix a, Matrix b) {
+    double[][] columns = new double[a.cols() + b.cols()][];
+    for (int i = 0; i < a.cols(); i++) {
+      columns[i] = a.column(i);
+    }
+    for (int i = 0; i < b.cols(); i++) {
+      columns[a.cols() + i] = b.column(i);
+    }
+    return Matrix.fromColumns(columns);
+  }
+
+  private static int[] concat(int[] a, int[] b) {
+    int[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private final LearnerSettings settings;
@@ -201,6 +338,8 @@ public final class WindowedLearner {
   private StatisticsWindows windows;
   private final List<double[]> open = new ArrayList<>();
   private final List<Integer> openLabels = new ArrayList<>();
+  private final List<Unlabelled> openUnlabelled = new ArrayList<>();
+  private NoveltyClusters clusters = NoveltyClusters.empty();
   private long openFirst;
   private long openLast;
   private final Deque<Window> closed = new ArrayDeque<>();
@@ -282,6 +421,47 @@ public final class WindowedLearner {
   }
 
   /**
+   * {@link #restore(LearnerSettings, long, StreamingModel, StatisticsWindows, List, MathExecutor)}
+   * with the clusters of the unknown as they were after version {@code model}.
+   */
+  public static WindowedLearner restore(
+      LearnerSettings settings,
+      long windowMs,
+      StreamingModel model,
+      StatisticsWindows windows,
+      List<String> classNames,
+      NoveltyClusters clusters,
+      MathExecutor math) {
+    WindowedLearner l = restore(settings, windowMs, model, windows, classNames, math);
+    l.clusters = Objects.requireNonNull(clusters, "clusters");
+    return l;
+  }
+
+  /**
+   * Adds the next unlabelled sample in stream order to the open window, when the settings {@link
+   * LearnerSettings#keepsUnlabelled() keep unlabelled samples}: it does not count toward the
+   * window's size W nor its time, and is used when the window's version is computed (self-training
+   * and clustering, under the version the sample is owed). A window keeps at most {@link
+   * LearnerSettings#unlabelledPerWindow()} of them, the first in the stream's order; a sample
+   * before the first labelled one (no version is ever owed to it) or of another dimension is not
+   * kept.
+   *
+   * @param id the sample's id (names it in a cluster; may be null)
+   * @param features its raw features (not copied: do not modify)
+   * @return whether the window kept it
+   */
+  public boolean addUnlabelled(String id, double[] features) {
+    if (!settings.keepsUnlabelled()
+        || dimension < 0
+        || features.length != dimension
+        || openUnlabelled.size() >= settings.unlabelledPerWindow()) {
+      return false;
+    }
+    openUnlabelled.add(new Unlabelled(id, features));
+    return true;
+  }
+
+  /**
    * Adds the next labelled sample in stream order.
    *
    * @return {@link Added#CLOSED} when it closes a window (then queued for {@link #nextJob})
@@ -317,9 +497,11 @@ public final class WindowedLearner {
             openLabels.stream().mapToInt(Integer::intValue).toArray(),
             names,
             openFirst,
-            openLast));
+            openLast,
+            openUnlabelled));
     open.clear();
     openLabels.clear();
+    openUnlabelled.clear();
     return Added.CLOSED;
   }
 
@@ -332,7 +514,7 @@ public final class WindowedLearner {
       return Optional.empty();
     }
     jobOut = true;
-    return Optional.of(new Job(settings, math, closed.peekFirst(), model, windows));
+    return Optional.of(new Job(settings, math, closed.peekFirst(), model, windows, clusters));
   }
 
   /** The job handed out failed: the same window's job is handed out again by {@link #nextJob}. */
@@ -358,6 +540,7 @@ public final class WindowedLearner {
     closed.removeFirst();
     model = Optional.of(built.model());
     windows = built.windows();
+    clusters = built.clusters();
     jobOut = false;
   }
 
@@ -374,6 +557,11 @@ public final class WindowedLearner {
   /** Closed windows whose version is not installed yet. */
   public int pendingWindows() {
     return closed.size();
+  }
+
+  /** The clusters of the unknown after the version in force. */
+  public NoveltyClusters clusters() {
+    return clusters;
   }
 
   /** The input dimension, fixed by the first labelled sample; −1 before it. */

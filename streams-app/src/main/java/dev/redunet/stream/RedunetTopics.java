@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param model compacted: model versions
  * @param metrics output: per-window prequential metrics
  * @param learning labelled samples and partition progress to the model's builder
+ * @param clusters output: the clusters of the unknown ({@code redunet.clusters=on})
  */
 public record RedunetTopics(
     String samples,
@@ -24,7 +25,8 @@ public record RedunetTopics(
     String rejected,
     String model,
     String metrics,
-    String learning) {
+    String learning,
+    String clusters) {
 
   public RedunetTopics {
     Objects.requireNonNull(samples, "samples");
@@ -34,7 +36,9 @@ public record RedunetTopics(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(learning, "learning");
-    List<String> all = List.of(samples, features, predictions, rejected, model, metrics, learning);
+    Objects.requireNonNull(clusters, "clusters");
+    List<String> all =
+        List.of(samples, features, predictions, rejected, model, metrics, learning, clusters);
     if (all.stream().distinct().count() != all.size()) {
       throw new IllegalArgumentException("the topics must have distinct names, got " + all);
     }
@@ -49,11 +53,12 @@ public record RedunetTopics(
         config.topic(ConfigKeys.TOPIC_REJECTED),
         config.topic(ConfigKeys.TOPIC_MODEL),
         config.topic(ConfigKeys.TOPIC_METRICS),
-        config.topic(ConfigKeys.TOPIC_LEARNING));
+        config.topic(ConfigKeys.TOPIC_LEARNING),
+        config.topic(ConfigKeys.TOPIC_CLUSTERS));
   }
 
   /** All names, inputs first. */
   public List<String> all() {
-    return List.of(samples, features, predictions, rejected, model, metrics, learning);
+    return List.of(samples, features, predictions, rejected, model, metrics, learning, clusters);
   }
 }

@@ -47,6 +47,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>model</td><td>1</td><td>{@code cleanup.policy=compact}, {@code max.message.bytes} =
  *       {@code redunet.model.max.message.bytes} (32 MiB)</td></tr>
  *   <tr><td>metrics</td><td>1</td><td>broker defaults</td></tr>
+ *   <tr><td>learning</td><td>1</td><td>{@code max.message.bytes} = {@code
+ *       redunet.model.max.message.bytes}, {@code LogAppendTime}</td></tr>
+ *   <tr><td>clusters</td><td>1</td><td>broker defaults</td></tr>
  * </table>
  *
  * Warnings for existing topics: the model topic not compacted; the learning topic without {@code
@@ -134,7 +137,8 @@ public final class TopicProvisioner {
                 // (which the record carries in a header): replaying old data must not expire
                 // deltas the builder has yet to read.
                 TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
-                "LogAppendTime")));
+                "LogAppendTime")),
+        new TopicSpec("clusters", t.clusters(), 1, Map.of()));
   }
 
   /**

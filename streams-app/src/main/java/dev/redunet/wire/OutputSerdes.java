@@ -1,5 +1,6 @@
 package dev.redunet.wire;
 
+import dev.redunet.avro.Cluster;
 import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectedRecord;
@@ -25,26 +26,38 @@ import java.util.Objects;
  * @param predictions the predictions topic's serde
  * @param features the features topic's serde
  * @param rejected the rejected topic's serde
+ * @param clusters the clusters topic's serde (in the predictions topic's format)
  */
 public record OutputSerdes(
     OutputSerde<Prediction> predictions,
     OutputSerde<Features> features,
-    OutputSerde<RejectedRecord> rejected) {
+    OutputSerde<RejectedRecord> rejected,
+    OutputSerde<Cluster> clusters) {
 
   public OutputSerdes {
     Objects.requireNonNull(predictions, "predictions");
     Objects.requireNonNull(features, "features");
     Objects.requireNonNull(rejected, "rejected");
+    Objects.requireNonNull(clusters, "clusters");
   }
 
   /** The serdes {@code config} asks for. */
   public static OutputSerdes of(AppConfig config) {
     OutputFormat all = OutputFormat.of(config.text(ConfigKeys.OUTPUT_FORMAT));
     OutputSerdes formats =
-        of(
-            format(config, ConfigKeys.OUTPUT_FORMAT_PREDICTIONS, all),
-            format(config, ConfigKeys.OUTPUT_FORMAT_FEATURES, all),
-            format(config, ConfigKeys.OUTPUT_FORMAT_REJECTED, all));
+        new OutputSerdes(
+            new OutputSerde<>(
+                PredictionCodec.create(),
+                format(config, ConfigKeys.OUTPUT_FORMAT_PREDICTIONS, all)),
+            new OutputSerde<>(
+                AvroCodec.of(Features.class),
+                format(config, ConfigKeys.OUTPUT_FORMAT_FEATURES, all)),
+            new OutputSerde<>(
+                AvroCodec.of(RejectedRecord.class),
+                format(config, ConfigKeys.OUTPUT_FORMAT_REJECTED, all)),
+            new OutputSerde<>(
+                AvroCodec.of(Cluster.class),
+                format(config, ConfigKeys.OUTPUT_FORMAT_PREDICTIONS, all)));
     return SchemaRegistryClient.of(config)
         .map(
             registry ->
@@ -57,7 +70,10 @@ public record OutputSerdes(
                         .withRegistry(registry, config.topic(ConfigKeys.TOPIC_FEATURES)),
                     formats
                         .rejected()
-                        .withRegistry(registry, config.topic(ConfigKeys.TOPIC_REJECTED))))
+                        .withRegistry(registry, config.topic(ConfigKeys.TOPIC_REJECTED)),
+                    formats
+                        .clusters()
+                        .withRegistry(registry, config.topic(ConfigKeys.TOPIC_CLUSTERS))))
         .orElse(formats);
   }
 
@@ -66,13 +82,14 @@ public record OutputSerdes(
     return of(format, format, format);
   }
 
-  /** Each output topic in its own format. */
+  /** Each output topic in its own format (the clusters topic in the predictions'). */
   public static OutputSerdes of(
       OutputFormat predictions, OutputFormat features, OutputFormat rejected) {
     return new OutputSerdes(
         new OutputSerde<>(PredictionCodec.create(), predictions),
         new OutputSerde<>(AvroCodec.of(Features.class), features),
-        new OutputSerde<>(AvroCodec.of(RejectedRecord.class), rejected));
+        new OutputSerde<>(AvroCodec.of(RejectedRecord.class), rejected),
+        new OutputSerde<>(AvroCodec.of(Cluster.class), predictions));
   }
 
   private static OutputFormat format(AppConfig config, ConfigKey key, OutputFormat otherwise) {

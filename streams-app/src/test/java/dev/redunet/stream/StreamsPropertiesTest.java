@@ -132,8 +132,17 @@ class StreamsPropertiesTest {
     TopicProvisioner.plan(c).forEach(s -> plan.put(s.role(), s));
     assertThat(plan)
         .containsOnlyKeys(
-            "samples", "features", "predictions", "rejected", "model", "metrics", "learning");
+            "samples",
+            "features",
+            "predictions",
+            "rejected",
+            "model",
+            "metrics",
+            "learning",
+            "clusters");
     assertThat(plan.get("samples").name()).isEqualTo("p.samples");
+    assertThat(plan.get("clusters").name()).isEqualTo("p.clusters");
+    assertThat(plan.get("clusters").partitions()).isEqualTo(1);
     assertThat(plan.get("samples").partitions()).isEqualTo(4);
     assertThat(plan.get("features").configs())
         .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(4_000_000 + 65_536));

@@ -50,7 +50,11 @@ class TopicProvisionerIT {
           .containsExactlyInAnyOrder(topics.model(), topics.samples(), topics.learning());
       assertThat(r.created())
           .containsExactlyInAnyOrder(
-              topics.features(), topics.predictions(), topics.rejected(), topics.metrics());
+              topics.features(),
+              topics.predictions(),
+              topics.rejected(),
+              topics.metrics(),
+              topics.clusters());
       assertThat(r.warnings()).hasSize(2);
       assertThat(r.warnings().get(0))
           .contains("The model topic " + topics.model())

@@ -66,6 +66,10 @@ class OutputSerdesTest {
     OutputSerdes onlyFeatures = serdes(Map.of("redunet.output.format.features", "json"));
     assertThat(onlyFeatures.features().format()).isEqualTo(OutputFormat.JSON);
     assertThat(onlyFeatures.predictions().format()).isEqualTo(OutputFormat.AVRO);
+    assertThat(onlyPredictions.clusters().format())
+        .as("the clusters topic follows the predictions topic")
+        .isEqualTo(OutputFormat.JSON);
+    assertThat(onlyFeatures.clusters().format()).isEqualTo(OutputFormat.AVRO);
   }
 
   @Test

@@ -101,6 +101,14 @@ public final class AppMetrics implements AutoCloseable {
     SKIPPED_RECORDS(
         "redunet.builder.skipped.records",
         "Learning records the builder skipped (undecodable, or of another dimension)"),
+    /** Unlabelled samples learned as their predicted class (redunet.unlabelled=self). */
+    SELF_LEARNED(
+        "redunet.builder.self.learned",
+        "Unlabelled samples learned as their predicted class (redunet.unlabelled=self)"),
+    /** Cluster records published (redunet.clusters=on). */
+    CLUSTERS_PUBLISHED(
+        "redunet.clusters.published",
+        "Cluster records of the unknown published: clusters a window started or grew"),
     /** Model versions whose computation failed (and is retried). */
     BUILD_FAILURES("redunet.model.build.failures", "Model versions whose computation failed");
 
@@ -303,6 +311,11 @@ public final class AppMetrics implements AutoCloseable {
   /** One event of the learning path. */
   public void learning(Learning event) {
     learning.get(event).increment();
+  }
+
+  /** {@code count} learning events at once. */
+  public void learning(Learning event, long count) {
+    learning.get(event).add(count);
   }
 
   /** A sample waited {@code millis} for its owed version. */

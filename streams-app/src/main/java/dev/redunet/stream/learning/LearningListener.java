@@ -40,6 +40,15 @@ public interface LearningListener {
   /** The builder skipped a learning record it could not use (logged with its coordinates). */
   default void learningRecordSkipped() {}
 
+  /**
+   * Version {@code version} learned {@code count} of its window's unlabelled samples as their
+   * predicted class ({@code redunet.unlabelled=self}).
+   */
+  default void selfLearned(long version, int count) {}
+
+  /** The builder published {@code count} cluster records of a window ({@code redunet.clusters}). */
+  default void clustersPublished(int count) {}
+
   /** Computing a model version failed (it is tried again). */
   default void buildFailed() {}
 }

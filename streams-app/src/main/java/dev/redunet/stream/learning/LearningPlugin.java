@@ -11,6 +11,7 @@ import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.ScoringPlugin;
 import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.OutputSerdes;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,6 +49,7 @@ public final class LearningPlugin implements ScoringPlugin {
   public static final String BUILDER = "model-builder";
   public static final String MODEL_SINK = "model-sink";
   public static final String METRICS_SINK = "metrics-sink";
+  public static final String CLUSTERS_SINK = "clusters-sink";
   public static final String MODEL_SOURCE = "model-source";
   public static final String MODEL_STORE_UPDATER = "model-store-update";
   public static final String MODEL_STORE = "redunet-model";
@@ -71,6 +73,7 @@ public final class LearningPlugin implements ScoringPlugin {
   private final int inputPartitions;
   private final long idleTimeoutMs;
   private final int retainedVersions;
+  private final int clusterMembers;
   private final MathExecutor math;
 
   /**
@@ -113,6 +116,7 @@ public final class LearningPlugin implements ScoringPlugin {
     this.inputPartitions = config.integer(ConfigKeys.PARTITIONS);
     this.idleTimeoutMs = config.longValue(ConfigKeys.IDLE_TIMEOUT_MS);
     this.retainedVersions = config.integer(ConfigKeys.MODEL_RETAINED_VERSIONS);
+    this.clusterMembers = config.integer(ConfigKeys.CLUSTERS_MAX_MEMBERS);
     this.settings = Objects.requireNonNull(settings, "settings");
     this.changelogConfig =
         Map.of(
@@ -172,7 +176,8 @@ public final class LearningPlugin implements ScoringPlugin {
         listener,
         local,
         () -> Objects.requireNonNull(rejecting, "the plugin is not part of a topology (extend)"),
-        math);
+        math,
+        settings.keepsUnlabelled());
   }
 
   @Override
@@ -221,7 +226,8 @@ public final class LearningPlugin implements ScoringPlugin {
                 retainedVersions,
                 local,
                 inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName),
-                math),
+                math,
+                clusterMembers),
         LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);
     topology.addSink(
@@ -235,6 +241,12 @@ public final class LearningPlugin implements ScoringPlugin {
         wiring.topics().metrics(),
         new StringSerializer(),
         new StringSerializer(),
+        BUILDER);
+    topology.addSink(
+        CLUSTERS_SINK,
+        wiring.topics().clusters(),
+        new StringSerializer(),
+        OutputSerdes.of(wiring.config()).clusters().serializer(),
         BUILDER);
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(

@@ -25,6 +25,7 @@ import dev.redunet.stream.Scored;
 import dev.redunet.stream.ShapeRule;
 import dev.redunet.stream.ValidSample;
 import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.LearningMessageCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,8 +53,10 @@ import org.slf4j.LoggerFactory;
  * <p>Each sample gets its {@link StreamKey}: (effective event time, partition, offset), the
  * effective time being the highest event time of the partition so far, so that the key depends only
  * on the partition's contents. A labelled sample goes to the builder at once over the learning
- * topic ({@link LearningSample}); a wall-clock punctuation reports the partition's progress ({@link
- * PartitionProgress}) when it has moved past the last labelled sample sent.
+ * topic ({@link LearningSample}), an unlabelled one too when the builder uses them ({@code
+ * redunet.unlabelled=self} or {@code redunet.clusters=on}); a wall-clock punctuation reports the
+ * partition's progress ({@link PartitionProgress}) when it has moved past the last labelled sample
+ * sent.
  *
  * <p>Scoring, {@code redunet.scoring=consistent} (the default): the sample waits in the
  * changelogged store {@value LearningPlugin#HELD_STORE} until the builder's watermark ({@link
@@ -71,7 +74,7 @@ import org.slf4j.LoggerFactory;
 final class LearningScorer implements SampleScorer {
 
   private static final Logger LOG = LoggerFactory.getLogger(LearningScorer.class);
-  private static final AvroCodec<LearningMessage> MESSAGES = AvroCodec.of(LearningMessage.class);
+  private static final AvroCodec<LearningMessage> MESSAGES = LearningMessageCodec.create();
   private static final AvroCodec<HeldSample> HELD = AvroCodec.of(HeldSample.class);
 
   private static final String HELD_PREFIX = "h/";
@@ -100,6 +103,7 @@ final class LearningScorer implements SampleScorer {
   private final LearningListener listener;
   private final LocalVersions local;
   private final MathExecutor math;
+  private final boolean sendUnlabelled;
   private final Throttled warnings = new Throttled(LOG, 10_000);
 
   private ProcessorContext<String, Object> context;
@@ -128,7 +132,9 @@ final class LearningScorer implements SampleScorer {
       LearningListener listener,
       LocalVersions local,
       Supplier<Rejecting> rejecting,
-      MathExecutor math) {
+      MathExecutor math,
+      boolean sendUnlabelled) {
+    this.sendUnlabelled = sendUnlabelled;
     this.heartbeatMs = Math.max(10, idleTimeoutMs / 4);
     this.idleTimeoutMs = idleTimeoutMs;
     this.rejectingOnceBuilt = rejecting;
@@ -174,15 +180,18 @@ final class LearningScorer implements SampleScorer {
     }
     String key = StreamKey.of(effectiveTime, partition, at.offset());
     lastKey = key;
-    if (sample.label().isPresent()) {
+    if (sample.label().isPresent() || sendUnlabelled) {
+      // Unlabelled samples too when the builder learns from them (self-training) or clusters the
+      // novel ones: either way under the version they are owed, in the window they fall in.
       send(
           LearningSample.newBuilder()
               .setKey(key)
               .setPartition(partition)
               .setEventTime(effectiveTime)
-              .setLabel(sample.label().get())
+              .setLabel(sample.label().orElse(null))
               .setShape(sample.shape())
               .setFeatures(StreamKey.floats(sample.features()))
+              .setId(sample.label().isPresent() ? null : sample.id())
               .build());
       reportedKey = key;
       reportedAt = context.currentSystemTimeMs();

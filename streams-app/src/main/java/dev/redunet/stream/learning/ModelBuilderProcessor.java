@@ -2,6 +2,7 @@ package dev.redunet.stream.learning;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.avro.Cluster;
 import dev.redunet.avro.internal.BuilderCursor;
 import dev.redunet.avro.internal.LearningMessage;
 import dev.redunet.avro.internal.LearningSample;
@@ -11,6 +12,7 @@ import dev.redunet.eval.ConfusionMatrix;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelCodec;
 import dev.redunet.learn.ModelStatistics;
+import dev.redunet.learn.NoveltyClusters;
 import dev.redunet.learn.StatisticsWindows;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.learn.WindowedLearner;
@@ -18,6 +20,7 @@ import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
 import dev.redunet.stream.ShapeRule;
 import dev.redunet.wire.AvroCodec;
+import dev.redunet.wire.LearningMessageCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,7 +89,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelBuilderProcessor.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final AvroCodec<LearningMessage> MESSAGES = AvroCodec.of(LearningMessage.class);
+  private static final AvroCodec<LearningMessage> MESSAGES = LearningMessageCodec.create();
   private static final AvroCodec<ModelProgress> PROGRESS = AvroCodec.of(ModelProgress.class);
 
   /** Closed windows the core may hold before their versions are installed. */
@@ -96,6 +99,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private static final String PARTITION_PROGRESS = "p/";
   private static final String HEADERS = "h/";
   private static final String CURSOR = "cursor";
+  private static final String CLUSTERS = "clusters/";
   private static final AvroCodec<BuilderCursor> CURSORS = AvroCodec.of(BuilderCursor.class);
   private static final long MAX_RETRY_MS = 60_000;
 
@@ -110,6 +114,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final int retainedVersions;
   private final Supplier<ExecutorService> executors;
   private final MathExecutor math;
+  private final int clusterMembers;
   private final ModelCache cache;
   private final LocalVersions local;
   private final Throttled warnings = new Throttled(LOG, 10_000);
@@ -181,8 +186,12 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         retainedVersions,
         local,
         executors,
-        MathExecutor.sequential());
+        MathExecutor.sequential(),
+        DEFAULT_CLUSTER_MEMBERS);
   }
+
+  /** Member ids a cluster record lists in tests ({@code redunet.clusters.max.members}). */
+  static final int DEFAULT_CLUSTER_MEMBERS = 100;
 
   /**
    * A builder.
@@ -195,6 +204,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
    * @param executors creates the executor versions are computed on (one per task), or null to
    *     compute them inline, on the stream thread
    * @param math the threads the computation of a version splits its kernels over
+   * @param clusterMembers member ids listed in a cluster record
    */
   ModelBuilderProcessor(
       String modelName,
@@ -206,7 +216,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       int retainedVersions,
       LocalVersions local,
       Supplier<ExecutorService> executors,
-      MathExecutor math) {
+      MathExecutor math,
+      int clusterMembers) {
+    this.clusterMembers = clusterMembers;
     this.modelName = modelName;
     this.settings = settings;
     this.listener = listener;
@@ -311,12 +323,20 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     for (int i = 0; i < settings.slidingWindows(); i++) {
       readStatistics("recent/" + i + "/", d).ifPresent(recent::add);
     }
+    Map<String, byte[]> clusterParts = new LinkedHashMap<>();
+    try (KeyValueIterator<String, byte[]> it = state.prefixScan(CLUSTERS, new StringSerializer())) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        clusterParts.put(kv.key.substring(CLUSTERS.length()), kv.value);
+      }
+    }
     return WindowedLearner.restore(
         settings,
         windowMs,
         model,
         StatisticsWindows.restore(settings, total, recent),
         installedClassNames,
+        NoveltyClusters.fromParts(clusterParts),
         math);
   }
 
@@ -354,7 +374,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
             s.getKey());
       }
       state.put(SAMPLES + key, record.value());
-      storedSinceFeed++;
+      if (s.getLabel() != null) {
+        storedSinceFeed++;
+      }
     } else if (message.getBody() instanceof PartitionProgress p) {
       if (p.getPartition() < 0) {
         skipRecord("has a negative partition " + p.getPartition());
@@ -483,6 +505,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     String from = SAMPLES + (fedUpTo == null ? "" : fedUpTo);
     String to = SAMPLES + StreamKey.upTo(watermark);
     fedAll = true;
+    List<String> dropped = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = state.range(from, to)) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
@@ -495,6 +518,19 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
           break;
         }
         LearningSample s = (LearningSample) MESSAGES.decode(kv.value).getBody();
+        if (s.getLabel() == null) {
+          // An unlabelled sample (self-training, clusters): kept by the open window, or not; one
+          // it does not keep leaves the store now (feeding again after a restart would not keep
+          // it either: the window keeps the first ones in key order).
+          fedUpTo = key;
+          boolean fits =
+              shape == null
+                  || ShapeRule.misfit(s.getShape(), shape, "fixed at " + shapeFixedAt).isEmpty();
+          if (!fits || !core.addUnlabelled(s.getId(), StreamKey.doubles(s.getFeatures()))) {
+            dropped.add(kv.key);
+          }
+          continue;
+        }
         Optional<String> misfit =
             shape == null
                 ? Optional.empty()
@@ -538,6 +574,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         }
       }
     }
+    dropped.forEach(state::delete);
   }
 
   private void publishProgress() {
@@ -656,6 +693,14 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
     deleteSamplesUpTo(closedAt.removeFirst());
     saveWindows(built.windows());
+    if (settings.clusters()) {
+      deletePrefix(CLUSTERS);
+      built.clusters().toParts().forEach((k, value) -> state.put(CLUSTERS + k, value));
+      publishClusters(built, now);
+    }
+    if (built.selfLearned() > 0) {
+      listener.selfLearned(v, built.selfLearned());
+    }
     installedVersion = v;
     installedClassNames = List.copyOf(built.window().classNames());
     saveCursor();
@@ -701,6 +746,41 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
   }
 
+  /**
+   * One record per cluster the window's novel samples started or grew, keyed {@code
+   * <model>/<cluster id>}, to the clusters topic.
+   */
+  private void publishClusters(WindowedLearner.Built built, long now) {
+    long scoredBy = built.model().version() - 1;
+    for (NoveltyClusters.Update u : built.clusterUpdates()) {
+      NoveltyClusters.Cluster c = u.cluster();
+      List<Double> mean = new ArrayList<>();
+      for (double x : c.mean()) {
+        mean.add(x);
+      }
+      List<String> members = c.members();
+      Cluster record =
+          Cluster.newBuilder()
+              .setModel(modelName)
+              .setModelVersion(scoredBy)
+              .setClusterId(c.id())
+              .setSize(c.size())
+              .setAdded(u.added())
+              .setMemberIds(
+                  new ArrayList<>(members.subList(0, Math.min(clusterMembers, members.size()))))
+              .setCodingLengthBits(u.codingLengthBits())
+              .setMeanFeature(mean)
+              .setFirstVersion(c.firstVersion())
+              .build();
+      context.forward(
+          new Record<>(modelName + "/" + c.id(), (Object) record, now),
+          LearningPlugin.CLUSTERS_SINK);
+    }
+    if (!built.clusterUpdates().isEmpty()) {
+      listener.clustersPublished(built.clusterUpdates().size());
+    }
+  }
+
   // --- metrics --------------------------------------------------------------------------------
 
   private void emitMetrics(WindowedLearner.Built built, long now) {
@@ -734,6 +814,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
     m.put("novel_in_window", novel);
     m.put("novelty_threshold", finiteOrNull(next.noveltyThreshold().orElse(Double.NaN)));
+    m.put("self_learned", built.selfLearned());
+    m.put("clusters_updated", built.clusterUpdates().size());
     List<Map<String, Object>> layers = new ArrayList<>();
     List<Rates> rates = next.layerRates();
     for (int l = 0; l < rates.size(); l++) {
