@@ -313,7 +313,7 @@ public final class RunCommand implements Callable<Integer> {
     StreamingModel m = loaded.model();
     List<ModelSummary.ClassCount> classes = new ArrayList<>();
     for (int j = 0; j < m.classNames().size(); j++) {
-      double n = j < m.micl().numClasses() ? m.micl().statistics(j).count() : 0;
+      double n = m.classCount(j);
       classes.add(new ModelSummary.ClassCount(m.classNames().get(j), n));
     }
     List<ModelSummary.LayerRates> layers = new ArrayList<>();

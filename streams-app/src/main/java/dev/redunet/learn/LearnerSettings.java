@@ -1,10 +1,12 @@
 package dev.redunet.learn;
 
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
+import dev.redunet.signal.SignalShape;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the streaming learner builds its model (ARCHITECTURE.md §3; CALIBRATION.md for the defaults).
@@ -27,6 +29,11 @@ import java.util.Objects;
  * @param noveltyQuantile the quantile q in (0, 1] of the labelled samples' own novelty (scored
  *     before they are learned) that a version records as its novelty threshold: about 1 − q of
  *     known-class samples are flagged novel
+ * @param network the kind of layers: vector, or spectral (shift-invariant, on multichannel signals
+ *     of {@code featureShape}, classified by the MICL of the shift-augmented classes)
+ * @param featureShape the shape (C, T) or (C, H, W) of every sample; required by the spectral
+ *     network
+ * @param lifting the random lifting before the spectral layers, if any
  */
 public record LearnerSettings(
     int layers,
@@ -43,7 +50,76 @@ public record LearnerSettings(
     int projectionDimension,
     double miclEpsSq,
     Construction construction,
-    double noveltyQuantile) {
+    double noveltyQuantile,
+    Network network,
+    Optional<SignalShape> featureShape,
+    Optional<LiftingSettings> lifting) {
+
+  /** The kind of network the learner builds. */
+  public enum Network {
+    /** Vector ReduNet layers on flat samples (REDUNET_SPEC §2), MICL on the output. */
+    VECTOR,
+    /**
+     * Spectral ReduNet layers on multichannel signals (REDUNET_SPEC §3): shift-equivariant, with
+     * the shift-invariant MICL of the shift-augmented classes on the output (MICL_SPEC §9).
+     */
+    SPECTRAL
+  }
+
+  /**
+   * A random multichannel lifting ({@code dev.redunet.data.Lifting}) before the spectral layers.
+   *
+   * @param channels output channels C' ≥ 1
+   * @param kernel kernel size k ≥ 1 (k × k in 2D)
+   * @param seed the seed of the filters
+   */
+  public record LiftingSettings(int channels, int kernel, long seed) {
+    /** Validates the values. */
+    public LiftingSettings {
+      if (channels < 1 || kernel < 1) {
+        throw new IllegalArgumentException(
+            "lifting needs channels ≥ 1 and kernel ≥ 1, got " + channels + " and " + kernel);
+      }
+    }
+  }
+
+  /** Settings of a vector network (no sample shape, no lifting). */
+  public LearnerSettings(
+      int layers,
+      double epsSq,
+      double eta,
+      double lambda,
+      TrainingMembership membership,
+      int window,
+      int referenceSize,
+      Combination combination,
+      double decay,
+      int slidingWindows,
+      ProjectionMode projection,
+      int projectionDimension,
+      double miclEpsSq,
+      Construction construction,
+      double noveltyQuantile) {
+    this(
+        layers,
+        epsSq,
+        eta,
+        lambda,
+        membership,
+        window,
+        referenceSize,
+        combination,
+        decay,
+        slidingWindows,
+        projection,
+        projectionDimension,
+        miclEpsSq,
+        construction,
+        noveltyQuantile,
+        Network.VECTOR,
+        Optional.empty(),
+        Optional.empty());
+  }
 
   /** How the statistics of successive windows are combined. */
   public enum Combination {
@@ -118,6 +194,74 @@ public record LearnerSettings(
       throw new IllegalArgumentException(
           "noveltyQuantile must be in (0, 1], got " + noveltyQuantile);
     }
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(featureShape, "featureShape");
+    Objects.requireNonNull(lifting, "lifting");
+    if (network == Network.SPECTRAL) {
+      if (featureShape.isEmpty()) {
+        throw new IllegalArgumentException(
+            "the spectral network needs the feature shape (C,T or C,H,W) of its samples");
+      }
+      if (projection == ProjectionMode.ON) {
+        throw new IllegalArgumentException(
+            "the spectral network takes no PCA projection (it destroys the shift structure):"
+                + " projection must be off or auto with network spectral");
+      }
+      if (lifting.isPresent()) {
+        SignalShape shape = featureShape.get();
+        int k = lifting.get().kernel();
+        if (k > shape.width() || (!shape.is1d() && k > shape.height())) {
+          throw new IllegalArgumentException(
+              "lifting kernel " + k + " exceeds the samples' shape " + shape);
+        }
+      }
+    } else if (lifting.isPresent()) {
+      throw new IllegalArgumentException("a lifting needs the spectral network");
+    }
+  }
+
+  /**
+   * These settings with another network, sample shape and lifting.
+   *
+   * @throws IllegalArgumentException as the constructor
+   */
+  public LearnerSettings withNetwork(
+      Network kind, Optional<SignalShape> shape, Optional<LiftingSettings> lift) {
+    return new LearnerSettings(
+        layers,
+        epsSq,
+        eta,
+        lambda,
+        membership,
+        window,
+        referenceSize,
+        combination,
+        decay,
+        slidingWindows,
+        projection,
+        projectionDimension,
+        miclEpsSq,
+        construction,
+        noveltyQuantile,
+        kind,
+        shape,
+        lift);
+  }
+
+  /** Whether the learner builds spectral layers. */
+  public boolean spectral() {
+    return network == Network.SPECTRAL;
+  }
+
+  /**
+   * The shape of the spectral layers' samples: the feature shape, with the lifting's channels.
+   *
+   * @throws IllegalStateException for a vector network
+   */
+  public SignalShape layerShape() {
+    SignalShape shape =
+        featureShape.orElseThrow(() -> new IllegalStateException("no feature shape"));
+    return lifting.map(l -> shape.withChannels(l.channels())).orElse(shape);
   }
 
   /**
@@ -151,6 +295,9 @@ public record LearnerSettings(
 
   /** Whether inputs of {@code inputDimension} are projected. */
   public boolean projects(int inputDimension) {
+    if (network == Network.SPECTRAL) {
+      return false;
+    }
     return switch (projection) {
       case ON -> projectionDimension < inputDimension;
       case OFF -> false;
@@ -177,6 +324,20 @@ public record LearnerSettings(
     m.put("micl_eps_sq", Double.toString(miclEpsSq));
     m.put("construction", construction.name().toLowerCase(Locale.ROOT));
     m.put("novelty_quantile", Double.toString(noveltyQuantile));
+    m.put("network", network.name().toLowerCase(Locale.ROOT));
+    featureShape.ifPresent(
+        s ->
+            m.put(
+                "feature_shape",
+                s.is1d()
+                    ? s.channels() + "," + s.width()
+                    : s.channels() + "," + s.height() + "," + s.width()));
+    lifting.ifPresent(
+        l -> {
+          m.put("lifting_channels", Integer.toString(l.channels()));
+          m.put("lifting_kernel", Integer.toString(l.kernel()));
+          m.put("lifting_seed", Long.toString(l.seed()));
+        });
     return m;
   }
 }

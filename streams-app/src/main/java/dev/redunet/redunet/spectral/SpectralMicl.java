@@ -6,6 +6,7 @@ import dev.redunet.linalg.MathExecutor;
 import dev.redunet.micl.CodingLength;
 import dev.redunet.micl.CodingMode;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -54,6 +55,7 @@ public final class SpectralMicl {
   private final double[] beta;
   private final double[] half;
   private final double[] constant;
+  private final List<SpectralStatistics> statistics;
 
   private SpectralMicl(
       SpectralGrid grid,
@@ -66,7 +68,9 @@ public final class SpectralMicl {
       double[][] mean,
       double[] beta,
       double[] half,
-      double[] constant) {
+      double[] constant,
+      List<SpectralStatistics> statistics) {
+    this.statistics = List.copyOf(statistics);
     this.grid = grid;
     this.channels = channels;
     this.epsSq = epsSq;
@@ -210,7 +214,18 @@ public final class SpectralMicl {
       constant[j] = half[j] * (ldNext - ldNow) + 0.5 * ldNow;
     }
     return new SpectralMicl(
-        grid, channels, epsSq, mode, counts, factorRe, factorIm, mean, beta, half, constant);
+        grid,
+        channels,
+        epsSq,
+        mode,
+        counts,
+        factorRe,
+        factorIm,
+        mean,
+        beta,
+        half,
+        constant,
+        Arrays.asList(perClass));
   }
 
   /**
@@ -347,6 +362,11 @@ public final class SpectralMicl {
   /** Affine or linear coding. */
   public CodingMode mode() {
     return mode;
+  }
+
+  /** The statistics of every class it was built from, by class index. */
+  public List<SpectralStatistics> statistics() {
+    return statistics;
   }
 
   /** The (possibly decayed) number of training samples m_j of class j. */

@@ -1,8 +1,12 @@
 package dev.redunet.redunet.spectral;
 
 import dev.redunet.linalg.ComplexKernels;
+import dev.redunet.linalg.DoubleIo;
 import dev.redunet.linalg.HermitianCholesky;
 import dev.redunet.linalg.MathExecutor;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -223,6 +227,48 @@ public final class SpectralStatistics {
       }
     }
     return new double[][] {r, m};
+  }
+
+  /**
+   * Writes the statistics: H, W, C, the count, the DC sum (C values), then the packed real and
+   * imaginary parts of every kept bin's scatter. {@link #read} inverts it.
+   */
+  public void write(DataOutput out) throws IOException {
+    out.writeInt(grid.height());
+    out.writeInt(grid.width());
+    out.writeInt(channels);
+    out.writeDouble(count);
+    DoubleIo.write(out, dcSum);
+    DoubleIo.write(out, re);
+    DoubleIo.write(out, im);
+  }
+
+  /**
+   * Reads statistics written by {@link #write}.
+   *
+   * @throws IOException on truncated or invalid content
+   */
+  public static SpectralStatistics read(DataInput in) throws IOException {
+    int height = in.readInt();
+    int width = in.readInt();
+    int channels = in.readInt();
+    if (height < 1
+        || width < 1
+        || channels < 1
+        || (long) height * width * channels * channels > 1 << 28) {
+      throw new IOException(
+          "invalid spectral statistics shape C=" + channels + " H=" + height + " W=" + width);
+    }
+    double count = in.readDouble();
+    if (!(count >= 0) || Double.isInfinite(count)) {
+      throw new IOException("invalid count " + count);
+    }
+    SpectralGrid grid = new SpectralGrid(height, width);
+    int n = grid.bins() * HermitianCholesky.packedSize(channels);
+    double[] dc = DoubleIo.read(in, channels);
+    double[] r = DoubleIo.read(in, n);
+    double[] m = DoubleIo.read(in, n);
+    return new SpectralStatistics(grid, channels, count, dc, r, m);
   }
 
   /** Packed real parts (not copied: package kernels read them, never write). */
