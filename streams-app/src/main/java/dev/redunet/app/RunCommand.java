@@ -387,6 +387,12 @@ public final class RunCommand implements Callable<Integer> {
     try {
       config = options.load(flags());
       props = StreamsProperties.of(config, metrics);
+      if (LearnerConfig.settings(config).spectral()) {
+        throw new ConfigException(
+            "redunet.network=spectral is not supported by run yet (the stream ships vector"
+                + " statistics only); ./redunet evaluate --classifier redunet-micl runs the spectral"
+                + " learner offline");
+      }
     } catch (ConfigException e) {
       return CommandSupport.usageError(err, NAME, e.getMessage());
     }
