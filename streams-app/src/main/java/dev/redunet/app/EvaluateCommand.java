@@ -163,6 +163,35 @@ public final class EvaluateCommand implements Callable<Integer> {
   Integer referenceSize;
 
   @Option(
+      names = "--network",
+      paramLabel = "KIND",
+      description =
+          "redunet-micl: vector or spectral (redunet.network; spectral needs --shape, and reads"
+              + " every sample as a channel-major multichannel signal).")
+  String network;
+
+  @Option(
+      names = "--shape",
+      paramLabel = "C,T",
+      description =
+          "The samples' shape C,T or C,H,W (redunet.feature.shape): the spectral network reads"
+              + " each flat sample (a CSV row) as C channels of T values (or H × W), channel-major.")
+  String shape;
+
+  @Option(
+      names = "--channels",
+      paramLabel = "C'",
+      description =
+          "Spectral network: lift to C' channels by random filters (redunet.lifting.channels).")
+  Integer liftingChannels;
+
+  @Option(
+      names = "--kernel",
+      paramLabel = "K",
+      description = "Spectral network: the lifting's kernel size (redunet.lifting.kernel).")
+  Integer liftingKernel;
+
+  @Option(
       names = "--projection",
       paramLabel = "MODE",
       description = "redunet-micl: auto, on or off (redunet.projection).")
@@ -522,6 +551,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     putIfSet(flags, ConfigKeys.STATISTICS, statistics);
     putIfSet(flags, ConfigKeys.REFERENCE_SIZE, referenceSize);
     putIfSet(flags, ConfigKeys.PROJECTION, projection);
+    putIfSet(flags, ConfigKeys.NETWORK, network);
+    putIfSet(flags, ConfigKeys.FEATURE_SHAPE, shape);
+    putIfSet(flags, ConfigKeys.LIFTING_CHANNELS, liftingChannels);
+    putIfSet(flags, ConfigKeys.LIFTING_KERNEL, liftingKernel);
     putIfSet(flags, ConfigKeys.PROJECTION_DIM, projectionDim);
     putIfSet(flags, ConfigKeys.UNLABELLED, unlabelled);
     putIfSet(flags, ConfigKeys.UNLABELLED_MARGIN, unlabelledMargin);

@@ -323,7 +323,7 @@ public final class RunCommand implements Callable<Integer> {
     StreamingModel m = loaded.model();
     List<ModelSummary.ClassCount> classes = new ArrayList<>();
     for (int j = 0; j < m.classNames().size(); j++) {
-      double n = j < m.micl().numClasses() ? m.micl().statistics(j).count() : 0;
+      double n = m.classCount(j);
       classes.add(new ModelSummary.ClassCount(m.classNames().get(j), n));
     }
     List<ModelSummary.LayerRates> layers = new ArrayList<>();
@@ -397,6 +397,12 @@ public final class RunCommand implements Callable<Integer> {
     try {
       config = options.load(flags());
       props = StreamsProperties.of(config, metrics);
+      if (LearnerConfig.settings(config).spectral()) {
+        throw new ConfigException(
+            "redunet.network=spectral is not supported by run yet (the stream ships vector"
+                + " statistics only); ./redunet evaluate --classifier redunet-micl runs the spectral"
+                + " learner offline");
+      }
     } catch (ConfigException e) {
       return CommandSupport.usageError(err, NAME, e.getMessage());
     }

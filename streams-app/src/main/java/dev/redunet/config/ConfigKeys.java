@@ -367,6 +367,36 @@ public final class ConfigKeys {
           new IntRange(0, Integer.MAX_VALUE),
           "0",
           "Reference size m of α = d/(m·ε²); 0 = the window size.");
+  public static final ConfigKey NETWORK =
+      key(
+          "redunet.network",
+          new Choice(List.of("vector", "spectral")),
+          "vector",
+          "The network: vector ReduNet layers on flat samples, or spectral (shift-invariant) layers"
+              + " on multichannel signals of redunet.feature.shape (C,T or C,H,W; an image of H×W"
+              + " is 1,H,W), classified by the MICL of the shift-augmented classes, so that every"
+              + " cyclic shift of a signal gets the same label and scores; no PCA projection"
+              + " (redunet.projection=on is an error with spectral).");
+  public static final ConfigKey LIFTING_CHANNELS =
+      key(
+          "redunet.lifting.channels",
+          new IntRange(0, 4_096),
+          "0",
+          "Spectral network: lift every sample to this many channels by fixed random filters"
+              + " (circular convolution with N(0,1) kernels, then ReLU) before the layers; 0 = no"
+              + " lifting. Recorded in the model.");
+  public static final ConfigKey LIFTING_KERNEL =
+      key(
+          "redunet.lifting.kernel",
+          new IntRange(1, 4_096),
+          "5",
+          "Spectral network: the lifting's kernel size k (k×k for images), at most T (H and W).");
+  public static final ConfigKey LIFTING_SEED =
+      key(
+          "redunet.lifting.seed",
+          new IntRange(Long.MIN_VALUE, Long.MAX_VALUE),
+          null,
+          "Seed of the lifting's filters (default: redunet.seed).");
   public static final ConfigKey PROJECTION =
       key(
           "redunet.projection",
@@ -517,6 +547,10 @@ public final class ConfigKeys {
           DECAY,
           SLIDING_WINDOWS,
           REFERENCE_SIZE,
+          NETWORK,
+          LIFTING_CHANNELS,
+          LIFTING_KERNEL,
+          LIFTING_SEED,
           PROJECTION,
           PROJECTION_DIM,
           MICL_EPS_SQ,

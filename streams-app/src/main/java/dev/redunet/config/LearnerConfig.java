@@ -3,10 +3,16 @@ package dev.redunet.config;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.LearnerSettings.Combination;
 import dev.redunet.learn.LearnerSettings.Construction;
+import dev.redunet.learn.LearnerSettings.LiftingSettings;
+import dev.redunet.learn.LearnerSettings.Network;
 import dev.redunet.learn.LearnerSettings.ProjectionMode;
 import dev.redunet.learn.LearnerSettings.Unlabelled;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
+import dev.redunet.signal.SignalShape;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Maps the configuration keys onto the learner's settings (one mapping for every command). */
 public final class LearnerConfig {
@@ -14,6 +20,47 @@ public final class LearnerConfig {
 
   /** The learner settings that {@code config} describes. */
   public static LearnerSettings settings(AppConfig config) {
+    LearnerSettings vector = vectorSettings(config);
+    if (!config.text(ConfigKeys.NETWORK).equals("spectral")) {
+      return vector;
+    }
+    List<Integer> dims = config.intList(ConfigKeys.FEATURE_SHAPE);
+    SignalShape shape =
+        switch (dims.size()) {
+          case 2 -> SignalShape.of1d(dims.get(0), dims.get(1));
+          case 3 -> SignalShape.of2d(dims.get(0), dims.get(1), dims.get(2));
+          default ->
+              throw new ConfigException(
+                  ConfigKeys.FEATURE_SHAPE.name(),
+                  dims.stream().map(String::valueOf).collect(Collectors.joining(",")),
+                  "C,T or C,H,W (1,H,W for an image) with redunet.network=spectral");
+        };
+    int channels = config.integer(ConfigKeys.LIFTING_CHANNELS);
+    Optional<LiftingSettings> lifting =
+        channels == 0
+            ? Optional.empty()
+            : Optional.of(
+                new LiftingSettings(
+                    channels,
+                    config.integer(ConfigKeys.LIFTING_KERNEL),
+                    config.isSet(ConfigKeys.LIFTING_SEED)
+                        ? config.longValue(ConfigKeys.LIFTING_SEED)
+                        : config.longValue(ConfigKeys.SEED)));
+    if (config.text(ConfigKeys.PROJECTION).equals("on")) {
+      throw new ConfigException(
+          ConfigKeys.PROJECTION.name(),
+          "on",
+          "off or auto with redunet.network=spectral (the PCA projection destroys the shift"
+              + " structure)");
+    }
+    try {
+      return vector.withNetwork(Network.SPECTRAL, Optional.of(shape), lifting);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("redunet.network=spectral: " + e.getMessage());
+    }
+  }
+
+  private static LearnerSettings vectorSettings(AppConfig config) {
     return new LearnerSettings(
         config.integer(ConfigKeys.LAYERS),
         config.real(ConfigKeys.EPS_SQ),

@@ -121,6 +121,94 @@ public final class SensorSignals {
     return new Dataset(shape, samples, order, offsets);
   }
 
+  /**
+   * Transient multichannel events whose delays drift from nearly aligned to random: class j's event
+   * is, in every channel, a short burst (a Gaussian-windowed oscillation of a class-specific
+   * frequency, with a channel-specific lag, amplitude and phase; zero far from it), scaled to unit
+   * RMS per channel. Sample i (classes in a seeded random order) is its class's event cyclically
+   * delayed by a uniform offset in [0, jitter] while i &lt; aligned, in [0, T) after, scaled by a
+   * random gain in [0.8, 1.2], plus white Gaussian noise.
+   *
+   * @param classes k ≥ 2
+   * @param channels C ≥ 1
+   * @param length T ≥ 8
+   * @param count the number of samples ≥ 1
+   * @param aligned how many samples come first with small delays
+   * @param jitter the largest delay of those, in [0, T)
+   * @param noise standard deviation of the noise
+   * @param seed the seed of the events and the samples
+   */
+  public static Dataset driftingEvents(
+      int classes,
+      int channels,
+      int length,
+      int count,
+      int aligned,
+      int jitter,
+      double noise,
+      long seed) {
+    if (classes < 2
+        || channels < 1
+        || length < 8
+        || count < 1
+        || aligned < 0
+        || jitter < 0
+        || jitter >= length
+        || !(noise >= 0)) {
+      throw new IllegalArgumentException(
+          "need classes ≥ 2, channels ≥ 1, length ≥ 8, count ≥ 1, aligned ≥ 0, 0 ≤ jitter < T,"
+              + " noise ≥ 0");
+    }
+    SplittableRandom root = new SplittableRandom(seed);
+    double[][] events = new double[classes][];
+    for (int j = 0; j < classes; j++) {
+      events[j] = event(root.split(), channels, length);
+    }
+    SplittableRandom r = root.split();
+    SignalShape shape = SignalShape.of1d(channels, length);
+    double[][] samples = new double[count][];
+    int[] labels = new int[count];
+    int[] offsets = new int[count];
+    for (int i = 0; i < count; i++) {
+      int y = r.nextInt(classes);
+      labels[i] = y;
+      offsets[i] = i < aligned ? r.nextInt(jitter + 1) : r.nextInt(length);
+      double gain = 0.8 + 0.4 * r.nextDouble();
+      double[] x = Shifts.shift1d(events[y], shape, offsets[i]);
+      for (int p = 0; p < x.length; p++) {
+        x[p] = gain * x[p] + noise * gaussian(r);
+      }
+      samples[i] = x;
+    }
+    return new Dataset(shape, samples, labels, offsets);
+  }
+
+  /** One class's transient event: per channel a windowed oscillation, unit RMS. */
+  private static double[] event(SplittableRandom r, int channels, int length) {
+    double[] x = new double[channels * length];
+    double centre = length / 4.0;
+    double width = length / 16.0 * (0.75 + 0.5 * r.nextDouble());
+    double frequency = (1 + r.nextInt(Math.max(2, length / 8))) / (double) length;
+    for (int c = 0; c < channels; c++) {
+      double lag = (r.nextDouble() - 0.5) * length / 8.0;
+      double amplitude = 0.5 + r.nextDouble();
+      double phase = 2 * Math.PI * r.nextDouble();
+      double sumSq = 0;
+      for (int t = 0; t < length; t++) {
+        double u = (t - centre - lag) / width;
+        double v =
+            amplitude * Math.exp(-0.5 * u * u) * Math.cos(2 * Math.PI * frequency * t + phase);
+        x[c * length + t] = v;
+        sumSq += v * v;
+      }
+      double scale = 1 / Math.sqrt(sumSq / length);
+      for (int t = 0; t < length; t++) {
+        x[c * length + t] *= scale;
+      }
+    }
+    return x;
+  }
+
   /** One class's waveform: per channel two sinusoids and a pulse, scaled to unit RMS. */
   private static double[] waveform(SplittableRandom r, int channels, int length) {
     double[] x = new double[channels * length];

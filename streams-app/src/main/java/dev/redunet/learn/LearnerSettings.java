@@ -1,10 +1,12 @@
 package dev.redunet.learn;
 
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
+import dev.redunet.signal.SignalShape;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the streaming learner builds its model (ARCHITECTURE.md §3; CALIBRATION.md for the defaults).
@@ -37,6 +39,11 @@ import java.util.Objects;
  * @param clusters whether the unlabelled samples flagged novel are clustered at each window's close
  *     ({@link NoveltyClusters})
  * @param clustersEpsSq ε² of that clustering (linear coding on z₀), &gt; 0
+ * @param network the kind of layers: vector, or spectral (shift-invariant, on multichannel signals
+ *     of {@code featureShape}, classified by the MICL of the shift-augmented classes)
+ * @param featureShape the shape (C, T) or (C, H, W) of every sample; required by the spectral
+ *     network
+ * @param lifting the random lifting before the spectral layers, if any
  */
 public record LearnerSettings(
     int layers,
@@ -58,7 +65,10 @@ public record LearnerSettings(
     double unlabelledMargin,
     int unlabelledPerWindow,
     boolean clusters,
-    double clustersEpsSq) {
+    double clustersEpsSq,
+    Network network,
+    Optional<SignalShape> featureShape,
+    Optional<LiftingSettings> lifting) {
 
   /** What the learner does with unlabelled samples. */
   public enum Unlabelled {
@@ -69,6 +79,34 @@ public record LearnerSettings(
      * their predicted class.
      */
     SELF
+  }
+
+  /** The kind of network the learner builds. */
+  public enum Network {
+    /** Vector ReduNet layers on flat samples (REDUNET_SPEC §2), MICL on the output. */
+    VECTOR,
+    /**
+     * Spectral ReduNet layers on multichannel signals (REDUNET_SPEC §3): shift-equivariant, with
+     * the shift-invariant MICL of the shift-augmented classes on the output (MICL_SPEC §9).
+     */
+    SPECTRAL
+  }
+
+  /**
+   * A random multichannel lifting ({@code dev.redunet.data.Lifting}) before the spectral layers.
+   *
+   * @param channels output channels C' ≥ 1
+   * @param kernel kernel size k ≥ 1 (k × k in 2D)
+   * @param seed the seed of the filters
+   */
+  public record LiftingSettings(int channels, int kernel, long seed) {
+    /** Validates the values. */
+    public LiftingSettings {
+      if (channels < 1 || kernel < 1) {
+        throw new IllegalArgumentException(
+            "lifting needs channels ≥ 1 and kernel ≥ 1, got " + channels + " and " + kernel);
+      }
+    }
   }
 
   /** The default {@link #unlabelledMargin()}: bits per dimension. */
@@ -120,7 +158,104 @@ public record LearnerSettings(
         DEFAULT_UNLABELLED_MARGIN,
         DEFAULT_UNLABELLED_PER_WINDOW,
         false,
-        DEFAULT_CLUSTERS_EPS_SQ);
+        DEFAULT_CLUSTERS_EPS_SQ,
+        Network.VECTOR,
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** Settings of a vector network (no sample shape, no lifting) with these unlabelled settings. */
+  public LearnerSettings(
+      int layers,
+      double epsSq,
+      double eta,
+      double lambda,
+      TrainingMembership membership,
+      int window,
+      int referenceSize,
+      Combination combination,
+      double decay,
+      int slidingWindows,
+      ProjectionMode projection,
+      int projectionDimension,
+      double miclEpsSq,
+      Construction construction,
+      double noveltyQuantile,
+      Unlabelled unlabelled,
+      double unlabelledMargin,
+      int unlabelledPerWindow,
+      boolean clusters,
+      double clustersEpsSq) {
+    this(
+        layers,
+        epsSq,
+        eta,
+        lambda,
+        membership,
+        window,
+        referenceSize,
+        combination,
+        decay,
+        slidingWindows,
+        projection,
+        projectionDimension,
+        miclEpsSq,
+        construction,
+        noveltyQuantile,
+        unlabelled,
+        unlabelledMargin,
+        unlabelledPerWindow,
+        clusters,
+        clustersEpsSq,
+        Network.VECTOR,
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** Settings that ignore unlabelled samples, with this network, sample shape and lifting. */
+  public LearnerSettings(
+      int layers,
+      double epsSq,
+      double eta,
+      double lambda,
+      TrainingMembership membership,
+      int window,
+      int referenceSize,
+      Combination combination,
+      double decay,
+      int slidingWindows,
+      ProjectionMode projection,
+      int projectionDimension,
+      double miclEpsSq,
+      Construction construction,
+      double noveltyQuantile,
+      Network network,
+      Optional<SignalShape> featureShape,
+      Optional<LiftingSettings> lifting) {
+    this(
+        layers,
+        epsSq,
+        eta,
+        lambda,
+        membership,
+        window,
+        referenceSize,
+        combination,
+        decay,
+        slidingWindows,
+        projection,
+        projectionDimension,
+        miclEpsSq,
+        construction,
+        noveltyQuantile,
+        Unlabelled.IGNORE,
+        DEFAULT_UNLABELLED_MARGIN,
+        DEFAULT_UNLABELLED_PER_WINDOW,
+        false,
+        DEFAULT_CLUSTERS_EPS_SQ,
+        network,
+        featureShape,
+        lifting);
   }
 
   /** How the statistics of successive windows are combined. */
@@ -209,6 +344,30 @@ public record LearnerSettings(
       throw new IllegalArgumentException(
           "clustersEpsSq must be a finite number > 0, got " + clustersEpsSq);
     }
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(featureShape, "featureShape");
+    Objects.requireNonNull(lifting, "lifting");
+    if (network == Network.SPECTRAL) {
+      if (featureShape.isEmpty()) {
+        throw new IllegalArgumentException(
+            "the spectral network needs the feature shape (C,T or C,H,W) of its samples");
+      }
+      if (projection == ProjectionMode.ON) {
+        throw new IllegalArgumentException(
+            "the spectral network takes no PCA projection (it destroys the shift structure):"
+                + " projection must be off or auto with network spectral");
+      }
+      if (lifting.isPresent()) {
+        SignalShape shape = featureShape.get();
+        int k = lifting.get().kernel();
+        if (k > shape.width() || (!shape.is1d() && k > shape.height())) {
+          throw new IllegalArgumentException(
+              "lifting kernel " + k + " exceeds the samples' shape " + shape);
+        }
+      }
+    } else if (lifting.isPresent()) {
+      throw new IllegalArgumentException("a lifting needs the spectral network");
+    }
   }
 
   /** Whether windows keep unlabelled samples: for self-training or for clustering. */
@@ -238,7 +397,10 @@ public record LearnerSettings(
         margin,
         unlabelledPerWindow,
         clusters,
-        clustersEpsSq);
+        clustersEpsSq,
+        network,
+        featureShape,
+        lifting);
   }
 
   /** These settings with the novel unlabelled samples clustered at ε² {@code clusterEpsSq}. */
@@ -263,7 +425,59 @@ public record LearnerSettings(
         unlabelledMargin,
         unlabelledPerWindow,
         true,
-        clusterEpsSq);
+        clusterEpsSq,
+        network,
+        featureShape,
+        lifting);
+  }
+
+  /**
+   * These settings with another network, sample shape and lifting.
+   *
+   * @throws IllegalArgumentException as the constructor
+   */
+  public LearnerSettings withNetwork(
+      Network kind, Optional<SignalShape> shape, Optional<LiftingSettings> lift) {
+    return new LearnerSettings(
+        layers,
+        epsSq,
+        eta,
+        lambda,
+        membership,
+        window,
+        referenceSize,
+        combination,
+        decay,
+        slidingWindows,
+        projection,
+        projectionDimension,
+        miclEpsSq,
+        construction,
+        noveltyQuantile,
+        unlabelled,
+        unlabelledMargin,
+        unlabelledPerWindow,
+        clusters,
+        clustersEpsSq,
+        kind,
+        shape,
+        lift);
+  }
+
+  /** Whether the learner builds spectral layers. */
+  public boolean spectral() {
+    return network == Network.SPECTRAL;
+  }
+
+  /**
+   * The shape of the spectral layers' samples: the feature shape, with the lifting's channels.
+   *
+   * @throws IllegalStateException for a vector network
+   */
+  public SignalShape layerShape() {
+    SignalShape shape =
+        featureShape.orElseThrow(() -> new IllegalStateException("no feature shape"));
+    return lifting.map(l -> shape.withChannels(l.channels())).orElse(shape);
   }
 
   /**
@@ -328,6 +542,20 @@ public record LearnerSettings(
     m.put("unlabelled_per_window", Integer.toString(unlabelledPerWindow));
     m.put("clusters", Boolean.toString(clusters));
     m.put("clusters_eps_sq", Double.toString(clustersEpsSq));
+    m.put("network", network.name().toLowerCase(Locale.ROOT));
+    featureShape.ifPresent(
+        s ->
+            m.put(
+                "feature_shape",
+                s.is1d()
+                    ? s.channels() + "," + s.width()
+                    : s.channels() + "," + s.height() + "," + s.width()));
+    lifting.ifPresent(
+        l -> {
+          m.put("lifting_channels", Integer.toString(l.channels()));
+          m.put("lifting_kernel", Integer.toString(l.kernel()));
+          m.put("lifting_seed", Long.toString(l.seed()));
+        });
     return m;
   }
 }

@@ -11,11 +11,18 @@ import dev.redunet.redunet.LayerStatistics;
 import dev.redunet.redunet.Provenance;
 import dev.redunet.redunet.ReduNet;
 import dev.redunet.redunet.VectorLayer;
+import dev.redunet.redunet.spectral.SpectralBatch;
+import dev.redunet.redunet.spectral.SpectralLayer;
+import dev.redunet.redunet.spectral.SpectralMicl;
+import dev.redunet.redunet.spectral.SpectralParameters;
+import dev.redunet.redunet.spectral.SpectralRates;
+import dev.redunet.redunet.spectral.SpectralStatistics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.IntStream;
 
 /**
  * Builds model versions from statistics or from a buffer of samples (ARCHITECTURE.md §3). Pure: the
@@ -26,6 +33,11 @@ import java.util.OptionalLong;
  * ε²) and γ_j = m_j/N. With N = m this is exactly the batch construction (REDUNET_SPEC §2.1); with
  * cumulative statistics the step neither vanishes as N grows nor follows the noise of one window
  * (CALIBRATION.md).
+ *
+ * <p>With the spectral network ({@link LearnerSettings#spectral()}) the same holds per frequency: a
+ * spectral layer (REDUNET_SPEC §3.2) is built from the per-class {@link SpectralStatistics} of its
+ * input rescaled to m samples (α = C/(m ε²), α_j = C/(m_j ε²) on the rescaled counts), and the
+ * classifier is the shift-invariant {@link SpectralMicl} on the output statistics (MICL_SPEC §9).
  *
  * <p>The kernels run on the builder's {@link MathExecutor}; the model does not depend on its
  * threads.
@@ -69,6 +81,12 @@ public final class ModelBuilder {
     if (labels.length != raw.cols() || labels.length == 0) {
       throw new IllegalArgumentException(
           labels.length + " labels for a " + raw.shape() + " batch (need one per sample, ≥ 1)");
+    }
+    if (settings.spectral()) {
+      if (projection.isPresent()) {
+        throw new IllegalArgumentException("a spectral model takes no projection");
+      }
+      return constructSpectral(version, raw, labels, classNames);
     }
     Optional<Projection> proj =
         projection.isPresent() || !settings.projects(raw.rows())
@@ -117,6 +135,14 @@ public final class ModelBuilder {
       Optional<Projection> projection,
       ModelStatistics statistics) {
     Built built = construct(version, raw, labels, classNames, projection);
+    if (settings.spectral()) {
+      return assembleSpectral(
+          version,
+          built.model().network().layers().stream().map(SpectralLayer.class::cast).toList(),
+          built.statistics(),
+          statistics.spectralOutput(),
+          classNames);
+    }
     return assemble(
         version,
         raw.rows(),
@@ -147,12 +173,103 @@ public final class ModelBuilder {
       throw new IllegalArgumentException(
           "statistics for " + statistics.layers() + " layers, settings ask " + settings.layers());
     }
+    if (settings.spectral()) {
+      List<SpectralLayer> layers = new ArrayList<>(settings.layers());
+      for (int l = 0; l < settings.layers(); l++) {
+        layers.add(spectralLayer(statistics.spectralDepth(l)));
+      }
+      return assembleSpectral(version, layers, statistics, statistics.spectralOutput(), classNames);
+    }
     List<VectorLayer> layers = new ArrayList<>(settings.layers());
     for (int l = 0; l < settings.layers(); l++) {
       layers.add(layer(statistics.depth(l)));
     }
     return assemble(
         version, inputDimension, projection, layers, statistics, statistics.output(), classNames);
+  }
+
+  /**
+   * The spectral forward construction on a window (SpectralConstruction's loop, with every layer
+   * built from the statistics rescaled to the reference size): z₀ = the normalised DFT of the
+   * (lifted) samples, layer ℓ+1 from the per-class statistics of z_ℓ, z_{ℓ+1} = layer(z_ℓ).
+   */
+  private Built constructSpectral(long version, Matrix raw, int[] labels, List<String> classNames) {
+    SpectralInput input = SpectralInput.of(settings);
+    int classes = Math.max(classNames.size(), java.util.Arrays.stream(labels).max().orElse(-1) + 1);
+    int[] train = settings.membership() == TrainingMembership.LABELS ? labels : null;
+    SpectralBatch z = input.prepare(raw, math);
+    List<SpectralBatch> depths = new ArrayList<>();
+    List<SpectralLayer> layers = new ArrayList<>();
+    depths.add(z);
+    SpectralLayer.Workspace workspace = new SpectralLayer.Workspace();
+    for (int l = 0; l < settings.layers(); l++) {
+      SpectralLayer layer =
+          spectralLayer(List.of(SpectralStatistics.perClass(z, labels, classes, math)));
+      z = layer.forward(z, train, math, workspace).features();
+      layers.add(layer);
+      depths.add(z);
+    }
+    SpectralBatch output = z;
+    if (train != null) {
+      output = depths.get(0);
+      for (SpectralLayer layer : layers) {
+        output = layer.forward(output, null, math, workspace).features();
+      }
+    }
+    ModelStatistics stats = ModelStatistics.ofSpectral(depths, output, labels, classes, math);
+    return new Built(
+        assembleSpectral(version, layers, stats, stats.spectralOutput(), classNames), stats);
+  }
+
+  /** A spectral layer from per-class statistics rescaled to the reference size. */
+  private SpectralLayer spectralLayer(List<SpectralStatistics> perClass) {
+    return SpectralLayer.build(
+        atReferenceSize(perClass),
+        IntStream.range(0, perClass.size()).toArray(),
+        new SpectralParameters(settings.epsSq(), settings.eta(), settings.lambda()),
+        math);
+  }
+
+  /** The statistics scaled by m/N, N their total count, m the reference size. */
+  private SpectralStatistics[] atReferenceSize(List<SpectralStatistics> perClass) {
+    double n = perClass.stream().mapToDouble(SpectralStatistics::count).sum();
+    if (!(n > 0)) {
+      throw new IllegalArgumentException("cannot build a layer from empty statistics");
+    }
+    double factor = settings.effectiveReferenceSize() / n;
+    return perClass.stream().map(x -> x.scaled(factor)).toArray(SpectralStatistics[]::new);
+  }
+
+  private StreamingModel assembleSpectral(
+      long version,
+      List<SpectralLayer> layers,
+      ModelStatistics stats,
+      List<SpectralStatistics> output,
+      List<String> classNames) {
+    List<Rates> rates = new ArrayList<>(layers.size());
+    for (int l = 1; l <= layers.size(); l++) {
+      rates.add(SpectralRates.of(atReferenceSize(stats.spectralDepth(l)), settings.epsSq(), math));
+    }
+    Rates inputRates =
+        SpectralRates.of(atReferenceSize(stats.spectralDepth(0)), settings.epsSq(), math);
+    List<SpectralStatistics> input = stats.spectralDepth(0);
+    int[] present =
+        IntStream.range(0, input.size()).filter(j -> input.get(j).count() > 0).toArray();
+    double[] counts = new double[present.length];
+    for (int j = 0; j < present.length; j++) {
+      counts[j] = input.get(present[j]).count();
+    }
+    Provenance provenance =
+        new Provenance("stream", OptionalLong.empty(), settings.asMap(), present, counts);
+    ReduNet network = new ReduNet(layers, provenance, inputRates, rates);
+    SpectralMicl micl =
+        SpectralMicl.build(
+            output.toArray(SpectralStatistics[]::new),
+            settings.miclEpsSq(),
+            CodingMode.AFFINE,
+            math);
+    return StreamingModel.spectral(
+        version, SpectralInput.of(settings), network, micl, classNames, rates);
   }
 
   private VectorLayer layer(LayerStatistics stats) {

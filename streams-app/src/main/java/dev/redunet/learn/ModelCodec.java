@@ -1,6 +1,9 @@
 package dev.redunet.learn;
 
+import dev.redunet.data.Lifting;
+import dev.redunet.learn.LearnerSettings.LiftingSettings;
 import dev.redunet.linalg.DoubleIo;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingMode;
 import dev.redunet.micl.MiclModel;
@@ -12,6 +15,9 @@ import dev.redunet.redunet.ReduNet;
 import dev.redunet.redunet.ReduNetCodec;
 import dev.redunet.redunet.VectorLayer;
 import dev.redunet.redunet.spectral.SpectralLayer;
+import dev.redunet.redunet.spectral.SpectralMicl;
+import dev.redunet.redunet.spectral.SpectralStatistics;
+import dev.redunet.signal.SignalShape;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
@@ -37,6 +43,11 @@ import java.util.TreeMap;
  * the list of the other parts) plus {@code projection}, {@code layer/ℓ} and {@code micl/j} parts.
  * Statistics are {@code depth/ℓ/j} parts (the statistics of class j at depth ℓ, upper triangle) and
  * {@code output/j} parts (the centred output statistics of class j).
+ *
+ * <p>A spectral model is written in format 3: its {@code micl/j} parts hold class j's {@link
+ * SpectralStatistics} of the output, and the header ends with the sample shape and the lifting
+ * (channels, kernel, seed). Vector models are still written in format 2; formats 1 and 2 read as
+ * before.
  */
 public final class ModelCodec {
   private ModelCodec() {}
@@ -48,6 +59,9 @@ public final class ModelCodec {
   private static final int MAGIC = 0x52444d32;
 
   private static final int MAGIC_1 = 0x52444d31;
+
+  /** Format 3 ("RDM3"): format 2, then the spectral model's sample shape and lifting. */
+  private static final int MAGIC_3 = 0x52444d33;
 
   /** Every layer type a model may hold: vector and spectral. */
   private static final ReduNetCodec LAYERS =
@@ -73,10 +87,18 @@ public final class ModelCodec {
     for (int l = 0; l < layers.size(); l++) {
       body.put("layer/" + l, LAYERS.layerToBytes(layers.get(l)));
     }
-    MiclModel micl = model.micl();
-    for (int j = 0; j < micl.numClasses(); j++) {
-      double[] a = micl.statistics(j).toArray();
-      body.put("micl/" + j, bytes(out -> writeDoubles(out, a)));
+    if (model.isSpectral()) {
+      List<SpectralStatistics> classes = model.spectralMicl().orElseThrow().statistics();
+      for (int j = 0; j < classes.size(); j++) {
+        SpectralStatistics c = classes.get(j);
+        body.put("micl/" + j, bytes(c::write));
+      }
+    } else {
+      MiclModel micl = model.micl();
+      for (int j = 0; j < micl.numClasses(); j++) {
+        double[] a = micl.statistics(j).toArray();
+        body.put("micl/" + j, bytes(out -> writeDoubles(out, a)));
+      }
     }
     Map<String, byte[]> parts = new LinkedHashMap<>();
     parts.put(
@@ -87,6 +109,9 @@ public final class ModelCodec {
               out.writeLong(builtAtMillis);
               out.writeDouble(rebuildSeconds);
               out.writeDouble(model.noveltyThreshold().orElse(Double.NaN));
+              if (model.isSpectral()) {
+                writeSpectralInput(out, model.spectralInput().orElseThrow());
+              }
             }));
     parts.putAll(body);
     return parts;
@@ -142,14 +167,27 @@ public final class ModelCodec {
       for (int l = 0; l < h.depth; l++) {
         layers.add(LAYERS.layerFromBytes(require(parts, "layer/" + l)));
       }
-      List<ClassStatistics> classes = new ArrayList<>(h.miclClasses);
-      for (int j = 0; j < h.miclClasses; j++) {
-        classes.add(ClassStatistics.fromArray(readDoubles(require(parts, "micl/" + j))));
-      }
       Provenance provenance =
           new Provenance(
               "stream", OptionalLong.empty(), h.parameters, h.classLabels, h.classCounts);
       ReduNet network = new ReduNet(layers, provenance, h.inputRates, h.layerRates);
+      if (h.spectralInput != null) {
+        SpectralStatistics[] output = new SpectralStatistics[h.miclClasses];
+        for (int j = 0; j < h.miclClasses; j++) {
+          output[j] =
+              SpectralStatistics.read(
+                  new DataInputStream(new ByteArrayInputStream(require(parts, "micl/" + j))));
+        }
+        SpectralMicl micl =
+            SpectralMicl.build(output, h.miclEpsSq, CodingMode.AFFINE, MathExecutor.sequential());
+        return StreamingModel.spectral(
+                h.version, h.spectralInput, network, micl, h.classNames, h.layerRates)
+            .withNoveltyThreshold(h.noveltyThreshold);
+      }
+      List<ClassStatistics> classes = new ArrayList<>(h.miclClasses);
+      for (int j = 0; j < h.miclClasses; j++) {
+        classes.add(ClassStatistics.fromArray(readDoubles(require(parts, "micl/" + j))));
+      }
       MiclModel micl = MiclModel.build(classes, h.miclEpsSq, CodingMode.AFFINE);
       return new StreamingModel(
               h.version, h.inputDimension, projection, network, micl, h.classNames, h.layerRates)
@@ -248,9 +286,37 @@ public final class ModelCodec {
     return Rates.of(in.readDouble(), in.readDouble());
   }
 
+  private static void writeSpectralInput(DataOutput out, SpectralInput input) throws IOException {
+    SignalShape shape = input.shape();
+    out.writeInt(shape.channels());
+    out.writeInt(shape.height());
+    out.writeInt(shape.width());
+    out.writeBoolean(input.lifting().isPresent());
+    if (input.lifting().isPresent()) {
+      Lifting l = input.lifting().get();
+      out.writeInt(l.outputShape().channels());
+      out.writeInt(l.kernel());
+      out.writeLong(l.seed());
+    }
+  }
+
+  private static SpectralInput readSpectralInput(DataInput in) throws IOException {
+    try {
+      SignalShape shape = new SignalShape(in.readInt(), in.readInt(), in.readInt());
+      Optional<Lifting> lifting = Optional.empty();
+      if (in.readBoolean()) {
+        LiftingSettings l = new LiftingSettings(in.readInt(), in.readInt(), in.readLong());
+        lifting = Optional.of(SpectralInput.lifting(shape, l));
+      }
+      return new SpectralInput(shape, lifting);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("invalid spectral model input: " + e.getMessage(), e);
+    }
+  }
+
   private static void writeHeader(DataOutput out, StreamingModel m, List<String> parts)
       throws IOException {
-    out.writeInt(MAGIC);
+    out.writeInt(m.isSpectral() ? MAGIC_3 : MAGIC);
     out.writeLong(m.version());
     out.writeInt(m.inputDimension());
     out.writeInt(m.classNames().size());
@@ -276,8 +342,14 @@ public final class ModelCodec {
       out.writeInt(labels[i]);
       out.writeDouble(counts[i]);
     }
-    out.writeDouble(m.micl().epsSq());
-    out.writeInt(m.micl().numClasses());
+    if (m.isSpectral()) {
+      SpectralMicl micl = m.spectralMicl().orElseThrow();
+      out.writeDouble(micl.epsSq());
+      out.writeInt(micl.classes());
+    } else {
+      out.writeDouble(m.micl().epsSq());
+      out.writeInt(m.micl().numClasses());
+    }
     out.writeInt(parts.size());
     for (String part : parts) {
       out.writeUTF(part);
@@ -300,12 +372,13 @@ public final class ModelCodec {
     long builtAtMillis;
     double rebuildSeconds;
     double noveltyThreshold = Double.NaN;
+    SpectralInput spectralInput;
   }
 
   private static Header readHeader(byte[] bytes) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
     int magic = in.readInt();
-    if (magic != MAGIC && magic != MAGIC_1) {
+    if (magic != MAGIC && magic != MAGIC_1 && magic != MAGIC_3) {
       throw new IOException("not a model header (bad magic)");
     }
     Header h = new Header();
@@ -343,8 +416,11 @@ public final class ModelCodec {
     }
     h.builtAtMillis = in.readLong();
     h.rebuildSeconds = in.readDouble();
-    if (magic == MAGIC) {
+    if (magic == MAGIC || magic == MAGIC_3) {
       h.noveltyThreshold = in.readDouble();
+    }
+    if (magic == MAGIC_3) {
+      h.spectralInput = readSpectralInput(in);
     }
     return h;
   }

@@ -4,6 +4,8 @@ import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.redunet.LayerStatistics;
+import dev.redunet.redunet.spectral.SpectralBatch;
+import dev.redunet.redunet.spectral.SpectralStatistics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,18 +16,110 @@ import java.util.Objects;
  * labelled sample, the per-class statistics (count, scatter) of the features z_ℓ at every depth ℓ =
  * 0 … L (z₀ enters layer 1, z_L is the output), and the centred per-class statistics of the output
  * z_L for MICL. An immutable monoid: {@link #empty}, {@link #add}, {@link #merge}, {@link #scale}.
+ *
+ * <p>For a spectral network ({@link #ofSpectral}) the statistics at every depth are instead, per
+ * class, the per-frequency C × C Hermitian statistics {@link SpectralStatistics} of the features in
+ * the frequency domain (half spectrum), and those of the output z_L at inference feed the spectral
+ * MICL. They merge and scale the same way.
  */
 public final class ModelStatistics {
 
   private final List<LayerStatistics> depths;
   private final List<ClassStatistics> output;
+  private final List<List<SpectralStatistics>> spectralDepths;
+  private final List<SpectralStatistics> spectralOutput;
   private final long labelled;
 
   private ModelStatistics(
       List<LayerStatistics> depths, List<ClassStatistics> output, long labelled) {
+    this(depths, output, List.of(), List.of(), labelled);
+  }
+
+  private ModelStatistics(
+      List<LayerStatistics> depths,
+      List<ClassStatistics> output,
+      List<List<SpectralStatistics>> spectralDepths,
+      List<SpectralStatistics> spectralOutput,
+      long labelled) {
     this.depths = List.copyOf(depths);
     this.output = List.copyOf(output);
+    this.spectralDepths = spectralDepths.stream().map(List::copyOf).toList();
+    this.spectralOutput = List.copyOf(spectralOutput);
     this.labelled = labelled;
+  }
+
+  /**
+   * The statistics of a batch for a spectral network: per depth and class the {@link
+   * SpectralStatistics} of the features.
+   *
+   * @param depths z₀ … z_L of the batch on the training path (frequency domain), L + 1 batches
+   * @param output z_L at inference (the last depth with softmax training membership)
+   * @param labels class indices, one per sample
+   * @param classes the number of class indices k (≥ every label + 1)
+   * @param math the threads of the scatter kernels (the result does not depend on them)
+   */
+  public static ModelStatistics ofSpectral(
+      List<SpectralBatch> depths,
+      SpectralBatch output,
+      int[] labels,
+      int classes,
+      MathExecutor math) {
+    List<List<SpectralStatistics>> stats = new ArrayList<>(depths.size());
+    for (SpectralBatch z : depths) {
+      stats.add(List.of(SpectralStatistics.perClass(z, labels, classes, math)));
+    }
+    return new ModelStatistics(
+        List.of(),
+        List.of(),
+        stats,
+        List.of(SpectralStatistics.perClass(output, labels, classes, math)),
+        labels.length);
+  }
+
+  /**
+   * Spectral statistics restored from their parts.
+   *
+   * @param depths per depth 0 … L, per class index, the statistics
+   * @param output per class index, the statistics of z_L at inference
+   * @param labelled how many labelled samples they hold
+   */
+  public static ModelStatistics spectral(
+      List<List<SpectralStatistics>> depths, List<SpectralStatistics> output, long labelled) {
+    if (depths.isEmpty()) {
+      throw new IllegalArgumentException("spectral statistics need at least depth 0");
+    }
+    return new ModelStatistics(List.of(), List.of(), depths, output, labelled);
+  }
+
+  /** Whether these are the statistics of a spectral network. */
+  public boolean isSpectral() {
+    return !spectralDepths.isEmpty();
+  }
+
+  /**
+   * The spectral statistics at depth ℓ ∈ [0, L], by class index.
+   *
+   * @throws IllegalStateException for a vector network's statistics
+   */
+  public List<SpectralStatistics> spectralDepth(int l) {
+    checkSpectral();
+    return spectralDepths.get(l);
+  }
+
+  /**
+   * The spectral statistics of the output z_L at inference, by class index.
+   *
+   * @throws IllegalStateException for a vector network's statistics
+   */
+  public List<SpectralStatistics> spectralOutput() {
+    checkSpectral();
+    return spectralOutput;
+  }
+
+  private void checkSpectral() {
+    if (!isSpectral()) {
+      throw new IllegalStateException("these are a vector network's statistics");
+    }
   }
 
   /**
@@ -110,6 +204,9 @@ public final class ModelStatistics {
 
   /** The sum of both statistics (the monoid operation). */
   public ModelStatistics merge(ModelStatistics other) {
+    if (isSpectral() || other.isSpectral()) {
+      return mergeSpectral(other);
+    }
     if (other.depths.size() != depths.size() || other.dimension() != dimension()) {
       throw new IllegalArgumentException(
           "cannot merge statistics of "
@@ -133,6 +230,35 @@ public final class ModelStatistics {
     return new ModelStatistics(next, out, labelled + other.labelled);
   }
 
+  private ModelStatistics mergeSpectral(ModelStatistics other) {
+    if (!isSpectral()
+        || !other.isSpectral()
+        || other.spectralDepths.size() != spectralDepths.size()) {
+      throw new IllegalArgumentException(
+          "cannot merge " + this + " with " + other + " (network or depth differ)");
+    }
+    List<List<SpectralStatistics>> next = new ArrayList<>(spectralDepths.size());
+    for (int l = 0; l < spectralDepths.size(); l++) {
+      next.add(sum(spectralDepths.get(l), other.spectralDepths.get(l)));
+    }
+    return new ModelStatistics(
+        List.of(),
+        List.of(),
+        next,
+        sum(spectralOutput, other.spectralOutput),
+        labelled + other.labelled);
+  }
+
+  /** Per class index, the sum (classes only one side knows are taken as they are). */
+  private static List<SpectralStatistics> sum(
+      List<SpectralStatistics> a, List<SpectralStatistics> b) {
+    List<SpectralStatistics> out = new ArrayList<>(Math.max(a.size(), b.size()));
+    for (int j = 0; j < Math.max(a.size(), b.size()); j++) {
+      out.add(j >= a.size() ? b.get(j) : j >= b.size() ? a.get(j) : a.get(j).plus(b.get(j)));
+    }
+    return out;
+  }
+
   /** These statistics with {@code s} added at depth ℓ. */
   public ModelStatistics mergeDepth(int depth, LayerStatistics s) {
     List<LayerStatistics> next = new ArrayList<>(depths);
@@ -154,6 +280,18 @@ public final class ModelStatistics {
 
   /** Every count and scatter multiplied by {@code factor} ∈ [0, ∞) (exponential forgetting). */
   public ModelStatistics scale(double factor) {
+    if (isSpectral()) {
+      List<List<SpectralStatistics>> next = new ArrayList<>(spectralDepths.size());
+      for (List<SpectralStatistics> depth : spectralDepths) {
+        next.add(depth.stream().map(x -> x.scaled(factor)).toList());
+      }
+      return new ModelStatistics(
+          List.of(),
+          List.of(),
+          next,
+          spectralOutput.stream().map(x -> x.scaled(factor)).toList(),
+          labelled);
+    }
     List<LayerStatistics> next = new ArrayList<>(depths.size());
     for (LayerStatistics s : depths) {
       next.add(s.scale(factor));
@@ -173,14 +311,18 @@ public final class ModelStatistics {
     return out;
   }
 
-  /** The feature dimension d. */
+  /** The feature dimension d (C·H·W of the layers' samples for a spectral network). */
   public int dimension() {
+    if (isSpectral()) {
+      SpectralStatistics s = spectralDepths.get(0).get(0);
+      return s.channels() * s.grid().fullSize();
+    }
     return depths.get(0).dimension();
   }
 
   /** The number of layers L (statistics are kept at L + 1 depths). */
   public int layers() {
-    return depths.size() - 1;
+    return (isSpectral() ? spectralDepths.size() : depths.size()) - 1;
   }
 
   /** The statistics of the features at depth ℓ ∈ [0, L]. */
@@ -208,12 +350,14 @@ public final class ModelStatistics {
     return o instanceof ModelStatistics other
         && labelled == other.labelled
         && depths.equals(other.depths)
-        && output.equals(other.output);
+        && output.equals(other.output)
+        && spectralDepths.equals(other.spectralDepths)
+        && spectralOutput.equals(other.spectralOutput);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(depths, output, labelled);
+    return Objects.hash(depths, output, spectralDepths, spectralOutput, labelled);
   }
 
   @Override

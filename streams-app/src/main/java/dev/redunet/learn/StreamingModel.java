@@ -9,6 +9,9 @@ import dev.redunet.redunet.Layer;
 import dev.redunet.redunet.LayerOutput;
 import dev.redunet.redunet.ReduNet;
 import dev.redunet.redunet.VectorLayer;
+import dev.redunet.redunet.spectral.SpectralBatch;
+import dev.redunet.redunet.spectral.SpectralLayer;
+import dev.redunet.redunet.spectral.SpectralMicl;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +27,12 @@ import java.util.Optional;
  * layer_ℓ(z_ℓ), then the MICL increments δL(z_L, j) in bits and the membership π̂ of the last
  * layer.
  *
+ * <p>A spectral model ({@link #spectral}) reads multichannel signals instead: z₀ is the normalised
+ * ortho DFT of the (lifted) signal ({@link SpectralInput}), the layers are {@link SpectralLayer}s
+ * in the frequency domain, the classifier is the shift-invariant {@link SpectralMicl} on z_L, and
+ * the features it reports are z_L in the signal domain (inverse DFT, unit norm), of the layers'
+ * shape.
+ *
  * <p>Every method that computes has a variant on a {@link MathExecutor}; its result does not depend
  * on the executor's threads. The variants without one run on the calling thread.
  */
@@ -34,6 +43,8 @@ public final class StreamingModel {
   private final Optional<Projection> projection;
   private final ReduNet network;
   private final MiclModel micl;
+  private final Optional<SpectralInput> spectralInput;
+  private final SpectralMicl spectralMicl;
   private final List<String> classNames;
   private final List<Rates> layerRates;
   private final double noveltyThreshold;
@@ -70,6 +81,30 @@ public final class StreamingModel {
       List<String> classNames,
       List<Rates> layerRates,
       double noveltyThreshold) {
+    this(
+        version,
+        inputDimension,
+        projection,
+        network,
+        Objects.requireNonNull(micl, "micl"),
+        Optional.empty(),
+        null,
+        classNames,
+        layerRates,
+        noveltyThreshold);
+  }
+
+  private StreamingModel(
+      long version,
+      int inputDimension,
+      Optional<Projection> projection,
+      ReduNet network,
+      MiclModel micl,
+      Optional<SpectralInput> spectralInput,
+      SpectralMicl spectralMicl,
+      List<String> classNames,
+      List<Rates> layerRates,
+      double noveltyThreshold) {
     this.noveltyThreshold = noveltyThreshold;
     if (version < 1) {
       throw new IllegalArgumentException("model versions start at 1, got " + version);
@@ -78,7 +113,9 @@ public final class StreamingModel {
     this.inputDimension = inputDimension;
     this.projection = Objects.requireNonNull(projection, "projection");
     this.network = Objects.requireNonNull(network, "network");
-    this.micl = Objects.requireNonNull(micl, "micl");
+    this.micl = micl;
+    this.spectralInput = Objects.requireNonNull(spectralInput, "spectralInput");
+    this.spectralMicl = spectralMicl;
     this.classNames = List.copyOf(classNames);
     this.layerRates = List.copyOf(layerRates);
     int d = featureDimension();
@@ -93,18 +130,67 @@ public final class StreamingModel {
       throw new IllegalArgumentException(
           "layers expect dimension " + network.layer(0).inputDimension() + ", features have " + d);
     }
-    if (micl.dimension() != d) {
-      throw new IllegalArgumentException(
-          "MICL on dimension " + micl.dimension() + ", features have " + d);
+    int classes;
+    if (spectralInput.isPresent()) {
+      Objects.requireNonNull(spectralMicl, "spectralMicl");
+      if (projection.isPresent()) {
+        throw new IllegalArgumentException("a spectral model takes no projection");
+      }
+      for (Layer l : network.layers()) {
+        if (!(l instanceof SpectralLayer)) {
+          throw new IllegalArgumentException("a spectral model of " + l.tag() + " layers");
+        }
+      }
+      if (spectralMicl.dimension() != d) {
+        throw new IllegalArgumentException(
+            "spectral MICL on dimension " + spectralMicl.dimension() + ", features have " + d);
+      }
+      classes = spectralMicl.classes();
+    } else {
+      if (micl.dimension() != d) {
+        throw new IllegalArgumentException(
+            "MICL on dimension " + micl.dimension() + ", features have " + d);
+      }
+      classes = micl.numClasses();
     }
-    if (micl.numClasses() > this.classNames.size()) {
+    if (classes > this.classNames.size()) {
       throw new IllegalArgumentException(
-          micl.numClasses() + " MICL classes but " + this.classNames.size() + " class names");
+          classes + " MICL classes but " + this.classNames.size() + " class names");
     }
     if (this.layerRates.size() != network.depth()) {
       throw new IllegalArgumentException(
           network.depth() + " layers but " + this.layerRates.size() + " rates");
     }
+  }
+
+  /**
+   * Creates a version of a spectral model.
+   *
+   * @param version the version, ≥ 1
+   * @param input how raw samples become z₀ (their shape, the lifting)
+   * @param network the spectral layers (depth 0 = none), of {@link SpectralInput#layerShape()}
+   * @param micl the shift-invariant MICL classifier on z_L, over class indices 0 … k−1
+   * @param classNames the name of every class index, k entries
+   * @param layerRates R, R^c, ΔR on the output of every layer (one per layer)
+   */
+  public static StreamingModel spectral(
+      long version,
+      SpectralInput input,
+      ReduNet network,
+      SpectralMicl micl,
+      List<String> classNames,
+      List<Rates> layerRates) {
+    return new StreamingModel(
+        version,
+        input.shape().size(),
+        Optional.empty(),
+        network,
+        null,
+        Optional.of(input),
+        Objects.requireNonNull(micl, "micl"),
+        classNames,
+        layerRates,
+        Double.NaN);
   }
 
   /**
@@ -130,6 +216,10 @@ public final class StreamingModel {
       throw new IllegalArgumentException(
           "the model expects dimension " + inputDimension + ", got a " + x.shape() + " batch");
     }
+    if (spectralInput.isPresent()) {
+      MathExecutor one = MathExecutor.sequential();
+      return SpectralInput.toSignals(spectralInput.get().prepare(x, one), one);
+    }
     return projection.map(p -> p.apply(x)).orElseGet(x::normalizeColumns);
   }
 
@@ -147,6 +237,13 @@ public final class StreamingModel {
 
   /** {@link #forward(Matrix, int[])} on the executor's threads. */
   public List<Matrix> forward(Matrix x, int[] trainLabels, MathExecutor math) {
+    if (spectralInput.isPresent()) {
+      List<Matrix> out = new ArrayList<>(network.depth() + 1);
+      for (SpectralBatch z : spectralPath(x, trainLabels, math)) {
+        out.add(SpectralInput.toSignals(z, math));
+      }
+      return out;
+    }
     List<Matrix> out = new ArrayList<>(network.depth() + 1);
     Matrix z = prepare(x);
     out.add(z);
@@ -199,6 +296,26 @@ public final class StreamingModel {
   /** {@link #learn(Matrix, int[], TrainingMembership)} on the executor's threads. */
   public Learned learn(Matrix x, int[] labels, TrainingMembership membership, MathExecutor math) {
     boolean byLabels = membership == TrainingMembership.LABELS;
+    if (spectralInput.isPresent()) {
+      List<SpectralBatch> path = spectralPath(x, byLabels ? labels : null, math);
+      SpectralBatch output = path.get(path.size() - 1);
+      if (byLabels) {
+        output = path.get(0);
+        for (Layer layer : network.layers()) {
+          output = ((SpectralLayer) layer).forward(output, null, math).features();
+        }
+      }
+      double[][] scores = spectralMicl.deltaL(output, math);
+      int[] predicted = new int[scores.length];
+      double[] novelty = new double[scores.length];
+      for (int i = 0; i < predicted.length; i++) {
+        predicted[i] = argminFinite(scores[i]);
+        novelty[i] = noveltyBits(scores[i]);
+      }
+      int classes = Math.max(classNames.size(), Arrays.stream(labels).max().orElse(-1) + 1);
+      return new Learned(
+          ModelStatistics.ofSpectral(path, output, labels, classes, math), predicted, novelty);
+    }
     List<Matrix> path = forward(x, byLabels ? labels : null, math);
     Matrix output = path.get(path.size() - 1);
     if (byLabels) {
@@ -226,6 +343,44 @@ public final class StreamingModel {
     return micl.deltaL(samples, math);
   }
 
+  /**
+   * z₀ … z_L of a batch through the spectral layers (frequency domain). With {@code trainLabels}, a
+   * sample whose class a layer knows is updated with its one-hot label, any other with π̂.
+   */
+  private List<SpectralBatch> spectralPath(Matrix x, int[] trainLabels, MathExecutor math) {
+    if (x.rows() != inputDimension) {
+      throw new IllegalArgumentException(
+          "the model expects dimension " + inputDimension + ", got a " + x.shape() + " batch");
+    }
+    List<SpectralBatch> out = new ArrayList<>(network.depth() + 1);
+    SpectralBatch z = spectralInput.orElseThrow().prepare(x, math);
+    out.add(z);
+    SpectralLayer.Workspace workspace = new SpectralLayer.Workspace();
+    for (Layer layer : network.layers()) {
+      SpectralLayer s = (SpectralLayer) layer;
+      z =
+          s.forward(
+                  z,
+                  trainLabels == null ? null : knownOrUnlabelled(s, trainLabels),
+                  math,
+                  workspace)
+              .features();
+      out.add(z);
+    }
+    return out;
+  }
+
+  /** The labels, with −1 (π̂) for the classes the spectral layer has no operator for. */
+  private static int[] knownOrUnlabelled(SpectralLayer s, int[] labels) {
+    int[] out = labels.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] >= s.classes() || !s.hasClass(out[i])) {
+        out[i] = -1;
+      }
+    }
+    return out;
+  }
+
   /** The labels, with −1 (π̂) for those the layer does not know. */
   private static int[] knownOrUnlabelled(VectorLayer v, int[] labels) {
     int[] out = labels.clone();
@@ -250,6 +405,9 @@ public final class StreamingModel {
 
   /** {@link #score(Matrix)} on the executor's threads. */
   public Scores score(Matrix x, MathExecutor math) {
+    if (spectralInput.isPresent()) {
+      return scoreSpectral(x, math);
+    }
     Matrix z = prepare(x);
     int k = classNames.size();
     int m = x.cols();
@@ -286,6 +444,39 @@ public final class StreamingModel {
     return new Scores(z, deltaL, membership, predicted);
   }
 
+  private Scores scoreSpectral(Matrix x, MathExecutor math) {
+    if (x.rows() != inputDimension) {
+      throw new IllegalArgumentException(
+          "the model expects dimension " + inputDimension + ", got a " + x.shape() + " batch");
+    }
+    int k = classNames.size();
+    int m = x.cols();
+    SpectralBatch z = spectralInput.orElseThrow().prepare(x, math);
+    Optional<double[][]> membership = Optional.empty();
+    SpectralLayer.Workspace workspace = new SpectralLayer.Workspace();
+    List<Layer> layers = network.layers();
+    for (int l = 0; l < layers.size(); l++) {
+      SpectralLayer layer = (SpectralLayer) layers.get(l);
+      SpectralLayer.Output o = layer.forward(z, null, math, workspace);
+      z = o.features();
+      if (l == layers.size() - 1) {
+        membership =
+            Optional.of(spread(Matrix.fromRows(o.membership()), layer.classLabels(), k, m));
+      }
+    }
+    double[][] deltaL = spectralMicl.deltaL(z, math);
+    int[] predicted = new int[m];
+    for (int i = 0; i < m; i++) {
+      predicted[i] = argminFinite(deltaL[i]);
+      if (deltaL[i].length < k) {
+        double[] padded = Arrays.copyOf(deltaL[i], k);
+        Arrays.fill(padded, deltaL[i].length, k, Double.POSITIVE_INFINITY);
+        deltaL[i] = padded;
+      }
+    }
+    return new Scores(SpectralInput.toSignals(z, math), deltaL, membership, predicted);
+  }
+
   private static double[][] spread(Matrix pi, int[] labels, int k, int m) {
     double[][] out = new double[m][k];
     for (int i = 0; i < m; i++) {
@@ -320,7 +511,33 @@ public final class StreamingModel {
 
   /** The dimension d of the features (p after a projection, else D). */
   public int featureDimension() {
+    if (spectralInput.isPresent()) {
+      return spectralInput.get().layerShape().size();
+    }
     return projection.map(Projection::outputDimension).orElse(inputDimension);
+  }
+
+  /** Whether this is a spectral model. */
+  public boolean isSpectral() {
+    return spectralInput.isPresent();
+  }
+
+  /** How a spectral model reads its samples; empty for a vector model. */
+  public Optional<SpectralInput> spectralInput() {
+    return spectralInput;
+  }
+
+  /** The shift-invariant classifier of a spectral model; empty for a vector model. */
+  public Optional<SpectralMicl> spectralMicl() {
+    return Optional.ofNullable(spectralMicl);
+  }
+
+  /** The (possibly decayed) number of samples class index j was built from; 0 if unknown. */
+  public double classCount(int j) {
+    if (spectralMicl != null) {
+      return j < spectralMicl.classes() ? spectralMicl.count(j) : 0;
+    }
+    return j < micl.numClasses() ? micl.statistics(j).count() : 0;
   }
 
   /** The frozen projection, if any. */
@@ -333,8 +550,15 @@ public final class StreamingModel {
     return network;
   }
 
-  /** The MICL classifier on the output features. */
+  /**
+   * The MICL classifier on the output features.
+   *
+   * @throws IllegalStateException for a spectral model (see {@link #spectralMicl()})
+   */
   public MiclModel micl() {
+    if (micl == null) {
+      throw new IllegalStateException("a spectral model classifies with its spectralMicl()");
+    }
     return micl;
   }
 
@@ -411,7 +635,16 @@ public final class StreamingModel {
    */
   public StreamingModel withNoveltyThreshold(double threshold) {
     return new StreamingModel(
-        version, inputDimension, projection, network, micl, classNames, layerRates, threshold);
+        version,
+        inputDimension,
+        projection,
+        network,
+        micl,
+        spectralInput,
+        spectralMicl,
+        classNames,
+        layerRates,
+        threshold);
   }
 
   /**

@@ -107,6 +107,69 @@ class EvaluateCommandTest {
     assertThat(fromFlag.get("eps_sq").asDouble()).isEqualTo(0.25);
   }
 
+  /** --network spectral --shape C,T reads every CSV row as a multichannel signal. */
+  @Test
+  void theSpectralNetworkReadsCsvRowsAsSignalsOfTheGivenShape() throws IOException {
+    dev.redunet.data.SensorSignals.Dataset data =
+        dev.redunet.data.SensorSignals.driftingEvents(4, 3, 32, 600, 150, 1, 0.5, 21);
+    Path csv = dir.resolve("events.csv");
+    StringBuilder sb = new StringBuilder();
+    double[][] x = data.samples();
+    int[] y = data.labels();
+    for (int i = 0; i < x.length; i++) {
+      sb.append("event").append(y[i]);
+      for (double v : x[i]) {
+        sb.append(',').append(v);
+      }
+      sb.append('\n');
+    }
+    Files.writeString(csv, sb.toString(), StandardCharsets.UTF_8);
+    String[] spectral = {
+      "evaluate",
+      "--data",
+      csv.toString(),
+      "--classifier",
+      "redunet-micl",
+      "--window",
+      "150",
+      "--network",
+      "spectral",
+      "--shape",
+      "3,32",
+      "--channels",
+      "6",
+      "--kernel",
+      "3"
+    };
+    assertThat(run(spectral)).as(err.toString()).isZero();
+    JsonNode json = lastJson();
+    assertThat(json.get("samples").asInt()).isEqualTo(450);
+    assertThat(json.get("learner").get("network").asText()).isEqualTo("spectral");
+    assertThat(json.get("learner").get("feature_shape").asText()).isEqualTo("3,32");
+    assertThat(json.get("learner").get("lifting_channels").asText()).isEqualTo("6");
+    assertThat(json.get("accuracy").asDouble()).isGreaterThanOrEqualTo(0.93);
+
+    // a shape that does not fit the rows: every row is skipped, and the command says so
+    String[] wrong = spectral.clone();
+    wrong[10] = "3,31";
+    out.getBuffer().setLength(0);
+    assertThat(run(wrong)).isNotZero();
+    assertThat(err.toString()).contains("no valid sample");
+    // spectral without a shape is a configuration error that names the key
+    err.getBuffer().setLength(0);
+    assertThat(
+            run(
+                "evaluate",
+                "--data",
+                csv.toString(),
+                "--classifier",
+                "redunet-micl",
+                "--network",
+                "spectral"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("redunet.feature.shape");
+  }
+
   private JsonNode lastJson() throws IOException {
     String text = out.toString().strip();
     return new ObjectMapper().readTree(text.substring(text.lastIndexOf('\n') + 1));

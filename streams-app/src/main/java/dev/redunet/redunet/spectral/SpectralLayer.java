@@ -303,7 +303,8 @@ public final class SpectralLayer implements Layer {
    *
    * @param input m samples, not modified
    * @param labels null to weight every sample by π̂; else the true labels of training samples,
-   *     whose one-hot vectors replace π̂ in the update ({@link TrainingMembership#LABELS})
+   *     whose one-hot vectors replace π̂ in the update ({@link TrainingMembership#LABELS}), or −1
+   *     for a sample weighted by π̂ (a class the layer does not know)
    * @param math the threads to split the frequency bins over (the result does not depend on them:
    *     the sums over bins add fixed blocks of bins in order)
    */
@@ -335,7 +336,9 @@ public final class SpectralLayer implements Layer {
             "labels has length " + labels.length + " but the batch has " + m + " samples");
       }
       for (int i = 0; i < m; i++) {
-        if (labels[i] < 0 || labels[i] >= classes || classCount[labels[i]] == 0) {
+        if (labels[i] < -1
+            || labels[i] >= classes
+            || (labels[i] >= 0 && classCount[labels[i]] == 0)) {
           throw new IllegalArgumentException(
               "label " + labels[i] + " of sample " + i + " is not a class of this layer");
         }
@@ -439,7 +442,8 @@ public final class SpectralLayer implements Layer {
         int j = present[q];
         double p = e[q] / sum;
         membership[j][i] = p;
-        coef[q][i] = gamma[j] * (labels == null ? p : (labels[i] == j ? 1.0 : 0.0));
+        coef[q][i] =
+            gamma[j] * (labels == null || labels[i] < 0 ? p : (labels[i] == j ? 1.0 : 0.0));
       }
     }
 

@@ -1,12 +1,20 @@
 package dev.redunet.redunet.spectral;
 
 import dev.redunet.linalg.ComplexKernels;
+import dev.redunet.linalg.DoubleIo;
 import dev.redunet.linalg.HermitianCholesky;
 import dev.redunet.linalg.MathExecutor;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * Per-frequency second-moment statistics of one class: the count m_j and, for every kept bin f, the
- * C × C Hermitian scatter {@code S_j(f) = Σ_{i ∈ j} v_i(f) v_i(f)ᴴ} (REDUNET_SPEC §3.2). They are
+ * Per-frequency second-moment statistics of one class: the count m_j, for every kept bin f the C ×
+ * C Hermitian scatter {@code S_j(f) = Σ_{i ∈ j} v_i(f) v_i(f)ᴴ} (REDUNET_SPEC §3.2), and the sum of
+ * the DC coefficients {@code s_j = Σ_{i ∈ j} v_i(0) ∈ R^C} (real for real signals; the mean of the
+ * class's shift-augmented set, which the affine MICL of {@link SpectralMicl} centres by). They are
  * additive — {@link #plus} of the statistics of two sample sets is the statistics of their union —
  * and can be {@link #scaled} (exponential forgetting), so a streaming learner can accumulate and
  * merge them anywhere. The spectral layer's operators are functions of them alone.
@@ -19,14 +27,16 @@ public final class SpectralStatistics {
   private final SpectralGrid grid;
   private final int channels;
   private final double count;
+  private final double[] dcSum;
   private final double[] re;
   private final double[] im;
 
   private SpectralStatistics(
-      SpectralGrid grid, int channels, double count, double[] re, double[] im) {
+      SpectralGrid grid, int channels, double count, double[] dcSum, double[] re, double[] im) {
     this.grid = grid;
     this.channels = channels;
     this.count = count;
+    this.dcSum = dcSum;
     this.re = re;
     this.im = im;
   }
@@ -37,7 +47,8 @@ public final class SpectralStatistics {
       throw new IllegalArgumentException("channels must be ≥ 1, got " + channels);
     }
     int n = grid.bins() * HermitianCholesky.packedSize(channels);
-    return new SpectralStatistics(grid, channels, 0, new double[n], new double[n]);
+    return new SpectralStatistics(
+        grid, channels, 0, new double[channels], new double[n], new double[n]);
   }
 
   /** The statistics of all samples of a batch. */
@@ -48,7 +59,8 @@ public final class SpectralStatistics {
 
   /**
    * The statistics of each class of a labelled batch: {@code m_j = #{i : y_i = j}}, {@code S_j(f) =
-   * Σ_{y_i = j} v_i(f) v_i(f)ᴴ} for {@code j = 0 … classes−1}.
+   * Σ_{y_i = j} v_i(f) v_i(f)ᴴ} and {@code s_j = Σ_{y_i = j} Re v_i(0)} for {@code j = 0 …
+   * classes−1}.
    *
    * @param batch m samples, not modified
    * @param labels m labels in [0, classes)
@@ -95,9 +107,15 @@ public final class SpectralStatistics {
     int tri = HermitianCholesky.packedSize(c);
     SpectralStatistics[] out = new SpectralStatistics[classes];
     for (int j = 0; j < classes; j++) {
+      double[] dc = new double[c];
+      for (int p = start[j]; p < start[j + 1]; p++) {
+        for (int a = 0; a < c; a++) {
+          dc[a] += batch.re(0, a, members[p]);
+        }
+      }
       out[j] =
           new SpectralStatistics(
-              grid, c, counts[j], new double[grid.bins() * tri], new double[grid.bins() * tri]);
+              grid, c, counts[j], dc, new double[grid.bins() * tri], new double[grid.bins() * tri]);
     }
     double[][] vr = batch.reRows();
     double[][] vi = batch.imRows();
@@ -143,6 +161,11 @@ public final class SpectralStatistics {
     return count;
   }
 
+  /** The sum of the DC coefficients {@code s_j = Σ_i Re v_i(0)}, length C (a copy). */
+  public double[] dcSum() {
+    return dcSum.clone();
+  }
+
   /**
    * The sum of two statistics (the statistics of the union of the two sample sets).
    *
@@ -156,7 +179,11 @@ public final class SpectralStatistics {
       r[p] += other.re[p];
       m[p] += other.im[p];
     }
-    return new SpectralStatistics(grid, channels, count + other.count, r, m);
+    double[] dc = dcSum.clone();
+    for (int a = 0; a < channels; a++) {
+      dc[a] += other.dcSum[a];
+    }
+    return new SpectralStatistics(grid, channels, count + other.count, dc, r, m);
   }
 
   /**
@@ -174,7 +201,11 @@ public final class SpectralStatistics {
       r[p] *= factor;
       m[p] *= factor;
     }
-    return new SpectralStatistics(grid, channels, count * factor, r, m);
+    double[] dc = dcSum.clone();
+    for (int a = 0; a < channels; a++) {
+      dc[a] *= factor;
+    }
+    return new SpectralStatistics(grid, channels, count * factor, dc, r, m);
   }
 
   /**
@@ -198,6 +229,48 @@ public final class SpectralStatistics {
     return new double[][] {r, m};
   }
 
+  /**
+   * Writes the statistics: H, W, C, the count, the DC sum (C values), then the packed real and
+   * imaginary parts of every kept bin's scatter. {@link #read} inverts it.
+   */
+  public void write(DataOutput out) throws IOException {
+    out.writeInt(grid.height());
+    out.writeInt(grid.width());
+    out.writeInt(channels);
+    out.writeDouble(count);
+    DoubleIo.write(out, dcSum);
+    DoubleIo.write(out, re);
+    DoubleIo.write(out, im);
+  }
+
+  /**
+   * Reads statistics written by {@link #write}.
+   *
+   * @throws IOException on truncated or invalid content
+   */
+  public static SpectralStatistics read(DataInput in) throws IOException {
+    int height = in.readInt();
+    int width = in.readInt();
+    int channels = in.readInt();
+    if (height < 1
+        || width < 1
+        || channels < 1
+        || (long) height * width * channels * channels > 1 << 28) {
+      throw new IOException(
+          "invalid spectral statistics shape C=" + channels + " H=" + height + " W=" + width);
+    }
+    double count = in.readDouble();
+    if (!(count >= 0) || Double.isInfinite(count)) {
+      throw new IOException("invalid count " + count);
+    }
+    SpectralGrid grid = new SpectralGrid(height, width);
+    int n = grid.bins() * HermitianCholesky.packedSize(channels);
+    double[] dc = DoubleIo.read(in, channels);
+    double[] r = DoubleIo.read(in, n);
+    double[] m = DoubleIo.read(in, n);
+    return new SpectralStatistics(grid, channels, count, dc, r, m);
+  }
+
   /** Packed real parts (not copied: package kernels read them, never write). */
   double[] packedRe() {
     return re;
@@ -208,10 +281,15 @@ public final class SpectralStatistics {
     return im;
   }
 
-  /** The largest absolute difference of count and scatter entries (for tests of additivity). */
+  /**
+   * The largest absolute difference of count, DC sum and scatter entries (for tests of additivity).
+   */
   public double maxAbsDifference(SpectralStatistics other) {
     checkCompatible(other);
     double max = Math.abs(count - other.count);
+    for (int a = 0; a < channels; a++) {
+      max = Math.max(max, Math.abs(dcSum[a] - other.dcSum[a]));
+    }
     for (int p = 0; p < re.length; p++) {
       max = Math.max(max, Math.abs(re[p] - other.re[p]));
       max = Math.max(max, Math.abs(im[p] - other.im[p]));
@@ -232,6 +310,22 @@ public final class SpectralStatistics {
               + other.channels
               + " cannot be combined");
     }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SpectralStatistics s
+        && s.grid.equals(grid)
+        && s.channels == channels
+        && Double.compare(s.count, count) == 0
+        && Arrays.equals(s.dcSum, dcSum)
+        && Arrays.equals(s.re, re)
+        && Arrays.equals(s.im, im);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(grid, channels, count, Arrays.hashCode(dcSum), Arrays.hashCode(re));
   }
 
   @Override

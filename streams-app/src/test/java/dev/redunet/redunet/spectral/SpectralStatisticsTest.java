@@ -37,6 +37,36 @@ class SpectralStatisticsTest {
   }
 
   @Test
+  void dcSumIsTheSumOfEachClasssDcCoefficientsAndSurvivesMergingAndScaling() {
+    double[][] x = SpectralFixtures.signals(SHAPE, 6, 2, 4);
+    int[] labels = SpectralFixtures.labels(6, 2);
+    SpectralStatistics[] perClass =
+        SpectralStatistics.perClass(SpectralBatch.fromSignals(SHAPE, x), labels, 2);
+    int positions = SHAPE.positions();
+    for (int j = 0; j < 2; j++) {
+      double[] dc = perClass[j].dcSum();
+      for (int c = 0; c < 3; c++) {
+        // v(0)[c] = (HW)^{-1/2} Σ_p x[c][p]
+        double expected = 0;
+        for (int i = j; i < 6; i += 2) {
+          for (int p = 0; p < positions; p++) {
+            expected += x[i][c * positions + p];
+          }
+        }
+        assertThat(dc[c]).isCloseTo(expected / Math.sqrt(positions), within(1e-12));
+      }
+    }
+    double[] merged = perClass[0].plus(perClass[1]).dcSum();
+    double[] scaled = perClass[0].scaled(0.25).dcSum();
+    for (int c = 0; c < 3; c++) {
+      assertThat(merged[c])
+          .isCloseTo(perClass[0].dcSum()[c] + perClass[1].dcSum()[c], within(1e-13));
+      assertThat(scaled[c]).isCloseTo(0.25 * perClass[0].dcSum()[c], within(1e-13));
+    }
+    assertThat(perClass[0].maxAbsDifference(perClass[0].plus(perClass[1]))).isGreaterThan(0.1);
+  }
+
+  @Test
   void mergingPerSampleStatisticsEqualsAccumulatingAllInAnyOrder() {
     double[][] x = SpectralFixtures.signals(SHAPE, 9, 3, 2);
     int[] labels = SpectralFixtures.labels(9, 3);
