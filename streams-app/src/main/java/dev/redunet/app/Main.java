@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
       ExperimentCommand.class,
       ConfigCommand.class,
       DemoCommand.class,
-      HealthCommand.class
+      HealthCommand.class,
+      ModelCommand.class
     })
 public final class Main implements Runnable {
 

@@ -11,6 +11,7 @@ import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
 import dev.redunet.config.ConfigKeys;
 import dev.redunet.config.LearnerConfig;
+import dev.redunet.learn.ModelJson;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
@@ -300,7 +301,15 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The source of {@code /model/export}: the global model store's versions as JSON. */
   static ModelExportSource exportSource(KafkaStreams streams, AppConfig config) {
-    return ModelExportSource.none();
+    String name = config.text(ConfigKeys.MODEL_NAME);
+    return version -> {
+      ReadOnlyKeyValueStore<String, byte[]> store = modelStore(streams);
+      Optional<LearningPlugin.Loaded> loaded =
+          version.isPresent()
+              ? LearningPlugin.model(store, name, version.getAsLong())
+              : LearningPlugin.currentModel(store, name);
+      return loaded.map(l -> ModelJson.toJson(name, l.model(), l.build()).toString());
+    };
   }
 
   /**

@@ -1,12 +1,14 @@
 package dev.redunet.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.redunet.testing.KafkaBrokerExtension;
 import dev.redunet.testing.KafkaCluster;
+import dev.redunet.testing.SystemTools;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -15,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +92,7 @@ class PredictIT {
       "-D", "redunet.idle.timeout.ms=300",
       "-D", "redunet.http.token=" + TOKEN,
       "-D", "redunet.http.max.request.bytes=65536",
+      "-D", "redunet.model.retained.versions=2",
       "-D", "kafka.commit.interval.ms=100"
     };
     CountDownLatch stop = new CountDownLatch(1);
@@ -188,6 +192,12 @@ class PredictIT {
       }
     }
     return all;
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private static double accepted(InetSocketAddress http) throws Exception {
@@ -364,6 +374,109 @@ class PredictIT {
       assertThat(JSON.readTree(alone.body()).get("reason").asText()).isEqualTo(expected.get(i));
     }
     assertThat(items.get(bad.size()).get("prediction")).isEqualTo(results.get(1).get("prediction"));
+
+    // Export round trip: the Python scorer on the exported model gives /predict's labels, and
+    // scores within 1e-6 bits, on 100 samples.
+    Path python = SystemTools.requirePythonModule("numpy", "python3-numpy");
+    HttpRequest exportRequest =
+        HttpRequest.newBuilder(uri(http, "/model/export"))
+            .header("Authorization", "Bearer " + TOKEN)
+            .GET()
+            .build();
+    HttpResponse<String> export = CLIENT.send(exportRequest, HttpResponse.BodyHandlers.ofString());
+    assertThat(export.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(export.body()).get("version").asLong()).isEqualTo(version);
+    Path modelFile = tmp.resolve("model.json");
+    Files.writeString(modelFile, export.body());
+    List<String> hundred = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      hundred.add(sample("h" + i, i % 2 == 0, null, rnd));
+    }
+    JsonNode jvm =
+        JSON.readTree(predict(http, "[" + String.join(",", hundred) + "]", TOKEN).body())
+            .get("results");
+    Path in = tmp.resolve("hundred.jsonl");
+    Files.write(in, hundred);
+    Process p =
+        new ProcessBuilder(
+                python.toString(),
+                Path.of("..", "clients", "python", "redunet_model.py").toString(),
+                modelFile.toString())
+            .redirectInput(in.toFile())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    List<String> lines;
+    try (var reader = p.inputReader(StandardCharsets.UTF_8)) {
+      lines = reader.lines().toList();
+    }
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(lines).hasSize(100);
+    int labelsA = 0;
+    for (int i = 0; i < 100; i++) {
+      JsonNode py = JSON.readTree(lines.get(i));
+      JsonNode java = jvm.get(i).get("prediction");
+      assertThat(py.get("sampleId").asText()).isEqualTo("h" + i);
+      assertThat(py.get("modelVersion").asLong()).isEqualTo(version);
+      assertThat(py.get("predictedLabel").asText())
+          .as("sample h%s", i)
+          .isEqualTo(java.get("predictedLabel").asText());
+      labelsA += java.get("predictedLabel").asText().equals("a") ? 1 : 0;
+      for (int j = 0; j < 2; j++) {
+        JsonNode ps = py.get("scores").get(j);
+        JsonNode js = java.get("scores").get(j);
+        assertThat(ps.get("label").asText()).isEqualTo(js.get("label").asText());
+        assertThat(ps.get("deltaLBits").asDouble())
+            .as("h%s δL of %s", i, js.get("label").asText())
+            .isCloseTo(js.get("deltaLBits").asDouble(), within(1e-6));
+        assertThat(ps.get("membership").asDouble())
+            .isCloseTo(js.get("membership").asDouble(), within(1e-6));
+      }
+      assertThat(py.get("noveltyBits").asDouble())
+          .isCloseTo(java.get("noveltyBits").asDouble(), within(1e-6));
+      assertThat(py.get("novel").asBoolean()).isEqualTo(java.get("novel").asBoolean());
+    }
+    assertThat(labelsA).as("both classes are predicted").isBetween(20, 80);
+
+    // ./redunet model export reads the same version from the model topic; version 1 has left
+    // retention (2 kept), version 4 is not built: both are clear errors.
+    Path fromTopic = tmp.resolve("from-topic.json");
+    ByteArrayOutputStream cliOut = new ByteArrayOutputStream();
+    ByteArrayOutputStream cliErr = new ByteArrayOutputStream();
+    String[] common = {
+      "--bootstrap-servers", kafka.bootstrapServers(), "-D", "redunet.topic.prefix=" + prefix
+    };
+    int exit =
+        new CommandLine(
+                new ModelCommand.Export(
+                    new PrintStream(cliOut, true, StandardCharsets.UTF_8),
+                    new PrintStream(cliErr, true, StandardCharsets.UTF_8)))
+            .execute(concat(common, "--out", fromTopic.toString()));
+    assertThat(exit).as(cliErr.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(JSON.readTree(Files.readString(fromTopic)))
+        .as("the topic's export is the HTTP export")
+        .isEqualTo(JSON.readTree(export.body()));
+    JsonNode summary = JSON.readTree(cliOut.toString(StandardCharsets.UTF_8).strip());
+    assertThat(summary.get("version").asLong()).isEqualTo(version);
+    for (long v : new long[] {1, version + 1}) {
+      ByteArrayOutputStream e = new ByteArrayOutputStream();
+      int code =
+          new CommandLine(
+                  new ModelCommand.Export(
+                      new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                      new PrintStream(e, true, StandardCharsets.UTF_8)))
+              .execute(
+                  concat(
+                      common,
+                      "--version",
+                      Long.toString(v),
+                      "--out",
+                      tmp.resolve("v" + v + ".json").toString()));
+      assertThat(code).isEqualTo(1);
+      assertThat(e.toString(StandardCharsets.UTF_8))
+          .contains(v == 1 ? "no longer retained" : "not been built yet")
+          .contains("holds versions " + (version - 1) + " to " + version);
+    }
 
     HttpResponse<String> notJson = predict(http, "{\"id\":\"x\",\"features\":[1,2,", TOKEN);
     assertThat(notJson.statusCode()).isEqualTo(400);
