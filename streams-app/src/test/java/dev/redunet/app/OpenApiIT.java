@@ -291,6 +291,24 @@ class OpenApiIT {
       assertThat(r.statusCode()).as(path).isEqualTo(200);
       conforms(path, "GET", r);
     }
+    for (String page :
+        List.of(
+            "/",
+            "/dashboard.js",
+            "/webjars/uplot/uPlot.iife.min.js",
+            "/webjars/uplot/uPlot.min.css")) {
+      HttpResponse<String> r = call(http, "GET", page, null, false);
+      assertThat(r.statusCode()).as(page).isEqualTo(200);
+      assertThat(r.body()).as(page).isNotBlank();
+      if (!page.startsWith("/webjars/")) {
+        assertThat(r.body())
+            .as("%s loads nothing from elsewhere", page)
+            .doesNotContain("http:", "https:");
+      }
+      conforms(page, "GET", r);
+    }
+    assertThat(call(http, "GET", "/", null, false).body())
+        .contains("/webjars/uplot/uPlot.iife.min.js", "/dashboard.js");
     conforms("/model", "GET", call(http, "GET", "/model?version=1", null, false));
     conforms("/model", "GET", call(http, "GET", "/model?version=99", null, false));
     conforms("/model", "GET", call(http, "GET", "/model?version=x", null, false));

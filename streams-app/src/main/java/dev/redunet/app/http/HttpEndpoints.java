@@ -82,6 +82,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /model/export}: the model as JSON ({@link ModelExportSource}, docs/MODEL_FORMAT.md),
  *       {@code ?version=N} for a retained version.
  *   <li>{@code /openapi.json}: the OpenAPI 3 description of this API, from the jar.
+ *   <li>{@code /}: the dashboard (dashboard.html and dashboard.js next to this class, uPlot from
+ *       its WebJar), which polls {@code /model} and {@code /metrics}; nothing is loaded from
+ *       elsewhere.
  * </ul>
  *
  * <p>{@code /predict} and {@code /model/export} can be switched off ({@link HttpSettings}: 404
@@ -104,6 +107,21 @@ public final class HttpEndpoints implements AutoCloseable {
   /** Content type of {@code /metrics}. */
   public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+  /** The uPlot WebJar's files (org.webjars.npm:uplot, MIT): the dashboard's chart library. */
+  private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
+
+  /** The dashboard's files, from the jar: path → resource and content type. */
+  private static final Map<String, List<String>> STATIC =
+      Map.of(
+          "/",
+          List.of("dashboard.html", "text/html; charset=utf-8"),
+          "/dashboard.js",
+          List.of("dashboard.js", "text/javascript; charset=utf-8"),
+          "/webjars/uplot/uPlot.iife.min.js",
+          List.of(UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"),
+          "/webjars/uplot/uPlot.min.css",
+          List.of(UPLOT + "uPlot.min.css", "text/css; charset=utf-8"));
+
   /** Every path the server answers, with its methods besides HEAD: what /openapi.json describes. */
   public static final Map<String, List<String>> PATHS = paths();
 
@@ -121,6 +139,9 @@ public final class HttpEndpoints implements AutoCloseable {
       p.put(get, List.of("GET"));
     }
     p.put("/predict", List.of("POST"));
+    for (String get : STATIC.keySet()) {
+      p.put(get, List.of("GET"));
+    }
     return java.util.Collections.unmodifiableMap(p);
   }
 
@@ -395,7 +416,13 @@ public final class HttpEndpoints implements AutoCloseable {
       case "/model/export" -> export(exchange, b);
       case "/predict" -> predict(exchange, b);
       case "/openapi.json" -> resource(exchange, OPENAPI_RESOURCE, JSON_CONTENT_TYPE);
-      default -> throw new IllegalStateException("no handler for " + path);
+      default -> {
+        List<String> file = STATIC.get(path);
+        if (file == null) {
+          throw new IllegalStateException("no handler for " + path);
+        }
+        resource(exchange, file.get(0), file.get(1));
+      }
     }
   }
 
