@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
  * <ul>
  *   <li>no option: the configuration every other command would use here (defaults, {@code --config
  *       FILE}, {@code REDUNET_*} variables, {@code -D}), validated, as one JSON line: {@code
- *       settings} (key → value; keys without a value are left out) and {@code kafka} (the
- *       pass-through settings, values of keys that look secret replaced by {@code "***"});
+ *       settings} (key → value; keys without a value are left out; the values of keys that look
+ *       secret, such as {@code redunet.http.token}, replaced by {@code "***"}) and {@code kafka}
+ *       (the pass-through settings, values of keys that look secret replaced by {@code "***"});
  *   <li>{@code --markdown}: the Markdown table of every key ({@link ConfigTable}), then the JSON
  *       line {@code {"keys": N}};
  *   <li>{@code --write-readme FILE}: replaces the generated table in FILE (between {@link
@@ -100,7 +101,7 @@ public final class ConfigCommand implements Callable<Integer> {
     for (ConfigKey key : ConfigKeys.ALL) {
       Object v = value(config, key);
       if (v != null) {
-        settings.put(key.name(), v);
+        settings.put(key.name(), secret(key.name()) ? "***" : v);
       }
     }
     Map<String, Object> kafka = new LinkedHashMap<>();

@@ -32,7 +32,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ExperimentCommand.class,
       ConfigCommand.class,
-      HealthCommand.class
+      HealthCommand.class,
+      ModelCommand.class
     })
 public final class Main implements Runnable {
 

@@ -2,6 +2,8 @@ package dev.redunet.app;
 
 import dev.redunet.app.http.AppMetrics;
 import dev.redunet.app.http.HttpEndpoints;
+import dev.redunet.app.http.HttpSettings;
+import dev.redunet.app.http.ModelExportSource;
 import dev.redunet.app.http.ModelSummary;
 import dev.redunet.app.http.ModelSummarySource;
 import dev.redunet.avro.RejectReason;
@@ -9,16 +11,18 @@ import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
 import dev.redunet.config.ConfigKeys;
 import dev.redunet.config.LearnerConfig;
+import dev.redunet.learn.ModelJson;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
 import dev.redunet.stream.IngressMetrics;
+import dev.redunet.stream.IngressSettings;
 import dev.redunet.stream.RedunetTopology;
-import dev.redunet.stream.ScoringPlugin;
 import dev.redunet.stream.StreamsProperties;
 import dev.redunet.stream.TopicProvisioner;
 import dev.redunet.stream.learning.LearningListener;
 import dev.redunet.stream.learning.LearningPlugin;
+import dev.redunet.stream.learning.LivePredictor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -74,12 +78,13 @@ import picocli.CommandLine.Option;
  * cannot be bound.
  *
  * <p>HTTP ({@code redunet.http.enabled}, default on): {@link HttpEndpoints} on {@code
- * redunet.http.host}:{@code redunet.http.port} ({@code /health}, {@code /metrics}, {@code /model}).
- * The socket is bound before Kafka Streams is configured, so that Kafka Streams' {@code
- * application.server} is this instance's advertised HTTP address ({@code
- * redunet.http.advertised.host}, see {@link #advertisedHost}; a {@code kafka.application.server}
- * setting wins) and other instances can forward {@code /model} requests to it. The endpoints serve
- * from the moment Kafka Streams has started and stop after it closed.
+ * redunet.http.host}:{@code redunet.http.port} ({@code /health}, {@code /metrics}, {@code /model},
+ * {@code POST /predict} with the plugin's {@link LivePredictor}, {@code /model/export}). The socket
+ * is bound before Kafka Streams is configured, so that Kafka Streams' {@code application.server} is
+ * this instance's advertised HTTP address ({@code redunet.http.advertised.host}, see {@link
+ * #advertisedHost}; a {@code kafka.application.server} setting wins) and other instances can
+ * forward {@code /model} requests to it. The endpoints serve from the moment Kafka Streams has
+ * started and stop after it closed.
  *
  * <p>The model flags set the corresponding configuration keys; the scoring stage in this build is
  * the streaming learner ({@link LearningPlugin}).
@@ -98,7 +103,8 @@ import picocli.CommandLine.Option;
           + " shows the effective values.",
       "HTTP (redunet.http.enabled=true by default) on redunet.http.host:redunet.http.port"
           + " (default 127.0.0.1:8080): /health, /health/ready, /health/live, /metrics"
-          + " (Prometheus), /model (JSON)."
+          + " (Prometheus), /model, /model/export (JSON), POST /predict, /openapi.json;"
+          + " redunet.http.token protects /predict and /model/export."
     })
 public final class RunCommand implements Callable<Integer> {
 
@@ -201,7 +207,7 @@ public final class RunCommand implements Callable<Integer> {
    * The scoring stage: the streaming learner, reporting model builds, model loads and the
    * prequential outcome of every labelled sample to {@code metrics}.
    */
-  static ScoringPlugin scoringPlugin(AppConfig config, AppMetrics metrics, MathExecutor math) {
+  static LearningPlugin scoringPlugin(AppConfig config, AppMetrics metrics, MathExecutor math) {
     return new LearningPlugin(
         config,
         LearnerConfig.settings(config),
@@ -291,10 +297,28 @@ public final class RunCommand implements Callable<Integer> {
       }
 
       private ReadOnlyKeyValueStore<String, byte[]> store() {
-        return streams.store(
-            StoreQueryParameters.fromNameAndType(
-                LearningPlugin.MODEL_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        return modelStore(streams);
       }
+    };
+  }
+
+  /** The global model store of a running instance (an interactive query). */
+  static ReadOnlyKeyValueStore<String, byte[]> modelStore(KafkaStreams streams) {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+            LearningPlugin.MODEL_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+  }
+
+  /** The source of {@code /model/export}: the global model store's versions as JSON. */
+  static ModelExportSource exportSource(KafkaStreams streams, AppConfig config) {
+    String name = config.text(ConfigKeys.MODEL_NAME);
+    return version -> {
+      ReadOnlyKeyValueStore<String, byte[]> store = modelStore(streams);
+      Optional<LearningPlugin.Loaded> loaded =
+          version.isPresent()
+              ? LearningPlugin.model(store, name, version.getAsLong())
+              : LearningPlugin.currentModel(store, name);
+      return loaded.map(l -> ModelJson.toJson(name, l.model(), l.build()).toString());
     };
   }
 
@@ -411,7 +435,7 @@ public final class RunCommand implements Callable<Integer> {
       String host = config.text(ConfigKeys.HTTP_HOST);
       int port = config.integer(ConfigKeys.HTTP_PORT);
       try {
-        http = HttpEndpoints.bind(host, port);
+        http = HttpEndpoints.bind(host, port, HttpSettings.of(config));
       } catch (IOException | RuntimeException e) {
         return CommandSupport.usageError(
             err,
@@ -459,8 +483,8 @@ public final class RunCommand implements Callable<Integer> {
               + CommandSupport.kafkaProblem(e));
       return 1;
     }
-    Topology topology =
-        RedunetTopology.build(config, scoringPlugin(config, appMetrics, math), metrics);
+    LearningPlugin plugin = scoringPlugin(config, appMetrics, math);
+    Topology topology = RedunetTopology.build(config, plugin, metrics);
     LOG.debug("Topology:\n{}", topology.describe());
     LOG.info(
         "Starting {} on {} ({}, layers={}, eps.sq={}, eta={}, lambda={}, window={}, construction={};"
@@ -518,9 +542,16 @@ public final class RunCommand implements Callable<Integer> {
           HostInfo self =
               HostInfo.buildFromEndpoint(
                   props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG));
+          LivePredictor predictor =
+              plugin.predictor(() -> modelStore(streams), IngressSettings.of(config));
           http.start(
               HttpEndpoints.Backend.of(
-                  streams, appMetrics, modelSources.apply(streams, config), self));
+                  streams,
+                  appMetrics,
+                  modelSources.apply(streams, config),
+                  self,
+                  samples -> predictor.predict(samples, Instant.now()),
+                  exportSource(streams, config)));
           LOG.info(
               "HTTP endpoints on http://{}:{} (/health, /metrics, /model; application.server {})",
               http.address().getAddress().getHostAddress(),

@@ -436,7 +436,8 @@ public final class ConfigKeys {
           "redunet.http.enabled",
           new Choice(List.of("true", "false")),
           "true",
-          "Whether run serves the HTTP endpoints /health, /metrics and /model.");
+          "Whether run serves the HTTP API: the dashboard /, /health, /metrics, /model,"
+              + " /model/export, POST /predict and /openapi.json.");
   public static final ConfigKey HTTP_HOST =
       key(
           "redunet.http.host",
@@ -457,6 +458,34 @@ public final class ConfigKeys {
           "Host name or address other instances use to reach this one's HTTP endpoints (Kafka"
               + " Streams application.server, for /model across instances); default: the bind"
               + " address, or this machine's host name when it binds to all addresses.");
+
+  public static final ConfigKey HTTP_MAX_REQUEST_BYTES =
+      key(
+          "redunet.http.max.request.bytes",
+          new IntRange(1_024, 1L << 30),
+          "16777216",
+          "Largest HTTP request body accepted (POST /predict); a larger one gets 413. The request"
+              + " line and headers are limited to 16 KiB (414, 431).");
+  public static final ConfigKey HTTP_TOKEN =
+      key(
+          "redunet.http.token",
+          new Text(),
+          null,
+          "Bearer token that POST /predict and GET /model/export require (Authorization: Bearer"
+              + " TOKEN; else 401); default: none. Set it whenever the HTTP API is reachable beyond"
+              + " loopback.");
+  public static final ConfigKey HTTP_PREDICT_ENABLED =
+      key(
+          "redunet.http.predict.enabled",
+          new Choice(List.of("true", "false")),
+          "true",
+          "Whether POST /predict is served (false: 404 disabled).");
+  public static final ConfigKey HTTP_EXPORT_ENABLED =
+      key(
+          "redunet.http.export.enabled",
+          new Choice(List.of("true", "false")),
+          "true",
+          "Whether GET /model/export is served (false: 404 disabled).");
 
   public static final ConfigKey SCHEMA_REGISTRY_URL =
       key(
@@ -566,7 +595,11 @@ public final class ConfigKeys {
           HTTP_ENABLED,
           HTTP_HOST,
           HTTP_PORT,
-          HTTP_ADVERTISED_HOST);
+          HTTP_ADVERTISED_HOST,
+          HTTP_MAX_REQUEST_BYTES,
+          HTTP_TOKEN,
+          HTTP_PREDICT_ENABLED,
+          HTTP_EXPORT_ENABLED);
 
   static final Map<String, ConfigKey> BY_NAME =
       ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));

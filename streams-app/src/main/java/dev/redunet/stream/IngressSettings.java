@@ -20,7 +20,7 @@ import java.util.Set;
  * @param labels {@code redunet.labels}; empty = any label
  * @param modelName {@code redunet.model.name}, the key of the input shape
  */
-record IngressSettings(
+public record IngressSettings(
     SampleDecoder decoder,
     int maxFeatures,
     int maxRecordBytes,
@@ -28,14 +28,15 @@ record IngressSettings(
     Set<String> labels,
     String modelName) {
 
-  IngressSettings {
+  public IngressSettings {
     Objects.requireNonNull(decoder, "decoder");
     configuredShape = List.copyOf(configuredShape);
     labels = Set.copyOf(labels);
     Objects.requireNonNull(modelName, "modelName");
   }
 
-  static IngressSettings of(AppConfig config) {
+  /** The settings of {@code config}. */
+  public static IngressSettings of(AppConfig config) {
     int maxRecordBytes = config.integer(ConfigKeys.MAX_RECORD_BYTES);
     return new IngressSettings(
         SampleDecoder.create()

@@ -7,6 +7,7 @@ import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelCodec;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.MathExecutor;
+import dev.redunet.stream.IngressSettings;
 import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.ScoringPlugin;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -158,6 +160,19 @@ public final class LearningPlugin implements ScoringPlugin {
     return progress == null
         ? OptionalLong.empty()
         : OptionalLong.of(PROGRESS.decode(progress).getWindows());
+  }
+
+  /**
+   * Synchronous predictions with the model in force ({@code POST /predict}): the stream's checks
+   * and scoring code, this instance's newest version (its builder's, or the global store's).
+   *
+   * @param store the global model store {@value #MODEL_STORE} (an interactive query; asked again
+   *     after it failed)
+   * @param ingress the checks of the samples topic
+   */
+  public LivePredictor predictor(
+      Supplier<ReadOnlyKeyValueStore<String, byte[]>> store, IngressSettings ingress) {
+    return new LivePredictor(modelName, store, local, ingress, math);
   }
 
   /** This instance's builder's publications, for this instance's scorers. */

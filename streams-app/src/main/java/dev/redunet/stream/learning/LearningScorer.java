@@ -1,7 +1,5 @@
 package dev.redunet.stream.learning;
 
-import dev.redunet.avro.ClassScore;
-import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.RejectedRecord;
@@ -13,7 +11,6 @@ import dev.redunet.avro.internal.ModelProgress;
 import dev.redunet.avro.internal.PartitionProgress;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.linalg.MathExecutor;
-import dev.redunet.linalg.Matrix;
 import dev.redunet.stream.DeadLetterHeaders;
 import dev.redunet.stream.IdentityScorer;
 import dev.redunet.stream.IngressMetrics;
@@ -496,57 +493,13 @@ final class LearningScorer implements SampleScorer {
       loadedVersion = m.version();
       listener.modelLoaded(m);
     }
-    double[][] columns = new double[samples.size()][];
-    for (int i = 0; i < columns.length; i++) {
-      columns[i] = samples.get(i).features();
-    }
-    StreamingModel.Scores scores = m.score(Matrix.fromColumns(columns), math);
-    List<Scored> out = new ArrayList<>(samples.size());
-    for (int i = 0; i < columns.length; i++) {
-      ValidSample sample = samples.get(i);
-      int predicted = scores.predicted()[i];
-      Optional<String> predictedName =
-          predicted < 0 ? Optional.empty() : Optional.of(m.classNames().get(predicted));
-      List<ClassScore> classScores = new ArrayList<>(m.classNames().size());
-      double[] membership = scores.membership().isPresent() ? scores.membership().get()[i] : null;
-      for (int j = 0; j < m.classNames().size(); j++) {
-        classScores.add(
-            ClassScore.newBuilder()
-                .setLabel(m.classNames().get(j))
-                .setDeltaLBits(scores.deltaL()[i][j])
-                .setMembership(membership == null ? null : membership[j])
-                .build());
-      }
-      List<Float> z = new ArrayList<>(m.featureDimension());
-      for (int a = 0; a < m.featureDimension(); a++) {
-        z.add((float) scores.features().get(a, i));
-      }
-      double novelty = m.noveltyBits(scores.deltaL()[i]);
-      boolean novel = m.novel(novelty);
-      if (novel) {
+    List<Scored> out = ModelScoring.score(samples, m, stale, owed, math);
+    for (int i = 0; i < out.size(); i++) {
+      Prediction p = out.get(i).prediction();
+      if (p.getNovel()) {
         listener.scoredNovel();
       }
-      Prediction prediction =
-          Prediction.newBuilder()
-              .setSampleId(sample.id())
-              .setModelVersion(m.version())
-              .setPredictedLabel(predictedName.orElse(null))
-              .setScores(classScores)
-              .setTrueLabel(sample.label().orElse(null))
-              .setStale(stale)
-              .setOwedVersion(owed)
-              .setNoveltyBits(Double.isNaN(novelty) ? null : novelty)
-              .setNovel(novel)
-              .build();
-      Features features =
-          Features.newBuilder()
-              .setSampleId(sample.id())
-              .setModelVersion(m.version())
-              .setFeatures(z)
-              .setShape(List.of(m.featureDimension()))
-              .build();
-      sample.label().ifPresent(l -> listener.scored(predictedName.map(l::equals).orElse(false)));
-      out.add(new Scored(prediction, features));
+      samples.get(i).label().ifPresent(l -> listener.scored(l.equals(p.getPredictedLabel())));
     }
     return out;
   }

@@ -4,12 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.redunet.avro.ClassScore;
+import dev.redunet.avro.Prediction;
+import dev.redunet.avro.RejectReason;
 import dev.redunet.stream.IngressMetrics;
+import dev.redunet.stream.learning.LivePredictor;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +67,203 @@ class HttpEndpointsTest {
     String self = "127.0.0.1:" + http.address().getPort();
     http.start(new HttpEndpoints.Backend(state::get, metrics, model, () -> peers, self));
     return http;
+  }
+
+  /**
+   * A fake predictor: a sample whose JSON holds "bad" is rejected NON_FINITE, any other is
+   * predicted "a" by version 4 (its id is the sample's text length).
+   */
+  private static final Predictor FAKE =
+      samples -> {
+        List<LivePredictor.Outcome> out = new ArrayList<>();
+        for (byte[] s : samples) {
+          String text = new String(s, StandardCharsets.UTF_8);
+          out.add(
+              text.contains("bad")
+                  ? new LivePredictor.Rejected(RejectReason.NON_FINITE, "features[0]: " + text)
+                  : new LivePredictor.Predicted(
+                      Prediction.newBuilder()
+                          .setSampleId(Integer.toString(text.length()))
+                          .setModelVersion(4)
+                          .setPredictedLabel("a")
+                          .setScores(
+                              List.of(
+                                  ClassScore.newBuilder()
+                                      .setLabel("a")
+                                      .setDeltaLBits(1.5)
+                                      .setMembership(null)
+                                      .build(),
+                                  ClassScore.newBuilder()
+                                      .setLabel("b")
+                                      .setDeltaLBits(Double.POSITIVE_INFINITY)
+                                      .setMembership(null)
+                                      .build()))
+                          .setTrueLabel(null)
+                          .build()));
+        }
+        return out;
+      };
+
+  private HttpEndpoints startApi(HttpSettings settings) throws IOException {
+    AppMetrics metrics = new AppMetrics(new IngressMetrics());
+    open.add(metrics);
+    HttpEndpoints http = HttpEndpoints.bind("127.0.0.1", 0, settings);
+    open.add(0, http);
+    http.start(
+        new HttpEndpoints.Backend(
+            state::get,
+            metrics,
+            ModelSummarySource.none(),
+            List::of,
+            "self:1",
+            FAKE,
+            v ->
+                v.isPresent() && v.getAsLong() != 2 ? Optional.empty() : Optional.of("{\"v\":2}")));
+    return http;
+  }
+
+  private static HttpResponse<String> post(HttpEndpoints http, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(http, "/predict"))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      b.headers(headers);
+    }
+    return send(b.build());
+  }
+
+  /** The status line of a request written by hand: what a client sees, not what it may refuse. */
+  private static String rawStatusLine(HttpEndpoints http, String request) throws IOException {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), http.address().getPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      String line = in.readLine();
+      return line == null ? "(connection closed without an answer)" : line;
+    }
+  }
+
+  @Test
+  void predictAnswersOneSampleWithItsStatusAndAnArrayItemByItem() throws Exception {
+    HttpEndpoints http = startApi(HttpSettings.defaults());
+    HttpResponse<String> one = post(http, "{\"id\":\"x\",\"features\":[1]}");
+    assertThat(one.statusCode()).isEqualTo(200);
+    JsonNode p = JSON.readTree(one.body()).get("prediction");
+    assertThat(p.get("modelVersion").asLong()).isEqualTo(4);
+    assertThat(p.get("predictedLabel").asText()).isEqualTo("a");
+    assertThat(p.get("sampleId").asText()).as("the item's own bytes").isEqualTo("25");
+    assertThat(p.get("scores").get(1).get("deltaLBits").isNull())
+        .as("+∞ is null, as in the JSON output")
+        .isTrue();
+    assertThat(p.has("noveltyBits") && p.has("novel") && p.has("stale")).isTrue();
+
+    HttpResponse<String> bad = post(http, "{\"id\":\"bad\"}");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(bad.body()).get("reason").asText()).isEqualTo("NON_FINITE");
+
+    HttpResponse<String> array =
+        post(http, " [ {\"id\":\"a\"} , {\"id\":\"bad\", \"n\":[1,[2]]}, 7 ] ");
+    assertThat(array.statusCode()).isEqualTo(200);
+    JsonNode results = JSON.readTree(array.body()).get("results");
+    assertThat(results).hasSize(3);
+    assertThat(results.get(0).get("status").asInt()).isEqualTo(200);
+    assertThat(results.get(0).get("prediction").get("sampleId").asText()).isEqualTo("10");
+    assertThat(results.get(1).get("status").asInt()).isEqualTo(400);
+    assertThat(results.get(1).get("message").asText())
+        .isEqualTo("features[0]: {\"id\":\"bad\", \"n\":[1,[2]]}");
+    assertThat(results.get(2).get("prediction").get("sampleId").asText()).isEqualTo("1");
+
+    for (String notJson : List.of("", "not json", "{\"id\":", "[{}", "{} {}")) {
+      HttpResponse<String> r = post(http, notJson);
+      assertThat(r.statusCode()).as("body %s", notJson).isEqualTo(400);
+      assertThat(JSON.readTree(r.body()).get("reason").asText()).isEqualTo("UNPARSABLE");
+    }
+    HttpResponse<String> getPredict = get(http, "/predict");
+    assertThat(getPredict.statusCode()).isEqualTo(405);
+    assertThat(getPredict.headers().firstValue("Allow")).hasValue("POST");
+  }
+
+  @Test
+  void aBodyOverTheLimitIs413AndOneAtTheLimitIsRead() throws Exception {
+    HttpEndpoints http = startApi(HttpSettings.defaults().withMaxRequestBytes(2048));
+    String atLimit = "[" + "{}".repeat(1) + " ".repeat(2048 - 4) + "]";
+    assertThat(atLimit).hasSize(2048);
+    assertThat(post(http, atLimit).statusCode()).isEqualTo(200);
+    HttpResponse<String> over = post(http, atLimit + " ");
+    assertThat(over.statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(over.body()).get("message").asText())
+        .contains("redunet.http.max.request.bytes");
+  }
+
+  @Test
+  void anOverLongRequestLineIs414AndAnOverLongHeaderIs431NotADroppedConnection() throws Exception {
+    HttpEndpoints http = startApi(HttpSettings.defaults());
+    String longPath = "/model?x=" + "a".repeat(200 * 1024);
+    assertThat(rawStatusLine(http, "GET " + longPath + " HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .startsWith("HTTP/1.1 414");
+    assertThat(
+            rawStatusLine(
+                http,
+                "GET /health HTTP/1.1\r\nHost: h\r\nX-Long: "
+                    + "b".repeat(200 * 1024)
+                    + "\r\n\r\n"))
+        .startsWith("HTTP/1.1 431");
+    assertThat(rawStatusLine(http, "GET /health HTTP/1.1\r\nHost: h\r\n\r\n"))
+        .as("a request within the limits")
+        .startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void theTokenIsRequiredByPredictAndExportOnly() throws Exception {
+    HttpEndpoints http = startApi(HttpSettings.defaults().withToken("s3cret"));
+    String sample = "{\"id\":\"x\"}";
+    HttpResponse<String> none = post(http, sample);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"redunet\"");
+    assertThat(post(http, sample, "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
+    assertThat(post(http, sample, "Authorization", "s3cret").statusCode()).isEqualTo(401);
+    assertThat(post(http, sample, "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
+    assertThat(get(http, "/model/export").statusCode()).isEqualTo(401);
+    HttpResponse<String> export =
+        send(
+            HttpRequest.newBuilder(uri(http, "/model/export?version=2"))
+                .header("Authorization", "Bearer s3cret")
+                .GET()
+                .build());
+    assertThat(export.statusCode()).isEqualTo(200);
+    assertThat(export.body()).isEqualTo("{\"v\":2}");
+    assertThat(get(http, "/health").statusCode()).as("health needs no token").isEqualTo(200);
+    assertThat(get(http, "/metrics").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void switchedOffEndpointsAre404DisabledAndTheOthersStillServe() throws Exception {
+    HttpEndpoints http = startApi(HttpSettings.defaults().withEndpoints(false, false));
+    HttpResponse<String> predict = post(http, "{\"id\":\"x\"}");
+    assertThat(predict.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(predict.body()).get("status").asText()).isEqualTo("disabled");
+    assertThat(JSON.readTree(predict.body()).get("message").asText())
+        .contains("redunet.http.predict.enabled");
+    HttpResponse<String> export = get(http, "/model/export");
+    assertThat(export.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(export.body()).get("message").asText())
+        .contains("redunet.http.export.enabled");
+    assertThat(get(http, "/health").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theExportAnswersRetainedVersionsAnd404ForOthers() throws Exception {
+    HttpEndpoints http = startApi(HttpSettings.defaults());
+    assertThat(get(http, "/model/export").statusCode()).isEqualTo(200);
+    HttpResponse<String> gone = get(http, "/model/export?version=1");
+    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(JSON.readTree(gone.body()).get("status").asText()).isEqualTo("no_version");
+    assertThat(get(http, "/model/export?version=0").statusCode()).isEqualTo(400);
   }
 
   private static HttpResponse<String> get(HttpEndpoints http, String path) throws Exception {
@@ -255,6 +462,7 @@ class HttpEndpointsTest {
                 .build());
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    assertThat(post.statusCode()).isEqualTo(405);
     HttpResponse<String> head =
         send(
             HttpRequest.newBuilder(uri(http, "/health"))
