@@ -511,6 +511,9 @@ public record LearnerSettings(
 
   /** Whether inputs of {@code inputDimension} are projected. */
   public boolean projects(int inputDimension) {
+    if (network == Network.SPECTRAL) {
+      return false;
+    }
     return switch (projection) {
       case ON -> projectionDimension < inputDimension;
       case OFF -> false;
