@@ -309,7 +309,9 @@ class StreamCommandsIT {
       assertThat(summary.get("accepted").asLong()).isEqualTo(31);
       assertThat(summary.get("rejected_total").asLong()).isEqualTo(4);
       assertThat(summary.get("rejected").get("UNPARSABLE").asLong()).isEqualTo(2);
-      assertThat(summary.get("topics_created")).hasSize(6);
+      // every topic but samples (produce made it): features, predictions, rejected, model,
+      // metrics, learning, clusters
+      assertThat(summary.get("topics_created")).hasSize(7);
       assertThat(Thread.getAllStackTraces().keySet())
           .as("no thread of the application is left")
           .noneMatch(t -> t.getName().startsWith(appId));
@@ -367,7 +369,7 @@ class StreamCommandsIT {
       assertThat(out).hasSize(1);
       JsonNode summary = JSON.readTree(out.get(0));
       assertThat(summary.get("state").asText()).isEqualTo("NOT_RUNNING");
-      assertThat(summary.get("topics_created")).hasSize(7);
+      assertThat(summary.get("topics_created")).hasSize(8); // all eight, samples included
       assertThat(read(stderr)).contains("PENDING_SHUTDOWN -> NOT_RUNNING");
     } finally {
       process.destroyForcibly();

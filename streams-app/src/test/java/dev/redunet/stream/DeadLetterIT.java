@@ -200,7 +200,8 @@ class DeadLetterIT {
     assertThat(DeadLetterHeaders.text(zeros.headers(), DeadLetterHeaders.MESSAGE))
         .isEqualTo(zeros.value().getMessage());
     assertThat(DeadLetterHeaders.text(zeros.headers(), DeadLetterHeaders.STACKTRACE))
-        .contains("at dev.redunet.stream.ValidateProcessor.validate(");
+        .contains("at dev.redunet.stream.SampleValidation.validate(")
+        .contains("at dev.redunet.stream.ValidateProcessor.process(");
 
     Read odd = rejected.get("odd");
     assertThat(odd.value().getReason()).isEqualTo(RejectReason.WRONG_DIMENSION);
