@@ -62,26 +62,27 @@ public final class LearnerConfig {
 
   private static LearnerSettings vectorSettings(AppConfig config) {
     return new LearnerSettings(
-        config.integer(ConfigKeys.LAYERS),
-        config.real(ConfigKeys.EPS_SQ),
-        config.real(ConfigKeys.ETA),
-        config.real(ConfigKeys.LAMBDA),
-        TrainingMembership.valueOf(upper(config.text(ConfigKeys.MEMBERSHIP))),
-        config.integer(ConfigKeys.WINDOW),
-        config.integer(ConfigKeys.REFERENCE_SIZE),
-        Combination.valueOf(upper(config.text(ConfigKeys.STATISTICS))),
-        config.real(ConfigKeys.DECAY),
-        config.integer(ConfigKeys.SLIDING_WINDOWS),
-        ProjectionMode.valueOf(upper(config.text(ConfigKeys.PROJECTION))),
-        config.integer(ConfigKeys.PROJECTION_DIM),
-        config.real(ConfigKeys.MICL_EPS_SQ),
-        Construction.valueOf(upper(config.text(ConfigKeys.CONSTRUCTION))),
-        config.real(ConfigKeys.NOVELTY_QUANTILE),
-        Unlabelled.valueOf(upper(config.text(ConfigKeys.UNLABELLED))),
-        config.real(ConfigKeys.UNLABELLED_MARGIN),
-        config.integer(ConfigKeys.UNLABELLED_WINDOW_MAX),
-        config.text(ConfigKeys.CLUSTERS).equals("on"),
-        config.real(ConfigKeys.CLUSTERS_EPS_SQ));
+            config.integer(ConfigKeys.LAYERS),
+            config.real(ConfigKeys.EPS_SQ),
+            config.real(ConfigKeys.ETA),
+            config.real(ConfigKeys.LAMBDA),
+            TrainingMembership.valueOf(upper(config.text(ConfigKeys.MEMBERSHIP))),
+            config.integer(ConfigKeys.WINDOW),
+            config.integer(ConfigKeys.REFERENCE_SIZE),
+            Combination.valueOf(upper(config.text(ConfigKeys.STATISTICS))),
+            config.real(ConfigKeys.DECAY),
+            config.integer(ConfigKeys.SLIDING_WINDOWS),
+            ProjectionMode.valueOf(upper(config.text(ConfigKeys.PROJECTION))),
+            config.integer(ConfigKeys.PROJECTION_DIM),
+            config.real(ConfigKeys.MICL_EPS_SQ),
+            Construction.valueOf(upper(config.text(ConfigKeys.CONSTRUCTION))),
+            config.real(ConfigKeys.NOVELTY_QUANTILE))
+        .withUnlabelled(
+            Unlabelled.valueOf(upper(config.text(ConfigKeys.UNLABELLED))),
+            config.real(ConfigKeys.UNLABELLED_MARGIN),
+            config.integer(ConfigKeys.UNLABELLED_WINDOW_MAX),
+            config.text(ConfigKeys.CLUSTERS).equals("on"),
+            config.real(ConfigKeys.CLUSTERS_EPS_SQ));
   }
 
   /**

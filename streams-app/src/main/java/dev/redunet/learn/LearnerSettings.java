@@ -164,100 +164,6 @@ public record LearnerSettings(
         Optional.empty());
   }
 
-  /** Settings of a vector network (no sample shape, no lifting) with these unlabelled settings. */
-  public LearnerSettings(
-      int layers,
-      double epsSq,
-      double eta,
-      double lambda,
-      TrainingMembership membership,
-      int window,
-      int referenceSize,
-      Combination combination,
-      double decay,
-      int slidingWindows,
-      ProjectionMode projection,
-      int projectionDimension,
-      double miclEpsSq,
-      Construction construction,
-      double noveltyQuantile,
-      Unlabelled unlabelled,
-      double unlabelledMargin,
-      int unlabelledPerWindow,
-      boolean clusters,
-      double clustersEpsSq) {
-    this(
-        layers,
-        epsSq,
-        eta,
-        lambda,
-        membership,
-        window,
-        referenceSize,
-        combination,
-        decay,
-        slidingWindows,
-        projection,
-        projectionDimension,
-        miclEpsSq,
-        construction,
-        noveltyQuantile,
-        unlabelled,
-        unlabelledMargin,
-        unlabelledPerWindow,
-        clusters,
-        clustersEpsSq,
-        Network.VECTOR,
-        Optional.empty(),
-        Optional.empty());
-  }
-
-  /** Settings that ignore unlabelled samples, with this network, sample shape and lifting. */
-  public LearnerSettings(
-      int layers,
-      double epsSq,
-      double eta,
-      double lambda,
-      TrainingMembership membership,
-      int window,
-      int referenceSize,
-      Combination combination,
-      double decay,
-      int slidingWindows,
-      ProjectionMode projection,
-      int projectionDimension,
-      double miclEpsSq,
-      Construction construction,
-      double noveltyQuantile,
-      Network network,
-      Optional<SignalShape> featureShape,
-      Optional<LiftingSettings> lifting) {
-    this(
-        layers,
-        epsSq,
-        eta,
-        lambda,
-        membership,
-        window,
-        referenceSize,
-        combination,
-        decay,
-        slidingWindows,
-        projection,
-        projectionDimension,
-        miclEpsSq,
-        construction,
-        noveltyQuantile,
-        Unlabelled.IGNORE,
-        DEFAULT_UNLABELLED_MARGIN,
-        DEFAULT_UNLABELLED_PER_WINDOW,
-        false,
-        DEFAULT_CLUSTERS_EPS_SQ,
-        network,
-        featureShape,
-        lifting);
-  }
-
   /** How the statistics of successive windows are combined. */
   public enum Combination {
     /** Everything since the start (the default: it converges on a stationary stream). */
@@ -375,8 +281,13 @@ public record LearnerSettings(
     return unlabelled == Unlabelled.SELF || clusters;
   }
 
-  /** These settings with self-training at {@code margin} (bits per dimension). */
-  public LearnerSettings withSelfTraining(double margin) {
+  /**
+   * These settings with other choices for unlabelled samples (see the record's parameters).
+   *
+   * @throws IllegalArgumentException as the constructor
+   */
+  public LearnerSettings withUnlabelled(
+      Unlabelled mode, double margin, int perWindow, boolean cluster, double clusterEpsSq) {
     return new LearnerSettings(
         layers,
         epsSq,
@@ -393,42 +304,24 @@ public record LearnerSettings(
         miclEpsSq,
         construction,
         noveltyQuantile,
-        Unlabelled.SELF,
+        mode,
         margin,
-        unlabelledPerWindow,
-        clusters,
-        clustersEpsSq,
+        perWindow,
+        cluster,
+        clusterEpsSq,
         network,
         featureShape,
         lifting);
   }
 
+  /** These settings with self-training at {@code margin} (bits per dimension). */
+  public LearnerSettings withSelfTraining(double margin) {
+    return withUnlabelled(Unlabelled.SELF, margin, unlabelledPerWindow, clusters, clustersEpsSq);
+  }
+
   /** These settings with the novel unlabelled samples clustered at ε² {@code clusterEpsSq}. */
   public LearnerSettings withClusters(double clusterEpsSq) {
-    return new LearnerSettings(
-        layers,
-        epsSq,
-        eta,
-        lambda,
-        membership,
-        window,
-        referenceSize,
-        combination,
-        decay,
-        slidingWindows,
-        projection,
-        projectionDimension,
-        miclEpsSq,
-        construction,
-        noveltyQuantile,
-        unlabelled,
-        unlabelledMargin,
-        unlabelledPerWindow,
-        true,
-        clusterEpsSq,
-        network,
-        featureShape,
-        lifting);
+    return withUnlabelled(unlabelled, unlabelledMargin, unlabelledPerWindow, true, clusterEpsSq);
   }
 
   /**

@@ -48,24 +48,23 @@ class SpectralLearnerTest {
   private static LearnerSettings spectral(
       Construction construction, Combination combination, TrainingMembership membership) {
     return new LearnerSettings(
-        2,
-        0.5,
-        0.5,
-        50,
-        membership,
-        WINDOW,
-        0,
-        combination,
-        0.5,
-        2,
-        ProjectionMode.AUTO,
-        64,
-        0.5,
-        construction,
-        0.95,
-        Network.SPECTRAL,
-        Optional.of(SHAPE),
-        Optional.of(new LiftingSettings(4, 3, 11)));
+            2,
+            0.5,
+            0.5,
+            50,
+            membership,
+            WINDOW,
+            0,
+            combination,
+            0.5,
+            2,
+            ProjectionMode.AUTO,
+            64,
+            0.5,
+            construction,
+            0.95)
+        .withNetwork(
+            Network.SPECTRAL, Optional.of(SHAPE), Optional.of(new LiftingSettings(4, 3, 11)));
   }
 
   /** Feeds two windows of sensor signals and returns the two versions' builds. */

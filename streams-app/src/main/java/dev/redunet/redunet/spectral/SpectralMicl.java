@@ -159,8 +159,9 @@ public final class SpectralMicl {
       double augmented = counts[j] * n;
       double scaleNext = d / (epsSq * (augmented + 1)) * n;
       double scaleNow = d / (epsSq * augmented) * n;
-      double[] scatterRe = s.packedRe().clone();
-      double[] scatterIm = s.packedIm().clone();
+      // Read only, but for the DC block that affine coding centres in a copy.
+      double[] scatterRe = affine ? s.packedRe().clone() : s.packedRe();
+      double[] scatterIm = s.packedIm();
       if (affine) {
         // centre the DC block: S(0) − s sᵀ/m (the mean of X̃_j lives in bin 0 alone)
         double[] dc = s.dcSum();

@@ -53,8 +53,9 @@ public final class ModelScoring {
                 .setMembership(membership == null ? null : membership[j])
                 .build());
       }
-      List<Float> z = new ArrayList<>(m.featureDimension());
-      for (int a = 0; a < m.featureDimension(); a++) {
+      int d = m.featureDimension();
+      List<Float> z = new ArrayList<>(d);
+      for (int a = 0; a < d; a++) {
         z.add((float) scores.features().get(a, i));
       }
       double novelty = m.noveltyBits(scores.deltaL()[i]);
@@ -75,7 +76,7 @@ public final class ModelScoring {
               .setSampleId(sample.id())
               .setModelVersion(m.version())
               .setFeatures(z)
-              .setShape(List.of(m.featureDimension()))
+              .setShape(List.of(d))
               .build();
       out.add(new Scored(prediction, features));
     }
