@@ -125,7 +125,9 @@ class NoveltyTest {
     assertThat(auc).isGreaterThanOrEqualTo(0.80);
     assertThat(recall).isGreaterThanOrEqualTo(0.35);
     assertThat(falseRate).isLessThanOrEqualTo(0.15);
-    assertThat(falseRate).as("about 1 − q of the known").isCloseTo(0.05, within(0.05));
+    // q = 0.95 of the window's own novelty: about 5 % of known samples, and never none of them (a
+    // threshold that flags nothing known is broken)
+    assertThat(falseRate).as("about 1 − q of the known").isCloseTo(0.05, within(0.03));
   }
 
   private static boolean unknown(String label) {
