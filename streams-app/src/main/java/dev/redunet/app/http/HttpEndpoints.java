@@ -332,12 +332,41 @@ public final class HttpEndpoints implements AutoCloseable {
     final Request request;
     final Response response;
     final Callback callback;
+    final long maxRequestBytes;
     boolean sent;
+    boolean bodyRead;
 
-    Exchange(Request request, Response response, Callback callback) {
+    Exchange(Request request, Response response, Callback callback, long maxRequestBytes) {
       this.request = request;
       this.response = response;
       this.callback = callback;
+      this.maxRequestBytes = maxRequestBytes;
+    }
+
+    /**
+     * Reads and drops a body the handler answered without reading (a 401, 404 or 405 to a POST), up
+     * to {@code redunet.http.max.request.bytes}; past that, the connection closes after the answer.
+     * Without this, Jetty closes a kept-alive connection whose body is still arriving, and the
+     * client's next request on it fails with no response.
+     */
+    void discardUnreadBody() {
+      if (bodyRead) {
+        return;
+      }
+      bodyRead = true;
+      try (InputStream in = Content.Source.asInputStream(request)) {
+        byte[] drop = new byte[8192];
+        long left = maxRequestBytes;
+        int n;
+        while (left > 0 && (n = in.read(drop, 0, (int) Math.min(drop.length, left))) >= 0) {
+          left -= n;
+        }
+        if (left == 0 && in.read() >= 0) {
+          header("Connection", "close");
+        }
+      } catch (IOException e) {
+        header("Connection", "close");
+      }
     }
 
     String method() {
@@ -365,7 +394,7 @@ public final class HttpEndpoints implements AutoCloseable {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-      Exchange exchange = new Exchange(request, response, callback);
+      Exchange exchange = new Exchange(request, response, callback, settings.maxRequestBytes());
       try {
         route(exchange);
       } catch (IOException | RuntimeException e) {
@@ -574,6 +603,7 @@ public final class HttpEndpoints implements AutoCloseable {
    * The request body, at most {@code redunet.http.max.request.bytes}; empty after answering 413.
    */
   private Optional<byte[]> body(Exchange exchange) throws IOException {
+    exchange.bodyRead = true;
     long max = settings.maxRequestBytes();
     long declared = exchange.request.getLength();
     if (declared > max) {
@@ -840,6 +870,7 @@ public final class HttpEndpoints implements AutoCloseable {
   }
 
   private static void send(Exchange exchange, int status, String contentType, byte[] bytes) {
+    exchange.discardUnreadBody();
     exchange.sent = true;
     Response response = exchange.response;
     response.setStatus(status);

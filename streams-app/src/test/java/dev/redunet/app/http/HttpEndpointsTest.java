@@ -242,6 +242,22 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void aRejectionBeforeTheBodyIsReadLeavesTheClientsNextRequestWorking() throws Exception {
+    // A POST answered 401 or 404 before its body is read: the server must not leave the client a
+    // kept-alive connection it is about to close, or the client's next request on it fails with
+    // "header parser received no bytes" (seen on CI).
+    HttpEndpoints secured = startApi(HttpSettings.defaults().withToken("s3cret"));
+    HttpEndpoints off = startApi(HttpSettings.defaults().withEndpoints(false, false));
+    String body = "{\"id\":\"x\",\"features\":[" + "0.5,".repeat(50_000) + "0.5]}";
+    for (int i = 0; i < 50; i++) {
+      assertThat(post(secured, body).statusCode()).as("unauthorized %d", i).isEqualTo(401);
+      assertThat(post(off, body).statusCode()).as("disabled %d", i).isEqualTo(404);
+    }
+    assertThat(post(secured, "{\"id\":\"x\"}", "Authorization", "Bearer s3cret").statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
   void switchedOffEndpointsAre404DisabledAndTheOthersStillServe() throws Exception {
     HttpEndpoints http = startApi(HttpSettings.defaults().withEndpoints(false, false));
     HttpResponse<String> predict = post(http, "{\"id\":\"x\"}");
