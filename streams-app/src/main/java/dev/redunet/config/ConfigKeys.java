@@ -270,9 +270,11 @@ public final class ConfigKeys {
           new IntRange(1, Long.MAX_VALUE),
           "5000",
           "An input partition whose scoring task runs but has had no new sample for this long"
-              + " (wall-clock time) no longer holds back the builder's watermark, so learning goes"
-              + " on; logged and counted (a task not heard from is waited for). Raise it for"
-              + " partitions with long gaps between samples.");
+              + " (wall-clock time), and whose records are all processed (committed offset at the"
+              + " partition's end), no longer holds back the builder's watermark, so learning goes"
+              + " on; logged and counted (a task not heard from, or with records left, is waited"
+              + " for). Keep it well above commit.interval.ms (100 under exactly-once); raise it"
+              + " for partitions with long gaps between samples.");
   public static final ConfigKey MODEL_RETAINED_VERSIONS =
       key(
           "redunet.model.retained.versions",

@@ -62,6 +62,17 @@ public final class StreamsProperties {
   private StreamsProperties() {}
 
   /**
+   * The settings of an admin client that reaches the cluster as the application does (its {@code
+   * kafka.*} security and client settings, {@code admin.}-prefixed ones included).
+   *
+   * @param clientId the admin client's {@code client.id}
+   */
+  public static Map<String, Object> adminSettings(
+      AppConfig config, IngressMetrics metrics, String clientId) {
+    return new StreamsConfig(of(config, metrics), false) {}.getAdminConfigs(clientId);
+  }
+
+  /**
    * The properties for {@code new KafkaStreams(RedunetTopology.build(config, plugin, metrics),
    * StreamsProperties.of(config, metrics))}.
    *

@@ -11,6 +11,7 @@ import dev.redunet.stream.IngressSettings;
 import dev.redunet.stream.RedunetTopology;
 import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.ScoringPlugin;
+import dev.redunet.stream.StreamsProperties;
 import dev.redunet.wire.AvroCodec;
 import dev.redunet.wire.OutputSerdes;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -228,6 +230,12 @@ public final class LearningPlugin implements ScoringPlugin {
         RedunetTopology.SCORE);
     topology.addSource(
         LEARNING_SOURCE, new StringDeserializer(), new ByteArrayDeserializer(), learning);
+    Map<String, Object> admin =
+        StreamsProperties.adminSettings(
+            wiring.config(), wiring.metrics(), "redunet-input-backlog-" + modelName);
+    String group = wiring.config().text(ConfigKeys.APPLICATION_ID);
+    String input = wiring.topics().samples();
+    long backlogInterval = Math.max(100, Math.min(5_000, idleTimeoutMs / 4));
     topology.addProcessor(
         BUILDER,
         () ->
@@ -242,7 +250,8 @@ public final class LearningPlugin implements ScoringPlugin {
                 local,
                 inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName),
                 math,
-                clusterMembers),
+                clusterMembers,
+                new GroupOffsetsBacklog(() -> Admin.create(admin), input, group, backlogInterval)),
         LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);
     topology.addSink(

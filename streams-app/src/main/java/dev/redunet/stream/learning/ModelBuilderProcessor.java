@@ -117,6 +117,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final int clusterMembers;
   private final ModelCache cache;
   private final LocalVersions local;
+  private final InputBacklog backlog;
   private final Throttled warnings = new Throttled(LOG, 10_000);
 
   private ProcessorContext<String, Object> context;
@@ -187,7 +188,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         local,
         executors,
         MathExecutor.sequential(),
-        DEFAULT_CLUSTER_MEMBERS);
+        DEFAULT_CLUSTER_MEMBERS,
+        InputBacklog.none());
   }
 
   /** Member ids a cluster record lists in tests ({@code redunet.clusters.max.members}). */
@@ -205,6 +207,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
    *     compute them inline, on the stream thread
    * @param math the threads the computation of a version splits its kernels over
    * @param clusterMembers member ids listed in a cluster record
+   * @param backlog whether a silent partition's records are all processed (closed with this)
    */
   ModelBuilderProcessor(
       String modelName,
@@ -217,8 +220,10 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       LocalVersions local,
       Supplier<ExecutorService> executors,
       MathExecutor math,
-      int clusterMembers) {
+      int clusterMembers,
+      InputBacklog backlog) {
     this.clusterMembers = clusterMembers;
+    this.backlog = backlog;
     this.modelName = modelName;
     this.settings = settings;
     this.listener = listener;
@@ -428,17 +433,31 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
   }
 
+  /** When partition {@code p}'s current silence began: its last move, or its task's return. */
+  private long silentSince(int p) {
+    return Math.max(lastProgressAt.get(p), firstHeard.get(p));
+  }
+
   /**
-   * Whether partition {@code p} is idle: its scoring task is running (heard from within the
-   * timeout: samples, progress or heartbeats) and its position has not moved for the timeout. A
-   * task not heard from yet, or silent (restoring, moving to another instance, its instance gone),
-   * is waited for, so that its samples never come late.
+   * Whether partition {@code p}'s scoring task is running (heard from within the timeout: samples,
+   * progress or heartbeats) while its position has not moved for the timeout. A task not heard from
+   * yet, or silent (restoring, moving to another instance, its instance gone), is not: it is waited
+   * for, so that its samples never come late.
    */
-  private boolean idle(int p, long now) {
+  private boolean silent(int p, long now) {
     long heard = lastHeardAt.get(p);
     return heard != Long.MIN_VALUE
         && now - heard < idleTimeoutMs
-        && now - Math.max(lastProgressAt.get(p), firstHeard.get(p)) >= idleTimeoutMs;
+        && now - silentSince(p) >= idleTimeoutMs;
+  }
+
+  /**
+   * Whether partition {@code p} is idle: {@link #silent} and, asked after the timeout had passed,
+   * its records were all processed ({@link InputBacklog}): a task whose backlog has not reached it
+   * yet is waited for however long its silence lasts.
+   */
+  private boolean idle(int p, long now) {
+    return silent(p, now) && backlog.caughtUp(p, silentSince(p) + idleTimeoutMs);
   }
 
   /**
@@ -446,6 +465,25 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
    * largest); it never goes back.
    */
   private void advanceWatermark(long now) {
+    boolean ask = false;
+    for (int p = 0; p < progress.size(); p++) {
+      if (!silent(p, now) || idle(p, now)) {
+        continue;
+      }
+      ask = true;
+      if (now - silentSince(p) >= 2 * idleTimeoutMs) { // not merely the answer on its way
+        warnings.warn(
+            "backlog-" + p,
+            "model {}: input partition {} sent nothing for {} ms but may have records its task has"
+                + " not processed yet; the watermark waits for it",
+            modelName,
+            p,
+            now - silentSince(p));
+      }
+    }
+    if (ask) {
+      backlog.check(now, progress.size());
+    }
     String lowest = null;
     String highest = null;
     boolean blocked = false;
@@ -474,8 +512,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         skipped.set(p, true);
         listener.partitionIdle(p);
         LOG.warn(
-            "model {}: input partition {} sent nothing for {} ms (redunet.idle.timeout.ms); the"
-                + " watermark no longer waits for it",
+            "model {}: input partition {} sent nothing for {} ms (redunet.idle.timeout.ms) and its"
+                + " records are all processed; the watermark no longer waits for it",
             modelName,
             p,
             now - lastProgressAt.get(p));
@@ -734,6 +772,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   @Override
   public void close() {
+    backlog.close();
     if (executor != null) {
       executor.shutdownNow(); // a build still running is computed again by the next owner
       try {

@@ -13,6 +13,7 @@ import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelCodec;
 import dev.redunet.learn.StreamingModel;
 import dev.redunet.learn.WindowedLearner;
+import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.wire.AvroCodec;
 import java.nio.charset.StandardCharsets;
@@ -158,6 +159,7 @@ class ModelBuilderProcessorTest {
     ModelBuilderProcessor builder;
     Supplier<ExecutorService> executors = null; // inline
     int retained = 10;
+    InputBacklog backlog = InputBacklog.none();
 
     private KeyValueStore<String, byte[]> store(String name) {
       KeyValueStore<String, byte[]> s =
@@ -206,7 +208,10 @@ class ModelBuilderProcessorTest {
               IDLE_MS,
               retained,
               local,
-              executors);
+              executors,
+              MathExecutor.sequential(),
+              ModelBuilderProcessor.DEFAULT_CLUSTER_MEMBERS,
+              backlog);
       builder.init(context);
       assertThat(context.forwarded())
           .as("nothing forwarded from init: Kafka Streams initializes the sinks after it")
@@ -363,6 +368,83 @@ class ModelBuilderProcessorTest {
     assertThat(task.latest()).isZero();
     task.tick(2);
     assertThat(task.idle).as("partition 1 skipped once").hasValue(1);
+    assertThat(task.latest()).isGreaterThanOrEqualTo(1);
+    assertSameModel(task.version(1).orElseThrow(), offline(stream).get(0));
+  }
+
+  /** A backlog the test sets; every question is answered at once with the flags of the moment. */
+  private static final class SetBacklog implements InputBacklog {
+    final boolean[] caught = new boolean[PARTITIONS];
+    final List<Long> askedAt = new ArrayList<>();
+    private long answeredAt = Long.MIN_VALUE;
+    private boolean[] answer = new boolean[0];
+
+    @Override
+    public void check(long now, int partitions) {
+      askedAt.add(now);
+      answeredAt = now;
+      answer = caught.clone();
+    }
+
+    @Override
+    public boolean caughtUp(int partition, long since) {
+      return answeredAt >= since && answer[partition];
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aSilentPartitionWhoseTaskHasRecordsLeftIsWaitedForUntilTheyAreProcessed() {
+    // The kill -9 soak under load: a task heartbeats while its backlog has not reached it yet.
+    List<Labelled> stream = stream(3 * W, 6);
+    Task task = new Task();
+    SetBacklog backlog = new SetBacklog();
+    task.backlog = backlog;
+    task.restart();
+    task.process(Task.heartbeat(1)); // partition 1's task runs; its records have not come yet
+    stream.stream().filter(s -> s.partition() != 1).forEach(task::process);
+    task.finish(0, 2);
+    for (int i = 0; i < 10; i++) { // silent for ten timeouts, heartbeating all along
+      task.tick(IDLE_MS / 2);
+      task.process(Task.heartbeat(1));
+    }
+    assertThat(backlog.askedAt).as("asked once the silence lasted a timeout").isNotEmpty();
+    assertThat(task.idle).as("never skipped: its records are not processed").hasValue(0);
+    assertThat(task.latest()).as("no window closes without partition 1").isZero();
+    stream.stream().filter(s -> s.partition() == 1).forEach(task::process); // the backlog arrives
+    task.finish();
+    assertThat(task.idle).hasValue(0);
+    assertThat(task.latest()).isEqualTo(3);
+    for (int v = 1; v <= 3; v++) {
+      assertSameModel(task.version(v).orElseThrow(), offline(stream).get(v - 1));
+    }
+  }
+
+  @Test
+  void anAnswerAskedBeforeThePartitionFellSilentDoesNotCount() {
+    List<Labelled> stream =
+        stream(3 * W, 6).stream().filter(s -> s.partition() != 1).toList(); // partition 1: empty
+    Task task = new Task();
+    SetBacklog backlog = new SetBacklog();
+    task.backlog = backlog;
+    task.restart();
+    java.util.Arrays.fill(backlog.caught, true);
+    backlog.check(task.context.currentSystemTimeMs(), PARTITIONS); // "caught up", asked early
+    backlog.caught[1] = false; // then records come to partition 1
+    task.process(Task.heartbeat(1));
+    stream.forEach(task::process);
+    task.finish(0, 2);
+    task.tick(IDLE_MS - 1);
+    task.process(Task.heartbeat(1));
+    task.tick(2);
+    assertThat(backlog.askedAt).as("asked again once silent for the timeout").hasSize(2);
+    assertThat(task.idle).as("the early answer is stale; the new one says wait").hasValue(0);
+    assertThat(task.latest()).isZero();
+    backlog.caught[1] = true; // its task has processed them (and they were unlabelled)
+    task.tick(1);
+    assertThat(task.idle).as("skipped on an answer asked during the silence").hasValue(1);
     assertThat(task.latest()).isGreaterThanOrEqualTo(1);
     assertSameModel(task.version(1).orElseThrow(), offline(stream).get(0));
   }
