@@ -3,6 +3,7 @@ package dev.redunet.stream;
 import dev.redunet.avro.RejectReason;
 import dev.redunet.avro.Sample;
 import dev.redunet.wire.WireFormatException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -33,10 +34,15 @@ import java.util.TreeSet;
  *   <li>all values zero: EMPTY_VECTOR (a zero vector has no direction; every network normalizes its
  *       input to the unit sphere);
  *   <li>an empty label (UNPARSABLE), or, when {@code redunet.labels} fixes the label set, a label
- *       outside it: UNKNOWN_LABEL. Unlabelled samples are always accepted.
+ *       outside it: UNKNOWN_LABEL. Unlabelled samples are always accepted;
+ *   <li>an id or a label of more than {@value #MAX_NAME_BYTES} UTF-8 bytes: TOO_LARGE (every model
+ *       version stores its class names, and a cluster its members' ids).
  * </ol>
  */
 public final class SampleValidation {
+
+  /** The longest id or label accepted, in UTF-8 bytes. */
+  public static final int MAX_NAME_BYTES = 1024;
 
   private SampleValidation() {}
 
@@ -108,6 +114,21 @@ public final class SampleValidation {
                 + " values are zero; a zero vector has no direction and cannot be normalized");
       }
       String label = s.getLabel();
+      for (String[] name : new String[][] {{"id", s.getId()}, {"label", label}}) {
+        int bytes = name[1] == null ? 0 : name[1].getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_NAME_BYTES) {
+          return new Rejected(
+              RejectReason.TOO_LARGE,
+              name[0]
+                  + ": "
+                  + bytes
+                  + " UTF-8 bytes, over the limit of "
+                  + MAX_NAME_BYTES
+                  + " (starts \""
+                  + name[1].substring(0, 40)
+                  + "\")");
+        }
+      }
       if (label != null && label.isEmpty()) {
         return new Rejected(
             RejectReason.UNPARSABLE, "label: empty (use null for an unlabelled sample)");

@@ -201,6 +201,21 @@ class RedunetTopologyTest {
             RejectReason.MISSING_FIELD,
             "id: empty"),
         new Case(
+            // a model version stores its class names, a cluster its members' ids
+            "a label over 1024 UTF-8 bytes",
+            Map.of(),
+            3,
+            json("long-label", 3, "é".repeat(513)),
+            RejectReason.TOO_LARGE,
+            "label: 1026 UTF-8 bytes, over the limit of 1024"),
+        new Case(
+            "an id over 1024 UTF-8 bytes",
+            Map.of(),
+            3,
+            TopologyFixture.SAMPLES.encode(sample("i".repeat(1025), ramp(3), null, "a")),
+            RejectReason.TOO_LARGE,
+            "id: 1025 UTF-8 bytes, over the limit of 1024"),
+        new Case(
             "an unknown label with a fixed label set",
             Map.of("redunet.labels", "a,b"),
             3,
