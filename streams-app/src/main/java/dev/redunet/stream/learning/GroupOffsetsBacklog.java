@@ -50,6 +50,7 @@ final class GroupOffsetsBacklog implements InputBacklog {
   private ListOffsetsResult earliest;
 
   private long answeredAskedAt = Long.MIN_VALUE;
+  private String evidence = "no answer yet";
   private boolean[] answer = new boolean[0];
 
   /**
@@ -111,9 +112,12 @@ final class GroupOffsetsBacklog implements InputBacklog {
     }
     if (latest != null && latest.all().isDone() && earliest.all().isDone()) {
       boolean[] caught = new boolean[askedPartitions];
+      StringBuilder seen = new StringBuilder();
       for (int p = 0; p < askedPartitions; p++) {
-        caught[p] = caughtUp(new TopicPartition(topic, p));
+        caught[p] = caughtUp(new TopicPartition(topic, p), seen);
       }
+      LOG.debug("input backlog of {} (group {}): {}", topic, group, seen);
+      evidence = seen.toString();
       latest = null;
       earliest = null;
       answer = caught;
@@ -121,8 +125,8 @@ final class GroupOffsetsBacklog implements InputBacklog {
     }
   }
 
-  /** From the collected answers; false when the partition's end offsets are unknown. */
-  private boolean caughtUp(TopicPartition tp) {
+  /** From the collected answers, described in {@code seen}; false when the ends are unknown. */
+  private boolean caughtUp(TopicPartition tp, StringBuilder seen) {
     long end;
     long start;
     try {
@@ -137,6 +141,15 @@ final class GroupOffsetsBacklog implements InputBacklog {
       return false;
     }
     OffsetAndMetadata at = committedOffsets.get(tp);
+    seen.append(seen.length() == 0 ? "" : "; ")
+        .append("partition ")
+        .append(tp.partition())
+        .append(": committed ")
+        .append(at == null ? "none" : Long.toString(at.offset()))
+        .append(", offsets ")
+        .append(start)
+        .append(" to ")
+        .append(end);
     return at == null ? start >= end : at.offset() >= end;
   }
 
@@ -151,10 +164,16 @@ final class GroupOffsetsBacklog implements InputBacklog {
         e.toString());
     answer = new boolean[askedPartitions];
     java.util.Arrays.fill(answer, true);
+    evidence = "the cluster could not answer: " + e;
     answeredAskedAt = askedAt;
     committed = null;
     latest = null;
     earliest = null;
+  }
+
+  @Override
+  public String evidence() {
+    return evidence;
   }
 
   /** When the question last answered was asked; MIN_VALUE before the first answer. */

@@ -28,6 +28,11 @@ interface InputBacklog extends AutoCloseable {
    */
   boolean caughtUp(int partition, long since);
 
+  /** What the last answer rests on, for the log (for example committed and end offsets). */
+  default String evidence() {
+    return "";
+  }
+
   @Override
   void close();
 

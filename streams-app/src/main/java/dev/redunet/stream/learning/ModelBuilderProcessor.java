@@ -475,10 +475,11 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         warnings.warn(
             "backlog-" + p,
             "model {}: input partition {} sent nothing for {} ms but may have records its task has"
-                + " not processed yet; the watermark waits for it",
+                + " not processed yet ({}); the watermark waits for it",
             modelName,
             p,
-            now - silentSince(p));
+            now - silentSince(p),
+            backlog.evidence());
       }
     }
     if (ask) {
@@ -513,10 +514,11 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         listener.partitionIdle(p);
         LOG.warn(
             "model {}: input partition {} sent nothing for {} ms (redunet.idle.timeout.ms) and its"
-                + " records are all processed; the watermark no longer waits for it",
+                + " records are all processed ({}); the watermark no longer waits for it",
             modelName,
             p,
-            now - lastProgressAt.get(p));
+            now - lastProgressAt.get(p),
+            backlog.evidence());
       }
     }
     watermark = next;
