@@ -13,23 +13,30 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The input backlog as the cluster sees it: partition p is caught up when the application's
  * committed offset on it (the consumer group {@code application.id}; Kafka Streams commits the next
- * offset to process, past transaction markers) has reached the partition's last stable offset; a
- * partition without a committed offset is caught up when it is empty (earliest = latest offset).
+ * offset to process, past transaction markers) has reached the partition's last stable offset (a
+ * partition without a committed offset: when it is empty, earliest = latest offset), and the
+ * builder has consumed the learning topic up to where it ended after that.
  *
- * <p>One question is two round trips through an {@link Admin} client, asked in order: the committed
- * offsets first, then the end offsets, so that an answer "caught up" means the tasks had processed
- * every record the partition held when the question was asked. Records that come after the answer
- * are an idle partition waking up: they are learned late, as before.
+ * <p>One question is three round trips through an {@link Admin} client, in order: (1) the group's
+ * committed offsets; (2) the input partitions' offsets and the learning topic's last stable offset;
+ * (3) the group's committed offsets again, for the learning topic. Under exactly-once a task
+ * commits its input offsets and its learning records in one transaction, so (1) ≥ the input's end
+ * means the tasks had processed every record the partition held when asked, and (3) ≥ the learning
+ * topic's end of (2) means the builder has read what they sent for them: a partition still silent
+ * after that had nothing new. Records that come after the question are an idle partition waking up:
+ * they are learned late, as before.
  *
- * <p>When the cluster cannot answer (no permission to describe the group, an unsupported group
- * protocol, a broker down), the answer is "caught up", logged: idleness falls back to wall-clock
- * silence, and learning goes on rather than waiting for ever.
+ * <p>A retriable failure (a timeout on a loaded cluster) is asked again; when the cluster cannot
+ * answer at all (no permission to describe the group, an unsupported group protocol), the answer is
+ * "caught up", logged: idleness falls back to wall-clock silence, and learning goes on rather than
+ * waiting for ever.
  */
 final class GroupOffsetsBacklog implements InputBacklog {
 
@@ -37,6 +44,7 @@ final class GroupOffsetsBacklog implements InputBacklog {
 
   private final Supplier<Admin> adminFactory;
   private final String topic;
+  private final TopicPartition learning;
   private final String group;
   private final long intervalMs;
   private final Throttled warnings = new Throttled(LOG, 60_000);
@@ -48,6 +56,7 @@ final class GroupOffsetsBacklog implements InputBacklog {
   private Map<TopicPartition, OffsetAndMetadata> committedOffsets;
   private ListOffsetsResult latest;
   private ListOffsetsResult earliest;
+  private KafkaFuture<Map<TopicPartition, OffsetAndMetadata>> committedAfter;
 
   private long answeredAskedAt = Long.MIN_VALUE;
   private String evidence = "no answer yet";
@@ -56,12 +65,19 @@ final class GroupOffsetsBacklog implements InputBacklog {
   /**
    * @param adminFactory creates the admin client on first use (closed with this)
    * @param topic the input topic
+   * @param learningTopic the learning topic (one partition), read by the builder
    * @param group the application's consumer group ({@code application.id})
    * @param intervalMs the least time between two questions
    */
-  GroupOffsetsBacklog(Supplier<Admin> adminFactory, String topic, String group, long intervalMs) {
+  GroupOffsetsBacklog(
+      Supplier<Admin> adminFactory,
+      String topic,
+      String learningTopic,
+      String group,
+      long intervalMs) {
     this.adminFactory = adminFactory;
     this.topic = topic;
+    this.learning = new TopicPartition(learningTopic, 0);
     this.group = group;
     this.intervalMs = intervalMs;
   }
@@ -70,7 +86,10 @@ final class GroupOffsetsBacklog implements InputBacklog {
   public void check(long now, int partitions) {
     try {
       collect();
-      if (committed == null && latest == null && now - askedAt >= intervalMs) {
+      if (committed == null
+          && latest == null
+          && committedAfter == null
+          && now - askedAt >= intervalMs) {
         ask(now, partitions);
       }
     } catch (RuntimeException e) {
@@ -89,32 +108,42 @@ final class GroupOffsetsBacklog implements InputBacklog {
 
   private void collect() {
     if (committed != null && committed.isDone()) {
-      try {
-        committedOffsets = committed.get();
-      } catch (ExecutionException e) {
-        committed = null;
-        fallBack(e.getCause());
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      Map<TopicPartition, OffsetAndMetadata> offsets = result(committed);
+      committed = null;
+      if (offsets == null) {
         return;
       }
-      committed = null;
+      committedOffsets = offsets;
       Map<TopicPartition, OffsetSpec> latestSpec = new HashMap<>();
       Map<TopicPartition, OffsetSpec> earliestSpec = new HashMap<>();
       for (int p = 0; p < askedPartitions; p++) {
         latestSpec.put(new TopicPartition(topic, p), OffsetSpec.latest());
         earliestSpec.put(new TopicPartition(topic, p), OffsetSpec.earliest());
       }
+      latestSpec.put(learning, OffsetSpec.latest());
       ListOffsetsOptions committedOnly = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
       latest = admin.listOffsets(latestSpec, committedOnly);
       earliest = admin.listOffsets(earliestSpec, committedOnly);
     }
-    if (latest != null && latest.all().isDone() && earliest.all().isDone()) {
-      boolean[] caught = new boolean[askedPartitions];
+    if (latest != null
+        && committedAfter == null
+        && latest.all().isDone()
+        && earliest.all().isDone()) {
+      committedAfter = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata();
+    }
+    if (committedAfter != null && committedAfter.isDone()) {
+      Map<TopicPartition, OffsetAndMetadata> after = result(committedAfter);
+      committedAfter = null;
+      if (after == null) {
+        latest = null;
+        earliest = null;
+        return;
+      }
       StringBuilder seen = new StringBuilder();
+      boolean builderRead = builderRead(after, seen);
+      boolean[] caught = new boolean[askedPartitions];
       for (int p = 0; p < askedPartitions; p++) {
-        caught[p] = caughtUp(new TopicPartition(topic, p), seen);
+        caught[p] = builderRead && caughtUp(new TopicPartition(topic, p), seen);
       }
       LOG.debug("input backlog of {} (group {}): {}", topic, group, seen);
       evidence = seen.toString();
@@ -123,6 +152,53 @@ final class GroupOffsetsBacklog implements InputBacklog {
       answer = caught;
       answeredAskedAt = askedAt;
     }
+  }
+
+  /**
+   * The value of a completed future; null after a failure: a retriable one (a timeout) is logged
+   * and asked again later, any other falls back to silence alone.
+   */
+  private <T> T result(KafkaFuture<T> future) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RetriableException) {
+        warnings.warn(
+            "retry",
+            "cannot tell yet whether the input partitions of {} are processed to their end (group"
+                + " {}: {}); asking again",
+            topic,
+            group,
+            e.getCause().toString());
+      } else {
+        fallBack(e.getCause());
+      }
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** Whether the builder's committed position on the learning topic has reached its end. */
+  private boolean builderRead(Map<TopicPartition, OffsetAndMetadata> after, StringBuilder seen) {
+    long end;
+    try {
+      end = latest.partitionResult(learning).get().offset();
+    } catch (ExecutionException e) {
+      warnings.warn("learning-end", "{}: its end offset is unknown ({})", learning, e.getCause());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    OffsetAndMetadata at = after.get(learning);
+    seen.append("builder read ")
+        .append(at == null ? "none" : Long.toString(at.offset()))
+        .append(" of ")
+        .append(end)
+        .append(" learning records");
+    return end >= 0 && (at == null ? end == 0 : at.offset() >= end);
   }
 
   /** From the collected answers, described in {@code seen}; false when the ends are unknown. */
@@ -141,7 +217,7 @@ final class GroupOffsetsBacklog implements InputBacklog {
       return false;
     }
     OffsetAndMetadata at = committedOffsets.get(tp);
-    seen.append(seen.length() == 0 ? "" : "; ")
+    seen.append("; ")
         .append("partition ")
         .append(tp.partition())
         .append(": committed ")
@@ -150,6 +226,9 @@ final class GroupOffsetsBacklog implements InputBacklog {
         .append(start)
         .append(" to ")
         .append(end);
+    if (start < 0 || end < 0) {
+      return false; // an offset the broker does not know (yet): not an empty partition
+    }
     return at == null ? start >= end : at.offset() >= end;
   }
 
@@ -169,6 +248,7 @@ final class GroupOffsetsBacklog implements InputBacklog {
     committed = null;
     latest = null;
     earliest = null;
+    committedAfter = null;
   }
 
   @Override

@@ -30,7 +30,7 @@ interface InputBacklog extends AutoCloseable {
 
   /** What the last answer rests on, for the log (for example committed and end offsets). */
   default String evidence() {
-    return "";
+    return "not asked";
   }
 
   @Override

@@ -251,7 +251,8 @@ public final class LearningPlugin implements ScoringPlugin {
                 inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName),
                 math,
                 clusterMembers,
-                new GroupOffsetsBacklog(() -> Admin.create(admin), input, group, backlogInterval)),
+                new GroupOffsetsBacklog(
+                    () -> Admin.create(admin), input, learning, group, backlogInterval)),
         LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);
     topology.addSink(

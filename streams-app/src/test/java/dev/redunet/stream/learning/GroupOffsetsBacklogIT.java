@@ -31,6 +31,7 @@ class GroupOffsetsBacklogIT {
   @Test
   void aPartitionIsCaughtUpWhenTheGroupHasCommittedItsEnd(KafkaCluster kafka) throws Exception {
     String topic = kafka.createTopic("backlog", 3);
+    String learning = kafka.createTopic("learning", 1);
     String group = kafka.uniqueName("backlog-group");
     try (KafkaProducer<String, String> plain = producer(kafka, null);
         KafkaProducer<String, String> transactional = producer(kafka, kafka.uniqueName("tx"))) {
@@ -45,7 +46,7 @@ class GroupOffsetsBacklogIT {
       transactional.commitTransaction(); // partition 2: offsets 0..2, its commit marker at 3
     }
     GroupOffsetsBacklog backlog =
-        new GroupOffsetsBacklog(() -> Admin.create(adminConfig(kafka)), topic, group, 0);
+        new GroupOffsetsBacklog(() -> Admin.create(adminConfig(kafka)), topic, learning, group, 0);
     try {
       long t = answer(backlog, 1);
       assertThat(backlog.caughtUp(0, t)).as("5 records, nothing committed").isFalse();
@@ -57,6 +58,22 @@ class GroupOffsetsBacklogIT {
       commitPositions(kafka, topic, group, List.of(0, 2), 5 + 3);
       t = answer(backlog, 2);
       assertThat(backlog.caughtUp(0, t)).isTrue();
+      assertThat(backlog.evidence()).contains("partition 2: committed 4, offsets 0 to 4");
+
+      // What the tasks sent for them is in the learning topic: until the builder has read it,
+      // a silent partition may still have samples on their way to it.
+      try (KafkaProducer<String, String> plain = producer(kafka, null)) {
+        plain.send(new ProducerRecord<>(learning, 0, "default", "a sample")).get();
+      }
+      t = answer(backlog, 3);
+      assertThat(backlog.caughtUp(0, t))
+          .as("the builder has not read the learning topic")
+          .isFalse();
+      assertThat(backlog.caughtUp(1, t)).isFalse();
+      commitPositions(kafka, learning, group, List.of(0), 1);
+      t = answer(backlog, 4);
+      assertThat(backlog.caughtUp(0, t)).isTrue();
+      assertThat(backlog.caughtUp(1, t)).isTrue();
       assertThat(backlog.caughtUp(1, t)).isTrue();
       assertThat(backlog.caughtUp(2, t)).as("committed past the marker").isTrue();
       assertThat(backlog.caughtUp(0, t + 1)).as("an answer asked before since").isFalse();
@@ -65,7 +82,7 @@ class GroupOffsetsBacklogIT {
         plain.send(new ProducerRecord<>(topic, 1, "k", "late")).get();
         plain.send(new ProducerRecord<>(topic, 0, "k", "more")).get();
       }
-      t = answer(backlog, 3);
+      t = answer(backlog, 5);
       assertThat(backlog.caughtUp(0, t)).as("a record past the committed offset").isFalse();
       assertThat(backlog.caughtUp(1, t)).as("no longer empty, nothing committed").isFalse();
       assertThat(backlog.caughtUp(2, t)).isTrue();
@@ -82,6 +99,7 @@ class GroupOffsetsBacklogIT {
               throw new IllegalStateException("no admin client here");
             },
             "t",
+            "l",
             "g",
             0);
     backlog.check(10, 2);
