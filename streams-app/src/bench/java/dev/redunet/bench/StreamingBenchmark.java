@@ -7,6 +7,7 @@ import dev.redunet.avro.Sample;
 import dev.redunet.broker.EmbeddedKafkaBroker;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.LearnerConfig;
+import dev.redunet.data.SensorSignals;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.stream.IngressMetrics;
 import dev.redunet.stream.RedunetTopics;
@@ -70,10 +71,16 @@ import org.apache.kafka.streams.Topology;
  * The first 10% of the samples are warm-up and excluded. Throughput = N_measured / (time of the
  * last prediction − send time of the first measured sample).
  *
- * <p>Arguments: {@code --samples N} (20000), {@code --inflight W} (1000), {@code --seed S} (42),
- * {@code --noise σ} (0.1), {@code --timeout-s T} (900, per application), {@code --set key=value}
- * (repeatable: a setting for both applications, e.g. {@code kafka.commit.interval.ms=50}). Stdout:
- * a table, then one JSON object on the last line with keys {@code samples, measured, inflight,
+ * <p>With {@code --network spectral}: the shift-invariant network (issue #14) on transient events
+ * of 4 classes on C = 3 channels of T = 64 ({@code SensorSignals.driftingEvents}: the first 10%
+ * delayed by at most 2 steps, the rest at random, noise σ), lifted to 8 channels (kernel 5), L = 4
+ * spectral layers, window 500; the pass-through application gets the same samples.
+ *
+ * <p>Arguments: {@code --network vector|spectral} (vector), {@code --samples N} (20000), {@code
+ * --inflight W} (1000), {@code --seed S} (42), {@code --noise σ} (0.1 vector, 0.5 spectral), {@code
+ * --timeout-s T} (900, per application), {@code --set key=value} (repeatable: a setting for both
+ * applications, e.g. {@code kafka.commit.interval.ms=50}). Stdout: a table, then one JSON object on
+ * the last line with keys {@code samples, measured, inflight,
  * passthrough:{samplesPerSec,p50Ms,p99Ms,stale,...}, consistent:{...}, latest:{...}, ratio,
  * latestRatio}.
  */
@@ -84,7 +91,86 @@ public final class StreamingBenchmark {
   private static final int LAYERS = 10;
   private static final int WINDOW = 500;
 
+  /** The spectral workload: k classes of C × T events, lifted to C' channels, L layers. */
+  private static final int SPECTRAL_K = 4;
+
+  private static final int SPECTRAL_C = 3;
+  private static final int SPECTRAL_T = 64;
+  private static final int SPECTRAL_LIFTED = 8;
+  private static final int SPECTRAL_LAYERS = 4;
+
   private StreamingBenchmark() {}
+
+  /**
+   * What is streamed and how the learning applications are set up.
+   *
+   * @param name for the table
+   * @param dimension the features per sample
+   * @param layers L
+   * @param classes k
+   * @param samples the stream
+   * @param settings the learner's settings (both applications get them)
+   */
+  record Workload(
+      String name,
+      int dimension,
+      int layers,
+      int classes,
+      List<Sample> samples,
+      Map<String, String> settings) {}
+
+  static Workload vector(int n, long seed, double noise) {
+    return new Workload(
+        "vector d=" + D,
+        D,
+        LAYERS,
+        K,
+        generate(n, seed, noise),
+        Map.of(
+            "redunet.feature.shape",
+            Integer.toString(D),
+            "redunet.layers",
+            Integer.toString(LAYERS),
+            "redunet.projection",
+            "off"));
+  }
+
+  static Workload spectral(int n, long seed, double noise) {
+    SensorSignals.Dataset d =
+        SensorSignals.driftingEvents(SPECTRAL_K, SPECTRAL_C, SPECTRAL_T, n, n / 10, 2, noise, seed);
+    List<Sample> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      List<Float> f = new ArrayList<>(SPECTRAL_C * SPECTRAL_T);
+      for (double v : d.samples()[i]) {
+        f.add((float) v);
+      }
+      out.add(
+          Sample.newBuilder()
+              .setId("s" + i)
+              .setEventTime(Instant.EPOCH)
+              .setFeatures(f)
+              .setShape(List.of(SPECTRAL_C, SPECTRAL_T))
+              .setLabel("k" + d.labels()[i])
+              .build());
+    }
+    return new Workload(
+        "spectral C=" + SPECTRAL_C + " T=" + SPECTRAL_T + " lifted to " + SPECTRAL_LIFTED,
+        SPECTRAL_C * SPECTRAL_T,
+        SPECTRAL_LAYERS,
+        SPECTRAL_K,
+        out,
+        Map.of(
+            "redunet.network",
+            "spectral",
+            "redunet.feature.shape",
+            SPECTRAL_C + "," + SPECTRAL_T,
+            "redunet.lifting.channels",
+            Integer.toString(SPECTRAL_LIFTED),
+            "redunet.lifting.kernel",
+            "5",
+            "redunet.layers",
+            Integer.toString(SPECTRAL_LAYERS)));
+  }
 
   /** One application's figures. */
   record Result(
@@ -106,7 +192,8 @@ public final class StreamingBenchmark {
     int n = 20_000;
     int inflight = 1000;
     long seed = 42;
-    double noise = 0.1;
+    Double noise = null;
+    String network = "vector";
     long timeoutS = 900;
     Map<String, String> extra = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
@@ -115,6 +202,7 @@ public final class StreamingBenchmark {
         case "--inflight" -> inflight = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
         case "--noise" -> noise = Double.parseDouble(args[++i]);
+        case "--network" -> network = args[++i];
         case "--timeout-s" -> timeoutS = Long.parseLong(args[++i]);
         case "--set" -> {
           String[] kv = args[++i].split("=", 2);
@@ -126,14 +214,20 @@ public final class StreamingBenchmark {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    List<Sample> stream = generate(n, seed, noise);
+    Workload work =
+        switch (network) {
+          case "vector" -> vector(n, seed, noise == null ? 0.1 : noise);
+          case "spectral" -> spectral(n, seed, noise == null ? 0.5 : noise);
+          default ->
+              throw new IllegalArgumentException("--network is vector or spectral, got " + network);
+        };
     Result pass;
     Result learn;
     Result latest;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      pass = run("passthrough", broker.bootstrapServers(), stream, inflight, timeoutS, extra);
-      learn = run("consistent", broker.bootstrapServers(), stream, inflight, timeoutS, extra);
-      latest = run("latest", broker.bootstrapServers(), stream, inflight, timeoutS, extra);
+      pass = run("passthrough", broker.bootstrapServers(), work, inflight, timeoutS, extra);
+      learn = run("consistent", broker.bootstrapServers(), work, inflight, timeoutS, extra);
+      latest = run("latest", broker.bootstrapServers(), work, inflight, timeoutS, extra);
     }
     double ratio = learn.samplesPerSec() / pass.samplesPerSec();
     double latestRatio = latest.samplesPerSec() / pass.samplesPerSec();
@@ -141,11 +235,12 @@ public final class StreamingBenchmark {
     // Printed after the broker is closed so that no log line follows the JSON.
     System.out.printf(
         Locale.ROOT,
-        "StreamingBenchmark: d=%d L=%d k=%d N=%d (measured %d) inflight=%d exactly_once_v2,"
+        "StreamingBenchmark: %s, d=%d L=%d k=%d N=%d (measured %d) inflight=%d exactly_once_v2,"
             + " 1 partition%n",
-        D,
-        LAYERS,
-        K,
+        work.name(),
+        work.dimension(),
+        work.layers(),
+        work.classes(),
         n,
         pass.measured(),
         inflight);
@@ -194,9 +289,10 @@ public final class StreamingBenchmark {
     out.put("samples", n);
     out.put("measured", pass.measured());
     out.put("inflight", inflight);
-    out.put("d", D);
-    out.put("layers", LAYERS);
-    out.put("classes", K);
+    out.put("network", network);
+    out.put("d", work.dimension());
+    out.put("layers", work.layers());
+    out.put("classes", work.classes());
     out.put("window", WINDOW);
     out.put("expectedModelVersions", expectedVersions);
     out.set("passthrough", toJson(json, pass));
@@ -251,11 +347,12 @@ public final class StreamingBenchmark {
   private static Result run(
       String mode,
       String bootstrap,
-      List<Sample> stream,
+      Workload work,
       int inflight,
       long timeoutS,
       Map<String, String> extra)
       throws Exception {
+    List<Sample> stream = work.samples();
     int n = stream.size();
     int warm = n / 10;
     Path stateDir = Files.createTempDirectory("redunet-bench-" + mode);
@@ -267,9 +364,7 @@ public final class StreamingBenchmark {
     settings.put("redunet.state.dir", stateDir.toString());
     settings.put("redunet.partitions", "1");
     settings.put("redunet.replication.factor", "1");
-    settings.put("redunet.feature.shape", Integer.toString(D));
-    settings.put("redunet.layers", Integer.toString(LAYERS));
-    settings.put("redunet.projection", "off");
+    settings.putAll(work.settings());
     settings.put("redunet.window", Integer.toString(WINDOW));
     settings.put("redunet.scoring", mode.equals("latest") ? "latest" : "consistent");
     settings.putAll(extra);

@@ -22,17 +22,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,6 +53,12 @@ import picocli.CommandLine.Option;
  * temporary files. The last line of stdout is one JSON object: {@code samples} (predictions read),
  * {@code scored} (labelled predictions made by a model), {@code accuracy}, {@code model_version},
  * {@code seconds}, {@code dataset}.
+ *
+ * <p>With {@code --dataset sensors} every signal is delayed at random, and the application runs the
+ * shift-invariant network ({@code redunet.network=spectral}); a second application on the same
+ * samples topic runs the vector network with its defaults (its own topics, {@value
+ * #VECTOR_PREFIX}*), and the two prequential accuracies are printed side by side ({@code
+ * vector_accuracy} in the summary).
  */
 @Command(
     name = "demo",
@@ -64,8 +67,11 @@ import picocli.CommandLine.Option;
     description = {
       "Start an in-process Kafka broker and the application, stream a dataset through it and"
           + " watch it learn: samples/s, prequential accuracy, model version and ΔR per layer.",
-      "Datasets: mnist10k (the shipped 10,000 MNIST digits, default) or sensors (seeded"
-          + " synthetic multichannel signals with random time offsets).",
+      "Datasets: mnist10k (the shipped 10,000 MNIST digits, default) or sensors (3,000 seeded"
+          + " synthetic transient events of 4 kinds on 3 sensors, T = 64, each delayed at random,"
+          + " by at most 2 steps in the first window and by up to 63 after it:"
+          + " the shift-invariant spectral network and, beside it, the vector network, their"
+          + " prequential accuracies side by side).",
       "Example: ./redunet demo --max-samples 3000"
     })
 public final class DemoCommand implements Callable<Integer> {
@@ -74,6 +80,27 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** The demo runs with the default configuration, hence the default topic names. */
   private static final RedunetTopics TOPICS = RedunetTopics.of(AppConfig.of(Map.of()));
+
+  /** The topic prefix of the vector network's application beside the spectral one (sensors). */
+  static final String VECTOR_PREFIX = "redunet.vector.";
+
+  /** The vector application's topics: its own but for the samples topic, which it shares. */
+  private static final RedunetTopics VECTOR_TOPICS =
+      RedunetTopics.of(
+          AppConfig.of(
+              Map.of(
+                  "redunet.topic.prefix",
+                  VECTOR_PREFIX,
+                  "redunet.topic.samples",
+                  TOPICS.samples())));
+
+  /** The spectral network of the sensors dataset: (C, T) = (3, 64), lifted to 8 channels. */
+  private static final List<String> SPECTRAL_KEYS =
+      List.of(
+          "redunet.network=spectral",
+          "redunet.feature.shape=3,64",
+          "redunet.lifting.channels=8",
+          "redunet.lifting.kernel=5");
 
   @Option(
       names = "--dataset",
@@ -137,18 +164,14 @@ public final class DemoCommand implements Callable<Integer> {
       }
       return new Stream(d.toRows(), labels, List.of(28, 28));
     }
-    SensorSignals.Dataset d = SensorSignals.generate(4, 3, 64, 750, 1.0, 7);
-    double[][] rows = d.samples();
-    int[] y = d.labels();
-    List<Integer> idx = new ArrayList<>(IntStream.range(0, rows.length).boxed().toList());
-    Collections.shuffle(idx, new Random(7)); // a class-mixed stream, seeded
-    double[][] shuffled = new double[rows.length][];
-    String[] labels = new String[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      shuffled[i] = rows[idx.get(i)];
-      labels[i] = "kind-" + y[idx.get(i)];
+    // Every event delayed at random, the kinds in random order, seeded: the first 500 (the first
+    // window) by at most 2 steps, the others by any number of steps up to T - 1.
+    SensorSignals.Dataset d = SensorSignals.driftingEvents(4, 3, 64, 3000, 500, 2, 0.5, 7);
+    String[] labels = new String[d.labels().length];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = "kind-" + d.labels()[i];
     }
-    return new Stream(shuffled, labels, List.of(3, 64));
+    return new Stream(d.samples(), labels, List.of(3, 64));
   }
 
   @Override
@@ -188,22 +211,56 @@ public final class DemoCommand implements Callable<Integer> {
       err.println("demo: Kafka broker (in-process, KRaft) at " + broker.bootstrapServers());
       RunCommand run =
           new RunCommand(new PrintStream(PrintStream.nullOutputStream()), err, stopRun, false);
-      String[] runArgs = {
-        "--bootstrap-servers",
-        broker.bootstrapServers(),
-        "--application-id",
-        "redunet-demo",
-        "--state-dir",
-        stateDir.toString(),
-        "--http-port",
-        Integer.toString(httpPort),
-        "-D",
-        "redunet.partitions=1",
-        "-D",
-        "redunet.replication.factor=1"
-      };
-      Thread app = new Thread(() -> new CommandLine(run).execute(runArgs), "redunet-demo-app");
+      List<String> runArgs =
+          new ArrayList<>(
+              List.of(
+                  "--bootstrap-servers",
+                  broker.bootstrapServers(),
+                  "--application-id",
+                  "redunet-demo",
+                  "--state-dir",
+                  stateDir.resolve("app").toString(),
+                  "--http-port",
+                  Integer.toString(httpPort),
+                  "-D",
+                  "redunet.partitions=1",
+                  "-D",
+                  "redunet.replication.factor=1"));
+      boolean sensors = "sensors".equals(dataset);
+      if (sensors) {
+        SPECTRAL_KEYS.forEach(k -> runArgs.addAll(List.of("-D", k)));
+      }
+      Thread app =
+          new Thread(
+              () -> new CommandLine(run).execute(runArgs.toArray(String[]::new)),
+              "redunet-demo-app");
       app.start();
+      Thread vectorApp = null;
+      if (sensors) {
+        RunCommand vector =
+            new RunCommand(new PrintStream(PrintStream.nullOutputStream()), err, stopRun, false);
+        String[] vectorArgs = {
+          "--bootstrap-servers",
+          broker.bootstrapServers(),
+          "--application-id",
+          "redunet-demo-vector",
+          "--state-dir",
+          stateDir.resolve("vector").toString(),
+          "-D",
+          "redunet.http.enabled=false",
+          "-D",
+          "redunet.topic.prefix=" + VECTOR_PREFIX,
+          "-D",
+          "redunet.topic.samples=" + TOPICS.samples(),
+          "-D",
+          "redunet.partitions=1",
+          "-D",
+          "redunet.replication.factor=1"
+        };
+        vectorApp =
+            new Thread(() -> new CommandLine(vector).execute(vectorArgs), "redunet-demo-vector");
+        vectorApp.start();
+      }
       try {
         err.println(
             "demo: HTTP endpoints on http://" + hostPort(run) + " (/health /metrics /model)");
@@ -215,7 +272,7 @@ public final class DemoCommand implements Callable<Integer> {
         producer.setDaemon(true);
         producer.start();
         try {
-          watch(broker.bootstrapServers(), n, interrupted, t0, result);
+          watch(broker.bootstrapServers(), n, sensors, interrupted, t0, result);
         } finally {
           producing.set(false);
           producer.join(TimeUnit.SECONDS.toMillis(10));
@@ -223,6 +280,9 @@ public final class DemoCommand implements Callable<Integer> {
       } finally {
         stopRun.countDown();
         app.join(TimeUnit.SECONDS.toMillis(RunCommand.CLOSE_TIMEOUT_SECONDS + 10));
+        if (vectorApp != null) {
+          vectorApp.join(TimeUnit.SECONDS.toMillis(RunCommand.CLOSE_TIMEOUT_SECONDS + 10));
+        }
       }
     } finally {
       deleteRecursively(stateDir);
@@ -287,9 +347,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** Reads predictions and metrics until n predictions arrived (or Ctrl-C); prints progress. */
+  /**
+   * Reads predictions and metrics until n predictions arrived (of both networks with {@code
+   * sensors}), or Ctrl-C; prints progress.
+   */
   private void watch(
-      String bootstrap, int n, AtomicBoolean interrupted, long t0, Map<String, Object> result) {
+      String bootstrap,
+      int n,
+      boolean sensors,
+      AtomicBoolean interrupted,
+      long t0,
+      Map<String, Object> result) {
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -300,6 +368,7 @@ public final class DemoCommand implements Callable<Integer> {
     long scored = 0;
     long correct = 0;
     long version = 0;
+    Accuracy vector = new Accuracy();
     String deltaR = "";
     long lastReport = System.nanoTime();
     long deadline =
@@ -307,15 +376,26 @@ public final class DemoCommand implements Callable<Integer> {
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> tps =
-          List.of(
-              new TopicPartition(TOPICS.predictions(), 0), new TopicPartition(TOPICS.metrics(), 0));
+          new ArrayList<>(
+              List.of(
+                  new TopicPartition(TOPICS.predictions(), 0),
+                  new TopicPartition(TOPICS.metrics(), 0)));
+      if (sensors) {
+        tps.add(new TopicPartition(VECTOR_TOPICS.predictions(), 0));
+      }
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
       StringDeserializer strings = new StringDeserializer();
-      while (seen < n && !interrupted.get() && System.nanoTime() < deadline) {
+      while ((seen < n || (sensors && vector.seen < n))
+          && !interrupted.get()
+          && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.topic().equals(TOPICS.metrics())) {
             deltaR = layers(strings.deserialize(r.topic(), r.value()));
+            continue;
+          }
+          if (r.topic().equals(VECTOR_TOPICS.predictions())) {
+            vector.add(predictions.decode(r.value()));
             continue;
           }
           Prediction p = predictions.decode(r.value());
@@ -328,12 +408,13 @@ public final class DemoCommand implements Callable<Integer> {
             correct += p.getPredictedLabel().equals(p.getTrueLabel()) ? 1 : 0;
           }
         }
-        if ((System.nanoTime() - lastReport) / 1e9 >= progressSeconds || seen >= n) {
+        if ((System.nanoTime() - lastReport) / 1e9 >= progressSeconds
+            || (seen >= n && (!sensors || vector.seen >= n))) {
           lastReport = System.nanoTime();
           double secs = (lastReport - t0) / 1e9;
           err.printf(
               Locale.ROOT,
-              "demo: %d/%d samples, %.0f samples/s, model v%d, %s, ΔR per layer [%s]%n",
+              "demo: %d/%d samples, %.0f samples/s, model v%d, %s%s, ΔR per layer [%s]%n",
               seen,
               n,
               seen / secs,
@@ -341,7 +422,11 @@ public final class DemoCommand implements Callable<Integer> {
               scored == 0
                   ? "no model yet"
                   : String.format(
-                      Locale.ROOT, "prequential accuracy %.4f", correct / (double) scored),
+                      Locale.ROOT,
+                      "prequential accuracy %s%.4f",
+                      sensors ? "spectral " : "",
+                      correct / (double) scored),
+              sensors ? vector.describe() : "",
               deltaR);
           err.flush();
         }
@@ -351,6 +436,35 @@ public final class DemoCommand implements Callable<Integer> {
     result.put("scored", scored);
     result.put("accuracy", scored == 0 ? null : correct / (double) scored);
     result.put("model_version", version);
+    if (sensors) {
+      result.put("network", "spectral");
+      result.put("vector_accuracy", vector.accuracy());
+    }
+  }
+
+  /** The prequential accuracy of the vector network beside the spectral one (sensors). */
+  private static final class Accuracy {
+    long seen;
+    long scored;
+    long correct;
+
+    void add(Prediction p) {
+      seen++;
+      if (p.getModelVersion() > 0 && p.getPredictedLabel() != null && p.getTrueLabel() != null) {
+        scored++;
+        correct += p.getPredictedLabel().equals(p.getTrueLabel()) ? 1 : 0;
+      }
+    }
+
+    Double accuracy() {
+      return scored == 0 ? null : correct / (double) scored;
+    }
+
+    String describe() {
+      return scored == 0
+          ? " | vector: no model yet"
+          : String.format(Locale.ROOT, " | vector %.4f", correct / (double) scored);
+    }
   }
 
   private static String layers(String metricsJson) {

@@ -421,12 +421,8 @@ public final class RunCommand implements Callable<Integer> {
     try {
       config = options.load(flags());
       props = StreamsProperties.of(config, metrics);
-      if (LearnerConfig.settings(config).spectral()) {
-        throw new ConfigException(
-            "redunet.network=spectral is not supported by run yet (the stream ships vector"
-                + " statistics only); ./redunet evaluate --classifier redunet-micl runs the spectral"
-                + " learner offline");
-      }
+      LearnerConfig.settings(
+          config); // a bad learner setting is a usage error, before anything starts
     } catch (ConfigException e) {
       return CommandSupport.usageError(err, NAME, e.getMessage());
     }

@@ -1,9 +1,13 @@
 package dev.redunet.app;
 
+import dev.redunet.avro.Sample;
 import dev.redunet.data.Lifting;
 import dev.redunet.data.SensorSignals;
 import dev.redunet.experiment.SpectralExperiment;
+import dev.redunet.signal.SignalShape;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +40,11 @@ import picocli.CommandLine.Spec;
       "",
       "Example: ./redunet experiment sensors --kinds 4 --sensors 3 --length 128 --noise 2.0"
           + " --layers 50",
+      "",
+      "Your own signals: --jsonl FILE reads labelled JSON lines {\"id\", \"features\","
+          + " \"shape\": [C, T], \"label\"} (features channel-major; --shape C,T for lines"
+          + " without a shape) instead of generating them; the split is the file's order, the"
+          + " classes the labels in order of first appearance.",
       "",
       "Progress goes to stderr. The last line of stdout is one JSON object as for the rotation"
           + " experiment (test_accuracy, all_shifts_accuracy per classifier, seconds, …).",
@@ -83,6 +92,22 @@ public final class SensorsExperimentCommand implements Callable<Integer> {
   long dataSeed;
 
   @Option(
+      names = "--jsonl",
+      paramLabel = "FILE",
+      description =
+          "Your own labelled signals as JSON lines (id, features, shape [C, T], label) instead of"
+              + " generated ones; --kinds, --sensors, --length, --noise and --data-seed then do"
+              + " not apply.")
+  Path jsonl;
+
+  @Option(
+      names = "--shape",
+      paramLabel = "C,T",
+      split = ",",
+      description = "With --jsonl: the shape of every signal (default: each line's own shape).")
+  List<Integer> shape;
+
+  @Option(
       names = "--train-per-class",
       paramLabel = "N",
       defaultValue = "100",
@@ -110,38 +135,88 @@ public final class SensorsExperimentCommand implements Callable<Integer> {
     if (problem == null && (!(noise >= 0) || !Double.isFinite(noise))) {
       problem = "--noise must be a number ≥ 0, got " + noise;
     }
-    if (problem == null && options.kernel > length) {
+    if (problem == null && jsonl == null && options.kernel > length) {
       problem = "--kernel " + options.kernel + " exceeds the signal length " + length;
+    }
+    if (problem == null && shape != null && (shape.size() != 2 || shape.contains(0))) {
+      problem = "--shape takes C,T (two positive numbers), got " + shape;
+    }
+    if (problem == null && shape != null && jsonl == null) {
+      problem = "--shape applies to --jsonl only";
+    }
+    Signals signals = null;
+    if (problem == null && jsonl != null) {
+      try {
+        signals = read(jsonl, shape);
+        if (options.kernel > signals.shape().width()) {
+          problem =
+              "--kernel "
+                  + options.kernel
+                  + " exceeds the signal length "
+                  + signals.shape().width();
+        }
+      } catch (IOException e) {
+        problem = "cannot read " + jsonl + ": " + e.getMessage();
+      } catch (IllegalArgumentException e) {
+        problem = e.getMessage();
+      }
     }
     if (problem != null) {
       err.println("experiment sensors: " + problem);
       err.flush();
       return CommandSupport.USAGE;
     }
-    SensorSignals.Dataset generated =
-        SensorSignals.generate(
-            kinds, sensors, length, trainPerClass + testPerClass, noise, dataSeed);
-    double[][] x = generated.samples();
-    int[] y = generated.labels();
-    int[] seen = new int[kinds];
+    if (signals == null) {
+      SensorSignals.Dataset generated =
+          SensorSignals.generate(
+              kinds, sensors, length, trainPerClass + testPerClass, noise, dataSeed);
+      List<String> names = IntStream.range(0, kinds).mapToObj(j -> "kind-" + j).toList();
+      signals = new Signals(generated.shape(), generated.samples(), generated.labels(), names);
+    }
+    double[][] x = signals.samples();
+    int[] y = signals.classes();
+    int k = signals.names().size();
+    int[] seen = new int[k];
     List<Integer> train = new ArrayList<>();
     List<Integer> test = new ArrayList<>();
     for (int i = 0; i < x.length; i++) {
-      (seen[y[i]]++ < trainPerClass ? train : test).add(i);
+      int rank = seen[y[i]]++;
+      if (rank < trainPerClass) {
+        train.add(i);
+      } else if (rank < trainPerClass + testPerClass) {
+        test.add(i);
+      }
+    }
+    if (test.isEmpty()) {
+      err.println(
+          "experiment sensors: no test signal: every class has at most "
+              + trainPerClass
+              + " (--train-per-class)");
+      err.flush();
+      return CommandSupport.USAGE;
     }
     Lifting lift =
-        Lifting.random1d(generated.shape(), options.channels, options.kernel, options.seed);
+        Lifting.random1d(signals.shape(), options.channels, options.kernel, options.seed);
     Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put(
-        "split",
-        String.format(
-            "SensorSignals(kinds %d, sensors %d, length %d, noise %s, seed %d) in generated"
-                + " order: the first %d of each class train, the next %d test",
-            kinds, sensors, length, noise, dataSeed, trainPerClass, testPerClass));
-    settings.put("sensors", sensors);
-    settings.put("length", length);
-    settings.put("noise", noise);
-    settings.put("data_seed", dataSeed);
+    if (jsonl != null) {
+      settings.put(
+          "split",
+          String.format(
+              "%s in file order: the first %d of each class train, the next %d test",
+              jsonl, trainPerClass, testPerClass));
+      settings.put("classes", signals.names());
+    } else {
+      settings.put(
+          "split",
+          String.format(
+              "SensorSignals(kinds %d, sensors %d, length %d, noise %s, seed %d) in generated"
+                  + " order: the first %d of each class train, the next %d test",
+              kinds, sensors, length, noise, dataSeed, trainPerClass, testPerClass));
+      settings.put("noise", noise);
+      settings.put("data_seed", dataSeed);
+    }
+    settings.put("sensors", signals.shape().channels());
+    settings.put("length", signals.shape().width());
     SpectralExperiment.Input in =
         new SpectralExperiment.Input(
             "sensors",
@@ -150,9 +225,79 @@ public final class SensorsExperimentCommand implements Callable<Integer> {
             train.stream().mapToInt(i -> y[i]).toArray(),
             lift.applyAll(test.stream().map(i -> x[i]).toArray(double[][]::new)),
             test.stream().mapToInt(i -> y[i]).toArray(),
-            IntStream.range(0, kinds).boxed().toList(),
+            IntStream.range(0, k).boxed().toList(),
             "every cyclic delay of the signal",
             settings);
     return options.run(in, layers, spec.commandLine().getOut(), err);
+  }
+
+  /** Labelled 1D signals: their shape, values (channel-major), class indices and class names. */
+  @SuppressWarnings("ArrayRecordComponent") // private, built once, never shared
+  private record Signals(
+      SignalShape shape, double[][] samples, int[] classes, List<String> names) {}
+
+  /**
+   * The labelled signals of a JSON-lines file, in file order, classes numbered by first appearance.
+   *
+   * @throws IllegalArgumentException naming the line of an invalid, unlabelled or misshapen sample
+   */
+  private static Signals read(Path file, List<Integer> shape) throws IOException {
+    List<double[]> samples = new ArrayList<>();
+    List<Integer> classes = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<Integer> expected = shape;
+    try (JsonSampleLines lines = new JsonSampleLines(file, 0L)) {
+      JsonSampleLines.Line line;
+      while ((line = lines.next()) != null) {
+        String where = file + " line " + line.lineNumber() + ": ";
+        if (!line.valid()) {
+          throw new IllegalArgumentException(where + line.error().getMessage());
+        }
+        Sample s = line.sample();
+        if (s.getLabel() == null) {
+          throw new IllegalArgumentException(where + "no label (every signal needs one)");
+        }
+        List<Integer> own = s.getShape() == null || s.getShape().isEmpty() ? null : s.getShape();
+        if (expected == null) {
+          if (own == null || own.size() != 2) {
+            throw new IllegalArgumentException(
+                where + "shape " + own + " is not [C, T]; give --shape C,T");
+          }
+          expected = List.copyOf(own);
+        }
+        int size = expected.get(0) * expected.get(1);
+        if (s.getFeatures().size() != size
+            || (own != null && own.size() > 1 && !own.equals(expected))) {
+          throw new IllegalArgumentException(
+              where
+                  + s.getFeatures().size()
+                  + " values of shape "
+                  + own
+                  + ", expected "
+                  + expected
+                  + " ("
+                  + size
+                  + " values)");
+        }
+        double[] x = new double[size];
+        for (int a = 0; a < size; a++) {
+          x[a] = s.getFeatures().get(a);
+        }
+        if (!names.contains(s.getLabel())) {
+          names.add(s.getLabel());
+        }
+        samples.add(x);
+        classes.add(names.indexOf(s.getLabel()));
+      }
+    }
+    if (names.size() < 2) {
+      throw new IllegalArgumentException(
+          file + ": " + names.size() + " class(es); the experiment needs at least 2");
+    }
+    return new Signals(
+        SignalShape.of1d(expected.get(0), expected.get(1)),
+        samples.toArray(double[][]::new),
+        classes.stream().mapToInt(Integer::intValue).toArray(),
+        List.copyOf(names));
   }
 }

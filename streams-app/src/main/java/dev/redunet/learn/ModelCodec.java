@@ -3,6 +3,7 @@ package dev.redunet.learn;
 import dev.redunet.data.Lifting;
 import dev.redunet.learn.LearnerSettings.LiftingSettings;
 import dev.redunet.linalg.DoubleIo;
+import dev.redunet.linalg.HermitianCholesky;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingMode;
@@ -198,9 +199,21 @@ public final class ModelCodec {
   }
 
   /**
+   * The most bytes of scatter a spectral statistics part holds (a part is at least one bin): under
+   * Kafka's smallest record limit this application allows (1 MiB), whatever C and the grid.
+   */
+  static final int SPECTRAL_PART_BYTES = 512 * 1024;
+
+  /**
    * The parts of statistics: {@code depth/ℓ/j} and {@code output/j} for every class with samples.
+   * Spectral statistics are {@code depth/ℓ/j/bins/<f>} and {@code output/j/bins/<f>} for every
+   * class index: the bins from f on of class j's per-frequency statistics ({@link
+   * SpectralStatistics#writeBins}), as many bins as fit {@value #SPECTRAL_PART_BYTES} bytes.
    */
   public static Map<String, byte[]> statisticsParts(ModelStatistics statistics) {
+    if (statistics.isSpectral()) {
+      return spectralStatisticsParts(statistics);
+    }
     Map<String, byte[]> parts = new LinkedHashMap<>();
     for (int l = 0; l <= statistics.layers(); l++) {
       LayerStatistics s = statistics.depth(l);
@@ -218,14 +231,48 @@ public final class ModelCodec {
     return parts;
   }
 
+  private static Map<String, byte[]> spectralStatisticsParts(ModelStatistics statistics) {
+    Map<String, byte[]> parts = new LinkedHashMap<>();
+    for (int l = 0; l <= statistics.layers(); l++) {
+      List<SpectralStatistics> classes = statistics.spectralDepth(l);
+      for (int j = 0; j < classes.size(); j++) {
+        putBins(parts, "depth/" + l + "/" + j, classes.get(j));
+      }
+    }
+    List<SpectralStatistics> output = statistics.spectralOutput();
+    for (int j = 0; j < output.size(); j++) {
+      putBins(parts, "output/" + j, output.get(j));
+    }
+    return parts;
+  }
+
+  private static void putBins(Map<String, byte[]> parts, String name, SpectralStatistics s) {
+    int bins = s.grid().bins();
+    int perBin = 16 * HermitianCholesky.packedSize(s.channels());
+    int step = Math.max(1, SPECTRAL_PART_BYTES / perBin);
+    for (int from = 0; from < bins; from += step) {
+      int f = from;
+      int to = Math.min(bins, from + step);
+      parts.put(name + "/bins/" + from, bytes(out -> s.writeBins(out, f, to)));
+    }
+  }
+
   /**
    * Adds one statistics part to {@code statistics}: the parts of {@link #statisticsParts} added one
    * by one, in any order, give back the statistics (but for {@link ModelStatistics#labelled()},
-   * which the sender ships separately, see {@link ModelStatistics#plusLabelled}).
+   * which the sender ships separately, see {@link ModelStatistics#plusLabelled}). Spectral parts
+   * are added to spectral statistics ({@link ModelStatistics#emptySpectral} to start from).
    */
   public static ModelStatistics addPart(ModelStatistics statistics, String name, byte[] part) {
     try {
       String[] path = name.split("/", -1);
+      if (path.length == 5 && path[0].equals("depth") && path[3].equals("bins")) {
+        return statistics.mergeSpectralDepth(
+            Integer.parseInt(path[1]), Integer.parseInt(path[2]), readBins(part));
+      }
+      if (path.length == 4 && path[0].equals("output") && path[2].equals("bins")) {
+        return statistics.mergeSpectralOutput(Integer.parseInt(path[1]), readBins(part));
+      }
       if (path.length == 3 && path[0].equals("depth")) {
         int l = Integer.parseInt(path[1]);
         LayerStatistics s = LayerStatistics.fromBytes(part);
@@ -239,6 +286,15 @@ public final class ModelCodec {
     } catch (IOException | NumberFormatException e) {
       throw new IllegalArgumentException("corrupt statistics part " + name + ": " + e, e);
     }
+  }
+
+  private static SpectralStatistics readBins(byte[] part) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(part));
+    SpectralStatistics s = SpectralStatistics.readBins(in);
+    if (in.available() > 0) {
+      throw new IOException(in.available() + " bytes after the statistics");
+    }
+    return s;
   }
 
   private static byte[] require(Map<String, byte[]> parts, String name) {

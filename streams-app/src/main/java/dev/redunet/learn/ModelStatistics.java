@@ -77,18 +77,55 @@ public final class ModelStatistics {
   }
 
   /**
-   * Spectral statistics restored from their parts.
+   * No statistics of a spectral network: L + 1 depths without classes, to which {@link
+   * #mergeSpectralDepth} and {@link #mergeSpectralOutput} add (restoring statistics from parts).
    *
-   * @param depths per depth 0 … L, per class index, the statistics
-   * @param output per class index, the statistics of z_L at inference
-   * @param labelled how many labelled samples they hold
+   * @param layers the number of layers L
    */
-  public static ModelStatistics spectral(
-      List<List<SpectralStatistics>> depths, List<SpectralStatistics> output, long labelled) {
-    if (depths.isEmpty()) {
-      throw new IllegalArgumentException("spectral statistics need at least depth 0");
+  public static ModelStatistics emptySpectral(int layers) {
+    List<List<SpectralStatistics>> depths = new ArrayList<>(layers + 1);
+    for (int l = 0; l <= layers; l++) {
+      depths.add(List.of());
     }
-    return new ModelStatistics(List.of(), List.of(), depths, output, labelled);
+    return new ModelStatistics(List.of(), List.of(), depths, List.of(), 0);
+  }
+
+  /**
+   * These spectral statistics with {@code s} added to class {@code label} at depth ℓ (classes
+   * missing up to it are added empty).
+   *
+   * @throws IllegalStateException for a vector network's statistics
+   */
+  public ModelStatistics mergeSpectralDepth(int depth, int label, SpectralStatistics s) {
+    checkSpectral();
+    List<List<SpectralStatistics>> next = new ArrayList<>(spectralDepths);
+    next.set(depth, mergedClass(spectralDepths.get(depth), label, s));
+    return new ModelStatistics(List.of(), List.of(), next, spectralOutput, labelled);
+  }
+
+  /**
+   * These spectral statistics with {@code s} added to the output statistics of class {@code label}
+   * (classes missing up to it are added empty).
+   *
+   * @throws IllegalStateException for a vector network's statistics
+   */
+  public ModelStatistics mergeSpectralOutput(int label, SpectralStatistics s) {
+    checkSpectral();
+    return new ModelStatistics(
+        List.of(), List.of(), spectralDepths, mergedClass(spectralOutput, label, s), labelled);
+  }
+
+  private static List<SpectralStatistics> mergedClass(
+      List<SpectralStatistics> classes, int label, SpectralStatistics s) {
+    if (label < 0) {
+      throw new IllegalArgumentException("class index must be ≥ 0, got " + label);
+    }
+    List<SpectralStatistics> out = new ArrayList<>(classes);
+    while (out.size() <= label) {
+      out.add(SpectralStatistics.empty(s.grid(), s.channels()));
+    }
+    out.set(label, out.get(label).plus(s));
+    return out;
   }
 
   /** Whether these are the statistics of a spectral network. */
@@ -275,7 +312,7 @@ public final class ModelStatistics {
 
   /** These statistics counting {@code n} more labelled samples. */
   public ModelStatistics plusLabelled(long n) {
-    return new ModelStatistics(depths, output, labelled + n);
+    return new ModelStatistics(depths, output, spectralDepths, spectralOutput, labelled + n);
   }
 
   /** Every count and scatter multiplied by {@code factor} ∈ [0, ∞) (exponential forgetting). */
@@ -311,9 +348,15 @@ public final class ModelStatistics {
     return out;
   }
 
-  /** The feature dimension d (C·H·W of the layers' samples for a spectral network). */
+  /**
+   * The feature dimension d (C·H·W of the layers' samples for a spectral network; 0 for spectral
+   * statistics without classes).
+   */
   public int dimension() {
     if (isSpectral()) {
+      if (spectralDepths.get(0).isEmpty()) {
+        return 0;
+      }
       SpectralStatistics s = spectralDepths.get(0).get(0);
       return s.channels() * s.grid().fullSize();
     }

@@ -12,6 +12,7 @@ import dev.redunet.redunet.VectorLayer;
 import dev.redunet.redunet.spectral.SpectralBatch;
 import dev.redunet.redunet.spectral.SpectralLayer;
 import dev.redunet.redunet.spectral.SpectralMicl;
+import dev.redunet.signal.SignalShape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -515,6 +516,21 @@ public final class StreamingModel {
       return spectralInput.get().layerShape().size();
     }
     return projection.map(Projection::outputDimension).orElse(inputDimension);
+  }
+
+  /**
+   * The shape of the output features z_L as the Features records carry it: {@code [d]} for a vector
+   * model; for a spectral model, whose z_L is a signal of the layers' shape (C' channels after a
+   * lifting), {@code [C', T]} (1D) or {@code [C', H, W]} (2D), flattened channel-major.
+   */
+  public List<Integer> featureShape() {
+    if (spectralInput.isEmpty()) {
+      return List.of(featureDimension());
+    }
+    SignalShape s = spectralInput.get().layerShape();
+    return s.is1d()
+        ? List.of(s.channels(), s.width())
+        : List.of(s.channels(), s.height(), s.width());
   }
 
   /** Whether this is a spectral model. */

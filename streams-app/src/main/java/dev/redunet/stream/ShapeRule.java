@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * Whether a sample has the expected input shape: a sample with a one-dimensional shape is a plain
  * vector and must hold as many values as the expected shape does; a sample with a multi-dimensional
- * shape must have exactly the expected shape.
+ * shape must have exactly the expected shape, but for an image {@code [H, W]} (as {@code produce
+ * --images} sends it), which is one channel: it fits {@code [1, H, W]}.
  */
 public final class ShapeRule {
 
@@ -36,7 +37,12 @@ public final class ShapeRule {
                   + origin
                   + ")");
     }
-    return own.equals(expected)
+    boolean oneChannelImage =
+        own.size() == 2
+            && expected.size() == 3
+            && expected.get(0) == 1
+            && own.equals(expected.subList(1, 3));
+    return own.equals(expected) || oneChannelImage
         ? Optional.empty()
         : Optional.of(
             "shape: " + own + " differs from the expected shape " + expected + " (" + origin + ")");

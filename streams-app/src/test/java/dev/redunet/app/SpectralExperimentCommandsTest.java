@@ -143,6 +143,91 @@ class SpectralExperimentCommandsTest {
     assertThat(json.get("all_shifts_accuracy").get("knn").asDouble()).isGreaterThan(0.9);
   }
 
+  /** The generated signals of the test above, written as JSON lines with their shape. */
+  private static java.nio.file.Path sensorsAsJsonLines(java.nio.file.Path dir, boolean withShape)
+      throws Exception {
+    dev.redunet.data.SensorSignals.Dataset d =
+        dev.redunet.data.SensorSignals.generate(3, 2, 32, 20, 0.3, 1);
+    List<String> lines = new java.util.ArrayList<>();
+    for (int i = 0; i < d.samples().length; i++) {
+      StringBuilder b = new StringBuilder("{\"id\":\"s" + i + "\",\"features\":[");
+      double[] x = d.samples()[i];
+      for (int a = 0; a < x.length; a++) {
+        b.append(a == 0 ? "" : ",").append((float) x[a]);
+      }
+      b.append(withShape ? "],\"shape\":[2,32]" : "]");
+      lines.add(b.append(",\"label\":\"kind-").append(d.labels()[i]).append("\"}").toString());
+    }
+    java.nio.file.Path file = dir.resolve(withShape ? "shaped.jsonl" : "flat.jsonl");
+    java.nio.file.Files.write(file, lines);
+    return file;
+  }
+
+  @Test
+  void sensorsRunsOnTheUsersOwnJsonLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String[] common = {
+      "--train-per-class",
+      "15",
+      "--test-per-class",
+      "5",
+      "--layers",
+      "3",
+      "--channels",
+      "4",
+      "--kernel",
+      "3"
+    };
+    JsonNode first = null;
+    for (boolean withShape : new boolean[] {true, false}) {
+      List<String> args =
+          new java.util.ArrayList<>(
+              List.of(
+                  "experiment",
+                  "sensors",
+                  "--jsonl",
+                  sensorsAsJsonLines(dir, withShape).toString()));
+      if (!withShape) {
+        args.addAll(List.of("--shape", "2,32"));
+      }
+      args.addAll(List.of(common));
+      Run r = run(args.toArray(String[]::new));
+      assertThat(r.code()).as(r.err()).isZero();
+      JsonNode json = r.json();
+      // The signals of sensorsClassifiesTheSyntheticSignals, as 32-bit floats, classes numbered
+      // by first appearance: nearest subspace classifies them and every shift of them.
+      assertThat(json.get("test_accuracy").get("nearest_subspace").asDouble()).isGreaterThan(0.9);
+      assertThat(json.get("all_shifts_accuracy").get("nearest_subspace").asDouble())
+          .isGreaterThan(0.9);
+      assertThat(json.toString()).contains("in file order: the first 15 of each class train");
+      if (first == null) {
+        first = json;
+      } else {
+        // the shape from the lines or from --shape: the same signals, the same results
+        for (String set : List.of("test_accuracy", "all_shifts_accuracy")) {
+          assertThat(json.get(set)).as(set).isEqualTo(first.get(set));
+        }
+      }
+    }
+  }
+
+  @Test
+  void sensorsNamesTheLineOfABadSignal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("bad.jsonl");
+    java.nio.file.Files.write(
+        file,
+        List.of(
+            "{\"id\":\"a\",\"features\":[1,2,3,4],\"shape\":[2,2],\"label\":\"x\"}",
+            "{\"id\":\"b\",\"features\":[1,2,3],\"shape\":[1,3],\"label\":\"y\"}"));
+    Run r = run("experiment", "sensors", "--jsonl", file.toString(), "--kernel", "1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("line 2").contains("expected [2, 2]");
+    Run noShape = run("experiment", "sensors", "--jsonl", file.toString(), "--shape", "2");
+    assertThat(noShape.code()).isEqualTo(2);
+    assertThat(noShape.err()).contains("--shape takes C,T");
+  }
+
   @Test
   void badArgumentsAreOneLineErrorsWithExitCodeTwo() {
     Run oneClass = run("experiment", "rotation", "--classes", "4");

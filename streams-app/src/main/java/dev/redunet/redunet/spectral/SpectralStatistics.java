@@ -271,6 +271,70 @@ public final class SpectralStatistics {
     return new SpectralStatistics(grid, channels, count, dc, r, m);
   }
 
+  /**
+   * Writes the bins {@code [from, to)} of the statistics, so that large statistics can be stored in
+   * parts of bounded size: H, W, C, from, to, the count and the DC sum (C values) — the true ones
+   * in the part that starts at bin 0, zeros in every other — then the packed real and imaginary
+   * parts of the scatters {@code S(f)}, f ∈ [from, to) ({@code (to − from)·C(C+1)/2} values each).
+   * {@link #readBins} reads a part back as statistics that are zero outside its bins, so the {@link
+   * #plus} of the parts of a partition of {@code [0, bins)} equals these statistics.
+   *
+   * @param from the first bin, in [0, bins)
+   * @param to one past the last bin, in (from, bins]
+   */
+  public void writeBins(DataOutput out, int from, int to) throws IOException {
+    if (from < 0 || to <= from || to > grid.bins()) {
+      throw new IllegalArgumentException(
+          "bins [" + from + ", " + to + ") outside [0, " + grid.bins() + ")");
+    }
+    out.writeInt(grid.height());
+    out.writeInt(grid.width());
+    out.writeInt(channels);
+    out.writeInt(from);
+    out.writeInt(to);
+    out.writeDouble(from == 0 ? count : 0);
+    DoubleIo.write(out, from == 0 ? dcSum : new double[channels]);
+    int tri = HermitianCholesky.packedSize(channels);
+    DoubleIo.write(out, Arrays.copyOfRange(re, from * tri, to * tri));
+    DoubleIo.write(out, Arrays.copyOfRange(im, from * tri, to * tri));
+  }
+
+  /**
+   * Reads a part written by {@link #writeBins}: statistics of the part's grid and channels whose
+   * scatters are zero outside the part's bins.
+   *
+   * @throws IOException on truncated or invalid content
+   */
+  public static SpectralStatistics readBins(DataInput in) throws IOException {
+    int height = in.readInt();
+    int width = in.readInt();
+    int channels = in.readInt();
+    if (height < 1
+        || width < 1
+        || channels < 1
+        || (long) height * width * channels * channels > 1 << 28) {
+      throw new IOException(
+          "invalid spectral statistics shape C=" + channels + " H=" + height + " W=" + width);
+    }
+    SpectralGrid grid = new SpectralGrid(height, width);
+    int from = in.readInt();
+    int to = in.readInt();
+    if (from < 0 || to <= from || to > grid.bins()) {
+      throw new IOException("invalid bins [" + from + ", " + to + ") of " + grid);
+    }
+    double count = in.readDouble();
+    if (!(count >= 0) || Double.isInfinite(count)) {
+      throw new IOException("invalid count " + count);
+    }
+    int tri = HermitianCholesky.packedSize(channels);
+    double[] dc = DoubleIo.read(in, channels);
+    double[] r = new double[grid.bins() * tri];
+    double[] m = new double[grid.bins() * tri];
+    System.arraycopy(DoubleIo.read(in, (to - from) * tri), 0, r, from * tri, (to - from) * tri);
+    System.arraycopy(DoubleIo.read(in, (to - from) * tri), 0, m, from * tri, (to - from) * tri);
+    return new SpectralStatistics(grid, channels, count, dc, r, m);
+  }
+
   /** Packed real parts (not copied: package kernels read them, never write). */
   double[] packedRe() {
     return re;

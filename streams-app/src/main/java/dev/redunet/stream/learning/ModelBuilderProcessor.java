@@ -933,7 +933,10 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   }
 
   private Optional<ModelStatistics> readStatistics(String prefix, int d) {
-    ModelStatistics s = ModelStatistics.empty(d, settings.layers());
+    ModelStatistics s =
+        settings.spectral()
+            ? ModelStatistics.emptySpectral(settings.layers())
+            : ModelStatistics.empty(d, settings.layers());
     boolean any = false;
     try (KeyValueIterator<String, byte[]> it = state.prefixScan(prefix, new StringSerializer())) {
       while (it.hasNext()) {

@@ -53,6 +53,7 @@ public final class ModelScoring {
                 .setMembership(membership == null ? null : membership[j])
                 .build());
       }
+      List<Integer> shape = m.featureShape();
       int d = m.featureDimension();
       List<Float> z = new ArrayList<>(d);
       for (int a = 0; a < d; a++) {
@@ -76,7 +77,7 @@ public final class ModelScoring {
               .setSampleId(sample.id())
               .setModelVersion(m.version())
               .setFeatures(z)
-              .setShape(List.of(d))
+              .setShape(shape)
               .build();
       out.add(new Scored(prediction, features));
     }

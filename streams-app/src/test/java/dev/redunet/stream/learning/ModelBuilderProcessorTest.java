@@ -124,9 +124,31 @@ class ModelBuilderProcessorTest {
     return out;
   }
 
+  /**
+   * The spectral network on the same samples (one channel of T = D), sliding windows: the builder
+   * stores per-frequency statistics.
+   */
+  private static final LearnerSettings SPECTRAL =
+      LearnerConfig.settings(
+          AppConfig.of(
+              Map.of(
+                  "redunet.bootstrap.servers", "unused:9092",
+                  "redunet.window", Integer.toString(W),
+                  "redunet.layers", "2",
+                  "redunet.lambda", "10",
+                  "redunet.network", "spectral",
+                  "redunet.feature.shape", "1," + D,
+                  "redunet.statistics", "sliding",
+                  "redunet.sliding.windows", "2")));
+
   /** The versions of the offline core fed the samples in key order. */
   private static List<StreamingModel> offline(List<Labelled> stream) {
-    WindowedLearner core = WindowedLearner.start(SETTINGS, 0);
+    return offline(stream, SETTINGS);
+  }
+
+  /** The versions of the offline core with these settings fed the samples in key order. */
+  private static List<StreamingModel> offline(List<Labelled> stream, LearnerSettings settings) {
+    WindowedLearner core = WindowedLearner.start(settings, 0);
     List<StreamingModel> versions = new ArrayList<>();
     stream.stream()
         .sorted((a, b) -> a.key().compareTo(b.key()))
@@ -160,6 +182,7 @@ class ModelBuilderProcessorTest {
     Supplier<ExecutorService> executors = null; // inline
     int retained = 10;
     InputBacklog backlog = InputBacklog.none();
+    final LearnerSettings settings;
 
     private KeyValueStore<String, byte[]> store(String name) {
       KeyValueStore<String, byte[]> s =
@@ -173,6 +196,11 @@ class ModelBuilderProcessorTest {
     }
 
     Task() {
+      this(SETTINGS);
+    }
+
+    Task(LearnerSettings settings) {
+      this.settings = settings;
       context.setCurrentSystemTimeMs(1_700_000_000_000L);
       restart();
     }
@@ -186,7 +214,7 @@ class ModelBuilderProcessorTest {
       builder =
           new ModelBuilderProcessor(
               "default",
-              SETTINGS,
+              settings,
               new LearningListener() {
                 @Override
                 public void partitionIdle(int partition) {
@@ -500,6 +528,29 @@ class ModelBuilderProcessorTest {
     assertThat(task.latest()).isEqualTo(4);
     for (StreamingModel e : expected) {
       assertSameModel(task.version(e.version()).orElseThrow(), e);
+    }
+  }
+
+  @Test
+  void aSpectralBuilderRestartedAnywhereBuildsTheSameVersions() {
+    List<Labelled> stream = stream(4 * W + 3, 7);
+    List<StreamingModel> expected = offline(stream, SPECTRAL);
+    assertThat(expected).hasSize(4);
+    assertThat(expected.get(3).isSpectral()).isTrue();
+    List<Labelled> arrivals = interleaved(stream, 8);
+    Task task = new Task(SPECTRAL);
+    for (int i = 0; i < arrivals.size(); i++) {
+      task.process(arrivals.get(i));
+      if (i % 13 == 12) {
+        task.restart(); // from the per-frequency statistics the builder stored
+      }
+    }
+    task.finish();
+    assertThat(task.latest()).isEqualTo(4);
+    for (StreamingModel e : expected) {
+      StreamingModel actual = task.version(e.version()).orElseThrow();
+      assertThat(actual.isSpectral()).isTrue();
+      assertSameModel(actual, e);
     }
   }
 
