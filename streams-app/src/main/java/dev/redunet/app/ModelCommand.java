@@ -136,7 +136,8 @@ public final class ModelCommand implements Runnable {
       byte[] json;
       try {
         json =
-            ModelJson.toJson(name, loaded.get().model(), loaded.get().build())
+            ModelJson.toJson(
+                    name, loaded.get().model(), loaded.get().build(), loaded.get().statistics())
                 .toString()
                 .getBytes(StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {

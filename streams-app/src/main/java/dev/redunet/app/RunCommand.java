@@ -318,7 +318,8 @@ public final class RunCommand implements Callable<Integer> {
           version.isPresent()
               ? LearningPlugin.model(store, name, version.getAsLong())
               : LearningPlugin.currentModel(store, name);
-      return loaded.map(l -> ModelJson.toJson(name, l.model(), l.build()).toString());
+      return loaded.map(
+          l -> ModelJson.toJson(name, l.model(), l.build(), l.statistics()).toString());
     };
   }
 

@@ -3,9 +3,12 @@ package dev.redunet.stream.learning;
 import dev.redunet.avro.internal.ModelProgress;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigKeys;
+import dev.redunet.config.LearnerConfig;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelCodec;
+import dev.redunet.learn.ModelJson;
 import dev.redunet.learn.StreamingModel;
+import dev.redunet.learn.WindowStatistics;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.stream.IngressSettings;
 import dev.redunet.stream.RedunetTopology;
@@ -13,6 +16,7 @@ import dev.redunet.stream.SampleScorer;
 import dev.redunet.stream.ScoringPlugin;
 import dev.redunet.wire.AvroCodec;
 import dev.redunet.wire.OutputSerdes;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,6 +70,7 @@ public final class LearningPlugin implements ScoringPlugin {
 
   private final String modelName;
   private final LearnerSettings settings;
+  private final Optional<ModelJson.Restored> initial;
   private final Map<String, String> changelogConfig;
   private final LearningListener listener;
   private final long windowMs;
@@ -120,6 +125,7 @@ public final class LearningPlugin implements ScoringPlugin {
     this.retainedVersions = config.integer(ConfigKeys.MODEL_RETAINED_VERSIONS);
     this.clusterMembers = config.integer(ConfigKeys.CLUSTERS_MAX_MEMBERS);
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.initial = LearnerConfig.initialModel(config, settings);
     this.changelogConfig =
         Map.of(
             TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
@@ -142,11 +148,40 @@ public final class LearningPlugin implements ScoringPlugin {
     byte[] header = store.get(ModelTopicKeys.part(modelName, version, ModelCodec.HEADER));
     return new ModelCache(modelName)
         .version(store, version)
-        .map(m -> new Loaded(m, ModelCodec.buildInfo(header)));
+        .map(
+            m ->
+                new Loaded(
+                    m,
+                    ModelCodec.buildInfo(header),
+                    statistics(store, modelName, version, header, m)));
   }
 
-  /** A model read from the store and its build metadata. */
-  public record Loaded(StreamingModel model, ModelCodec.BuildInfo build) {}
+  /** The statistics published with a version, if it has them all (still) in the store. */
+  private static Optional<WindowStatistics> statistics(
+      ReadOnlyKeyValueStore<String, byte[]> store,
+      String modelName,
+      long version,
+      byte[] header,
+      StreamingModel m) {
+    Map<String, byte[]> parts = new LinkedHashMap<>();
+    for (String part : ModelCodec.listedParts(header)) {
+      if (ModelCodec.isStatisticsPart(part)) {
+        byte[] bytes = store.get(ModelTopicKeys.part(modelName, version, part));
+        if (bytes == null) {
+          return Optional.empty(); // being deleted
+        }
+        parts.put(part, bytes);
+      }
+    }
+    return ModelCodec.windowStatistics(parts, m.featureDimension(), m.network().depth());
+  }
+
+  /**
+   * A model read from the store, its build metadata, and the statistics the builder had after it
+   * (empty for a version published without them).
+   */
+  public record Loaded(
+      StreamingModel model, ModelCodec.BuildInfo build, Optional<WindowStatistics> statistics) {}
 
   /**
    * The number of windows the model's builder has closed (its progress record in a model store,
@@ -242,7 +277,8 @@ public final class LearningPlugin implements ScoringPlugin {
                 local,
                 inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName),
                 math,
-                clusterMembers),
+                clusterMembers,
+                initial),
         LEARNING_SOURCE);
     topology.addStateStore(store(BUILDER_STORE), BUILDER);
     topology.addSink(
