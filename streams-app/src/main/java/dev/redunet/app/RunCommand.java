@@ -223,6 +223,11 @@ public final class RunCommand implements Callable<Integer> {
           }
 
           @Override
+          public void versionEvaluated(String metricsJson) {
+            metrics.history().add(metricsJson);
+          }
+
+          @Override
           public void scored(boolean correct) {
             metrics.prediction(correct);
           }

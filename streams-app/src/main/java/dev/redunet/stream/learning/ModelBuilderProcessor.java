@@ -874,6 +874,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     m.put("accuracy", confusion.total() == 0 ? null : confusion.accuracy());
     m.put("kappa", confusion.total() == 0 ? null : finiteOrNull(confusion.kappa()));
     m.put("samples_per_second", spanSeconds > 0 ? window.size() / spanSeconds : null);
+    m.put("built_at", java.time.Instant.ofEpochMilli(now).toString());
     m.put("rebuild_seconds", built.seconds());
     // The window's samples flagged novel by the version that scored them (v−1, still installed).
     Optional<StreamingModel> previous = core.model();
@@ -903,6 +904,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       String json = JSON.writeValueAsString(m);
       LOG.info("model {} v{}: {}", modelName, next.version(), json);
       context.forward(new Record<>(modelName, (Object) json, now), LearningPlugin.METRICS_SINK);
+      listener.versionEvaluated(json);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the metrics record", e);
     }
