@@ -137,7 +137,10 @@ public final class ModelCommand implements Runnable {
       try {
         json =
             ModelJson.toJson(
-                    name, loaded.get().model(), loaded.get().build(), loaded.get().statistics())
+                    name,
+                    loaded.get().model(),
+                    loaded.get().build(),
+                    snapshot.statistics(loaded.get().model()))
                 .toString()
                 .getBytes(StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {

@@ -206,8 +206,14 @@ public final class RunCommand implements Callable<Integer> {
   /**
    * The scoring stage: the streaming learner, reporting model builds, model loads and the
    * prequential outcome of every labelled sample to {@code metrics}.
+   *
+   * @param initial the model {@code redunet.model.initial} names, read already
    */
-  static LearningPlugin scoringPlugin(AppConfig config, AppMetrics metrics, MathExecutor math) {
+  static LearningPlugin scoringPlugin(
+      AppConfig config,
+      AppMetrics metrics,
+      MathExecutor math,
+      Optional<ModelJson.Restored> initial) {
     return new LearningPlugin(
         config,
         LearnerConfig.settings(config),
@@ -277,7 +283,8 @@ public final class RunCommand implements Callable<Integer> {
             metrics.learning(AppMetrics.Learning.BUILD_FAILURES);
           }
         },
-        math);
+        math,
+        initial);
   }
 
   private static List<Double> deltaR(StreamingModel model) {
@@ -324,7 +331,10 @@ public final class RunCommand implements Callable<Integer> {
               ? LearningPlugin.model(store, name, version.getAsLong())
               : LearningPlugin.currentModel(store, name);
       return loaded.map(
-          l -> ModelJson.toJson(name, l.model(), l.build(), l.statistics()).toString());
+          l ->
+              ModelJson.toJson(
+                      name, l.model(), l.build(), LearningPlugin.statistics(store, name, l.model()))
+                  .toString());
     };
   }
 
@@ -424,6 +434,7 @@ public final class RunCommand implements Callable<Integer> {
     AppConfig config;
     Properties props;
     IngressMetrics metrics = new IngressMetrics();
+    Optional<ModelJson.Restored> initial;
     try {
       config = options.load(flags());
       props = StreamsProperties.of(config, metrics);
@@ -433,6 +444,7 @@ public final class RunCommand implements Callable<Integer> {
                 + " statistics only); ./redunet evaluate --classifier redunet-micl runs the spectral"
                 + " learner offline");
       }
+      initial = LearnerConfig.initialModel(config, LearnerConfig.settings(config));
     } catch (ConfigException e) {
       return CommandSupport.usageError(err, NAME, e.getMessage());
     }
@@ -462,7 +474,7 @@ public final class RunCommand implements Callable<Integer> {
     try (AppMetrics appMetrics = new AppMetrics(metrics);
         MathExecutor math =
             MathExecutor.create(LearnerConfig.mathThreads(config), "redunet-math")) {
-      return run(config, props, metrics, appMetrics, http, math);
+      return run(config, props, metrics, appMetrics, http, math, initial);
     } finally {
       if (http != null) {
         http.close();
@@ -476,7 +488,8 @@ public final class RunCommand implements Callable<Integer> {
       IngressMetrics metrics,
       AppMetrics appMetrics,
       HttpEndpoints http,
-      MathExecutor math) {
+      MathExecutor math,
+      Optional<ModelJson.Restored> initial) {
     String appId = config.text(ConfigKeys.APPLICATION_ID);
     TopicProvisioner.Result topics;
     try (Admin admin = Admin.create(CommandSupport.clientSettings(config))) {
@@ -489,7 +502,7 @@ public final class RunCommand implements Callable<Integer> {
               + CommandSupport.kafkaProblem(e));
       return 1;
     }
-    LearningPlugin plugin = scoringPlugin(config, appMetrics, math);
+    LearningPlugin plugin = scoringPlugin(config, appMetrics, math, initial);
     Topology topology = RedunetTopology.build(config, plugin, metrics);
     LOG.debug("Topology:\n{}", topology.describe());
     LOG.info(

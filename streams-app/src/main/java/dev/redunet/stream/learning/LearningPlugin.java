@@ -113,6 +113,21 @@ public final class LearningPlugin implements ScoringPlugin {
    */
   public LearningPlugin(
       AppConfig config, LearnerSettings settings, LearningListener listener, MathExecutor math) {
+    this(config, settings, listener, math, LearnerConfig.initialModel(config, settings));
+  }
+
+  /**
+   * The plugin for {@code config}'s model with the model {@code redunet.model.initial} names, read
+   * already ({@link LearnerConfig#initialModel}).
+   *
+   * @param initial the model to start from when the model has no version yet
+   */
+  public LearningPlugin(
+      AppConfig config,
+      LearnerSettings settings,
+      LearningListener listener,
+      MathExecutor math,
+      Optional<ModelJson.Restored> initial) {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.math = Objects.requireNonNull(math, "math");
     this.modelName = config.text(ConfigKeys.MODEL_NAME);
@@ -125,7 +140,7 @@ public final class LearningPlugin implements ScoringPlugin {
     this.retainedVersions = config.integer(ConfigKeys.MODEL_RETAINED_VERSIONS);
     this.clusterMembers = config.integer(ConfigKeys.CLUSTERS_MAX_MEMBERS);
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.initial = LearnerConfig.initialModel(config, settings);
+    this.initial = Objects.requireNonNull(initial, "initial");
     this.changelogConfig =
         Map.of(
             TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
@@ -148,21 +163,26 @@ public final class LearningPlugin implements ScoringPlugin {
     byte[] header = store.get(ModelTopicKeys.part(modelName, version, ModelCodec.HEADER));
     return new ModelCache(modelName)
         .version(store, version)
-        .map(
-            m ->
-                new Loaded(
-                    m,
-                    ModelCodec.buildInfo(header),
-                    statistics(store, modelName, version, header, m)));
+        .map(m -> new Loaded(m, ModelCodec.buildInfo(header)));
   }
 
-  /** The statistics published with a version, if it has them all (still) in the store. */
-  private static Optional<WindowStatistics> statistics(
-      ReadOnlyKeyValueStore<String, byte[]> store,
-      String modelName,
-      long version,
-      byte[] header,
-      StreamingModel m) {
+  /** A model read from the store and its build metadata. */
+  public record Loaded(StreamingModel model, ModelCodec.BuildInfo build) {}
+
+  /**
+   * The statistics the builder published with a version (for the model export): empty when the
+   * version was published without them or is being deleted. Reads and decodes (L + 2)·k parts: call
+   * it for an export, not per request of {@code /model}.
+   *
+   * @param model the version, as {@link #model} read it from the same store
+   */
+  public static Optional<WindowStatistics> statistics(
+      ReadOnlyKeyValueStore<String, byte[]> store, String modelName, StreamingModel model) {
+    long version = model.version();
+    byte[] header = store.get(ModelTopicKeys.part(modelName, version, ModelCodec.HEADER));
+    if (header == null) {
+      return Optional.empty();
+    }
     Map<String, byte[]> parts = new LinkedHashMap<>();
     for (String part : ModelCodec.listedParts(header)) {
       if (ModelCodec.isStatisticsPart(part)) {
@@ -173,15 +193,8 @@ public final class LearningPlugin implements ScoringPlugin {
         parts.put(part, bytes);
       }
     }
-    return ModelCodec.windowStatistics(parts, m.featureDimension(), m.network().depth());
+    return ModelCodec.windowStatistics(parts, model.featureDimension(), model.network().depth());
   }
-
-  /**
-   * A model read from the store, its build metadata, and the statistics the builder had after it
-   * (empty for a version published without them).
-   */
-  public record Loaded(
-      StreamingModel model, ModelCodec.BuildInfo build, Optional<WindowStatistics> statistics) {}
 
   /**
    * The number of windows the model's builder has closed (its progress record in a model store,
