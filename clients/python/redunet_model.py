@@ -40,8 +40,8 @@ class Model:
     def __init__(self, doc):
         if doc.get("format") != "redunet-model":
             raise ValueError("not a redunet model export (format %r)" % doc.get("format"))
-        if doc.get("formatVersion") != 1:
-            raise ValueError("unsupported formatVersion %r (this scorer reads 1)" % doc.get("formatVersion"))
+        if doc.get("formatVersion") not in (1, 2):
+            raise ValueError("unsupported formatVersion %r (this scorer reads 1 and 2)" % doc.get("formatVersion"))
         if doc.get("network") != "vector":
             raise ValueError("unsupported network %r (this scorer reads vector)" % doc.get("network"))
         self.version = int(doc["version"])

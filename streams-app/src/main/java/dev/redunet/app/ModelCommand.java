@@ -136,7 +136,11 @@ public final class ModelCommand implements Runnable {
       byte[] json;
       try {
         json =
-            ModelJson.toJson(name, loaded.get().model(), loaded.get().build())
+            ModelJson.toJson(
+                    name,
+                    loaded.get().model(),
+                    loaded.get().build(),
+                    snapshot.statistics(loaded.get().model()))
                 .toString()
                 .getBytes(StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {

@@ -206,8 +206,14 @@ public final class RunCommand implements Callable<Integer> {
   /**
    * The scoring stage: the streaming learner, reporting model builds, model loads and the
    * prequential outcome of every labelled sample to {@code metrics}.
+   *
+   * @param initial the model {@code redunet.model.initial} names, read already
    */
-  static LearningPlugin scoringPlugin(AppConfig config, AppMetrics metrics, MathExecutor math) {
+  static LearningPlugin scoringPlugin(
+      AppConfig config,
+      AppMetrics metrics,
+      MathExecutor math,
+      Optional<ModelJson.Restored> initial) {
     return new LearningPlugin(
         config,
         LearnerConfig.settings(config),
@@ -220,6 +226,11 @@ public final class RunCommand implements Callable<Integer> {
           @Override
           public void modelLoaded(StreamingModel model) {
             metrics.modelLoaded(model.version(), deltaR(model));
+          }
+
+          @Override
+          public void versionEvaluated(String metricsJson) {
+            metrics.history().add(metricsJson);
           }
 
           @Override
@@ -272,7 +283,8 @@ public final class RunCommand implements Callable<Integer> {
             metrics.learning(AppMetrics.Learning.BUILD_FAILURES);
           }
         },
-        math);
+        math,
+        initial);
   }
 
   private static List<Double> deltaR(StreamingModel model) {
@@ -318,7 +330,11 @@ public final class RunCommand implements Callable<Integer> {
           version.isPresent()
               ? LearningPlugin.model(store, name, version.getAsLong())
               : LearningPlugin.currentModel(store, name);
-      return loaded.map(l -> ModelJson.toJson(name, l.model(), l.build()).toString());
+      return loaded.map(
+          l ->
+              ModelJson.toJson(
+                      name, l.model(), l.build(), LearningPlugin.statistics(store, name, l.model()))
+                  .toString());
     };
   }
 
@@ -418,11 +434,12 @@ public final class RunCommand implements Callable<Integer> {
     AppConfig config;
     Properties props;
     IngressMetrics metrics = new IngressMetrics();
+    Optional<ModelJson.Restored> initial;
     try {
       config = options.load(flags());
       props = StreamsProperties.of(config, metrics);
-      LearnerConfig.settings(
-          config); // a bad learner setting is a usage error, before anything starts
+      // a bad learner setting, or initial model, is a usage error, before anything starts
+      initial = LearnerConfig.initialModel(config, LearnerConfig.settings(config));
     } catch (ConfigException e) {
       return CommandSupport.usageError(err, NAME, e.getMessage());
     }
@@ -452,7 +469,7 @@ public final class RunCommand implements Callable<Integer> {
     try (AppMetrics appMetrics = new AppMetrics(metrics);
         MathExecutor math =
             MathExecutor.create(LearnerConfig.mathThreads(config), "redunet-math")) {
-      return run(config, props, metrics, appMetrics, http, math);
+      return run(config, props, metrics, appMetrics, http, math, initial);
     } finally {
       if (http != null) {
         http.close();
@@ -466,7 +483,8 @@ public final class RunCommand implements Callable<Integer> {
       IngressMetrics metrics,
       AppMetrics appMetrics,
       HttpEndpoints http,
-      MathExecutor math) {
+      MathExecutor math,
+      Optional<ModelJson.Restored> initial) {
     String appId = config.text(ConfigKeys.APPLICATION_ID);
     TopicProvisioner.Result topics;
     try (Admin admin = Admin.create(CommandSupport.clientSettings(config))) {
@@ -479,7 +497,7 @@ public final class RunCommand implements Callable<Integer> {
               + CommandSupport.kafkaProblem(e));
       return 1;
     }
-    LearningPlugin plugin = scoringPlugin(config, appMetrics, math);
+    LearningPlugin plugin = scoringPlugin(config, appMetrics, math, initial);
     Topology topology = RedunetTopology.build(config, plugin, metrics);
     LOG.debug("Topology:\n{}", topology.describe());
     LOG.info(

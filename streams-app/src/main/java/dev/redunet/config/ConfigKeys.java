@@ -200,6 +200,15 @@ public final class ConfigKeys {
           new Name(),
           "default",
           "Name of the model (the first part of the keys of its records in the model topic).");
+  public static final ConfigKey MODEL_INITIAL =
+      key(
+          "redunet.model.initial",
+          new Text(),
+          null,
+          "A model export (./redunet model export, GET /model/export) to start the model from:"
+              + " its version v is the model in force until the first window closes, which builds"
+              + " v+1 from its statistics and that window. Read at every start while set, used"
+              + " only while the model has no version; its learner settings must equal these.");
   public static final ConfigKey LAYERS =
       key("redunet.layers", new IntRange(0, 100_000), "2", "Number of ReduNet layers L.");
   public static final ConfigKey EPS_SQ =
@@ -561,6 +570,7 @@ public final class ConfigKeys {
           LABELS,
           MODEL_MAX_MESSAGE_BYTES,
           MODEL_NAME,
+          MODEL_INITIAL,
           LAYERS,
           EPS_SQ,
           ETA,

@@ -7,10 +7,20 @@ import dev.redunet.learn.LearnerSettings.LiftingSettings;
 import dev.redunet.learn.LearnerSettings.Network;
 import dev.redunet.learn.LearnerSettings.ProjectionMode;
 import dev.redunet.learn.LearnerSettings.Unlabelled;
+import dev.redunet.learn.ModelJson;
+import dev.redunet.learn.WindowStatistics;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.signal.SignalShape;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -83,6 +93,134 @@ public final class LearnerConfig {
             config.integer(ConfigKeys.UNLABELLED_WINDOW_MAX),
             config.text(ConfigKeys.CLUSTERS).equals("on"),
             config.real(ConfigKeys.CLUSTERS_EPS_SQ));
+  }
+
+  /**
+   * The learner settings (names of {@link LearnerSettings#asMap()}) that a model must have been
+   * built with to be continued ({@code redunet.model.initial}), and their keys. The others (window
+   * size, decay, novelty quantile, unlabelled samples, clusters) may change from one run to the
+   * next.
+   */
+  private static final Map<String, ConfigKey> CONTINUED =
+      orderedMap(
+          "network", ConfigKeys.NETWORK,
+          "layers", ConfigKeys.LAYERS,
+          "eps_sq", ConfigKeys.EPS_SQ,
+          "eta", ConfigKeys.ETA,
+          "lambda", ConfigKeys.LAMBDA,
+          "membership", ConfigKeys.MEMBERSHIP,
+          "reference_size", ConfigKeys.REFERENCE_SIZE,
+          "combination", ConfigKeys.STATISTICS,
+          "sliding_windows", ConfigKeys.SLIDING_WINDOWS,
+          "projection", ConfigKeys.PROJECTION,
+          "projection_dim", ConfigKeys.PROJECTION_DIM,
+          "micl_eps_sq", ConfigKeys.MICL_EPS_SQ,
+          "construction", ConfigKeys.CONSTRUCTION,
+          "feature_shape", ConfigKeys.FEATURE_SHAPE,
+          "lifting_channels", ConfigKeys.LIFTING_CHANNELS,
+          "lifting_kernel", ConfigKeys.LIFTING_KERNEL,
+          "lifting_seed", ConfigKeys.LIFTING_SEED);
+
+  private static Map<String, ConfigKey> orderedMap(Object... pairs) {
+    Map<String, ConfigKey> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put((String) pairs[i], (ConfigKey) pairs[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * The model {@code redunet.model.initial} names, read and checked against {@code settings}: empty
+   * when the key is not set.
+   *
+   * @throws ConfigException if the file is missing or unreadable, is not a model export this
+   *     release reads, carries no statistics to continue from, or was built with other settings
+   *     (the message names the key and both values)
+   */
+  public static Optional<ModelJson.Restored> initialModel(
+      AppConfig config, LearnerSettings settings) {
+    Optional<String> file = config.optionalText(ConfigKeys.MODEL_INITIAL).filter(f -> !f.isBlank());
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    String key = ConfigKeys.MODEL_INITIAL.name();
+    Path path = Path.of(file.get());
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException | UncheckedIOException e) {
+      throw new ConfigException(
+          key
+              + "="
+              + file.get()
+              + ": cannot read the file ("
+              + (e instanceof NoSuchFileException ? "no such file" : e.toString())
+              + ")");
+    }
+    ModelJson.Restored restored;
+    try {
+      restored = ModelJson.read(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          key + "=" + file.get() + ": not a model export this release reads: " + e.getMessage());
+    }
+    String model = "the model in " + file.get();
+    if (restored.statistics().flatMap(WindowStatistics::total).isEmpty()) {
+      throw new ConfigException(
+          key
+              + "="
+              + file.get()
+              + ": the export has no learning statistics to continue from (\"learning\" is"
+              + " null: exported by an older release or from a version without them); export it"
+              + " again with this release");
+    }
+    Map<String, String> mine = settings.asMap();
+    for (Map.Entry<String, ConfigKey> e : CONTINUED.entrySet()) {
+      String theirs = restored.settings().get(e.getKey());
+      String ours = mine.get(e.getKey());
+      if (!java.util.Objects.equals(theirs, ours)) {
+        throw new ConfigException(
+            key
+                + "="
+                + file.get()
+                + ": "
+                + model
+                + " was built with "
+                + e.getValue().name()
+                + " = "
+                + (theirs == null ? "(not set)" : theirs)
+                + ", this configuration has "
+                + (ours == null ? "(not set)" : ours)
+                + "; set "
+                + e.getValue().name()
+                + " as the model has it, or start without "
+                + key);
+      }
+    }
+    List<Integer> shape = config.intList(ConfigKeys.FEATURE_SHAPE);
+    if (!shape.isEmpty() && !settings.spectral()) {
+      int product = 1;
+      for (int x : shape) {
+        product *= x;
+      }
+      if (product != restored.model().inputDimension()) {
+        throw new ConfigException(
+            key
+                + "="
+                + file.get()
+                + ": "
+                + model
+                + " takes samples of dimension "
+                + restored.model().inputDimension()
+                + ", "
+                + ConfigKeys.FEATURE_SHAPE.name()
+                + " = "
+                + shape.stream().map(String::valueOf).collect(Collectors.joining(","))
+                + " has "
+                + product);
+      }
+    }
+    return Optional.of(restored);
   }
 
   /**

@@ -82,6 +82,24 @@ public final class ModelCodec {
    */
   public static Map<String, byte[]> parts(
       StreamingModel model, long builtAtMillis, double rebuildSeconds) {
+    return parts(model, Optional.empty(), builtAtMillis, rebuildSeconds);
+  }
+
+  /**
+   * The parts of a model with the statistics it was built from (the builder's {@link
+   * StatisticsWindows} after it), header first: besides the model's parts, {@code
+   * stats/total/<statistics part>} and {@code stats/recent/<i>/<statistics part>} ({@link
+   * #statisticsParts}, plus {@code labelled}: the labelled-sample count as 8 bytes). Read back with
+   * {@link #windowStatistics}; {@link #assemble} ignores them. Vector models only: a spectral
+   * model's statistics are not written.
+   *
+   * @param statistics the statistics after the version, or empty to write none
+   */
+  public static Map<String, byte[]> parts(
+      StreamingModel model,
+      Optional<WindowStatistics> statistics,
+      long builtAtMillis,
+      double rebuildSeconds) {
     Map<String, byte[]> body = new LinkedHashMap<>();
     model.projection().ifPresent(p -> body.put("projection", bytes(p::write)));
     List<Layer> layers = model.network().layers();
@@ -100,6 +118,13 @@ public final class ModelCodec {
         double[] a = micl.statistics(j).toArray();
         body.put("micl/" + j, bytes(out -> writeDoubles(out, a)));
       }
+      statistics.ifPresent(
+          w -> {
+            w.total().ifPresent(t -> putStatistics(body, STATISTICS + "total/", t));
+            for (int i = 0; i < w.recent().size(); i++) {
+              putStatistics(body, STATISTICS + "recent/" + i + "/", w.recent().get(i));
+            }
+          });
     }
     Map<String, byte[]> parts = new LinkedHashMap<>();
     parts.put(
@@ -116,6 +141,86 @@ public final class ModelCodec {
             }));
     parts.putAll(body);
     return parts;
+  }
+
+  /**
+   * The prefix of the statistics parts of {@link #parts(StreamingModel, Optional, long, double)}.
+   */
+  public static final String STATISTICS = "stats/";
+
+  /** Whether {@code part} is one of a version's statistics parts (not needed to score). */
+  public static boolean isStatisticsPart(String part) {
+    return part.startsWith(STATISTICS);
+  }
+
+  private static void putStatistics(Map<String, byte[]> body, String prefix, ModelStatistics s) {
+    statisticsParts(s).forEach((k, v) -> body.put(prefix + k, v));
+    body.put(prefix + LABELLED, bytes(out -> out.writeLong(s.labelled())));
+  }
+
+  private static final String LABELLED = "labelled";
+
+  /**
+   * The statistics written with a version ({@link #parts(StreamingModel, Optional, long, double)}).
+   *
+   * @param parts the version's parts (others are ignored)
+   * @param dimension the feature dimension d of the model
+   * @param layers the number of layers L of the model
+   * @return empty when the parts hold no statistics
+   * @throws IllegalArgumentException if a statistics part is corrupt
+   */
+  public static Optional<WindowStatistics> windowStatistics(
+      Map<String, byte[]> parts, int dimension, int layers) {
+    Map<String, Map<String, byte[]>> groups = new TreeMap<>();
+    for (Map.Entry<String, byte[]> e : parts.entrySet()) {
+      if (!isStatisticsPart(e.getKey())) {
+        continue;
+      }
+      String rest = e.getKey().substring(STATISTICS.length());
+      String group;
+      if (rest.startsWith("total/")) {
+        group = "total";
+      } else if (rest.startsWith("recent/") && rest.indexOf('/', 7) > 7) {
+        group = rest.substring(0, rest.indexOf('/', 7));
+      } else {
+        throw new IllegalArgumentException("not a statistics part: " + e.getKey());
+      }
+      groups
+          .computeIfAbsent(group, g -> new TreeMap<>())
+          .put(rest.substring(group.length() + 1), e.getValue());
+    }
+    if (groups.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ModelStatistics> total =
+        Optional.ofNullable(groups.remove("total")).map(g -> statistics(g, dimension, layers));
+    List<ModelStatistics> recent = new ArrayList<>();
+    for (int i = 0; groups.containsKey("recent/" + i); i++) {
+      recent.add(statistics(groups.remove("recent/" + i), dimension, layers));
+    }
+    if (!groups.isEmpty()) {
+      throw new IllegalArgumentException("statistics parts out of sequence: " + groups.keySet());
+    }
+    return Optional.of(new WindowStatistics(total, recent));
+  }
+
+  /**
+   * Statistics from their parts ({@link #statisticsParts} and {@code labelled}, the labelled-sample
+   * count as 8 bytes), in any order.
+   */
+  public static ModelStatistics statistics(Map<String, byte[]> parts, int dimension, int layers) {
+    ModelStatistics s = ModelStatistics.empty(dimension, layers);
+    for (Map.Entry<String, byte[]> e : parts.entrySet()) {
+      if (e.getKey().equals(LABELLED)) {
+        if (e.getValue().length != 8) {
+          throw new IllegalArgumentException("corrupt statistics part labelled");
+        }
+        s = s.plusLabelled(java.nio.ByteBuffer.wrap(e.getValue()).getLong());
+      } else {
+        s = addPart(s, e.getKey(), e.getValue());
+      }
+    }
+    return s;
   }
 
   /** The names of the parts a header lists (without the header itself). */

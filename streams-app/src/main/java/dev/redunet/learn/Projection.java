@@ -269,6 +269,40 @@ public final class Projection {
     return Matrix.ofColumnMajor(outputDimension, m, out);
   }
 
+  /**
+   * A projection from its mean and components (for example read back from the model export).
+   *
+   * @param mean μ, D values
+   * @param components P, p rows of D values, 1 ≤ p ≤ D
+   * @throws IllegalArgumentException on inconsistent shapes or a non-finite value
+   */
+  public static Projection of(double[] mean, double[][] components) {
+    int d = mean.length;
+    int p = components.length;
+    if (d < 1 || p < 1 || p > d) {
+      throw new IllegalArgumentException("projection of D=" + d + " onto p=" + p);
+    }
+    double[] comps = new double[p * d];
+    for (int r = 0; r < p; r++) {
+      if (components[r].length != d) {
+        throw new IllegalArgumentException(
+            "projection component " + r + " has " + components[r].length + " entries, not " + d);
+      }
+      System.arraycopy(components[r], 0, comps, r * d, d);
+    }
+    for (double x : comps) {
+      if (!Double.isFinite(x)) {
+        throw new IllegalArgumentException("projection component entry is not finite");
+      }
+    }
+    for (double x : mean) {
+      if (!Double.isFinite(x)) {
+        throw new IllegalArgumentException("projection mean entry is not finite");
+      }
+    }
+    return new Projection(d, p, mean.clone(), comps);
+  }
+
   /** Writes D, p, μ and P. */
   public void write(DataOutput out) throws IOException {
     out.writeInt(inputDimension);

@@ -196,6 +196,41 @@ public final class LayerStatistics {
     return new LayerStatistics(dimension, map);
   }
 
+  /**
+   * The statistics of one class from its count m_j and scatter S_j (for example read back from the
+   * model export): S_j's upper triangle is read and mirrored.
+   *
+   * @param label the class label ≥ 0
+   * @param count m_j &gt; 0
+   * @param scatter S_j = Σ z zᵀ, d × d (rows); not modified
+   * @throws IllegalArgumentException on a bad shape, count or a non-finite entry
+   */
+  public static LayerStatistics ofClass(int label, double count, double[][] scatter) {
+    int d = scatter.length;
+    if (d == 0 || label < 0 || !(count > 0) || !Double.isFinite(count)) {
+      throw new IllegalArgumentException(
+          "class " + label + ": count " + count + ", scatter of " + d + " rows");
+    }
+    double[] s = new double[d * d];
+    for (int i = 0; i < d; i++) {
+      if (scatter[i].length != d) {
+        throw new IllegalArgumentException(
+            "class " + label + ": scatter row " + i + " has " + scatter[i].length + " entries");
+      }
+      for (int j = i; j < d; j++) {
+        double v = scatter[i][j];
+        if (!Double.isFinite(v)) {
+          throw new IllegalArgumentException("class " + label + ": non-finite scatter entry");
+        }
+        s[i * d + j] = v;
+        s[j * d + i] = v;
+      }
+    }
+    TreeMap<Integer, ClassStatistics> map = new TreeMap<>();
+    map.put(label, new ClassStatistics(count, s));
+    return new LayerStatistics(d, map);
+  }
+
   /** The sum of both statistics, class by class (the monoid operation). */
   public LayerStatistics merge(LayerStatistics other) {
     if (other.dimension != dimension) {

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -43,7 +44,10 @@ import picocli.CommandLine;
  * The dashboard in Debian's headless chromium (Selenium, Debian's chromedriver named explicitly so
  * that Selenium Manager never downloads anything) against a running application on a real broker:
  * while samples stream, the page shows the current model version, the accuracy figure, and a chart
- * that gains points. The screenshot goes to target/dashboard.png (docs/dashboard.png is one).
+ * that gains points; the per-window accuracy and kappa of each version (a chart that gains points,
+ * and the versions table with build time, window size, accuracy, kappa, novel and cluster counts),
+ * the novelty threshold, the clusters published, and the rejected records by reason. The screenshot
+ * goes to target/dashboard.png (docs/dashboard.png is one).
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class DashboardIT {
@@ -109,6 +113,9 @@ class DashboardIT {
                           (c == 2 ? 2 : 0) + 0.4 * rnd.nextGaussian(),
                           1 + 0.4 * rnd.nextGaussian(),
                           c);
+                  if (i % 97 == 96) {
+                    value = "{\"id\":\"bad" + i + "\",\"features\":"; // rejected: UNPARSABLE
+                  }
                   Future<?> sent = producer.send(new ProducerRecord<>(topic, "d" + i, value));
                   if (i % 500 == 0) {
                     sent.get();
@@ -167,6 +174,35 @@ class DashboardIT {
           driver,
           "a newer version",
           d -> !d.findElement(By.id("version")).getText().equals(versionBefore));
+      // Per window: accuracy and kappa of every version's window, a chart that gains points.
+      until(driver, "2 window points", d -> windowPoints(d) >= 2);
+      int windowsBefore = windowPoints(driver);
+      until(driver, "1 more window point", d -> windowPoints(d) > windowsBefore);
+      assertThat(driver.findElements(By.cssSelector("#windows canvas"))).isNotEmpty();
+      assertThat(driver.findElement(By.id("windowAccuracy")).getText())
+          .matches("0\\.[0-9]{4}|1\\.0000");
+      assertThat(driver.findElement(By.id("kappa")).getText()).matches("-?0\\.[0-9]{4}|1\\.0000");
+      // The tables are redrawn every second: read them in one script call.
+      assertThat(texts(driver, "#versions tbody tr")).hasSizeGreaterThanOrEqualTo(3);
+      List<String> newest = texts(driver, "#versions tbody tr:first-child td");
+      assertThat(newest).hasSize(7);
+      assertThat(newest.get(0)).matches("v[1-9][0-9]*");
+      assertThat(newest.get(1)).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+      assertThat(newest.get(2)).isEqualTo("40");
+      assertThat(newest.get(3)).matches("0\\.[0-9]{4}|1\\.0000");
+      assertThat(newest.get(4)).matches("-?0\\.[0-9]{4}|1\\.0000");
+      assertThat(newest.get(5)).matches("[0-9]+");
+      assertThat(driver.findElement(By.id("threshold")).getText())
+          .matches("threshold -?[0-9.]+ bits/dim; [0-9]+ in the last window");
+      assertThat(driver.findElement(By.id("clusters")).getText()).matches("[0-9]+");
+      until(
+          driver,
+          "the rejected records by reason",
+          d -> {
+            List<String> cells = texts(d, "#rejected tbody td");
+            int i = cells.indexOf("UNPARSABLE");
+            return i >= 0 && cells.get(i + 1).matches("[1-9][0-9]*");
+          });
       assertThat(driver.findElements(By.cssSelector("#layers tbody tr"))).hasSize(2);
       assertThat(driver.findElements(By.cssSelector("#classes tbody tr"))).hasSize(3);
       assertThat(driver.findElement(By.id("rate")).getText()).matches("[0-9.]+");
@@ -189,6 +225,21 @@ class DashboardIT {
           .isLessThan(deadline);
       Thread.sleep(250);
     }
+  }
+
+  /** The text of every element {@code css} selects, read at once. */
+  @SuppressWarnings("unchecked")
+  private static List<String> texts(WebDriver d, String css) {
+    return (List<String>)
+        ((JavascriptExecutor) d)
+            .executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0]))"
+                    + ".map(function (e) { return e.textContent; });",
+                css);
+  }
+
+  private static int windowPoints(WebDriver d) {
+    return Integer.parseInt(d.findElement(By.id("windows")).getAttribute("data-points"));
   }
 
   private static int points(WebDriver d) {

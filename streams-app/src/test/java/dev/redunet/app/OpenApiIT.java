@@ -286,7 +286,9 @@ class OpenApiIT {
     }
     await(http, "/model", r -> r.statusCode() == 200 && r.body().contains("\"version\":2,"));
 
-    for (String path : List.of("/health", "/health/ready", "/health/live", "/metrics", "/model")) {
+    for (String path :
+        List.of(
+            "/health", "/health/ready", "/health/live", "/metrics", "/model", "/model/history")) {
       HttpResponse<String> r = call(http, "GET", path, null, false);
       assertThat(r.statusCode()).as(path).isEqualTo(200);
       conforms(path, "GET", r);

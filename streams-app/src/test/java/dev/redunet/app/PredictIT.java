@@ -456,6 +456,9 @@ class PredictIT {
     assertThat(JSON.readTree(Files.readString(fromTopic)))
         .as("the topic's export is the HTTP export")
         .isEqualTo(JSON.readTree(export.body()));
+    assertThat(JSON.readTree(Files.readString(fromTopic)).get("learning").get("total").isObject())
+        .as("the topic's export carries the builder's statistics (redunet.model.initial)")
+        .isTrue();
     JsonNode summary = JSON.readTree(cliOut.toString(StandardCharsets.UTF_8).strip());
     assertThat(summary.get("version").asLong()).isEqualTo(version);
     for (long v : new long[] {1, version + 1}) {

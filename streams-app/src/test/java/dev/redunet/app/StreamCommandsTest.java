@@ -286,6 +286,24 @@ class StreamCommandsTest {
   }
 
   @Test
+  void runRefusesAMissingInitialModelNamingTheKey() {
+    RunCommand run = new RunCommand(outStream, errStream, new CountDownLatch(0), false);
+    assertThat(
+            run(
+                run,
+                "--bootstrap-servers",
+                "h:1",
+                "-D",
+                "redunet.model.initial=/no/such/model.json"))
+        .isEqualTo(2);
+    assertThat(err())
+        .startsWith(
+            "redunet run: redunet.model.initial=/no/such/model.json: cannot read the file (no such"
+                + " file)");
+    assertThat(out.size()).isZero();
+  }
+
+  @Test
   void theCommandsAreRegisteredInMain() {
     assertThat(Main.developmentBrokerPresent())
         .as("the tests have the development broker")

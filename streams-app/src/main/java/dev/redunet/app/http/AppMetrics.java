@@ -68,6 +68,7 @@ public final class AppMetrics implements AutoCloseable {
   /** How often the Kafka Streams binder looks for new or removed Kafka metrics by default. */
   public static final Duration DEFAULT_KAFKA_REFRESH = Duration.ofSeconds(10);
 
+  private final VersionHistory history = new VersionHistory();
   private final PrometheusMeterRegistry registry;
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final AtomicLong modelVersion = new AtomicLong(-1);
@@ -233,6 +234,11 @@ public final class AppMetrics implements AutoCloseable {
    * Where {@code redunet_model_windows_closed} comes from, read at every scrape: the windows the
    * builder has closed (NaN when not known, e.g. while the store is not queryable).
    */
+  /** The versions this instance's builder computed ({@code /model/history}). */
+  public VersionHistory history() {
+    return history;
+  }
+
   public void bindWindowsClosed(DoubleSupplier windowsClosed) {
     this.windowsClosed = Objects.requireNonNull(windowsClosed, "windowsClosed");
   }

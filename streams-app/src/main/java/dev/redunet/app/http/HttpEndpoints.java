@@ -81,10 +81,12 @@ import org.slf4j.LoggerFactory;
  *       400 UNPARSABLE; over {@code redunet.http.max.request.bytes}: 413.
  *   <li>{@code /model/export}: the model as JSON ({@link ModelExportSource}, docs/MODEL_FORMAT.md),
  *       {@code ?version=N} for a retained version.
+ *   <li>{@code /model/history}: {@code {"versions": [...]}}, the metrics record of every version
+ *       this instance's builder computed ({@link VersionHistory}), oldest first.
  *   <li>{@code /openapi.json}: the OpenAPI 3 description of this API, from the jar.
  *   <li>{@code /}: the dashboard (dashboard.html and dashboard.js next to this class, uPlot from
- *       its WebJar), which polls {@code /model} and {@code /metrics}; nothing is loaded from
- *       elsewhere.
+ *       its WebJar), which polls {@code /model}, {@code /model/history} and {@code /metrics};
+ *       nothing is loaded from elsewhere.
  * </ul>
  *
  * <p>{@code /predict} and {@code /model/export} can be switched off ({@link HttpSettings}: 404
@@ -135,6 +137,7 @@ public final class HttpEndpoints implements AutoCloseable {
             "/metrics",
             "/model",
             "/model/export",
+            "/model/history",
             "/openapi.json")) {
       p.put(get, List.of("GET"));
     }
@@ -423,7 +426,7 @@ public final class HttpEndpoints implements AutoCloseable {
               "no endpoint "
                   + path
                   + "; try /health, /health/ready, /health/live, /metrics, /model, /model/export,"
-                  + " POST /predict, /openapi.json"));
+                  + " /model/history, POST /predict, /openapi.json"));
       return;
     }
     boolean get = methods.contains("GET");
@@ -443,6 +446,7 @@ public final class HttpEndpoints implements AutoCloseable {
       case "/metrics" -> send(exchange, 200, PROMETHEUS_CONTENT_TYPE, b.metrics().scrape());
       case "/model" -> model(exchange, b);
       case "/model/export" -> export(exchange, b);
+      case "/model/history" -> send(exchange, 200, JSON_CONTENT_TYPE, b.metrics().history().json());
       case "/predict" -> predict(exchange, b);
       case "/openapi.json" -> resource(exchange, OPENAPI_RESOURCE, JSON_CONTENT_TYPE);
       default -> {

@@ -51,4 +51,10 @@ public interface LearningListener {
 
   /** Computing a model version failed (it is tried again). */
   default void buildFailed() {}
+
+  /**
+   * The builder computed and installed a version; {@code metricsJson} is its record for the metrics
+   * topic (version, built_at, the window's accuracy and kappa, novelty, rates).
+   */
+  default void versionEvaluated(String metricsJson) {}
 }

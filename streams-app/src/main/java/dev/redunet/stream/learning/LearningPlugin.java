@@ -3,9 +3,12 @@ package dev.redunet.stream.learning;
 import dev.redunet.avro.internal.ModelProgress;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigKeys;
+import dev.redunet.config.LearnerConfig;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelCodec;
+import dev.redunet.learn.ModelJson;
 import dev.redunet.learn.StreamingModel;
+import dev.redunet.learn.WindowStatistics;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.stream.IngressSettings;
 import dev.redunet.stream.RedunetTopology;
@@ -14,6 +17,7 @@ import dev.redunet.stream.ScoringPlugin;
 import dev.redunet.stream.StreamsProperties;
 import dev.redunet.wire.AvroCodec;
 import dev.redunet.wire.OutputSerdes;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -68,6 +72,7 @@ public final class LearningPlugin implements ScoringPlugin {
 
   private final String modelName;
   private final LearnerSettings settings;
+  private final Optional<ModelJson.Restored> initial;
   private final Map<String, String> changelogConfig;
   private final LearningListener listener;
   private final long windowMs;
@@ -110,6 +115,21 @@ public final class LearningPlugin implements ScoringPlugin {
    */
   public LearningPlugin(
       AppConfig config, LearnerSettings settings, LearningListener listener, MathExecutor math) {
+    this(config, settings, listener, math, LearnerConfig.initialModel(config, settings));
+  }
+
+  /**
+   * The plugin for {@code config}'s model with the model {@code redunet.model.initial} names, read
+   * already ({@link LearnerConfig#initialModel}).
+   *
+   * @param initial the model to start from when the model has no version yet
+   */
+  public LearningPlugin(
+      AppConfig config,
+      LearnerSettings settings,
+      LearningListener listener,
+      MathExecutor math,
+      Optional<ModelJson.Restored> initial) {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.math = Objects.requireNonNull(math, "math");
     this.modelName = config.text(ConfigKeys.MODEL_NAME);
@@ -122,6 +142,7 @@ public final class LearningPlugin implements ScoringPlugin {
     this.retainedVersions = config.integer(ConfigKeys.MODEL_RETAINED_VERSIONS);
     this.clusterMembers = config.integer(ConfigKeys.CLUSTERS_MAX_MEMBERS);
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.initial = Objects.requireNonNull(initial, "initial");
     this.changelogConfig =
         Map.of(
             TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
@@ -149,6 +170,33 @@ public final class LearningPlugin implements ScoringPlugin {
 
   /** A model read from the store and its build metadata. */
   public record Loaded(StreamingModel model, ModelCodec.BuildInfo build) {}
+
+  /**
+   * The statistics the builder published with a version (for the model export): empty when the
+   * version was published without them or is being deleted. Reads and decodes (L + 2)·k parts: call
+   * it for an export, not per request of {@code /model}.
+   *
+   * @param model the version, as {@link #model} read it from the same store
+   */
+  public static Optional<WindowStatistics> statistics(
+      ReadOnlyKeyValueStore<String, byte[]> store, String modelName, StreamingModel model) {
+    long version = model.version();
+    byte[] header = store.get(ModelTopicKeys.part(modelName, version, ModelCodec.HEADER));
+    if (header == null) {
+      return Optional.empty();
+    }
+    Map<String, byte[]> parts = new LinkedHashMap<>();
+    for (String part : ModelCodec.listedParts(header)) {
+      if (ModelCodec.isStatisticsPart(part)) {
+        byte[] bytes = store.get(ModelTopicKeys.part(modelName, version, part));
+        if (bytes == null) {
+          return Optional.empty(); // being deleted
+        }
+        parts.put(part, bytes);
+      }
+    }
+    return ModelCodec.windowStatistics(parts, model.featureDimension(), model.network().depth());
+  }
 
   /**
    * The number of windows the model's builder has closed (its progress record in a model store,
@@ -251,6 +299,7 @@ public final class LearningPlugin implements ScoringPlugin {
                 inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName),
                 math,
                 clusterMembers,
+                initial,
                 new GroupOffsetsBacklog(
                     () -> Admin.create(admin), input, learning, group, backlogInterval)),
         LEARNING_SOURCE);

@@ -11,10 +11,12 @@ import dev.redunet.avro.internal.PartitionProgress;
 import dev.redunet.eval.ConfusionMatrix;
 import dev.redunet.learn.LearnerSettings;
 import dev.redunet.learn.ModelCodec;
+import dev.redunet.learn.ModelJson;
 import dev.redunet.learn.ModelStatistics;
 import dev.redunet.learn.NoveltyClusters;
 import dev.redunet.learn.StatisticsWindows;
 import dev.redunet.learn.StreamingModel;
+import dev.redunet.learn.WindowStatistics;
 import dev.redunet.learn.WindowedLearner;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
@@ -120,6 +122,12 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final InputBacklog backlog;
   private final Throttled warnings = new Throttled(LOG, 10_000);
 
+  /** The model {@code redunet.model.initial} names, if set. */
+  private final Optional<ModelJson.Restored> initial;
+
+  /** Whether the core was restored from {@link #initial} and that version is not published yet. */
+  private boolean initialPending;
+
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, byte[]> state;
   private ReadOnlyKeyValueStore<String, byte[]> models;
@@ -189,6 +197,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         executors,
         MathExecutor.sequential(),
         DEFAULT_CLUSTER_MEMBERS,
+        Optional.empty(),
         InputBacklog.none());
   }
 
@@ -207,6 +216,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
    *     compute them inline, on the stream thread
    * @param math the threads the computation of a version splits its kernels over
    * @param clusterMembers member ids listed in a cluster record
+   * @param initial the model to start from when the model has no version yet ({@code
+   *     redunet.model.initial}): its version is published at the first punctuation, owed to every
+   *     sample until the next window closes, and the core continues from its statistics
    * @param backlog whether a silent partition's records are all processed (closed with this)
    */
   ModelBuilderProcessor(
@@ -221,8 +233,10 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       Supplier<ExecutorService> executors,
       MathExecutor math,
       int clusterMembers,
+      Optional<ModelJson.Restored> initial,
       InputBacklog backlog) {
     this.clusterMembers = clusterMembers;
+    this.initial = initial;
     this.backlog = backlog;
     this.modelName = modelName;
     this.settings = settings;
@@ -306,6 +320,22 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
                 + " from). Use another redunet.model.name or model topic, or delete the model"
                 + " topic and reset the application (kafka-streams-application-reset.sh).");
       }
+      if (initial.isPresent()) {
+        ModelJson.Restored r = initial.get();
+        initialPending = true;
+        LOG.info(
+            "model {}: starting from v{} of the model export (redunet.model.initial)",
+            modelName,
+            r.model().version());
+        return WindowedLearner.restore(
+            settings,
+            windowMs,
+            r.model(),
+            r.statistics().orElseThrow().restore(settings),
+            r.model().classNames(),
+            NoveltyClusters.empty(),
+            math);
+      }
       return WindowedLearner.start(settings, windowMs, math);
     }
     long version = installedVersion;
@@ -350,6 +380,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     if (!modelName.equals(record.key()) || record.value() == null) {
       return;
     }
+    publishInitial();
     publishIfBuilt();
     LearningMessage message;
     try {
@@ -641,6 +672,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   }
 
   private void tick(long now) {
+    publishInitial();
     publishIfBuilt();
     advanceWatermark(now);
     feed();
@@ -710,27 +742,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     StreamingModel next = built.model();
     long v = next.version();
     long now = context.currentSystemTimeMs();
-    Map<String, byte[]> parts = ModelCodec.parts(next, now, built.seconds());
-    byte[] header = parts.get(ModelCodec.HEADER);
-    for (Map.Entry<String, byte[]> p : parts.entrySet()) {
-      if (!p.getKey().equals(ModelCodec.HEADER)) {
-        forward(ModelTopicKeys.part(modelName, v, p.getKey()), p.getValue());
-      }
-    }
-    forward(ModelTopicKeys.part(modelName, v, ModelCodec.HEADER), header);
-    forward(ModelTopicKeys.latest(modelName), header);
-    state.put(HEADERS + v, header);
-    long old = v - retainedVersions;
-    byte[] oldHeader = old >= 1 ? state.get(HEADERS + old) : null;
-    if (oldHeader != null) {
-      for (String part : ModelCodec.listedParts(oldHeader)) {
-        forward(ModelTopicKeys.part(modelName, old, part), null);
-      }
-      forward(ModelTopicKeys.part(modelName, old, ModelCodec.HEADER), null);
-      forward(ModelTopicKeys.boundary(modelName, old), null);
-      state.delete(HEADERS + old);
-      local.dropped(old);
-    }
+    publishVersion(next, WindowStatistics.of(built.windows()), now, built.seconds());
     deleteSamplesUpTo(closedAt.removeFirst());
     saveWindows(built.windows());
     if (settings.clusters()) {
@@ -754,6 +766,65 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     // Other instances read the version from the model topic once this transaction commits: ask
     // for that commit now rather than at the next commit interval.
     context.commit();
+  }
+
+  /**
+   * Publishes the version the core was restored from ({@code redunet.model.initial}) as if it had
+   * just been installed: its parts and statistics, a boundary before every sample (so every sample
+   * is owed it until the next window closes), and the builder's cursor and statistics.
+   */
+  private void publishInitial() {
+    if (!initialPending) {
+      return;
+    }
+    initialPending = false;
+    StreamingModel m = core.model().orElseThrow();
+    ModelJson.Restored r = initial.orElseThrow();
+    WindowStatistics statistics = r.statistics().orElseThrow();
+    long v = m.version();
+    publishVersion(m, statistics, r.build().builtAtMillis(), r.build().rebuildSeconds());
+    local.closed(v, StreamKey.BEFORE_ALL);
+    forward(
+        ModelTopicKeys.boundary(modelName, v),
+        StreamKey.BEFORE_ALL.getBytes(StandardCharsets.UTF_8));
+    saveWindows(statistics.restore(settings));
+    installedVersion = v;
+    installedClassNames = m.classNames();
+    saveCursor();
+    cache.put(m);
+    local.built(m);
+    listener.modelBuilt(m, 0);
+    context.commit();
+  }
+
+  /**
+   * Publishes a version's parts (with its statistics), its header, the newest-version header, and
+   * deletes the version that falls out of retention.
+   */
+  private void publishVersion(
+      StreamingModel next, WindowStatistics statistics, long builtAt, double seconds) {
+    long v = next.version();
+    Map<String, byte[]> parts = ModelCodec.parts(next, Optional.of(statistics), builtAt, seconds);
+    byte[] header = parts.get(ModelCodec.HEADER);
+    for (Map.Entry<String, byte[]> p : parts.entrySet()) {
+      if (!p.getKey().equals(ModelCodec.HEADER)) {
+        forward(ModelTopicKeys.part(modelName, v, p.getKey()), p.getValue());
+      }
+    }
+    forward(ModelTopicKeys.part(modelName, v, ModelCodec.HEADER), header);
+    forward(ModelTopicKeys.latest(modelName), header);
+    state.put(HEADERS + v, header);
+    long old = v - retainedVersions;
+    byte[] oldHeader = old >= 1 ? state.get(HEADERS + old) : null;
+    if (oldHeader != null) {
+      for (String part : ModelCodec.listedParts(oldHeader)) {
+        forward(ModelTopicKeys.part(modelName, old, part), null);
+      }
+      forward(ModelTopicKeys.part(modelName, old, ModelCodec.HEADER), null);
+      forward(ModelTopicKeys.boundary(modelName, old), null);
+      state.delete(HEADERS + old);
+      local.dropped(old);
+    }
   }
 
   private void deleteSamplesUpTo(String lastKey) {
@@ -844,6 +915,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     m.put("accuracy", confusion.total() == 0 ? null : confusion.accuracy());
     m.put("kappa", confusion.total() == 0 ? null : finiteOrNull(confusion.kappa()));
     m.put("samples_per_second", spanSeconds > 0 ? window.size() / spanSeconds : null);
+    m.put("built_at", java.time.Instant.ofEpochMilli(now).toString());
     m.put("rebuild_seconds", built.seconds());
     // The window's samples flagged novel by the version that scored them (v−1, still installed).
     Optional<StreamingModel> previous = core.model();
@@ -873,6 +945,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       String json = JSON.writeValueAsString(m);
       LOG.info("model {} v{}: {}", modelName, next.version(), json);
       context.forward(new Record<>(modelName, (Object) json, now), LearningPlugin.METRICS_SINK);
+      listener.versionEvaluated(json);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the metrics record", e);
     }

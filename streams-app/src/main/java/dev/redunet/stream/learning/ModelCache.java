@@ -68,6 +68,9 @@ final class ModelCache {
     Map<String, byte[]> parts = new LinkedHashMap<>();
     parts.put(ModelCodec.HEADER, header);
     for (String part : ModelCodec.listedParts(header)) {
+      if (ModelCodec.isStatisticsPart(part)) {
+        continue; // not needed to score (LearningPlugin.model reads them for the export)
+      }
       byte[] bytes = store.get(ModelTopicKeys.part(modelName, v, part));
       if (bytes == null) {
         return Optional.empty(); // being deleted

@@ -1,5 +1,7 @@
 package dev.redunet.stream.learning;
 
+import dev.redunet.learn.StreamingModel;
+import dev.redunet.learn.WindowStatistics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,6 +120,11 @@ public final class ModelTopicSnapshot {
   /** Version {@code version}, if all of its parts are in the topic. */
   public Optional<LearningPlugin.Loaded> version(long version) {
     return LearningPlugin.model(new MapStore(records), modelName, version);
+  }
+
+  /** The statistics published with {@code model} (a version of this snapshot), if any. */
+  public Optional<WindowStatistics> statistics(StreamingModel model) {
+    return LearningPlugin.statistics(new MapStore(records), modelName, model);
   }
 
   /**

@@ -22,6 +22,13 @@ final class StreamKey {
 
   private StreamKey() {}
 
+  /**
+   * A key before every sample's key ({@code "-"} sorts before every hexadecimal digit): the
+   * boundary of a restored version ({@code redunet.model.initial}), which every sample is owed
+   * until the next window closes.
+   */
+  static final String BEFORE_ALL = "-";
+
   /** The key of a sample: effective time {@code time}, {@code partition}, {@code offset}. */
   static String of(long time, int partition, long offset) {
     return String.format(Locale.ROOT, "%016x.%08x.%016x", time ^ Long.MIN_VALUE, partition, offset);

@@ -239,6 +239,7 @@ class ModelBuilderProcessorTest {
               executors,
               MathExecutor.sequential(),
               ModelBuilderProcessor.DEFAULT_CLUSTER_MEMBERS,
+              java.util.Optional.empty(),
               backlog);
       builder.init(context);
       assertThat(context.forwarded())
