@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * commits its input offsets and its learning records in one transaction, so (1) ≥ the input's end
  * means the tasks had processed every record the partition held when asked, and (3) ≥ the learning
  * topic's end of (2) means the builder has read what they sent for them: a partition still silent
- * after that had nothing new. Records that come after the question are an idle partition waking up:
- * they are learned late, as before.
+ * after that had nothing new ((3) is asked again while the builder reads on, as heartbeats keep the
+ * learning topic moving, up to {@value #MAX_REREADS} times). Records that come after the question
+ * are an idle partition waking up: they are learned late, as before.
  *
  * <p>A retriable failure (a timeout on a loaded cluster) is asked again; when the cluster cannot
  * answer at all (no permission to describe the group, an unsupported group protocol), the answer is
@@ -57,6 +58,10 @@ final class GroupOffsetsBacklog implements InputBacklog {
   private ListOffsetsResult latest;
   private ListOffsetsResult earliest;
   private KafkaFuture<Map<TopicPartition, OffsetAndMetadata>> committedAfter;
+  private int rereads;
+
+  /** How often the builder's position is asked again, per question, before "not caught up". */
+  private static final int MAX_REREADS = 50;
 
   private long answeredAskedAt = Long.MIN_VALUE;
   private String evidence = "no answer yet";
@@ -141,6 +146,13 @@ final class GroupOffsetsBacklog implements InputBacklog {
       }
       StringBuilder seen = new StringBuilder();
       boolean builderRead = builderRead(after, seen);
+      if (!builderRead && ++rereads <= MAX_REREADS) {
+        // The builder reads on: ask for its position again (it commits every commit interval)
+        // rather than answer "not caught up" because heartbeats keep coming.
+        committedAfter = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata();
+        return;
+      }
+      rereads = 0;
       boolean[] caught = new boolean[askedPartitions];
       for (int p = 0; p < askedPartitions; p++) {
         caught[p] = builderRead && caughtUp(new TopicPartition(topic, p), seen);
