@@ -1,6 +1,8 @@
 package dev.redunet.app;
 
 import dev.redunet.avro.Sample;
+import dev.redunet.data.CsvReader;
+import dev.redunet.data.LabelledDataset;
 import dev.redunet.data.Lifting;
 import dev.redunet.data.SensorSignals;
 import dev.redunet.experiment.SpectralExperiment;
@@ -43,8 +45,9 @@ import picocli.CommandLine.Spec;
       "",
       "Your own signals: --jsonl FILE reads labelled JSON lines {\"id\", \"features\","
           + " \"shape\": [C, T], \"label\"} (features channel-major; --shape C,T for lines"
-          + " without a shape) instead of generating them; the split is the file's order, the"
-          + " classes the labels in order of first appearance.",
+          + " without a shape), or --data FILE --shape C,T a CSV file of flattened signals"
+          + " (label first, or in --label-column), instead of generating them; the split is the"
+          + " file's order.",
       "",
       "Progress goes to stderr. The last line of stdout is one JSON object as for the rotation"
           + " experiment (test_accuracy, all_shifts_accuracy per classifier, seconds, …).",
@@ -101,10 +104,23 @@ public final class SensorsExperimentCommand implements Callable<Integer> {
   Path jsonl;
 
   @Option(
+      names = "--data",
+      paramLabel = "FILE",
+      description =
+          "Your own labelled signals as CSV (RFC 4180, read as ./redunet evaluate --data reads"
+              + " it: the label first, or in --label-column), one signal per row, channel-major;"
+              + " needs --shape C,T.")
+  Path data;
+
+  @Mixin LabelColumnOption labelColumn;
+
+  @Option(
       names = "--shape",
       paramLabel = "C,T",
       split = ",",
-      description = "With --jsonl: the shape of every signal (default: each line's own shape).")
+      description =
+          "With --jsonl: the shape of every signal (default: each line's own shape); with --data:"
+              + " required.")
   List<Integer> shape;
 
   @Option(
@@ -135,19 +151,29 @@ public final class SensorsExperimentCommand implements Callable<Integer> {
     if (problem == null && (!(noise >= 0) || !Double.isFinite(noise))) {
       problem = "--noise must be a number ≥ 0, got " + noise;
     }
-    if (problem == null && jsonl == null && options.kernel > length) {
+    if (problem == null && jsonl == null && data == null && options.kernel > length) {
       problem = "--kernel " + options.kernel + " exceeds the signal length " + length;
     }
     if (problem == null && shape != null && (shape.size() != 2 || shape.contains(0))) {
       problem = "--shape takes C,T (two positive numbers), got " + shape;
     }
-    if (problem == null && shape != null && jsonl == null) {
-      problem = "--shape applies to --jsonl only";
+    if (problem == null && jsonl != null && data != null) {
+      problem = "give --jsonl or --data, not both";
     }
+    if (problem == null && shape != null && jsonl == null && data == null) {
+      problem = "--shape applies to --jsonl and --data only";
+    }
+    if (problem == null && data != null && shape == null) {
+      problem = "--data needs --shape C,T: a CSV row holds the flattened signal";
+    }
+    if (problem == null && labelColumn.given() && data == null) {
+      problem = "--label-column applies to --data only";
+    }
+    Path own = jsonl != null ? jsonl : data;
     Signals signals = null;
-    if (problem == null && jsonl != null) {
+    if (problem == null && own != null) {
       try {
-        signals = read(jsonl, shape);
+        signals = jsonl != null ? read(jsonl, shape) : readCsv(data, labelColumn.name, shape);
         if (options.kernel > signals.shape().width()) {
           problem =
               "--kernel "
@@ -156,7 +182,7 @@ public final class SensorsExperimentCommand implements Callable<Integer> {
                   + signals.shape().width();
         }
       } catch (IOException e) {
-        problem = "cannot read " + jsonl + ": " + e.getMessage();
+        problem = "cannot read " + own + ": " + e.getMessage();
       } catch (IllegalArgumentException e) {
         problem = e.getMessage();
       }
@@ -241,6 +267,39 @@ public final class SensorsExperimentCommand implements Callable<Integer> {
    *
    * @throws IllegalArgumentException naming the line of an invalid, unlabelled or misshapen sample
    */
+  /** Labelled signals from a CSV file through the project's one CSV reader, flat rows of C·T. */
+  private static Signals readCsv(Path file, String labelColumn, List<Integer> shape)
+      throws IOException {
+    LabelledDataset d = CsvReader.read(file, labelColumn);
+    int size = shape.get(0) * shape.get(1);
+    if (d.dimension() != size) {
+      throw new IllegalArgumentException(
+          file
+              + ": "
+              + d.dimension()
+              + " values per row, but --shape "
+              + shape.get(0)
+              + ","
+              + shape.get(1)
+              + " holds "
+              + size);
+    }
+    if (d.numClasses() < 2) {
+      throw new IllegalArgumentException(
+          file + ": " + d.numClasses() + " class(es); the experiment needs at least 2");
+    }
+    List<String> names = new ArrayList<>(); // in order of first appearance, as from JSON lines
+    int[] classes = new int[d.size()];
+    for (int i = 0; i < d.size(); i++) {
+      if (!names.contains(d.label(i))) {
+        names.add(d.label(i));
+      }
+      classes[i] = names.indexOf(d.label(i));
+    }
+    return new Signals(
+        SignalShape.of1d(shape.get(0), shape.get(1)), d.toRows(), classes, List.copyOf(names));
+  }
+
   private static Signals read(Path file, List<Integer> shape) throws IOException {
     List<double[]> samples = new ArrayList<>();
     List<Integer> classes = new ArrayList<>();

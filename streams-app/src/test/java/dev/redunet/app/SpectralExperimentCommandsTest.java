@@ -212,6 +212,56 @@ class SpectralExperimentCommandsTest {
   }
 
   @Test
+  void sensorsReadsTheSameSignalsFromCsvAsFromJsonLines(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    dev.redunet.data.SensorSignals.Dataset d =
+        dev.redunet.data.SensorSignals.generate(3, 2, 32, 20, 0.3, 1);
+    List<String> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < d.samples().length; i++) {
+      StringBuilder b = new StringBuilder("kind-").append(d.labels()[i]);
+      for (double v : d.samples()[i]) {
+        b.append(',').append((float) v);
+      }
+      rows.add(b.toString());
+    }
+    java.nio.file.Path csv = dir.resolve("signals.csv");
+    java.nio.file.Files.write(csv, rows);
+    String[] common = {
+      "--train-per-class",
+      "15",
+      "--test-per-class",
+      "5",
+      "--layers",
+      "3",
+      "--channels",
+      "4",
+      "--kernel",
+      "3"
+    };
+    List<String> fromCsv =
+        new java.util.ArrayList<>(
+            List.of("experiment", "sensors", "--data", csv.toString(), "--shape", "2,32"));
+    fromCsv.addAll(List.of(common));
+    Run c = run(fromCsv.toArray(String[]::new));
+    assertThat(c.code()).as(c.err()).isZero();
+    List<String> fromJson =
+        new java.util.ArrayList<>(
+            List.of("experiment", "sensors", "--jsonl", sensorsAsJsonLines(dir, true).toString()));
+    fromJson.addAll(List.of(common));
+    Run j = run(fromJson.toArray(String[]::new));
+    assertThat(j.code()).as(j.err()).isZero();
+    for (String set : List.of("test_accuracy", "all_shifts_accuracy")) {
+      assertThat(c.json().get(set)).as(set).isEqualTo(j.json().get(set));
+    }
+    Run noShape = run("experiment", "sensors", "--data", csv.toString());
+    assertThat(noShape.code()).isEqualTo(2);
+    assertThat(noShape.err()).contains("--data needs --shape C,T");
+    Run wrongShape = run("experiment", "sensors", "--data", csv.toString(), "--shape", "3,32");
+    assertThat(wrongShape.code()).isEqualTo(2);
+    assertThat(wrongShape.err()).contains("64 values per row, but --shape 3,32 holds 96");
+  }
+
+  @Test
   void sensorsNamesTheLineOfABadSignal(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     java.nio.file.Path file = dir.resolve("bad.jsonl");
