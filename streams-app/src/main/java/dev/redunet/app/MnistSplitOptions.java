@@ -96,7 +96,7 @@ final class MnistSplitOptions {
     if (testRest && testPerClass != null) {
       return "give --test-per-class or --test-rest, not both";
     }
-    if (train(trainDefault) < 1 || test(testDefault) < 1) {
+    if (train(trainDefault) < 1 || (!testRest && test(testDefault) < 1)) {
       return "--train-per-class and --test-per-class must be ≥ 1";
     }
     return null;
