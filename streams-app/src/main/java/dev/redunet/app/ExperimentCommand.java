@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code ./redunet experiment}: the paper's experiments, one sub-command each ({@code vector},
- * {@code rotation}, {@code translation}, {@code sensors}).
+ * {@code rotation}, {@code translation}, {@code sensors}, {@code finetune}).
  */
 @Command(
     name = "experiment",
@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       VectorExperimentCommand.class,
       RotationExperimentCommand.class,
       TranslationExperimentCommand.class,
-      SensorsExperimentCommand.class
+      SensorsExperimentCommand.class,
+      FinetuneExperimentCommand.class
     })
 public final class ExperimentCommand implements Callable<Integer> {
 

@@ -45,6 +45,13 @@ final class MnistSplitOptions {
       description = "Test images per digit: the next M in file order (default: see below).")
   Integer testPerClass;
 
+  @Option(
+      names = "--test-rest",
+      description =
+          "Test on every image of the chosen digits that is not a training image (instead of"
+              + " --test-per-class).")
+  boolean testRest;
+
   /** The selected images, as flat 28 × 28 rows of raw pixels, and their class indices. */
   static final class Split {
     final double[][] train;
@@ -86,7 +93,10 @@ final class MnistSplitOptions {
     if (classes.size() < 2 || classes.stream().distinct().count() != classes.size()) {
       return "--classes needs at least two distinct digits, got " + classes;
     }
-    if (train(trainDefault) < 1 || test(testDefault) < 1) {
+    if (testRest && testPerClass != null) {
+      return "give --test-per-class or --test-rest, not both";
+    }
+    if (train(trainDefault) < 1 || (!testRest && test(testDefault) < 1)) {
       return "--train-per-class and --test-per-class must be ≥ 1";
     }
     return null;
@@ -115,7 +125,7 @@ final class MnistSplitOptions {
           "images of " + data.dimension() + " pixels are not square; the experiments need H = W");
     }
     int n = train(trainDefault);
-    int m = test(testDefault);
+    int m = testRest ? Integer.MAX_VALUE - n : test(testDefault);
     int k = classes.size();
     int[] seen = new int[k];
     List<double[]> train = new ArrayList<>();
@@ -137,7 +147,7 @@ final class MnistSplitOptions {
       seen[j]++;
     }
     for (int j = 0; j < k; j++) {
-      if (seen[j] < n + m) {
+      if (seen[j] < (testRest ? n + 1 : n + m)) {
         throw new IllegalArgumentException(
             "digit "
                 + classes.get(j)
@@ -145,14 +155,18 @@ final class MnistSplitOptions {
                 + seen[j]
                 + " images in "
                 + data.source()
-                + ", fewer than --train-per-class + --test-per-class = "
-                + (n + m));
+                + (testRest
+                    ? ", not more than --train-per-class = " + n
+                    : ", fewer than --train-per-class + --test-per-class = " + (n + m)));
       }
     }
     String description =
         String.format(
-            "%s, digits %s in file order: the first %d of each digit train, the next %d test",
-            data.source(), classes, n, m);
+            "%s, digits %s in file order: the first %d of each digit train, %s test",
+            data.source(),
+            classes,
+            n,
+            testRest ? "all the others (" + test.size() + ")" : "the next " + m);
     return new Split(
         train.toArray(new double[0][]),
         trainY.stream().mapToInt(Integer::intValue).toArray(),

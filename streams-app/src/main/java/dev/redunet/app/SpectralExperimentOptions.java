@@ -78,6 +78,13 @@ final class SpectralExperimentOptions {
       description = "Also evaluate after these depths (each < L), e.g. 0,10,50.")
   List<Integer> reportAt = new ArrayList<>();
 
+  @Option(
+      names = "--no-all-shifts",
+      description =
+          "Score the test set only, not every cyclic shift of every test sample"
+              + " (all_shifts_accuracy is then null).")
+  boolean noAllShifts;
+
   @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all processors).")
   Integer threads;
 
@@ -91,7 +98,15 @@ final class SpectralExperimentOptions {
   /** The experiment's settings these options give. */
   SpectralExperiment.Settings settings() {
     return new SpectralExperiment.Settings(
-        epsSq, eta, lambda, trainingMembership(), seed, kernel, reportAt, progressSeconds);
+        epsSq,
+        eta,
+        lambda,
+        trainingMembership(),
+        seed,
+        kernel,
+        reportAt,
+        progressSeconds,
+        !noAllShifts);
   }
 
   /**

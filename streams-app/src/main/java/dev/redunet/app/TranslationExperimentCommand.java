@@ -1,16 +1,19 @@
 package dev.redunet.app;
 
 import dev.redunet.data.Lifting;
+import dev.redunet.data.Shifts;
 import dev.redunet.experiment.SpectralExperiment;
 import dev.redunet.signal.SignalShape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -37,6 +40,10 @@ import picocli.CommandLine.Spec;
       "Example (lecture, digits 0/1): ./redunet experiment translation --classes 0,1"
           + " --train-per-class 300 --test-per-class 300 --channels 5 --kernel 9 --layers 400",
       "",
+      "The forward row of the 10-digit table (docs/FINETUNE.md): ./redunet experiment"
+          + " translation --classes 0,1,2,3,4,5,6,7,8,9 --train-per-class 50 --test-rest"
+          + " --translate-seed 1 --channels 16 --layers 30 --no-all-shifts",
+      "",
       "Defaults: --train-per-class 300, --test-per-class 300, --layers 400.",
       "",
       "Progress goes to stderr. The last line of stdout is one JSON object: test_accuracy and"
@@ -54,6 +61,24 @@ public final class TranslationExperimentCommand implements Callable<Integer> {
 
   @Mixin SpectralExperimentOptions options;
 
+  @Option(
+      names = "--translate-seed",
+      paramLabel = "S",
+      description =
+          "Translate every training and test image (before the lifting) by its own random cyclic"
+              + " offset, drawn from SplittableRandom(S): training images first, then test, in"
+              + " file order (default: no translation).")
+  Long translateSeed;
+
+  @Option(
+      names = "--max-shift",
+      paramLabel = "P",
+      defaultValue = "14",
+      description =
+          "With --translate-seed: offsets in [−P, P] pixels on each axis (default"
+              + " ${DEFAULT-VALUE}: every offset of the 28 × 28 cycle).")
+  int maxShift;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -61,6 +86,9 @@ public final class TranslationExperimentCommand implements Callable<Integer> {
     String problem = data.validate(300, 300);
     if (problem == null) {
       problem = options.validate(layers);
+    }
+    if (problem == null && maxShift < 0) {
+      problem = "--max-shift must be ≥ 0, got " + maxShift;
     }
     if (problem != null) {
       return usage(err, problem);
@@ -74,21 +102,26 @@ public final class TranslationExperimentCommand implements Callable<Integer> {
     if (options.kernel > Math.min(split.height, split.width)) {
       return usage(err, "--kernel " + options.kernel + " exceeds the image side " + split.width);
     }
-    Lifting lift =
-        Lifting.random2d(
-            SignalShape.of2d(1, split.height, split.width),
-            options.channels,
-            options.kernel,
-            options.seed);
+    SignalShape image = SignalShape.of2d(1, split.height, split.width);
+    double[][] train = split.train;
+    double[][] test = split.test;
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("split", split.description);
+    if (translateSeed != null) {
+      SplittableRandom random = new SplittableRandom(translateSeed);
+      train = Shifts.randomly(train, image, maxShift, random).samples();
+      test = Shifts.randomly(test, image, maxShift, random).samples();
+      settings.put("translate_seed", translateSeed);
+      settings.put("max_shift", maxShift);
+    }
+    Lifting lift = Lifting.random2d(image, options.channels, options.kernel, options.seed);
     SpectralExperiment.Input in =
         new SpectralExperiment.Input(
             "translation",
             lift.outputShape(),
-            lift.applyAll(split.train),
+            lift.applyAll(train),
             split.trainClasses,
-            lift.applyAll(split.test),
+            lift.applyAll(test),
             split.testClasses,
             data.classes,
             "every cyclic translation (dh, dw) of the image",

@@ -3,6 +3,7 @@ package dev.redunet.data;
 import dev.redunet.signal.SignalShape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Cyclic shifts (translations with wrap-around) of flat multichannel samples, the group the
@@ -85,4 +86,44 @@ public final class Shifts {
     }
     return out;
   }
+
+  /**
+   * Every sample cyclically shifted by its own random offset: sample i by {@code (dh_i, dw_i)},
+   * drawn in sample order from {@code random} as {@code dh = nextInt(−s_h, s_h + 1)}, {@code dw =
+   * nextInt(−s_w, s_w + 1)} with {@code s_h = min(maxShift, ⌊H/2⌋)}, {@code s_w = min(maxShift,
+   * ⌊W/2⌋)} (so {@code maxShift ≥ ⌊W/2⌋} gives every offset of the cycle with equal probability
+   * when H and W are odd, and nearly so when even). In 1D, dh is 0 and no draw is made for it.
+   *
+   * @param samples m samples of {@code shape}, not modified
+   * @param maxShift the largest |offset| per axis, ≥ 0
+   * @param random the seeded generator; m (1D) or 2m (2D) draws are taken from it
+   * @return the shifted samples (new arrays) and the offsets {@code {dh, dw}} per sample
+   */
+  public static Translated randomly(
+      double[][] samples, SignalShape shape, int maxShift, SplittableRandom random) {
+    if (maxShift < 0) {
+      throw new IllegalArgumentException("maxShift must be ≥ 0, got " + maxShift);
+    }
+    int sh = shape.is1d() ? 0 : Math.min(maxShift, shape.height() / 2);
+    int sw = Math.min(maxShift, shape.width() / 2);
+    double[][] out = new double[samples.length][];
+    int[][] offsets = new int[samples.length][2];
+    for (int i = 0; i < samples.length; i++) {
+      int dh = shape.is1d() ? 0 : random.nextInt(-sh, sh + 1);
+      int dw = random.nextInt(-sw, sw + 1);
+      offsets[i][0] = dh;
+      offsets[i][1] = dw;
+      out[i] = shift(samples[i], shape, dh, dw);
+    }
+    return new Translated(out, offsets);
+  }
+
+  /**
+   * Samples shifted by {@link #randomly}.
+   *
+   * @param samples the shifted samples, m rows
+   * @param offsets the offset {@code {dh, dw}} of each, m rows
+   */
+  @SuppressWarnings("ArrayRecordComponent") // a result handed over, not shared
+  public record Translated(double[][] samples, int[][] offsets) {}
 }

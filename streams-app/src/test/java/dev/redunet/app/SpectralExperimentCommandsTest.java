@@ -114,6 +114,45 @@ class SpectralExperimentCommandsTest {
   }
 
   @Test
+  void translationWithRandomOffsetsTestsEveryOtherImageOfTheDigits() throws Exception {
+    Run r =
+        run(
+            "experiment",
+            "translation",
+            "--classes",
+            "3,7",
+            "--train-per-class",
+            "12",
+            "--test-rest",
+            "--translate-seed",
+            "5",
+            "--max-shift",
+            "2",
+            "--channels",
+            "2",
+            "--kernel",
+            "3",
+            "--layers",
+            "1",
+            "--no-all-shifts");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode json = r.json();
+    // mnist10k holds 1,032 threes and 1,070 sevens (its PROVENANCE.md).
+    assertThat(json.get("test_samples").asInt()).isEqualTo(1032 + 1070 - 24);
+    assertThat(json.get("train_samples").asInt()).isEqualTo(24);
+    assertThat(json.get("translate_seed").asLong()).isEqualTo(5);
+    assertThat(json.get("all_shifts_accuracy").isNull()).isTrue();
+    assertThat(json.get("split").asText()).contains("all the others (2078)");
+    assertThat(json.get("max_shift").asInt()).isEqualTo(2);
+    // Two digits on 12 images each, moved by at most 2 pixels: well above chance.
+    assertThat(json.get("test_accuracy").get("nearest_subspace").asDouble()).isBetween(0.8, 1.0);
+    Run both =
+        run("experiment", "translation", "--test-rest", "--test-per-class", "3", "--layers", "1");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("--test-per-class or --test-rest");
+  }
+
+  @Test
   void sensorsClassifiesTheSyntheticSignals() throws Exception {
     Run r =
         run(

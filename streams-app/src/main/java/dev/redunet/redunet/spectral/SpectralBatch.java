@@ -122,6 +122,53 @@ public final class SpectralBatch {
     return out;
   }
 
+  /**
+   * A batch from per-sample coefficients: sample i's coefficient of kept bin f and channel c is
+   * {@code re[i][f·C + c] + i·im[i][f·C + c]}. The caller guarantees they are those of real signals
+   * (real on self-conjugate bins).
+   *
+   * @param shape the shape of every sample
+   * @param re m rows of B·C real parts, not modified
+   * @param im m rows of B·C imaginary parts, not modified
+   * @throws IllegalArgumentException if a row has the wrong length
+   */
+  public static SpectralBatch ofCoefficients(SignalShape shape, double[][] re, double[][] im) {
+    SpectralGrid grid = new SpectralGrid(shape.height(), shape.width());
+    int channels = shape.channels();
+    int rows = grid.bins() * channels;
+    int m = re.length;
+    if (im.length != m) {
+      throw new IllegalArgumentException(re.length + " real rows but " + im.length + " imaginary");
+    }
+    SpectralBatch out = zeros(shape, grid, m);
+    for (int i = 0; i < m; i++) {
+      if (re[i].length != rows || im[i].length != rows) {
+        throw new IllegalArgumentException(
+            "sample " + i + " needs " + rows + " coefficients (B·C), got " + re[i].length);
+      }
+      for (int q = 0; q < rows; q++) {
+        out.re[q][i] = re[i][q];
+        out.im[q][i] = im[i][q];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Sample i's coefficients in the layout of {@link #ofCoefficients}: {@code {re, im}}, B·C each
+   * (new arrays).
+   */
+  public double[][] coefficients(int i) {
+    int rows = re.length;
+    double[] r = new double[rows];
+    double[] m = new double[rows];
+    for (int q = 0; q < rows; q++) {
+      r[q] = re[q][i];
+      m[q] = im[q][i];
+    }
+    return new double[][] {r, m};
+  }
+
   /** A thread's transform of one channel and its half-spectrum buffers. */
   private static final class Transform {
     final Fft fft;
