@@ -182,6 +182,20 @@ class SpectralExperimentCommandsTest {
     assertThat(json.get("all_shifts_accuracy").get("knn").asDouble()).isGreaterThan(0.9);
   }
 
+  /** The split and network of the runs on a user's own signals (JSON lines or CSV). */
+  private static final String[] USERS_SIGNALS_ARGS = {
+    "--train-per-class",
+    "15",
+    "--test-per-class",
+    "5",
+    "--layers",
+    "3",
+    "--channels",
+    "4",
+    "--kernel",
+    "3"
+  };
+
   /** The generated signals of the test above, written as JSON lines with their shape. */
   private static java.nio.file.Path sensorsAsJsonLines(java.nio.file.Path dir, boolean withShape)
       throws Exception {
@@ -205,18 +219,6 @@ class SpectralExperimentCommandsTest {
   @Test
   void sensorsRunsOnTheUsersOwnJsonLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
-    String[] common = {
-      "--train-per-class",
-      "15",
-      "--test-per-class",
-      "5",
-      "--layers",
-      "3",
-      "--channels",
-      "4",
-      "--kernel",
-      "3"
-    };
     JsonNode first = null;
     for (boolean withShape : new boolean[] {true, false}) {
       List<String> args =
@@ -229,7 +231,7 @@ class SpectralExperimentCommandsTest {
       if (!withShape) {
         args.addAll(List.of("--shape", "2,32"));
       }
-      args.addAll(List.of(common));
+      args.addAll(List.of(USERS_SIGNALS_ARGS));
       Run r = run(args.toArray(String[]::new));
       assertThat(r.code()).as(r.err()).isZero();
       JsonNode json = r.json();
@@ -265,28 +267,16 @@ class SpectralExperimentCommandsTest {
     }
     java.nio.file.Path csv = dir.resolve("signals.csv");
     java.nio.file.Files.write(csv, rows);
-    String[] common = {
-      "--train-per-class",
-      "15",
-      "--test-per-class",
-      "5",
-      "--layers",
-      "3",
-      "--channels",
-      "4",
-      "--kernel",
-      "3"
-    };
     List<String> fromCsv =
         new java.util.ArrayList<>(
             List.of("experiment", "sensors", "--data", csv.toString(), "--shape", "2,32"));
-    fromCsv.addAll(List.of(common));
+    fromCsv.addAll(List.of(USERS_SIGNALS_ARGS));
     Run c = run(fromCsv.toArray(String[]::new));
     assertThat(c.code()).as(c.err()).isZero();
     List<String> fromJson =
         new java.util.ArrayList<>(
             List.of("experiment", "sensors", "--jsonl", sensorsAsJsonLines(dir, true).toString()));
-    fromJson.addAll(List.of(common));
+    fromJson.addAll(List.of(USERS_SIGNALS_ARGS));
     Run j = run(fromJson.toArray(String[]::new));
     assertThat(j.code()).as(j.err()).isZero();
     for (String set : List.of("test_accuracy", "all_shifts_accuracy")) {
