@@ -1,11 +1,13 @@
 package dev.redunet.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.redunet.app.Main;
 import dev.redunet.avro.ClassScore;
+import dev.redunet.avro.Features;
 import dev.redunet.avro.Prediction;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.LearnerConfig;
@@ -25,6 +27,7 @@ import dev.redunet.stream.learning.LearningListener;
 import dev.redunet.stream.learning.LearningPlugin;
 import dev.redunet.testing.KafkaBrokerExtension;
 import dev.redunet.testing.KafkaCluster;
+import dev.redunet.wire.AvroCodec;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +44,10 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -121,6 +128,9 @@ class SpectralLearningIT {
    * learner's {@code keys}) and reads its predictions until every one of {@code valid} ids has one;
    * {@code whileRunning} then sees the running application.
    */
+  /** The features topic of the last {@link #stream}. */
+  private String featuresTopic;
+
   private PredictionsRead stream(
       KafkaCluster kafka,
       Path file,
@@ -137,6 +147,7 @@ class SpectralLearningIT {
     settings.put("redunet.replication.factor", "1");
     AppConfig config = AppConfig.of(settings);
     RedunetTopics topics = RedunetTopics.of(config);
+    featuresTopic = topics.features();
     try (Admin admin = kafka.admin()) {
       TopicProvisioner.ensure(admin, config, List.of(), Duration.ofSeconds(60));
     }
@@ -329,6 +340,7 @@ class SpectralLearningIT {
     assertThat(spectral.byId()).hasSize(valid);
 
     PredictionsRead read = stream(kafka, file, valid, SPECTRAL, streams -> {});
+    String spectralFeatures = featuresTopic;
     // The vector network with its default settings on the same stream.
     PredictionsRead vector = stream(kafka, file, valid, Map.of(), streams -> {});
     long vectorScored = 0;
@@ -381,6 +393,25 @@ class SpectralLearningIT {
         .as("points above the vector network")
         .isGreaterThanOrEqualTo(0.05);
 
+    // Features out, through the broker: a consumer rebuilds z_L of every shift as a [C', T] array
+    // from the record alone, in the signal domain, where the network is shift-equivariant: the
+    // features of shift t are those of shift 0 shifted by t.
+    Map<String, Features> features = readFeatures(kafka, spectralFeatures, "shift", shifts.length);
+    SignalShape lifted = SignalShape.of1d(8, 64);
+    double[] z0 = asDoubles(features.get("shift0"));
+    double[][] expected = Shifts.all(z0, lifted);
+    for (int t = 0; t < shifts.length; t++) {
+      Features f = features.get("shift" + t);
+      assertThat(f.getShape()).as("shape of shift %d", t).containsExactly(8, 64);
+      double[] z = asDoubles(f);
+      double norm = 0;
+      for (int a = 0; a < z.length; a++) {
+        norm += z[a] * z[a];
+        assertThat(z[a]).as("shift %d, value %d", t, a).isCloseTo(expected[t][a], within(1e-5));
+      }
+      assertThat(Math.sqrt(norm)).isCloseTo(1.0, within(1e-5));
+    }
+
     // Exact invariance on the stream's model: the signal and its T shifts, scored by the stream
     // with the same (newest) version, get the same label and the same scores (relative 1e-9).
     Prediction first = read.byId.get("shift0").get(0);
@@ -401,5 +432,37 @@ class SpectralLearningIT {
             .isLessThanOrEqualTo(1e-9 * Math.abs(a.getDeltaLBits()));
       }
     }
+  }
+
+  /** The Features records (Avro) of the ids that start with {@code prefix}, once all n came. */
+  private static Map<String, Features> readFeatures(
+      KafkaCluster kafka, String topic, String prefix, int n) {
+    AvroCodec<Features> codec = AvroCodec.of(Features.class);
+    Map<String, Features> byId = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            kafka.consumerConfig(kafka.uniqueName("features")),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> tps =
+          IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topic, p)).toList();
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (byId.size() < n && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          Features f = codec.decode(r.value());
+          if (f.getSampleId().startsWith(prefix)) {
+            byId.put(f.getSampleId(), f);
+          }
+        }
+      }
+    }
+    assertThat(byId).as("features records of the %s samples", prefix).hasSize(n);
+    return byId;
+  }
+
+  private static double[] asDoubles(Features f) {
+    return f.getFeatures().stream().mapToDouble(Float::doubleValue).toArray();
   }
 }
