@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * commits its input offsets and its learning records in one transaction, so (1) ≥ the input's end
  * means the tasks had processed every record the partition held when asked, and (3) ≥ the learning
  * topic's end of (2) means the builder has read what they sent for them: a partition still silent
- * after that had nothing new ((3) is asked again while the builder reads on, as heartbeats keep the
- * learning topic moving, up to {@value #MAX_REREADS} times). Records that come after the question
- * are an idle partition waking up: they are learned late, as before.
+ * after that had nothing new. (3) is asked again every {@value #REREAD_MS} ms until the builder has
+ * read that far, which takes a commit interval while it reads on (heartbeats keep the learning
+ * topic moving; under at-least-once, commit.interval.ms is 30 s by default, and idleness waits for
+ * it). Records that come after the question are an idle partition waking up: they are learned late,
+ * as before.
  *
  * <p>A retriable failure (a timeout on a loaded cluster) is asked again; when the cluster cannot
  * answer at all (no permission to describe the group, an unsupported group protocol), the answer is
@@ -58,10 +60,10 @@ final class GroupOffsetsBacklog implements InputBacklog {
   private ListOffsetsResult latest;
   private ListOffsetsResult earliest;
   private KafkaFuture<Map<TopicPartition, OffsetAndMetadata>> committedAfter;
-  private int rereads;
+  private long rereadAt;
 
-  /** How often the builder's position is asked again, per question, before "not caught up". */
-  private static final int MAX_REREADS = 50;
+  /** The least time between two askings of the builder's position within one question. */
+  private static final long REREAD_MS = 50;
 
   private long answeredAskedAt = Long.MIN_VALUE;
   private String evidence = "no answer yet";
@@ -90,7 +92,7 @@ final class GroupOffsetsBacklog implements InputBacklog {
   @Override
   public void check(long now, int partitions) {
     try {
-      collect();
+      collect(now);
       if (committed == null
           && latest == null
           && committedAfter == null
@@ -111,7 +113,7 @@ final class GroupOffsetsBacklog implements InputBacklog {
     committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata();
   }
 
-  private void collect() {
+  private void collect(long now) {
     if (committed != null && committed.isDone()) {
       Map<TopicPartition, OffsetAndMetadata> offsets = result(committed);
       committed = null;
@@ -132,6 +134,7 @@ final class GroupOffsetsBacklog implements InputBacklog {
     }
     if (latest != null
         && committedAfter == null
+        && now >= rereadAt
         && latest.all().isDone()
         && earliest.all().isDone()) {
       committedAfter = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata();
@@ -146,16 +149,21 @@ final class GroupOffsetsBacklog implements InputBacklog {
       }
       StringBuilder seen = new StringBuilder();
       boolean builderRead = builderRead(after, seen);
-      if (!builderRead && ++rereads <= MAX_REREADS) {
-        // The builder reads on: ask for its position again (it commits every commit interval)
-        // rather than answer "not caught up" because heartbeats keep coming.
-        committedAfter = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata();
+      boolean[] caught = new boolean[askedPartitions];
+      boolean anyProcessed = false;
+      for (int p = 0; p < askedPartitions; p++) {
+        caught[p] = caughtUp(new TopicPartition(topic, p), seen);
+        anyProcessed |= caught[p];
+      }
+      if (!builderRead && anyProcessed) {
+        // The tasks are through, the builder reads on: ask for its position again (it commits
+        // every commit interval) rather than answer "not caught up" while heartbeats keep coming.
+        evidence = seen + "; waiting for the builder";
+        rereadAt = now + REREAD_MS;
         return;
       }
-      rereads = 0;
-      boolean[] caught = new boolean[askedPartitions];
       for (int p = 0; p < askedPartitions; p++) {
-        caught[p] = builderRead && caughtUp(new TopicPartition(topic, p), seen);
+        caught[p] &= builderRead;
       }
       LOG.debug("input backlog of {} (group {}): {}", topic, group, seen);
       evidence = seen.toString();

@@ -46,7 +46,8 @@ class GroupOffsetsBacklogIT {
       transactional.commitTransaction(); // partition 2: offsets 0..2, its commit marker at 3
     }
     GroupOffsetsBacklog backlog =
-        new GroupOffsetsBacklog(() -> Admin.create(adminConfig(kafka)), topic, learning, group, 0);
+        new GroupOffsetsBacklog(
+            () -> Admin.create(adminConfig(kafka)), topic, learning, group, 500);
     try {
       long t = answer(backlog, 1);
       assertThat(backlog.caughtUp(0, t)).as("5 records, nothing committed").isFalse();
@@ -56,7 +57,7 @@ class GroupOffsetsBacklogIT {
       // The group reads partitions 0 and 2 to their ends and commits its positions, as Kafka
       // Streams does: partition 2's position is past the transaction's marker.
       commitPositions(kafka, topic, group, List.of(0, 2), 5 + 3);
-      t = answer(backlog, 2);
+      t = answer(backlog, 1_000_000);
       assertThat(backlog.caughtUp(0, t)).isTrue();
       assertThat(backlog.evidence()).contains("partition 2: committed 4, offsets 0 to 4");
 
@@ -65,13 +66,23 @@ class GroupOffsetsBacklogIT {
       try (KafkaProducer<String, String> plain = producer(kafka, null)) {
         plain.send(new ProducerRecord<>(learning, 0, "default", "a sample")).get();
       }
-      t = answer(backlog, 3);
-      assertThat(backlog.caughtUp(0, t))
-          .as("the builder has not read the learning topic")
-          .isFalse();
-      assertThat(backlog.caughtUp(1, t)).isFalse();
+      t = 2_000_000;
+      backlog.check(t, 3);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!backlog.evidence().contains("waiting for the builder")) {
+        assertThat(System.nanoTime()).as("asked within 30 s").isLessThan(deadline);
+        Thread.sleep(10);
+        backlog.check(t + 1, 3);
+      }
+      assertThat(backlog.answeredAskedAt())
+          .as("no answer while the builder has not read")
+          .isLessThan(t);
+      assertThat(backlog.caughtUp(0, t)).isFalse();
+      assertThat(backlog.evidence()).contains("builder read none of 1 learning records");
       commitPositions(kafka, learning, group, List.of(0), 1);
-      t = answer(backlog, 4);
+      assertThat(answer(backlog, t))
+          .as("the same question, answered once the builder read")
+          .isEqualTo(t);
       assertThat(backlog.caughtUp(0, t)).isTrue();
       assertThat(backlog.caughtUp(1, t)).isTrue();
       assertThat(backlog.caughtUp(1, t)).isTrue();
@@ -82,7 +93,7 @@ class GroupOffsetsBacklogIT {
         plain.send(new ProducerRecord<>(topic, 1, "k", "late")).get();
         plain.send(new ProducerRecord<>(topic, 0, "k", "more")).get();
       }
-      t = answer(backlog, 5);
+      t = answer(backlog, 3_000_000);
       assertThat(backlog.caughtUp(0, t)).as("a record past the committed offset").isFalse();
       assertThat(backlog.caughtUp(1, t)).as("no longer empty, nothing committed").isFalse();
       assertThat(backlog.caughtUp(2, t)).isTrue();
@@ -109,14 +120,18 @@ class GroupOffsetsBacklogIT {
     backlog.close();
   }
 
-  /** Asks at time {@code at} (ms) and collects until the answer comes; returns {@code at}. */
+  /**
+   * Asks at time {@code at} (ms; or goes on with the question in flight) and collects, the clock
+   * moving on as it does, until an answer to a question asked at or after {@code at} comes.
+   */
   private static long answer(GroupOffsetsBacklog backlog, long at) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofSeconds(30).toNanos();
     backlog.check(at, 3);
     while (backlog.answeredAskedAt() < at) {
       assertThat(System.nanoTime()).as("answered within 30 s").isLessThan(deadline);
       Thread.sleep(10);
-      backlog.check(at, 3);
+      backlog.check(at + (System.nanoTime() - start) / 1_000_000, 3);
     }
     return at;
   }
