@@ -44,11 +44,12 @@ public final class MiclScoringBenchmark {
     int naiveQueries = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     System.out.printf(
         Locale.ROOT,
-        "MICL scoring benchmark: %d reps (median), %d naive queries, %d cores, %s%n",
+        "MICL scoring benchmark: %d reps (median), %d naive queries, %d cores, %s, kernels: %s%n",
         reps,
         naiveQueries,
         Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+        dev.redunet.linalg.Simd.describe());
 
     LabelledDataset mnist = ShippedDatasets.mnist10k().normalizedToUnitNorm();
     double[][] rows = mnist.toRows();

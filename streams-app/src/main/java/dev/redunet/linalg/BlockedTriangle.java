@@ -69,12 +69,25 @@ public final class BlockedTriangle {
    * Forward substitution {@code Uᵀ Y = B} in place for a panel: row {@code i} of the panel holds
    * coordinate {@code i} of every right-hand side. Right-looking by blocks of four rows: each later
    * row is updated once per block by {@code y_i −= Σ_p U[k+p][i]·y_{k+p}}, a loop over the panel
-   * columns that the JIT vectorizes. Cost {@code n²·width} flops.
+   * columns. With the Vector API ({@link Simd}) the kernel of {@code dev.redunet.simd.PanelKernels}
+   * runs, which gives the same bits; otherwise a loop that C2 may vectorize. Cost {@code n²·width}
+   * flops.
    *
    * @param y {@code n} panel rows, each of length ≥ {@code width}; overwritten by {@code Y}
    * @param width number of right-hand sides
    */
   public void forwardSolvePanel(double[][] y, int width) {
+    forwardSolvePanel(y, width, Simd.enabled());
+  }
+
+  /**
+   * As {@link #forwardSolvePanel(double[][], int)}, with the Vector API kernel or the scalar one.
+   */
+  void forwardSolvePanel(double[][] y, int width, boolean vector) {
+    if (vector) {
+      dev.redunet.simd.PanelKernels.forwardSolvePanel(data, blockOffset, n, y, width);
+      return;
+    }
     int blocks = (n + B - 1) / B;
     for (int q = 0; q < blocks; q++) {
       int k = q * B;

@@ -46,6 +46,7 @@ class ProductionJarIT {
         .anyMatch(entry -> entry.startsWith("lib/kafka-streams-"))
         .anyMatch(entry -> entry.startsWith("lib/kafka-clients-"))
         .anyMatch(entry -> entry.startsWith("lib/rocksdbjni-"))
+        .anyMatch(entry -> entry.startsWith("lib/redunet-simd-"))
         .noneMatch(entry -> entry.startsWith("lib/redunet-devtools-"))
         .noneMatch(entry -> entry.startsWith("lib/kafka_2.13-"))
         .noneMatch(entry -> entry.startsWith("lib/kafka-server-"))

@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packages' dependencies point down (ARCHITECTURE.md §2), with no cycle between any two
- * packages, through these layers, bottom to top: {@code linalg} and {@code signal}; {@code rate},
- * {@code redunet}, {@code micl}, {@code cluster} and {@code data}; {@code eval} and {@code learn};
- * {@code config} (which may use learn's settings types), {@code wire} and the generated {@code
- * avro} records; {@code stream}; {@code broker} and {@code app}. A package may use its own layer
- * and those below it.
+ * packages, through these layers, bottom to top: {@code linalg}, {@code simd} (the Vector API
+ * kernels) and {@code signal}; {@code rate}, {@code redunet}, {@code micl}, {@code cluster} and
+ * {@code data}; {@code eval} and {@code learn}; {@code config} (which may use learn's settings
+ * types), {@code wire} and the generated {@code avro} records; {@code stream}; {@code broker} and
+ * {@code app}. A package may use its own layer and those below it.
  *
  * <p>The math packages are pure: they import neither Kafka, nor Avro, nor the application packages.
  * This keeps the algorithms testable against the reference vectors in isolation and reusable
@@ -29,7 +29,17 @@ class LayeringTest {
 
   /** The packages that hold the mathematics (ARCHITECTURE.md §2), relative to a base package. */
   static final String[] MATH_PACKAGES = {
-    "linalg", "signal", "rate", "redunet", "micl", "cluster", "data", "eval", "learn", "experiment"
+    "linalg",
+    "simd",
+    "signal",
+    "rate",
+    "redunet",
+    "micl",
+    "cluster",
+    "data",
+    "eval",
+    "learn",
+    "experiment"
   };
 
   /** What the math packages must not depend on, relative to a base package where it is ours. */
@@ -85,7 +95,7 @@ class LayeringTest {
         .consideringOnlyDependenciesInLayers()
         .withOptionalLayers(true)
         .layer("foundation")
-        .definedBy(base + ".linalg..", base + ".signal..")
+        .definedBy(base + ".linalg..", base + ".simd..", base + ".signal..")
         .layer("math")
         .definedBy(
             base + ".rate..",

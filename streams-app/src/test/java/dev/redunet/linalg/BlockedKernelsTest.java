@@ -112,7 +112,7 @@ class BlockedKernelsTest {
     assertThat(c).containsExactly(expected, within(1e-13));
   }
 
-  private static double[][] spd(Random rnd, int n) {
+  static double[][] spd(Random rnd, int n) {
     double[][] x = new double[n][n + 3];
     for (double[] r : x) {
       for (int j = 0; j < r.length; j++) {
