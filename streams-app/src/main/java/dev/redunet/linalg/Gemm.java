@@ -15,6 +15,10 @@ package dev.redunet.linalg;
  * is at {@code offset + i·ld + j}. {@code op(X)} is X or Xᵀ. Column-major arrays are row-major
  * arrays of the transpose: a d × m batch of samples (columns) is the row-major m × d matrix Zᵀ.
  *
+ * <p>With the Vector API ({@link Simd}), full tiles run the kernels of {@code
+ * dev.redunet.simd.GemmKernels}, two panels of B at a time where the vectors hold eight doubles;
+ * they compute every entry with the same chain of fused multiply-adds, so the bits are the same.
+ *
  * <p>Every method is single-threaded; callers split work across threads (see {@link MathExecutor}).
  */
 public final class Gemm {
@@ -152,6 +156,22 @@ public final class Gemm {
       int ldc,
       boolean accumulate,
       double[] scratch) {
+    multiply(a, aOff, lda, m, b, c, cOff, ldc, accumulate, scratch, Simd.gemmKernels());
+  }
+
+  /** As the public {@code multiply}, with the Vector API tiles or the scalar ones (same bits). */
+  static void multiply(
+      double[] a,
+      int aOff,
+      int lda,
+      int m,
+      PackedRight b,
+      double[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate,
+      double[] scratch,
+      boolean vector) {
     int k = b.k;
     int n = b.n;
     if (m < MR) {
@@ -166,24 +186,58 @@ public final class Gemm {
         scratch != null && scratch.length >= mp * MR * k ? scratch : new double[mp * MR * k];
     packA(a, aOff, lda, false, 0, m, 0, k, pa);
     int np = panels(n, NR);
-    for (int jp = 0; jp < np; jp++) {
+    boolean pairs = vector && dev.redunet.simd.GemmKernels.pairsPanels();
+    for (int jp = 0; jp < np; ) {
       int nr = Math.min(NR, n - jp * NR);
       int bo = jp * k * NR;
+      boolean pair = pairs && jp + 1 < np && n - (jp + 1) * NR >= NR;
       for (int ip = 0; ip < mp; ip++) {
         int mr = Math.min(MR, m - ip * MR);
-        kernel(
-            k,
-            pa,
-            ip * k * MR,
-            b.data,
-            bo,
-            c,
-            cOff + ip * MR * ldc + jp * NR,
-            ldc,
-            mr,
-            nr,
-            accumulate);
+        int co = cOff + ip * MR * ldc + jp * NR;
+        if (pair && mr == MR) {
+          dev.redunet.simd.GemmKernels.tile4x16(
+              k, pa, ip * k * MR, b.data, bo, bo + k * NR, c, co, ldc, accumulate);
+        } else {
+          tile(k, pa, ip * k * MR, b.data, bo, c, co, ldc, mr, nr, accumulate, vector);
+          if (pair) {
+            tile(
+                k,
+                pa,
+                ip * k * MR,
+                b.data,
+                bo + k * NR,
+                c,
+                co + NR,
+                ldc,
+                mr,
+                NR,
+                accumulate,
+                vector);
+          }
+        }
       }
+      jp += pair ? 2 : 1;
+    }
+  }
+
+  /** One tile: the Vector API kernel for a full tile when {@code vector}, else {@link #kernel}. */
+  private static void tile(
+      int kc,
+      double[] pa,
+      int ao,
+      double[] pb,
+      int bo,
+      double[] c,
+      int co,
+      int ldc,
+      int mr,
+      int nr,
+      boolean add,
+      boolean vector) {
+    if (vector && mr == MR && nr == NR) {
+      dev.redunet.simd.GemmKernels.tile4x8(kc, pa, ao, pb, bo, c, co, ldc, add);
+    } else {
+      kernel(kc, pa, ao, pb, bo, c, co, ldc, mr, nr, add);
     }
   }
 
@@ -249,7 +303,63 @@ public final class Gemm {
       int cOff,
       int ldc,
       boolean accumulate) {
-    blocked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, false);
+    blocked(
+        transA,
+        transB,
+        m,
+        n,
+        k,
+        a,
+        aOff,
+        lda,
+        b,
+        bOff,
+        ldb,
+        c,
+        cOff,
+        ldc,
+        accumulate,
+        false,
+        Simd.gemmKernels());
+  }
+
+  /** As the public {@code gemm} and {@code syrkUpper} ({@code upperOnly}), choosing the tiles. */
+  static void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double[] a,
+      int aOff,
+      int lda,
+      double[] b,
+      int bOff,
+      int ldb,
+      double[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate,
+      boolean upperOnly,
+      boolean vector) {
+    blocked(
+        transA,
+        transB,
+        m,
+        n,
+        k,
+        a,
+        aOff,
+        lda,
+        b,
+        bOff,
+        ldb,
+        c,
+        cOff,
+        ldc,
+        accumulate,
+        upperOnly,
+        vector);
   }
 
   /**
@@ -272,7 +382,24 @@ public final class Gemm {
       int cOff,
       int ldc,
       boolean accumulate) {
-    blocked(true, false, n, n, k, a, aOff, lda, a, aOff, lda, c, cOff, ldc, accumulate, true);
+    blocked(
+        true,
+        false,
+        n,
+        n,
+        k,
+        a,
+        aOff,
+        lda,
+        a,
+        aOff,
+        lda,
+        c,
+        cOff,
+        ldc,
+        accumulate,
+        true,
+        Simd.gemmKernels());
   }
 
   private static void blocked(
@@ -291,7 +418,8 @@ public final class Gemm {
       int cOff,
       int ldc,
       boolean accumulate,
-      boolean upperOnly) {
+      boolean upperOnly,
+      boolean vector) {
     checkPositive(m, n);
     if (k == 0) {
       if (!accumulate) {
@@ -302,6 +430,7 @@ public final class Gemm {
       return;
     }
     int np = panels(n, NR);
+    boolean pairs = vector && dev.redunet.simd.GemmKernels.pairsPanels();
     int kcMax = Math.min(KC, k);
     double[] pb = new double[np * kcMax * NR];
     double[] pa = new double[panels(Math.min(MC, m), MR) * MR * kcMax];
@@ -313,16 +442,42 @@ public final class Gemm {
         int mc = Math.min(MC, m - i0);
         int mp = panels(mc, MR);
         packA(a, aOff, lda, transA, i0, mc, p0, kc, pa);
-        for (int jp = 0; jp < np; jp++) {
+        for (int jp = 0; jp < np; ) {
           int nr = Math.min(NR, n - jp * NR);
           int lastCol = jp * NR + nr - 1;
+          if (pairs && jp + 1 < np && n - (jp + 1) * NR >= NR) {
+            // Two full panels at once; below the diagonal (upperOnly) only what each one needs.
+            int lastCol2 = lastCol + NR;
+            for (int ip = 0; ip < mp; ip++) {
+              int row = i0 + ip * MR;
+              if (upperOnly && row > lastCol2) {
+                break;
+              }
+              int mr = Math.min(MR, mc - ip * MR);
+              int ao = ip * kc * MR;
+              int bo = jp * kc * NR;
+              int co = cOff + row * ldc + jp * NR;
+              boolean first = !upperOnly || row <= lastCol;
+              if (first && mr == MR) {
+                dev.redunet.simd.GemmKernels.tile4x16(
+                    kc, pa, ao, pb, bo, bo + kc * NR, c, co, ldc, add);
+              } else {
+                if (first) {
+                  tile(kc, pa, ao, pb, bo, c, co, ldc, mr, NR, add, true);
+                }
+                tile(kc, pa, ao, pb, bo + kc * NR, c, co + NR, ldc, mr, NR, add, true);
+              }
+            }
+            jp += 2;
+            continue;
+          }
           for (int ip = 0; ip < mp; ip++) {
             int row = i0 + ip * MR;
             if (upperOnly && row > lastCol) {
               break;
             }
             int mr = Math.min(MR, mc - ip * MR);
-            kernel(
+            tile(
                 kc,
                 pa,
                 ip * kc * MR,
@@ -333,8 +488,10 @@ public final class Gemm {
                 ldc,
                 mr,
                 nr,
-                add);
+                add,
+                vector);
           }
+          jp++;
         }
       }
     }

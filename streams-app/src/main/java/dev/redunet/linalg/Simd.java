@@ -18,6 +18,7 @@ public final class Simd {
   public static final String PROPERTY = "redunet.simd";
 
   private static final boolean ENABLED = detect();
+  private static final boolean GEMM = ENABLED && dev.redunet.simd.GemmKernels.supported();
 
   private Simd() {}
 
@@ -45,6 +46,15 @@ public final class Simd {
       return "scalar (start the JVM with --add-modules jdk.incubator.vector for the Vector API)";
     }
     return "scalar (" + PROPERTY + "=false, or vectors narrower than 4 doubles)";
+  }
+
+  /**
+   * Whether {@link Gemm} runs the Vector API tiles ({@code dev.redunet.simd.GemmKernels}).
+   *
+   * @return {@link #enabled()} and vectors of four or eight doubles
+   */
+  static boolean gemmKernels() {
+    return GEMM;
   }
 
   private static boolean detect() {

@@ -56,4 +56,122 @@ class SimdKernelsTest {
     }
     assertThat(compared).isEqualTo(120);
   }
+
+  @Test
+  void theGemmTilesGiveTheScalarKernelsBitsOnEveryShape() {
+    Random rnd = new Random(11);
+    int compared = 0;
+    int[][] shapes = {{1, 1, 1}, {4, 8, 3}, {5, 17, 9}, {8, 16, 256}, {13, 40, 300}, {64, 72, 513}};
+    for (int[] shape : shapes) {
+      int m = shape[0];
+      int n = shape[1];
+      int k = shape[2];
+      for (boolean transA : new boolean[] {false, true}) {
+        for (boolean transB : new boolean[] {false, true}) {
+          for (boolean accumulate : new boolean[] {false, true}) {
+            double[] a = gaussian(rnd, m * k + 3);
+            double[] b = gaussian(rnd, k * n + 5);
+            double[] scalar = gaussian(rnd, m * (n + 2) + 1);
+            double[] vector = scalar.clone();
+            int lda = transA ? m : k;
+            int ldb = transB ? k : n;
+            Gemm.gemm(
+                transA,
+                transB,
+                m,
+                n,
+                k,
+                a,
+                3,
+                lda,
+                b,
+                5,
+                ldb,
+                scalar,
+                1,
+                n + 2,
+                accumulate,
+                false,
+                false);
+            Gemm.gemm(
+                transA,
+                transB,
+                m,
+                n,
+                k,
+                a,
+                3,
+                lda,
+                b,
+                5,
+                ldb,
+                vector,
+                1,
+                n + 2,
+                accumulate,
+                false,
+                true);
+            assertThat(vector)
+                .as(
+                    "gemm %d×%d·%d, transA %s, transB %s, accumulate %s",
+                    m, n, k, transA, transB, accumulate)
+                .isEqualTo(scalar);
+            compared++;
+          }
+        }
+      }
+    }
+    assertThat(compared).isEqualTo(48);
+  }
+
+  @Test
+  void theScatterProductGivesTheScalarKernelsBitsOnItsUpperTriangle() {
+    Random rnd = new Random(12);
+    for (int[] shape : new int[][] {{3, 5}, {20, 16}, {300, 41}, {517, 64}, {100, 130}}) {
+      int k = shape[0];
+      int n = shape[1];
+      double[] a = gaussian(rnd, k * n);
+      double[] scalar = new double[n * n];
+      double[] vector = new double[n * n];
+      Gemm.gemm(true, false, n, n, k, a, 0, n, a, 0, n, scalar, 0, n, false, true, false);
+      Gemm.gemm(true, false, n, n, k, a, 0, n, a, 0, n, vector, 0, n, false, true, true);
+      for (int i = 0; i < n; i++) {
+        for (int j = i; j < n; j++) {
+          assertThat(vector[i * n + j])
+              .as("Aᵀ·A of %d samples in R^%d, entry (%d, %d)", k, n, i, j)
+              .isEqualTo(scalar[i * n + j]);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theProductWithAPackedRightOperandGivesTheScalarKernelsBits() {
+    Random rnd = new Random(13);
+    for (int[] shape :
+        new int[][] {{1, 8, 5}, {3, 24, 7}, {4, 16, 64}, {37, 88, 65}, {128, 70, 64}}) {
+      int m = shape[0];
+      int n = shape[1];
+      int k = shape[2];
+      double[] a = gaussian(rnd, m * k);
+      Gemm.PackedRight b = Gemm.packRight(gaussian(rnd, k * n), 0, n, false, k, n);
+      for (boolean accumulate : new boolean[] {false, true}) {
+        double[] scalar = gaussian(rnd, m * n);
+        double[] vector = scalar.clone();
+        Gemm.multiply(a, 0, k, m, b, scalar, 0, n, accumulate, null, false);
+        Gemm.multiply(a, 0, k, m, b, vector, 0, n, accumulate, null, true);
+        assertThat(vector)
+            .as("%d×%d · packed %d×%d, accumulate %s", m, k, k, n, accumulate)
+            .isEqualTo(scalar);
+      }
+    }
+  }
+
+  private static double[] gaussian(Random rnd, int length) {
+    double[] x = new double[length];
+    for (int i = 0; i < length; i++) {
+      x[i] = rnd.nextGaussian();
+    }
+    return x;
+  }
 }
