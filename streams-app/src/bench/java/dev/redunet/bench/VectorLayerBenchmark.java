@@ -74,13 +74,15 @@ public final class VectorLayerBenchmark {
     }
     System.out.printf(
         Locale.ROOT,
-        "VectorLayerBenchmark: m=%d k=%d, %d warm-up + %d measured layers, %d thread(s), %s%n",
+        "VectorLayerBenchmark: m=%d k=%d, %d warm-up + %d measured layers, %d thread(s), %s,"
+            + " kernels: %s%n",
         m,
         k,
         warmup,
         measured,
         threads,
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+        dev.redunet.linalg.Simd.describe());
     for (int d : dims) {
       run(d, m, k, warmup, measured, threads, baseline, baselineReps);
     }
