@@ -33,20 +33,23 @@ public final class AppConfig {
   /**
    * Environment variables the launcher and logging read, which are not configuration keys but are
    * known (so they are not reported as typos): {@code REDUNET_JAVA_OPTS} (JVM options of the
-   * launchers), {@code REDUNET_LOG_LEVEL} and {@code REDUNET_LOG_FORMAT} (logback.xml).
+   * launchers), {@code REDUNET_VECTOR_API} (whether the launchers start the JVM with the Vector API
+   * module), {@code REDUNET_LOG_LEVEL} and {@code REDUNET_LOG_FORMAT} (logback.xml).
    */
   public static final List<String> LAUNCHER_VARIABLES =
-      List.of("REDUNET_JAVA_OPTS", "REDUNET_LOG_LEVEL", "REDUNET_LOG_FORMAT");
+      List.of("REDUNET_JAVA_OPTS", "REDUNET_VECTOR_API", "REDUNET_LOG_LEVEL", "REDUNET_LOG_FORMAT");
 
   /** The values logging takes, by variable (upper case; checked ignoring case for the level). */
   private static final Map<String, List<String>> LAUNCHER_VALUES =
       Map.of(
           "REDUNET_LOG_LEVEL", List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"),
-          "REDUNET_LOG_FORMAT", List.of("text", "json"));
+          "REDUNET_LOG_FORMAT", List.of("text", "json"),
+          "REDUNET_VECTOR_API", List.of("true", "false"));
 
   /**
-   * Checks the values of the logging variables ({@code REDUNET_LOG_LEVEL}: a logback level; {@code
-   * REDUNET_LOG_FORMAT}: text or json), which logback reads before any command runs.
+   * Checks the values of the launcher and logging variables ({@code REDUNET_LOG_LEVEL}: a logback
+   * level; {@code REDUNET_LOG_FORMAT}: text or json; {@code REDUNET_VECTOR_API}: true or false),
+   * which the launchers and logback read before any command runs.
    *
    * @throws ConfigException naming the variable and the allowed values
    */

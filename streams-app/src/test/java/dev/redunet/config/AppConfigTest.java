@@ -161,6 +161,11 @@ class AppConfigTest {
     assertThatThrownBy(() -> AppConfig.checkLauncherVariables(Map.of("REDUNET_LOG_FORMAT", "JSON")))
         .as("the format names logback resources: exact case")
         .hasMessageContaining("REDUNET_LOG_FORMAT");
+    AppConfig.checkLauncherVariables(Map.of("REDUNET_VECTOR_API", "false"));
+    assertThatThrownBy(() -> AppConfig.checkLauncherVariables(Map.of("REDUNET_VECTOR_API", "no")))
+        .hasMessage(
+            "invalid value 'no' for environment variable REDUNET_VECTOR_API: allowed values are one"
+                + " of true, false");
   }
 
   @Test
