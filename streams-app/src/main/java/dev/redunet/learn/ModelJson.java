@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.redunet.data.Lifting;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingMode;
@@ -15,9 +16,15 @@ import dev.redunet.redunet.LayerStatistics;
 import dev.redunet.redunet.Provenance;
 import dev.redunet.redunet.ReduNet;
 import dev.redunet.redunet.VectorLayer;
+import dev.redunet.redunet.spectral.SpectralGrid;
+import dev.redunet.redunet.spectral.SpectralLayer;
+import dev.redunet.redunet.spectral.SpectralMicl;
+import dev.redunet.redunet.spectral.SpectralStatistics;
+import dev.redunet.signal.SignalShape;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,18 +37,26 @@ import java.util.TreeMap;
  * form, so a reader that parses them as IEEE doubles gets the very operators the JVM uses.
  *
  * <p>Top level: {@code format} ({@value #FORMAT}), {@code formatVersion} ({@value
- * #FORMAT_VERSION}), {@code network} ({@code "vector"}; {@code "spectral"} is reserved), {@code
- * model}, {@code version}, {@code inputDimension} D, {@code featureDimension} d, {@code classes}
- * (the name of every class index), {@code projection} (null, or D, p, μ (D) and P (p rows of D)),
- * {@code layers} (each {@code {"type": "vector", "dimension": d, "classes": [class indices],
- * "epsSq", "eta", "lambda", "gamma": [k], "E": d×d, "C": k × d×d}}, rows of symmetric matrices),
- * {@code micl} ({@code epsSq}, {@code mode} "affine", {@code classes}: per class index {@code
- * {"count", "mean": d, "scatter": d×d}}, the centred statistics), {@code noveltyThreshold} (null or
- * bits per dimension), {@code rates} (R, R^c, ΔR per layer), {@code inputRates} (those of z₀),
- * {@code provenance} (settings, windows, sample counts, build time) and {@code learning} (null, or
- * the statistics the builder had after this version: {@code total} and {@code recent}, each {@code
+ * #FORMAT_VERSION}), {@code network} ({@code "vector"} or {@code "spectral"}), {@code model},
+ * {@code version}, {@code inputDimension} D, {@code featureDimension} d, {@code classes} (the name
+ * of every class index), {@code projection} (null, or D, p, μ (D) and P (p rows of D)), {@code
+ * layers} (each {@code {"type": "vector", "dimension": d, "classes": [class indices], "epsSq",
+ * "eta", "lambda", "gamma": [k], "E": d×d, "C": k × d×d}}, rows of symmetric matrices), {@code
+ * micl} ({@code epsSq}, {@code mode} "affine", {@code classes}: per class index {@code {"count",
+ * "mean": d, "scatter": d×d}}, the centred statistics), {@code noveltyThreshold} (null or bits per
+ * dimension), {@code rates} (R, R^c, ΔR per layer), {@code inputRates} (those of z₀), {@code
+ * provenance} (settings, windows, sample counts, build time) and {@code learning} (null, or the
+ * statistics the builder had after this version: {@code total} and {@code recent}, each {@code
  * {"labelled", "depths": per depth ℓ = 0…L [{"class", "count", "scatter": d×d}], "output":
  * [{"class", "count", "mean", "scatter"}]}}).
+ *
+ * <p>A spectral model ({@code "network": "spectral"}) has no projection and adds {@code spectral}
+ * (the raw and the layers' signal shapes, the lifting with its filter weights, the kept bins of the
+ * ortho DFT and their weights); its layers are {@code {"type": "spectral", "channels": C',
+ * "classes", "epsSq", "eta", "lambda", "gamma", "E": {"re", "im"}, "C": [{"re", "im"} or null]}},
+ * the explicit operators of every kept bin (B × C' × C' each), and its {@code micl} holds per class
+ * index the per-frequency statistics {@code {"count", "dcSum": C', "scatter": {"re", "im"} or
+ * null}} the shift-invariant MICL is built from. Its {@code learning} is null.
  *
  * <p>{@link #read} parses an export back into the very model (the same operators, so the same
  * scores to the bit) and its statistics, for {@code redunet.model.initial}.
@@ -68,7 +83,7 @@ public final class ModelJson {
    * @param m the version
    * @param build when it was built and how long that took
    * @return the JSON object of docs/MODEL_FORMAT.md
-   * @throws IllegalArgumentException if the model holds a layer type the format does not carry yet
+   * @throws IllegalArgumentException if the model holds a layer type the format does not carry
    */
   public static ObjectNode toJson(String modelName, StreamingModel m, ModelCodec.BuildInfo build) {
     return toJson(modelName, m, build, Optional.empty());
@@ -83,7 +98,7 @@ public final class ModelJson {
    * @param statistics the builder's statistics after the version ({@code learning}), or empty
    *     ({@code "learning": null})
    * @return the JSON object of docs/MODEL_FORMAT.md
-   * @throws IllegalArgumentException if the model holds a layer type the format does not carry yet
+   * @throws IllegalArgumentException if the model holds a layer type the format does not carry
    */
   public static ObjectNode toJson(
       String modelName,
@@ -93,7 +108,7 @@ public final class ModelJson {
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
     root.put("formatVersion", FORMAT_VERSION);
-    root.put("network", "vector");
+    root.put("network", m.isSpectral() ? SpectralLayer.TAG : VectorLayer.TAG);
     root.put("model", modelName);
     root.put("version", m.version());
     root.put("inputDimension", m.inputDimension());
@@ -113,45 +128,42 @@ public final class ModelJson {
     } else {
       root.putNull("projection");
     }
+    if (m.isSpectral()) {
+      spectralInput(root.putObject("spectral"), m.spectralInput().orElseThrow());
+    }
     ArrayNode layers = root.putArray("layers");
     for (Layer layer : m.network().layers()) {
-      if (!(layer instanceof VectorLayer v)) {
+      if (layer instanceof VectorLayer v) {
+        vectorLayer(layers.addObject(), v);
+      } else if (layer instanceof SpectralLayer s) {
+        spectralLayer(layers.addObject(), s);
+      } else {
         throw new IllegalArgumentException(
-            "the export format carries vector layers only so far; this model has a "
+            "the export format carries vector and spectral layers; this model has a "
                 + layer.tag()
                 + " layer");
       }
-      ObjectNode l = layers.addObject();
-      l.put("type", VectorLayer.TAG);
-      l.put("dimension", v.inputDimension());
-      ArrayNode labels = l.putArray("classes");
-      for (int c : v.classLabels()) {
-        labels.add(c);
-      }
-      l.put("epsSq", v.epsSq());
-      l.put("eta", v.eta());
-      l.put("lambda", v.lambda());
-      vector(l.putArray("gamma"), v.gamma());
-      matrix(l.putArray("E"), v.expansion());
-      ArrayNode c = l.putArray("C");
-      for (int j = 0; j < v.classLabels().length; j++) {
-        matrix(c.addArray(), v.compression(j));
-      }
     }
-    MiclModel micl = m.micl();
-    ObjectNode mi = root.putObject("micl");
-    mi.put("epsSq", micl.epsSq());
-    mi.put("mode", micl.mode().name().toLowerCase(java.util.Locale.ROOT));
-    ArrayNode stats = mi.putArray("classes");
-    for (int j = 0; j < micl.numClasses(); j++) {
-      ClassStatistics s = micl.statistics(j);
-      ObjectNode o = stats.addObject();
-      o.put("count", s.count());
-      vector(o.putArray("mean"), s.mean());
-      ArrayNode scatter = o.putArray("scatter");
-      for (double[] row : s.scatter()) {
-        vector(scatter.addArray(), row);
+    double samples;
+    if (m.isSpectral()) {
+      samples = spectralMicl(root.putObject("micl"), m.spectralMicl().orElseThrow());
+    } else {
+      MiclModel micl = m.micl();
+      ObjectNode mi = root.putObject("micl");
+      mi.put("epsSq", micl.epsSq());
+      mi.put("mode", micl.mode().name().toLowerCase(Locale.ROOT));
+      ArrayNode stats = mi.putArray("classes");
+      for (int j = 0; j < micl.numClasses(); j++) {
+        ClassStatistics s = micl.statistics(j);
+        ObjectNode o = stats.addObject();
+        o.put("count", s.count());
+        vector(o.putArray("mean"), s.mean());
+        ArrayNode scatter = o.putArray("scatter");
+        for (double[] row : s.scatter()) {
+          vector(scatter.addArray(), row);
+        }
       }
+      samples = micl.totalCount();
     }
     if (m.noveltyThreshold().isPresent()) {
       root.put("noveltyThreshold", m.noveltyThreshold().getAsDouble());
@@ -175,10 +187,10 @@ public final class ModelJson {
     prov.put("builtAt", Instant.ofEpochMilli(build.builtAtMillis()).toString());
     prov.put("rebuildSeconds", build.rebuildSeconds());
     prov.put("windows", m.version());
-    prov.put("samples", micl.totalCount());
+    prov.put("samples", samples);
     ArrayNode counts = prov.putArray("classCounts");
     for (int j = 0; j < m.classNames().size(); j++) {
-      counts.add(j < micl.numClasses() ? micl.statistics(j).count() : 0.0);
+      counts.add(m.classCount(j));
     }
     Provenance p = m.network().provenance();
     ArrayNode trained = prov.putArray("trainedClasses");
@@ -202,6 +214,170 @@ public final class ModelJson {
       root.putNull("learning");
     }
     return root;
+  }
+
+  private static void vectorLayer(ObjectNode l, VectorLayer v) {
+    l.put("type", VectorLayer.TAG);
+    l.put("dimension", v.inputDimension());
+    ArrayNode labels = l.putArray("classes");
+    for (int c : v.classLabels()) {
+      labels.add(c);
+    }
+    l.put("epsSq", v.epsSq());
+    l.put("eta", v.eta());
+    l.put("lambda", v.lambda());
+    vector(l.putArray("gamma"), v.gamma());
+    matrix(l.putArray("E"), v.expansion());
+    ArrayNode c = l.putArray("C");
+    for (int j = 0; j < v.classLabels().length; j++) {
+      matrix(c.addArray(), v.compression(j));
+    }
+  }
+
+  /**
+   * How a spectral model reads its samples: the raw and the layers' shapes, the lifting with its
+   * filter weights (the numbers, not only the seed), and the kept bins of the half spectrum.
+   */
+  private static void spectralInput(ObjectNode out, SpectralInput input) {
+    shape(out.putArray("inputShape"), input.shape());
+    SignalShape layerShape = input.layerShape();
+    shape(out.putArray("layerShape"), layerShape);
+    if (input.lifting().isPresent()) {
+      Lifting lifting = input.lifting().get();
+      ObjectNode l = out.putObject("lifting");
+      SignalShape in = lifting.inputShape();
+      int k = lifting.kernel();
+      l.put("inputChannels", in.channels());
+      l.put("outputChannels", lifting.outputShape().channels());
+      l.put("kernel", k);
+      l.put("seed", lifting.seed());
+      l.put("correlation", "circular");
+      l.put("nonlinearity", "relu");
+      ArrayNode weights = l.putArray("weights");
+      for (int o = 0; o < lifting.outputShape().channels(); o++) {
+        ArrayNode perOutput = weights.addArray();
+        for (int i = 0; i < in.channels(); i++) {
+          ArrayNode filter = perOutput.addArray();
+          if (in.is1d()) {
+            for (int b = 0; b < k; b++) {
+              filter.add(lifting.weight(o, i, 0, b));
+            }
+          } else {
+            for (int a = 0; a < k; a++) {
+              ArrayNode row = filter.addArray();
+              for (int b = 0; b < k; b++) {
+                row.add(lifting.weight(o, i, a, b));
+              }
+            }
+          }
+        }
+      }
+    } else {
+      out.putNull("lifting");
+    }
+    out.put("transform", "ortho");
+    SpectralGrid grid = new SpectralGrid(layerShape.height(), layerShape.width());
+    ArrayNode bins = out.putArray("bins");
+    ArrayNode weights = out.putArray("binWeights");
+    for (int f = 0; f < grid.bins(); f++) {
+      bins.addArray().add(grid.row(f)).add(grid.column(f));
+      weights.add(grid.weight(f));
+    }
+  }
+
+  private static void shape(ArrayNode out, SignalShape s) {
+    out.add(s.channels());
+    if (!s.is1d()) {
+      out.add(s.height());
+    }
+    out.add(s.width());
+  }
+
+  /**
+   * A spectral layer: its parameters and the explicit per-bin operators E(f) = α(I + αS(f))⁻¹ and
+   * Cʲ(f) = α_j(I + α_j S_j(f))⁻¹ of the kept bins, computed from the layer's own factors.
+   */
+  private static void spectralLayer(ObjectNode l, SpectralLayer s) {
+    l.put("type", SpectralLayer.TAG);
+    l.put("channels", s.channels());
+    ArrayNode labels = l.putArray("classes");
+    for (int c : s.classLabels()) {
+      labels.add(c);
+    }
+    l.put("epsSq", s.parameters().epsSq());
+    l.put("eta", s.parameters().eta());
+    l.put("lambda", s.parameters().lambda());
+    vector(l.putArray("gamma"), s.gamma());
+    int bins = s.grid().bins();
+    int c = s.channels();
+    double[][][] e = new double[bins][][];
+    for (int f = 0; f < bins; f++) {
+      e[f] = s.expansionOperator(f);
+    }
+    complexMatrices(l.putObject("E"), e, c);
+    ArrayNode cs = l.putArray("C");
+    for (int j = 0; j < s.classes(); j++) {
+      if (!s.hasClass(j)) {
+        cs.addNull();
+        continue;
+      }
+      double[][][] cj = new double[bins][][];
+      for (int f = 0; f < bins; f++) {
+        cj[f] = s.compressionOperator(j, f);
+      }
+      complexMatrices(cs.addObject(), cj, c);
+    }
+  }
+
+  /**
+   * The spectral MICL: per class index its statistics (count m_j, DC sum s_j, and the scatter
+   * S_j(f) of every kept bin), from which the classifier is built.
+   *
+   * @return the total count M = Σ m_j
+   */
+  private static double spectralMicl(ObjectNode mi, SpectralMicl micl) {
+    mi.put("epsSq", micl.epsSq());
+    mi.put("mode", micl.mode().name().toLowerCase(Locale.ROOT));
+    ArrayNode classes = mi.putArray("classes");
+    double total = 0;
+    int bins = micl.grid().bins();
+    for (SpectralStatistics s : micl.statistics()) {
+      ObjectNode o = classes.addObject();
+      o.put("count", s.count());
+      total += s.count();
+      vector(o.putArray("dcSum"), s.dcSum());
+      if (s.count() > 0) {
+        double[][][] scatter = new double[bins][][];
+        for (int f = 0; f < bins; f++) {
+          scatter[f] = s.scatter(f);
+        }
+        complexMatrices(o.putObject("scatter"), scatter, s.channels());
+      } else {
+        o.putNull("scatter");
+      }
+    }
+    return total;
+  }
+
+  /**
+   * {@code {"re": B × C × C, "im": B × C × C}} of B row-major C × C complex matrices, each given as
+   * {@code {re, im}} of C·C values.
+   */
+  private static void complexMatrices(ObjectNode out, double[][][] perBin, int c) {
+    ArrayNode re = out.putArray("re");
+    ArrayNode im = out.putArray("im");
+    for (double[][] a : perBin) {
+      ArrayNode rr = re.addArray();
+      ArrayNode ri = im.addArray();
+      for (int r = 0; r < c; r++) {
+        ArrayNode rowRe = rr.addArray();
+        ArrayNode rowIm = ri.addArray();
+        for (int q = 0; q < c; q++) {
+          rowRe.add(a[0][r * c + q]);
+          rowIm.add(a[1][r * c + q]);
+        }
+      }
+    }
   }
 
   private static void statistics(ObjectNode out, ModelStatistics s) {
