@@ -473,7 +473,10 @@ public final class ModelJson {
     String network = text(root, "network");
     if (!network.equals("vector")) {
       throw new IllegalArgumentException(
-          "network \"" + network + "\": only vector models can be read back so far");
+          "network \""
+              + network
+              + "\": only vector models can be read back (a spectral export is for scoring"
+              + " outside the JVM)");
     }
     String modelName = text(root, "model");
     long version = integer(root, "version");
