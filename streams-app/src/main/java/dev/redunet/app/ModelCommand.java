@@ -1,5 +1,6 @@
 package dev.redunet.app;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
 import dev.redunet.config.ConfigKeys;
@@ -7,9 +8,10 @@ import dev.redunet.learn.ModelJson;
 import dev.redunet.stream.RedunetTopics;
 import dev.redunet.stream.learning.LearningPlugin;
 import dev.redunet.stream.learning.ModelTopicSnapshot;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,22 +135,23 @@ public final class ModelCommand implements Runnable {
                         + kept.get(kept.size() - 1)));
         return 1;
       }
-      byte[] json;
+      ObjectNode json;
       try {
         json =
             ModelJson.toJson(
-                    name,
-                    loaded.get().model(),
-                    loaded.get().build(),
-                    snapshot.statistics(loaded.get().model()))
-                .toString()
-                .getBytes(StandardCharsets.UTF_8);
+                name,
+                loaded.get().model(),
+                loaded.get().build(),
+                snapshot.statistics(loaded.get().model()));
       } catch (IllegalArgumentException e) {
         err.println("redunet " + NAME + ": " + e.getMessage());
         return 1;
       }
-      try {
-        Files.write(out, json);
+      long bytes;
+      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
+        ModelJson.write(json, file);
+        file.flush();
+        bytes = Files.size(out);
       } catch (IOException e) {
         err.println("redunet " + NAME + ": cannot write " + out + ": " + e);
         return 1;
@@ -157,7 +160,7 @@ public final class ModelCommand implements Runnable {
       result.put("file", out.toString());
       result.put("model", name);
       result.put("version", v);
-      result.put("bytes", json.length);
+      result.put("bytes", bytes);
       stdout.println(CommandSupport.json(result));
       stdout.flush();
       return 0;

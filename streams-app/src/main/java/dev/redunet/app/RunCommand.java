@@ -1,5 +1,6 @@
 package dev.redunet.app;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.redunet.app.http.AppMetrics;
 import dev.redunet.app.http.HttpEndpoints;
 import dev.redunet.app.http.HttpSettings;
@@ -331,10 +332,12 @@ public final class RunCommand implements Callable<Integer> {
               ? LearningPlugin.model(store, name, version.getAsLong())
               : LearningPlugin.currentModel(store, name);
       return loaded.map(
-          l ->
-              ModelJson.toJson(
-                      name, l.model(), l.build(), LearningPlugin.statistics(store, name, l.model()))
-                  .toString());
+          l -> {
+            ObjectNode export =
+                ModelJson.toJson(
+                    name, l.model(), l.build(), LearningPlugin.statistics(store, name, l.model()));
+            return out -> ModelJson.write(export, out);
+          });
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.redunet.learn;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,8 @@ import dev.redunet.redunet.spectral.SpectralLayer;
 import dev.redunet.redunet.spectral.SpectralMicl;
 import dev.redunet.redunet.spectral.SpectralStatistics;
 import dev.redunet.signal.SignalShape;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,6 +217,21 @@ public final class ModelJson {
       root.putNull("learning");
     }
     return root;
+  }
+
+  /**
+   * Writes an export's JSON text (UTF-8, compact, as {@code export.toString()}) to {@code out}
+   * without an intermediate string, and without closing {@code out}.
+   *
+   * @param export the JSON of {@link #toJson}
+   * @param out where to write it
+   * @throws IOException if writing fails
+   */
+  public static void write(JsonNode export, OutputStream out) throws IOException {
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      JSON.writeTree(g, export);
+    }
   }
 
   private static void vectorLayer(ObjectNode l, VectorLayer v) {

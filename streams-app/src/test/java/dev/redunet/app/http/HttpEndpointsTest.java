@@ -118,7 +118,9 @@ class HttpEndpointsTest {
             "self:1",
             FAKE,
             v ->
-                v.isPresent() && v.getAsLong() != 2 ? Optional.empty() : Optional.of("{\"v\":2}")));
+                v.isPresent() && v.getAsLong() != 2
+                    ? Optional.empty()
+                    : Optional.of(ModelExportSource.Body.text("{\"v\":2}"))));
     return http;
   }
 
