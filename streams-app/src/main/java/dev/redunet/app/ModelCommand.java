@@ -1,10 +1,11 @@
 package dev.redunet.app;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
 import dev.redunet.config.ConfigKeys;
 import dev.redunet.learn.ModelJson;
+import dev.redunet.learn.StreamingModel;
+import dev.redunet.learn.WindowStatistics;
 import dev.redunet.stream.RedunetTopics;
 import dev.redunet.stream.learning.LearningPlugin;
 import dev.redunet.stream.learning.ModelTopicSnapshot;
@@ -135,21 +136,17 @@ public final class ModelCommand implements Runnable {
                         + kept.get(kept.size() - 1)));
         return 1;
       }
-      ObjectNode json;
+      StreamingModel model = loaded.get().model();
       try {
-        json =
-            ModelJson.toJson(
-                name,
-                loaded.get().model(),
-                loaded.get().build(),
-                snapshot.statistics(loaded.get().model()));
+        ModelJson.checkExportable(model);
       } catch (IllegalArgumentException e) {
         err.println("redunet " + NAME + ": " + e.getMessage());
         return 1;
       }
+      Optional<WindowStatistics> statistics = snapshot.statistics(model);
       long bytes;
       try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
-        ModelJson.write(json, file);
+        ModelJson.write(file, name, model, loaded.get().build(), statistics);
         file.flush();
         bytes = Files.size(out);
       } catch (IOException e) {

@@ -1,6 +1,5 @@
 package dev.redunet.app;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.redunet.app.http.AppMetrics;
 import dev.redunet.app.http.HttpEndpoints;
 import dev.redunet.app.http.HttpSettings;
@@ -14,6 +13,7 @@ import dev.redunet.config.ConfigKeys;
 import dev.redunet.config.LearnerConfig;
 import dev.redunet.learn.ModelJson;
 import dev.redunet.learn.StreamingModel;
+import dev.redunet.learn.WindowStatistics;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
 import dev.redunet.stream.IngressMetrics;
@@ -333,10 +333,10 @@ public final class RunCommand implements Callable<Integer> {
               : LearningPlugin.currentModel(store, name);
       return loaded.map(
           l -> {
-            ObjectNode export =
-                ModelJson.toJson(
-                    name, l.model(), l.build(), LearningPlugin.statistics(store, name, l.model()));
-            return out -> ModelJson.write(export, out);
+            ModelJson.checkExportable(l.model());
+            Optional<WindowStatistics> statistics =
+                LearningPlugin.statistics(store, name, l.model());
+            return out -> ModelJson.write(out, name, l.model(), l.build(), statistics);
           });
     };
   }

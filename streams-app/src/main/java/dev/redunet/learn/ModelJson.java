@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.redunet.data.Lifting;
 import dev.redunet.linalg.Matrix;
@@ -61,6 +60,10 @@ import java.util.TreeMap;
  * index the per-frequency statistics {@code {"count", "dcSum": C', "scatter": {"re", "im"} or
  * null}} the shift-invariant MICL is built from. Its {@code learning} is null.
  *
+ * <p>{@link #write} streams the export as it produces it (the HTTP export and {@code model export}
+ * use it: a spectral export runs to tens of megabytes); {@link #toJson} is its parse, for tests and
+ * small models.
+ *
  * <p>{@link #read} parses an export back into the very model (the same operators, so the same
  * scores to the bit) and its statistics, for {@code redunet.model.initial}.
  */
@@ -93,7 +96,8 @@ public final class ModelJson {
   }
 
   /**
-   * The export of a model version with the statistics the builder had after it.
+   * The export of a model version with the statistics the builder had after it, as a JSON tree (the
+   * parse of what {@link #write} writes).
    *
    * @param modelName the model's name ({@code redunet.model.name})
    * @param m the version
@@ -108,243 +112,343 @@ public final class ModelJson {
       StreamingModel m,
       ModelCodec.BuildInfo build,
       Optional<WindowStatistics> statistics) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("format", FORMAT);
-    root.put("formatVersion", FORMAT_VERSION);
-    root.put("network", m.isSpectral() ? SpectralLayer.TAG : VectorLayer.TAG);
-    root.put("model", modelName);
-    root.put("version", m.version());
-    root.put("inputDimension", m.inputDimension());
-    root.put("featureDimension", m.featureDimension());
-    ArrayNode classes = root.putArray("classes");
-    m.classNames().forEach(classes::add);
-    if (m.projection().isPresent()) {
-      Projection p = m.projection().get();
-      ObjectNode proj = root.putObject("projection");
-      proj.put("inputDimension", p.inputDimension());
-      proj.put("outputDimension", p.outputDimension());
-      vector(proj.putArray("mean"), p.mean());
-      ArrayNode rows = proj.putArray("components");
-      for (int r = 0; r < p.outputDimension(); r++) {
-        vector(rows.addArray(), p.component(r));
-      }
-    } else {
-      root.putNull("projection");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      write(out, modelName, m, build, statistics);
+      return (ObjectNode) JSON.readTree(out.toByteArray());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("writing to memory", e);
     }
-    if (m.isSpectral()) {
-      spectralInput(root.putObject("spectral"), m.spectralInput().orElseThrow());
-    }
-    ArrayNode layers = root.putArray("layers");
+  }
+
+  /**
+   * Checks that the format carries every layer of the model, so that {@link #write} fails only when
+   * writing does.
+   *
+   * @param m the version
+   * @throws IllegalArgumentException if the model holds a layer type the format does not carry
+   */
+  public static void checkExportable(StreamingModel m) {
     for (Layer layer : m.network().layers()) {
-      if (layer instanceof VectorLayer v) {
-        vectorLayer(layers.addObject(), v);
-      } else if (layer instanceof SpectralLayer s) {
-        spectralLayer(layers.addObject(), s);
-      } else {
+      if (!(layer instanceof VectorLayer) && !(layer instanceof SpectralLayer)) {
         throw new IllegalArgumentException(
             "the export format carries vector and spectral layers; this model has a "
                 + layer.tag()
                 + " layer");
       }
     }
-    double samples;
-    if (m.isSpectral()) {
-      samples = spectralMicl(root.putObject("micl"), m.spectralMicl().orElseThrow());
-    } else {
-      MiclModel micl = m.micl();
-      ObjectNode mi = root.putObject("micl");
-      mi.put("epsSq", micl.epsSq());
-      mi.put("mode", micl.mode().name().toLowerCase(Locale.ROOT));
-      ArrayNode stats = mi.putArray("classes");
-      for (int j = 0; j < micl.numClasses(); j++) {
-        ClassStatistics s = micl.statistics(j);
-        ObjectNode o = stats.addObject();
-        o.put("count", s.count());
-        vector(o.putArray("mean"), s.mean());
-        ArrayNode scatter = o.putArray("scatter");
-        for (double[] row : s.scatter()) {
-          vector(scatter.addArray(), row);
-        }
-      }
-      samples = micl.totalCount();
-    }
-    if (m.noveltyThreshold().isPresent()) {
-      root.put("noveltyThreshold", m.noveltyThreshold().getAsDouble());
-    } else {
-      root.putNull("noveltyThreshold");
-    }
-    ArrayNode rates = root.putArray("rates");
-    List<Rates> layerRates = m.layerRates();
-    for (int l = 0; l < layerRates.size(); l++) {
-      Rates r = layerRates.get(l);
-      rates
-          .addObject()
-          .put("layer", l + 1)
-          .put("r", r.r())
-          .put("rc", r.rc())
-          .put("deltaR", r.deltaR());
-    }
-    Rates in = m.network().inputRates();
-    root.putObject("inputRates").put("r", in.r()).put("rc", in.rc()).put("deltaR", in.deltaR());
-    ObjectNode prov = root.putObject("provenance");
-    prov.put("builtAt", Instant.ofEpochMilli(build.builtAtMillis()).toString());
-    prov.put("rebuildSeconds", build.rebuildSeconds());
-    prov.put("windows", m.version());
-    prov.put("samples", samples);
-    ArrayNode counts = prov.putArray("classCounts");
-    for (int j = 0; j < m.classNames().size(); j++) {
-      counts.add(m.classCount(j));
-    }
-    Provenance p = m.network().provenance();
-    ArrayNode trained = prov.putArray("trainedClasses");
-    for (int i = 0; i < p.classLabels().length; i++) {
-      trained.addObject().put("class", p.classLabels()[i]).put("count", p.classCounts()[i]);
-    }
-    ObjectNode settings = prov.putObject("settings");
-    for (Map.Entry<String, String> e : p.parameters().entrySet()) {
-      settings.put(e.getKey(), e.getValue());
-    }
-    if (statistics.isPresent() && !m.isSpectral()) {
-      ObjectNode learning = root.putObject("learning");
-      if (statistics.get().total().isPresent()) {
-        statistics(learning.putObject("total"), statistics.get().total().get());
-      } else {
-        learning.putNull("total");
-      }
-      ArrayNode recent = learning.putArray("recent");
-      statistics.get().recent().forEach(w -> statistics(recent.addObject(), w));
-    } else {
-      root.putNull("learning");
-    }
-    return root;
   }
 
   /**
-   * Writes an export's JSON text (UTF-8, compact, as {@code export.toString()}) to {@code out}
-   * without an intermediate string, and without closing {@code out}.
+   * Writes the export of a model version as JSON text (UTF-8, compact) while it is produced: no
+   * tree and no text of the whole export is held in memory (a spectral model's export runs to tens
+   * of megabytes). Does not close {@code out}.
    *
-   * @param export the JSON of {@link #toJson}
-   * @param out where to write it
+   * @param out where to write
+   * @param modelName the model's name ({@code redunet.model.name})
+   * @param m the version
+   * @param build when it was built and how long that took
+   * @param statistics the builder's statistics after the version ({@code learning}), or empty
+   *     ({@code "learning": null})
+   * @throws IllegalArgumentException if the model holds a layer type the format does not carry
+   *     (checked before anything is written)
    * @throws IOException if writing fails
    */
-  public static void write(JsonNode export, OutputStream out) throws IOException {
+  public static void write(
+      OutputStream out,
+      String modelName,
+      StreamingModel m,
+      ModelCodec.BuildInfo build,
+      Optional<WindowStatistics> statistics)
+      throws IOException {
+    checkExportable(m);
     try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      JSON.writeTree(g, export);
+      write(g, modelName, m, build, statistics);
     }
   }
 
-  private static void vectorLayer(ObjectNode l, VectorLayer v) {
-    l.put("type", VectorLayer.TAG);
-    l.put("dimension", v.inputDimension());
-    ArrayNode labels = l.putArray("classes");
+  private static void write(
+      JsonGenerator g,
+      String modelName,
+      StreamingModel m,
+      ModelCodec.BuildInfo build,
+      Optional<WindowStatistics> statistics)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("format", FORMAT);
+    g.writeNumberField("formatVersion", FORMAT_VERSION);
+    g.writeStringField("network", m.isSpectral() ? SpectralLayer.TAG : VectorLayer.TAG);
+    g.writeStringField("model", modelName);
+    g.writeNumberField("version", m.version());
+    g.writeNumberField("inputDimension", m.inputDimension());
+    g.writeNumberField("featureDimension", m.featureDimension());
+    g.writeArrayFieldStart("classes");
+    for (String name : m.classNames()) {
+      g.writeString(name);
+    }
+    g.writeEndArray();
+    if (m.projection().isPresent()) {
+      Projection p = m.projection().get();
+      g.writeObjectFieldStart("projection");
+      g.writeNumberField("inputDimension", p.inputDimension());
+      g.writeNumberField("outputDimension", p.outputDimension());
+      g.writeFieldName("mean");
+      vector(g, p.mean());
+      g.writeArrayFieldStart("components");
+      for (int r = 0; r < p.outputDimension(); r++) {
+        vector(g, p.component(r));
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } else {
+      g.writeNullField("projection");
+    }
+    if (m.isSpectral()) {
+      g.writeFieldName("spectral");
+      spectralInput(g, m.spectralInput().orElseThrow());
+    }
+    g.writeArrayFieldStart("layers");
+    for (Layer layer : m.network().layers()) {
+      if (layer instanceof VectorLayer v) {
+        vectorLayer(g, v);
+      } else {
+        spectralLayer(g, (SpectralLayer) layer);
+      }
+    }
+    g.writeEndArray();
+    double samples;
+    g.writeFieldName("micl");
+    if (m.isSpectral()) {
+      samples = spectralMicl(g, m.spectralMicl().orElseThrow());
+    } else {
+      MiclModel micl = m.micl();
+      g.writeStartObject();
+      g.writeNumberField("epsSq", micl.epsSq());
+      g.writeStringField("mode", micl.mode().name().toLowerCase(Locale.ROOT));
+      g.writeArrayFieldStart("classes");
+      for (int j = 0; j < micl.numClasses(); j++) {
+        ClassStatistics s = micl.statistics(j);
+        g.writeStartObject();
+        g.writeNumberField("count", s.count());
+        g.writeFieldName("mean");
+        vector(g, s.mean());
+        g.writeFieldName("scatter");
+        rows(g, s.scatter());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      samples = micl.totalCount();
+    }
+    if (m.noveltyThreshold().isPresent()) {
+      g.writeNumberField("noveltyThreshold", m.noveltyThreshold().getAsDouble());
+    } else {
+      g.writeNullField("noveltyThreshold");
+    }
+    g.writeArrayFieldStart("rates");
+    List<Rates> layerRates = m.layerRates();
+    for (int l = 0; l < layerRates.size(); l++) {
+      Rates r = layerRates.get(l);
+      g.writeStartObject();
+      g.writeNumberField("layer", l + 1);
+      g.writeNumberField("r", r.r());
+      g.writeNumberField("rc", r.rc());
+      g.writeNumberField("deltaR", r.deltaR());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    Rates in = m.network().inputRates();
+    g.writeObjectFieldStart("inputRates");
+    g.writeNumberField("r", in.r());
+    g.writeNumberField("rc", in.rc());
+    g.writeNumberField("deltaR", in.deltaR());
+    g.writeEndObject();
+    g.writeObjectFieldStart("provenance");
+    g.writeStringField("builtAt", Instant.ofEpochMilli(build.builtAtMillis()).toString());
+    g.writeNumberField("rebuildSeconds", build.rebuildSeconds());
+    g.writeNumberField("windows", m.version());
+    g.writeNumberField("samples", samples);
+    g.writeArrayFieldStart("classCounts");
+    for (int j = 0; j < m.classNames().size(); j++) {
+      g.writeNumber(m.classCount(j));
+    }
+    g.writeEndArray();
+    Provenance p = m.network().provenance();
+    g.writeArrayFieldStart("trainedClasses");
+    for (int i = 0; i < p.classLabels().length; i++) {
+      g.writeStartObject();
+      g.writeNumberField("class", p.classLabels()[i]);
+      g.writeNumberField("count", p.classCounts()[i]);
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeObjectFieldStart("settings");
+    for (Map.Entry<String, String> e : p.parameters().entrySet()) {
+      g.writeStringField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+    g.writeEndObject();
+    if (statistics.isPresent() && !m.isSpectral()) {
+      g.writeObjectFieldStart("learning");
+      if (statistics.get().total().isPresent()) {
+        g.writeFieldName("total");
+        statistics(g, statistics.get().total().get());
+      } else {
+        g.writeNullField("total");
+      }
+      g.writeArrayFieldStart("recent");
+      for (ModelStatistics w : statistics.get().recent()) {
+        statistics(g, w);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } else {
+      g.writeNullField("learning");
+    }
+    g.writeEndObject();
+  }
+
+  private static void vectorLayer(JsonGenerator g, VectorLayer v) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", VectorLayer.TAG);
+    g.writeNumberField("dimension", v.inputDimension());
+    g.writeArrayFieldStart("classes");
     for (int c : v.classLabels()) {
-      labels.add(c);
+      g.writeNumber(c);
     }
-    l.put("epsSq", v.epsSq());
-    l.put("eta", v.eta());
-    l.put("lambda", v.lambda());
-    vector(l.putArray("gamma"), v.gamma());
-    matrix(l.putArray("E"), v.expansion());
-    ArrayNode c = l.putArray("C");
+    g.writeEndArray();
+    g.writeNumberField("epsSq", v.epsSq());
+    g.writeNumberField("eta", v.eta());
+    g.writeNumberField("lambda", v.lambda());
+    g.writeFieldName("gamma");
+    vector(g, v.gamma());
+    g.writeFieldName("E");
+    matrix(g, v.expansion());
+    g.writeArrayFieldStart("C");
     for (int j = 0; j < v.classLabels().length; j++) {
-      matrix(c.addArray(), v.compression(j));
+      matrix(g, v.compression(j));
     }
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
   /**
    * How a spectral model reads its samples: the raw and the layers' shapes, the lifting with its
    * filter weights (the numbers, not only the seed), and the kept bins of the half spectrum.
    */
-  private static void spectralInput(ObjectNode out, SpectralInput input) {
-    shape(out.putArray("inputShape"), input.shape());
+  private static void spectralInput(JsonGenerator g, SpectralInput input) throws IOException {
+    g.writeStartObject();
+    g.writeFieldName("inputShape");
+    shape(g, input.shape());
     SignalShape layerShape = input.layerShape();
-    shape(out.putArray("layerShape"), layerShape);
+    g.writeFieldName("layerShape");
+    shape(g, layerShape);
     if (input.lifting().isPresent()) {
       Lifting lifting = input.lifting().get();
-      ObjectNode l = out.putObject("lifting");
       SignalShape in = lifting.inputShape();
       int k = lifting.kernel();
-      l.put("inputChannels", in.channels());
-      l.put("outputChannels", lifting.outputShape().channels());
-      l.put("kernel", k);
-      l.put("seed", lifting.seed());
-      l.put("correlation", "circular");
-      l.put("nonlinearity", "relu");
-      ArrayNode weights = l.putArray("weights");
+      g.writeObjectFieldStart("lifting");
+      g.writeNumberField("inputChannels", in.channels());
+      g.writeNumberField("outputChannels", lifting.outputShape().channels());
+      g.writeNumberField("kernel", k);
+      g.writeNumberField("seed", lifting.seed());
+      g.writeStringField("correlation", "circular");
+      g.writeStringField("nonlinearity", "relu");
+      g.writeArrayFieldStart("weights");
       for (int o = 0; o < lifting.outputShape().channels(); o++) {
-        ArrayNode perOutput = weights.addArray();
+        g.writeStartArray();
         for (int i = 0; i < in.channels(); i++) {
-          ArrayNode filter = perOutput.addArray();
+          g.writeStartArray();
           if (in.is1d()) {
             for (int b = 0; b < k; b++) {
-              filter.add(lifting.weight(o, i, 0, b));
+              g.writeNumber(lifting.weight(o, i, 0, b));
             }
           } else {
             for (int a = 0; a < k; a++) {
-              ArrayNode row = filter.addArray();
+              g.writeStartArray();
               for (int b = 0; b < k; b++) {
-                row.add(lifting.weight(o, i, a, b));
+                g.writeNumber(lifting.weight(o, i, a, b));
               }
+              g.writeEndArray();
             }
           }
+          g.writeEndArray();
         }
+        g.writeEndArray();
       }
+      g.writeEndArray();
+      g.writeEndObject();
     } else {
-      out.putNull("lifting");
+      g.writeNullField("lifting");
     }
-    out.put("transform", "ortho");
+    g.writeStringField("transform", "ortho");
     SpectralGrid grid = new SpectralGrid(layerShape.height(), layerShape.width());
-    ArrayNode bins = out.putArray("bins");
-    ArrayNode weights = out.putArray("binWeights");
+    g.writeArrayFieldStart("bins");
     for (int f = 0; f < grid.bins(); f++) {
-      bins.addArray().add(grid.row(f)).add(grid.column(f));
-      weights.add(grid.weight(f));
+      g.writeStartArray();
+      g.writeNumber(grid.row(f));
+      g.writeNumber(grid.column(f));
+      g.writeEndArray();
     }
+    g.writeEndArray();
+    g.writeArrayFieldStart("binWeights");
+    for (int f = 0; f < grid.bins(); f++) {
+      g.writeNumber(grid.weight(f));
+    }
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
-  private static void shape(ArrayNode out, SignalShape s) {
-    out.add(s.channels());
+  private static void shape(JsonGenerator g, SignalShape s) throws IOException {
+    g.writeStartArray();
+    g.writeNumber(s.channels());
     if (!s.is1d()) {
-      out.add(s.height());
+      g.writeNumber(s.height());
     }
-    out.add(s.width());
+    g.writeNumber(s.width());
+    g.writeEndArray();
+  }
+
+  /** The explicit C × C operator of one kept bin, {@code {re, im}} of C·C values. */
+  @FunctionalInterface
+  private interface PerBin {
+    double[][] at(int bin);
   }
 
   /**
    * A spectral layer: its parameters and the explicit per-bin operators E(f) = α(I + αS(f))⁻¹ and
-   * Cʲ(f) = α_j(I + α_j S_j(f))⁻¹ of the kept bins, computed from the layer's own factors.
+   * Cʲ(f) = α_j(I + α_j S_j(f))⁻¹ of the kept bins, computed from the layer's own factors one bin
+   * at a time as they are written.
    */
-  private static void spectralLayer(ObjectNode l, SpectralLayer s) {
-    l.put("type", SpectralLayer.TAG);
-    l.put("channels", s.channels());
-    ArrayNode labels = l.putArray("classes");
+  private static void spectralLayer(JsonGenerator g, SpectralLayer s) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", SpectralLayer.TAG);
+    g.writeNumberField("channels", s.channels());
+    g.writeArrayFieldStart("classes");
     for (int c : s.classLabels()) {
-      labels.add(c);
+      g.writeNumber(c);
     }
-    l.put("epsSq", s.parameters().epsSq());
-    l.put("eta", s.parameters().eta());
-    l.put("lambda", s.parameters().lambda());
-    vector(l.putArray("gamma"), s.gamma());
+    g.writeEndArray();
+    g.writeNumberField("epsSq", s.parameters().epsSq());
+    g.writeNumberField("eta", s.parameters().eta());
+    g.writeNumberField("lambda", s.parameters().lambda());
+    g.writeFieldName("gamma");
+    vector(g, s.gamma());
     int bins = s.grid().bins();
-    int c = s.channels();
-    double[][][] e = new double[bins][][];
-    for (int f = 0; f < bins; f++) {
-      e[f] = s.expansionOperator(f);
-    }
-    complexMatrices(l.putObject("E"), e, c);
-    ArrayNode cs = l.putArray("C");
+    g.writeFieldName("E");
+    complexMatrices(g, bins, s.channels(), s::expansionOperator);
+    g.writeArrayFieldStart("C");
     for (int j = 0; j < s.classes(); j++) {
-      if (!s.hasClass(j)) {
-        cs.addNull();
-        continue;
+      if (s.hasClass(j)) {
+        int cls = j;
+        complexMatrices(g, bins, s.channels(), f -> s.compressionOperator(cls, f));
+      } else {
+        g.writeNull();
       }
-      double[][][] cj = new double[bins][][];
-      for (int f = 0; f < bins; f++) {
-        cj[f] = s.compressionOperator(j, f);
-      }
-      complexMatrices(cs.addObject(), cj, c);
     }
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
   /**
@@ -353,88 +457,132 @@ public final class ModelJson {
    *
    * @return the total count M = Σ m_j
    */
-  private static double spectralMicl(ObjectNode mi, SpectralMicl micl) {
-    mi.put("epsSq", micl.epsSq());
-    mi.put("mode", micl.mode().name().toLowerCase(Locale.ROOT));
-    ArrayNode classes = mi.putArray("classes");
+  private static double spectralMicl(JsonGenerator g, SpectralMicl micl) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("epsSq", micl.epsSq());
+    g.writeStringField("mode", micl.mode().name().toLowerCase(Locale.ROOT));
+    g.writeArrayFieldStart("classes");
     double total = 0;
     int bins = micl.grid().bins();
     for (SpectralStatistics s : micl.statistics()) {
-      ObjectNode o = classes.addObject();
-      o.put("count", s.count());
+      g.writeStartObject();
+      g.writeNumberField("count", s.count());
       total += s.count();
-      vector(o.putArray("dcSum"), s.dcSum());
+      g.writeFieldName("dcSum");
+      vector(g, s.dcSum());
+      g.writeFieldName("scatter");
       if (s.count() > 0) {
-        double[][][] scatter = new double[bins][][];
-        for (int f = 0; f < bins; f++) {
-          scatter[f] = s.scatter(f);
-        }
-        complexMatrices(o.putObject("scatter"), scatter, s.channels());
+        complexMatrices(g, bins, s.channels(), s::scatter);
       } else {
-        o.putNull("scatter");
+        g.writeNull();
       }
+      g.writeEndObject();
     }
+    g.writeEndArray();
+    g.writeEndObject();
     return total;
   }
 
   /**
-   * {@code {"re": B × C × C, "im": B × C × C}} of B row-major C × C complex matrices, each given as
-   * {@code {re, im}} of C·C values.
+   * {@code {"re": B × C × C, "im": B × C × C}} of B row-major C × C complex matrices. Each bin's
+   * matrix is asked for twice (once for the real parts, once for the imaginary ones) rather than
+   * kept: only one C × C matrix is in memory at a time.
    */
-  private static void complexMatrices(ObjectNode out, double[][][] perBin, int c) {
-    ArrayNode re = out.putArray("re");
-    ArrayNode im = out.putArray("im");
-    for (double[][] a : perBin) {
-      ArrayNode rr = re.addArray();
-      ArrayNode ri = im.addArray();
-      for (int r = 0; r < c; r++) {
-        ArrayNode rowRe = rr.addArray();
-        ArrayNode rowIm = ri.addArray();
-        for (int q = 0; q < c; q++) {
-          rowRe.add(a[0][r * c + q]);
-          rowIm.add(a[1][r * c + q]);
+  private static void complexMatrices(JsonGenerator g, int bins, int c, PerBin perBin)
+      throws IOException {
+    g.writeStartObject();
+    for (int part = 0; part < 2; part++) {
+      g.writeArrayFieldStart(part == 0 ? "re" : "im");
+      for (int f = 0; f < bins; f++) {
+        double[] a = perBin.at(f)[part];
+        g.writeStartArray();
+        for (int r = 0; r < c; r++) {
+          g.writeStartArray();
+          for (int q = 0; q < c; q++) {
+            g.writeNumber(a[r * c + q]);
+          }
+          g.writeEndArray();
         }
+        g.writeEndArray();
       }
+      g.writeEndArray();
     }
+    g.writeEndObject();
   }
 
-  private static void statistics(ObjectNode out, ModelStatistics s) {
-    out.put("labelled", s.labelled());
-    ArrayNode depths = out.putArray("depths");
+  private static void statistics(JsonGenerator g, ModelStatistics s) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("labelled", s.labelled());
+    g.writeArrayFieldStart("depths");
     int d = s.dimension();
     for (int l = 0; l <= s.layers(); l++) {
       LayerStatistics depth = s.depth(l);
-      ArrayNode classes = depths.addArray();
+      g.writeStartArray();
       for (int j : depth.labels()) {
-        ObjectNode c = classes.addObject();
-        c.put("class", j);
-        c.put("count", depth.count(j));
+        g.writeStartObject();
+        g.writeNumberField("class", j);
+        g.writeNumberField("count", depth.count(j));
         double[] scatter = depth.scatter(j);
-        ArrayNode rows = c.putArray("scatter");
+        g.writeArrayFieldStart("scatter");
         for (int i = 0; i < d; i++) {
-          ArrayNode row = rows.addArray();
+          g.writeStartArray();
           for (int k = 0; k < d; k++) {
-            row.add(scatter[i * d + k]);
+            g.writeNumber(scatter[i * d + k]);
           }
+          g.writeEndArray();
         }
+        g.writeEndArray();
+        g.writeEndObject();
       }
+      g.writeEndArray();
     }
-    ArrayNode output = out.putArray("output");
+    g.writeEndArray();
+    g.writeArrayFieldStart("output");
     List<ClassStatistics> classes = s.output();
     for (int j = 0; j < classes.size(); j++) {
       ClassStatistics c = classes.get(j);
       if (c.isEmpty()) {
         continue;
       }
-      ObjectNode o = output.addObject();
-      o.put("class", j);
-      o.put("count", c.count());
-      vector(o.putArray("mean"), c.mean());
-      ArrayNode scatter = o.putArray("scatter");
-      for (double[] row : c.scatter()) {
-        vector(scatter.addArray(), row);
-      }
+      g.writeStartObject();
+      g.writeNumberField("class", j);
+      g.writeNumberField("count", c.count());
+      g.writeFieldName("mean");
+      vector(g, c.mean());
+      g.writeFieldName("scatter");
+      rows(g, c.scatter());
+      g.writeEndObject();
     }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void vector(JsonGenerator g, double[] v) throws IOException {
+    g.writeStartArray();
+    for (double x : v) {
+      g.writeNumber(x);
+    }
+    g.writeEndArray();
+  }
+
+  private static void rows(JsonGenerator g, double[][] rows) throws IOException {
+    g.writeStartArray();
+    for (double[] row : rows) {
+      vector(g, row);
+    }
+    g.writeEndArray();
+  }
+
+  private static void matrix(JsonGenerator g, Matrix a) throws IOException {
+    g.writeStartArray();
+    for (int i = 0; i < a.rows(); i++) {
+      g.writeStartArray();
+      for (int j = 0; j < a.cols(); j++) {
+        g.writeNumber(a.get(i, j));
+      }
+      g.writeEndArray();
+    }
+    g.writeEndArray();
   }
 
   // --- reading --------------------------------------------------------------------------------
@@ -744,20 +892,5 @@ public final class ModelJson {
       out[i] = doubles(v.get(i), cols, at + "[" + i + "]");
     }
     return out;
-  }
-
-  private static void vector(ArrayNode out, double[] v) {
-    for (double x : v) {
-      out.add(x);
-    }
-  }
-
-  private static void matrix(ArrayNode out, Matrix a) {
-    for (int i = 0; i < a.rows(); i++) {
-      ArrayNode row = out.addArray();
-      for (int j = 0; j < a.cols(); j++) {
-        row.add(a.get(i, j));
-      }
-    }
   }
 }
