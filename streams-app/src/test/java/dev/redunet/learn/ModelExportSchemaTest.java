@@ -1,6 +1,7 @@
 package dev.redunet.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -136,6 +137,9 @@ class ModelExportSchemaTest {
     assertThat(spectral1d.get("spectral").get("layerShape").toString()).isEqualTo("[6,32]");
     assertThat(spectral1d.get("spectral").get("bins")).hasSize(17);
     assertThat(spectral1d.get("learning").isNull()).isTrue();
+    assertThatThrownBy(() -> ModelJson.read(spectral1d.toString()))
+        .as("a spectral export is for scoring outside the JVM")
+        .hasMessageContaining("network \"spectral\": only vector models can be read back");
 
     Random rnd = new Random(5);
     double[][] images = new double[40][2 * 6 * 6];
