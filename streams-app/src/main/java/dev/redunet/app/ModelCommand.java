@@ -4,12 +4,15 @@ import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
 import dev.redunet.config.ConfigKeys;
 import dev.redunet.learn.ModelJson;
+import dev.redunet.learn.StreamingModel;
+import dev.redunet.learn.WindowStatistics;
 import dev.redunet.stream.RedunetTopics;
 import dev.redunet.stream.learning.LearningPlugin;
 import dev.redunet.stream.learning.ModelTopicSnapshot;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -133,22 +136,19 @@ public final class ModelCommand implements Runnable {
                         + kept.get(kept.size() - 1)));
         return 1;
       }
-      byte[] json;
+      StreamingModel model = loaded.get().model();
       try {
-        json =
-            ModelJson.toJson(
-                    name,
-                    loaded.get().model(),
-                    loaded.get().build(),
-                    snapshot.statistics(loaded.get().model()))
-                .toString()
-                .getBytes(StandardCharsets.UTF_8);
+        ModelJson.checkExportable(model);
       } catch (IllegalArgumentException e) {
         err.println("redunet " + NAME + ": " + e.getMessage());
         return 1;
       }
-      try {
-        Files.write(out, json);
+      Optional<WindowStatistics> statistics = snapshot.statistics(model);
+      long bytes;
+      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16)) {
+        ModelJson.write(file, name, model, loaded.get().build(), statistics);
+        file.flush();
+        bytes = Files.size(out);
       } catch (IOException e) {
         err.println("redunet " + NAME + ": cannot write " + out + ": " + e);
         return 1;
@@ -157,7 +157,7 @@ public final class ModelCommand implements Runnable {
       result.put("file", out.toString());
       result.put("model", name);
       result.put("version", v);
-      result.put("bytes", json.length);
+      result.put("bytes", bytes);
       stdout.println(CommandSupport.json(result));
       stdout.flush();
       return 0;

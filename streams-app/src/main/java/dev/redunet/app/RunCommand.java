@@ -13,6 +13,7 @@ import dev.redunet.config.ConfigKeys;
 import dev.redunet.config.LearnerConfig;
 import dev.redunet.learn.ModelJson;
 import dev.redunet.learn.StreamingModel;
+import dev.redunet.learn.WindowStatistics;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.rate.Rates;
 import dev.redunet.stream.IngressMetrics;
@@ -331,10 +332,12 @@ public final class RunCommand implements Callable<Integer> {
               ? LearningPlugin.model(store, name, version.getAsLong())
               : LearningPlugin.currentModel(store, name);
       return loaded.map(
-          l ->
-              ModelJson.toJson(
-                      name, l.model(), l.build(), LearningPlugin.statistics(store, name, l.model()))
-                  .toString());
+          l -> {
+            ModelJson.checkExportable(l.model());
+            Optional<WindowStatistics> statistics =
+                LearningPlugin.statistics(store, name, l.model());
+            return out -> ModelJson.write(out, name, l.model(), l.build(), statistics);
+          });
     };
   }
 

@@ -1,10 +1,11 @@
 package dev.redunet.learn;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.redunet.data.Lifting;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.micl.ClassStatistics;
 import dev.redunet.micl.CodingMode;
@@ -15,9 +16,17 @@ import dev.redunet.redunet.LayerStatistics;
 import dev.redunet.redunet.Provenance;
 import dev.redunet.redunet.ReduNet;
 import dev.redunet.redunet.VectorLayer;
+import dev.redunet.redunet.spectral.SpectralGrid;
+import dev.redunet.redunet.spectral.SpectralLayer;
+import dev.redunet.redunet.spectral.SpectralMicl;
+import dev.redunet.redunet.spectral.SpectralStatistics;
+import dev.redunet.signal.SignalShape;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,18 +39,30 @@ import java.util.TreeMap;
  * form, so a reader that parses them as IEEE doubles gets the very operators the JVM uses.
  *
  * <p>Top level: {@code format} ({@value #FORMAT}), {@code formatVersion} ({@value
- * #FORMAT_VERSION}), {@code network} ({@code "vector"}; {@code "spectral"} is reserved), {@code
- * model}, {@code version}, {@code inputDimension} D, {@code featureDimension} d, {@code classes}
- * (the name of every class index), {@code projection} (null, or D, p, μ (D) and P (p rows of D)),
- * {@code layers} (each {@code {"type": "vector", "dimension": d, "classes": [class indices],
- * "epsSq", "eta", "lambda", "gamma": [k], "E": d×d, "C": k × d×d}}, rows of symmetric matrices),
- * {@code micl} ({@code epsSq}, {@code mode} "affine", {@code classes}: per class index {@code
- * {"count", "mean": d, "scatter": d×d}}, the centred statistics), {@code noveltyThreshold} (null or
- * bits per dimension), {@code rates} (R, R^c, ΔR per layer), {@code inputRates} (those of z₀),
- * {@code provenance} (settings, windows, sample counts, build time) and {@code learning} (null, or
- * the statistics the builder had after this version: {@code total} and {@code recent}, each {@code
+ * #FORMAT_VERSION}), {@code network} ({@code "vector"} or {@code "spectral"}), {@code model},
+ * {@code version}, {@code inputDimension} D, {@code featureDimension} d, {@code classes} (the name
+ * of every class index), {@code projection} (null, or D, p, μ (D) and P (p rows of D)), {@code
+ * layers} (each {@code {"type": "vector", "dimension": d, "classes": [class indices], "epsSq",
+ * "eta", "lambda", "gamma": [k], "E": d×d, "C": k × d×d}}, rows of symmetric matrices), {@code
+ * micl} ({@code epsSq}, {@code mode} "affine", {@code classes}: per class index {@code {"count",
+ * "mean": d, "scatter": d×d}}, the centred statistics), {@code noveltyThreshold} (null or bits per
+ * dimension), {@code rates} (R, R^c, ΔR per layer), {@code inputRates} (those of z₀), {@code
+ * provenance} (settings, windows, sample counts, build time) and {@code learning} (null, or the
+ * statistics the builder had after this version: {@code total} and {@code recent}, each {@code
  * {"labelled", "depths": per depth ℓ = 0…L [{"class", "count", "scatter": d×d}], "output":
  * [{"class", "count", "mean", "scatter"}]}}).
+ *
+ * <p>A spectral model ({@code "network": "spectral"}) has no projection and adds {@code spectral}
+ * (the raw and the layers' signal shapes, the lifting with its filter weights, the kept bins of the
+ * ortho DFT and their weights); its layers are {@code {"type": "spectral", "channels": C',
+ * "classes", "epsSq", "eta", "lambda", "gamma", "E": {"re", "im"}, "C": [{"re", "im"} or null]}},
+ * the explicit operators of every kept bin (B × C' × C' each), and its {@code micl} holds per class
+ * index the per-frequency statistics {@code {"count", "dcSum": C', "scatter": {"re", "im"} or
+ * null}} the shift-invariant MICL is built from. Its {@code learning} is null.
+ *
+ * <p>{@link #write} streams the export as it produces it (the HTTP export and {@code model export}
+ * use it: a spectral export runs to tens of megabytes); {@link #toJson} is its parse, for tests and
+ * small models.
  *
  * <p>{@link #read} parses an export back into the very model (the same operators, so the same
  * scores to the bit) and its statistics, for {@code redunet.model.initial}.
@@ -68,14 +89,15 @@ public final class ModelJson {
    * @param m the version
    * @param build when it was built and how long that took
    * @return the JSON object of docs/MODEL_FORMAT.md
-   * @throws IllegalArgumentException if the model holds a layer type the format does not carry yet
+   * @throws IllegalArgumentException if the model holds a layer type the format does not carry
    */
   public static ObjectNode toJson(String modelName, StreamingModel m, ModelCodec.BuildInfo build) {
     return toJson(modelName, m, build, Optional.empty());
   }
 
   /**
-   * The export of a model version with the statistics the builder had after it.
+   * The export of a model version with the statistics the builder had after it, as a JSON tree (the
+   * parse of what {@link #write} writes).
    *
    * @param modelName the model's name ({@code redunet.model.name})
    * @param m the version
@@ -83,164 +105,484 @@ public final class ModelJson {
    * @param statistics the builder's statistics after the version ({@code learning}), or empty
    *     ({@code "learning": null})
    * @return the JSON object of docs/MODEL_FORMAT.md
-   * @throws IllegalArgumentException if the model holds a layer type the format does not carry yet
+   * @throws IllegalArgumentException if the model holds a layer type the format does not carry
    */
   public static ObjectNode toJson(
       String modelName,
       StreamingModel m,
       ModelCodec.BuildInfo build,
       Optional<WindowStatistics> statistics) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("format", FORMAT);
-    root.put("formatVersion", FORMAT_VERSION);
-    root.put("network", "vector");
-    root.put("model", modelName);
-    root.put("version", m.version());
-    root.put("inputDimension", m.inputDimension());
-    root.put("featureDimension", m.featureDimension());
-    ArrayNode classes = root.putArray("classes");
-    m.classNames().forEach(classes::add);
-    if (m.projection().isPresent()) {
-      Projection p = m.projection().get();
-      ObjectNode proj = root.putObject("projection");
-      proj.put("inputDimension", p.inputDimension());
-      proj.put("outputDimension", p.outputDimension());
-      vector(proj.putArray("mean"), p.mean());
-      ArrayNode rows = proj.putArray("components");
-      for (int r = 0; r < p.outputDimension(); r++) {
-        vector(rows.addArray(), p.component(r));
-      }
-    } else {
-      root.putNull("projection");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      write(out, modelName, m, build, statistics);
+      return (ObjectNode) JSON.readTree(out.toByteArray());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("writing to memory", e);
     }
-    ArrayNode layers = root.putArray("layers");
+  }
+
+  /**
+   * Checks that the format carries every layer of the model, so that {@link #write} fails only when
+   * writing does.
+   *
+   * @param m the version
+   * @throws IllegalArgumentException if the model holds a layer type the format does not carry
+   */
+  public static void checkExportable(StreamingModel m) {
     for (Layer layer : m.network().layers()) {
-      if (!(layer instanceof VectorLayer v)) {
+      if (!(layer instanceof VectorLayer) && !(layer instanceof SpectralLayer)) {
         throw new IllegalArgumentException(
-            "the export format carries vector layers only so far; this model has a "
+            "the export format carries vector and spectral layers; this model has a "
                 + layer.tag()
                 + " layer");
       }
-      ObjectNode l = layers.addObject();
-      l.put("type", VectorLayer.TAG);
-      l.put("dimension", v.inputDimension());
-      ArrayNode labels = l.putArray("classes");
-      for (int c : v.classLabels()) {
-        labels.add(c);
+    }
+  }
+
+  /**
+   * Writes the export of a model version as JSON text (UTF-8, compact) while it is produced: no
+   * tree and no text of the whole export is held in memory (a spectral model's export runs to tens
+   * of megabytes). Does not close {@code out}.
+   *
+   * @param out where to write
+   * @param modelName the model's name ({@code redunet.model.name})
+   * @param m the version
+   * @param build when it was built and how long that took
+   * @param statistics the builder's statistics after the version ({@code learning}), or empty
+   *     ({@code "learning": null})
+   * @throws IllegalArgumentException if the model holds a layer type the format does not carry
+   *     (checked before anything is written)
+   * @throws IOException if writing fails
+   */
+  public static void write(
+      OutputStream out,
+      String modelName,
+      StreamingModel m,
+      ModelCodec.BuildInfo build,
+      Optional<WindowStatistics> statistics)
+      throws IOException {
+    checkExportable(m);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      write(g, modelName, m, build, statistics);
+    }
+  }
+
+  private static void write(
+      JsonGenerator g,
+      String modelName,
+      StreamingModel m,
+      ModelCodec.BuildInfo build,
+      Optional<WindowStatistics> statistics)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("format", FORMAT);
+    g.writeNumberField("formatVersion", FORMAT_VERSION);
+    g.writeStringField("network", m.isSpectral() ? SpectralLayer.TAG : VectorLayer.TAG);
+    g.writeStringField("model", modelName);
+    g.writeNumberField("version", m.version());
+    g.writeNumberField("inputDimension", m.inputDimension());
+    g.writeNumberField("featureDimension", m.featureDimension());
+    g.writeArrayFieldStart("classes");
+    for (String name : m.classNames()) {
+      g.writeString(name);
+    }
+    g.writeEndArray();
+    if (m.projection().isPresent()) {
+      Projection p = m.projection().get();
+      g.writeObjectFieldStart("projection");
+      g.writeNumberField("inputDimension", p.inputDimension());
+      g.writeNumberField("outputDimension", p.outputDimension());
+      g.writeFieldName("mean");
+      vector(g, p.mean());
+      g.writeArrayFieldStart("components");
+      for (int r = 0; r < p.outputDimension(); r++) {
+        vector(g, p.component(r));
       }
-      l.put("epsSq", v.epsSq());
-      l.put("eta", v.eta());
-      l.put("lambda", v.lambda());
-      vector(l.putArray("gamma"), v.gamma());
-      matrix(l.putArray("E"), v.expansion());
-      ArrayNode c = l.putArray("C");
-      for (int j = 0; j < v.classLabels().length; j++) {
-        matrix(c.addArray(), v.compression(j));
+      g.writeEndArray();
+      g.writeEndObject();
+    } else {
+      g.writeNullField("projection");
+    }
+    if (m.isSpectral()) {
+      g.writeFieldName("spectral");
+      spectralInput(g, m.spectralInput().orElseThrow());
+    }
+    g.writeArrayFieldStart("layers");
+    for (Layer layer : m.network().layers()) {
+      if (layer instanceof VectorLayer v) {
+        vectorLayer(g, v);
+      } else {
+        spectralLayer(g, (SpectralLayer) layer);
       }
     }
-    MiclModel micl = m.micl();
-    ObjectNode mi = root.putObject("micl");
-    mi.put("epsSq", micl.epsSq());
-    mi.put("mode", micl.mode().name().toLowerCase(java.util.Locale.ROOT));
-    ArrayNode stats = mi.putArray("classes");
-    for (int j = 0; j < micl.numClasses(); j++) {
-      ClassStatistics s = micl.statistics(j);
-      ObjectNode o = stats.addObject();
-      o.put("count", s.count());
-      vector(o.putArray("mean"), s.mean());
-      ArrayNode scatter = o.putArray("scatter");
-      for (double[] row : s.scatter()) {
-        vector(scatter.addArray(), row);
+    g.writeEndArray();
+    double samples;
+    g.writeFieldName("micl");
+    if (m.isSpectral()) {
+      samples = spectralMicl(g, m.spectralMicl().orElseThrow());
+    } else {
+      MiclModel micl = m.micl();
+      g.writeStartObject();
+      g.writeNumberField("epsSq", micl.epsSq());
+      g.writeStringField("mode", micl.mode().name().toLowerCase(Locale.ROOT));
+      g.writeArrayFieldStart("classes");
+      for (int j = 0; j < micl.numClasses(); j++) {
+        ClassStatistics s = micl.statistics(j);
+        g.writeStartObject();
+        g.writeNumberField("count", s.count());
+        g.writeFieldName("mean");
+        vector(g, s.mean());
+        g.writeFieldName("scatter");
+        rows(g, s.scatter());
+        g.writeEndObject();
       }
+      g.writeEndArray();
+      g.writeEndObject();
+      samples = micl.totalCount();
     }
     if (m.noveltyThreshold().isPresent()) {
-      root.put("noveltyThreshold", m.noveltyThreshold().getAsDouble());
+      g.writeNumberField("noveltyThreshold", m.noveltyThreshold().getAsDouble());
     } else {
-      root.putNull("noveltyThreshold");
+      g.writeNullField("noveltyThreshold");
     }
-    ArrayNode rates = root.putArray("rates");
+    g.writeArrayFieldStart("rates");
     List<Rates> layerRates = m.layerRates();
     for (int l = 0; l < layerRates.size(); l++) {
       Rates r = layerRates.get(l);
-      rates
-          .addObject()
-          .put("layer", l + 1)
-          .put("r", r.r())
-          .put("rc", r.rc())
-          .put("deltaR", r.deltaR());
+      g.writeStartObject();
+      g.writeNumberField("layer", l + 1);
+      g.writeNumberField("r", r.r());
+      g.writeNumberField("rc", r.rc());
+      g.writeNumberField("deltaR", r.deltaR());
+      g.writeEndObject();
     }
+    g.writeEndArray();
     Rates in = m.network().inputRates();
-    root.putObject("inputRates").put("r", in.r()).put("rc", in.rc()).put("deltaR", in.deltaR());
-    ObjectNode prov = root.putObject("provenance");
-    prov.put("builtAt", Instant.ofEpochMilli(build.builtAtMillis()).toString());
-    prov.put("rebuildSeconds", build.rebuildSeconds());
-    prov.put("windows", m.version());
-    prov.put("samples", micl.totalCount());
-    ArrayNode counts = prov.putArray("classCounts");
+    g.writeObjectFieldStart("inputRates");
+    g.writeNumberField("r", in.r());
+    g.writeNumberField("rc", in.rc());
+    g.writeNumberField("deltaR", in.deltaR());
+    g.writeEndObject();
+    g.writeObjectFieldStart("provenance");
+    g.writeStringField("builtAt", Instant.ofEpochMilli(build.builtAtMillis()).toString());
+    g.writeNumberField("rebuildSeconds", build.rebuildSeconds());
+    g.writeNumberField("windows", m.version());
+    g.writeNumberField("samples", samples);
+    g.writeArrayFieldStart("classCounts");
     for (int j = 0; j < m.classNames().size(); j++) {
-      counts.add(j < micl.numClasses() ? micl.statistics(j).count() : 0.0);
+      g.writeNumber(m.classCount(j));
     }
+    g.writeEndArray();
     Provenance p = m.network().provenance();
-    ArrayNode trained = prov.putArray("trainedClasses");
+    g.writeArrayFieldStart("trainedClasses");
     for (int i = 0; i < p.classLabels().length; i++) {
-      trained.addObject().put("class", p.classLabels()[i]).put("count", p.classCounts()[i]);
+      g.writeStartObject();
+      g.writeNumberField("class", p.classLabels()[i]);
+      g.writeNumberField("count", p.classCounts()[i]);
+      g.writeEndObject();
     }
-    ObjectNode settings = prov.putObject("settings");
+    g.writeEndArray();
+    g.writeObjectFieldStart("settings");
     for (Map.Entry<String, String> e : p.parameters().entrySet()) {
-      settings.put(e.getKey(), e.getValue());
+      g.writeStringField(e.getKey(), e.getValue());
     }
+    g.writeEndObject();
+    g.writeEndObject();
     if (statistics.isPresent() && !m.isSpectral()) {
-      ObjectNode learning = root.putObject("learning");
+      g.writeObjectFieldStart("learning");
       if (statistics.get().total().isPresent()) {
-        statistics(learning.putObject("total"), statistics.get().total().get());
+        g.writeFieldName("total");
+        statistics(g, statistics.get().total().get());
       } else {
-        learning.putNull("total");
+        g.writeNullField("total");
       }
-      ArrayNode recent = learning.putArray("recent");
-      statistics.get().recent().forEach(w -> statistics(recent.addObject(), w));
+      g.writeArrayFieldStart("recent");
+      for (ModelStatistics w : statistics.get().recent()) {
+        statistics(g, w);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
     } else {
-      root.putNull("learning");
+      g.writeNullField("learning");
     }
-    return root;
+    g.writeEndObject();
   }
 
-  private static void statistics(ObjectNode out, ModelStatistics s) {
-    out.put("labelled", s.labelled());
-    ArrayNode depths = out.putArray("depths");
+  private static void vectorLayer(JsonGenerator g, VectorLayer v) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", VectorLayer.TAG);
+    g.writeNumberField("dimension", v.inputDimension());
+    g.writeArrayFieldStart("classes");
+    for (int c : v.classLabels()) {
+      g.writeNumber(c);
+    }
+    g.writeEndArray();
+    g.writeNumberField("epsSq", v.epsSq());
+    g.writeNumberField("eta", v.eta());
+    g.writeNumberField("lambda", v.lambda());
+    g.writeFieldName("gamma");
+    vector(g, v.gamma());
+    g.writeFieldName("E");
+    matrix(g, v.expansion());
+    g.writeArrayFieldStart("C");
+    for (int j = 0; j < v.classLabels().length; j++) {
+      matrix(g, v.compression(j));
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /**
+   * How a spectral model reads its samples: the raw and the layers' shapes, the lifting with its
+   * filter weights (the numbers, not only the seed), and the kept bins of the half spectrum.
+   */
+  private static void spectralInput(JsonGenerator g, SpectralInput input) throws IOException {
+    g.writeStartObject();
+    g.writeFieldName("inputShape");
+    shape(g, input.shape());
+    SignalShape layerShape = input.layerShape();
+    g.writeFieldName("layerShape");
+    shape(g, layerShape);
+    if (input.lifting().isPresent()) {
+      Lifting lifting = input.lifting().get();
+      SignalShape in = lifting.inputShape();
+      int k = lifting.kernel();
+      g.writeObjectFieldStart("lifting");
+      g.writeNumberField("inputChannels", in.channels());
+      g.writeNumberField("outputChannels", lifting.outputShape().channels());
+      g.writeNumberField("kernel", k);
+      g.writeNumberField("seed", lifting.seed());
+      g.writeStringField("correlation", "circular");
+      g.writeStringField("nonlinearity", "relu");
+      g.writeArrayFieldStart("weights");
+      for (int o = 0; o < lifting.outputShape().channels(); o++) {
+        g.writeStartArray();
+        for (int i = 0; i < in.channels(); i++) {
+          g.writeStartArray();
+          if (in.is1d()) {
+            for (int b = 0; b < k; b++) {
+              g.writeNumber(lifting.weight(o, i, 0, b));
+            }
+          } else {
+            for (int a = 0; a < k; a++) {
+              g.writeStartArray();
+              for (int b = 0; b < k; b++) {
+                g.writeNumber(lifting.weight(o, i, a, b));
+              }
+              g.writeEndArray();
+            }
+          }
+          g.writeEndArray();
+        }
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    } else {
+      g.writeNullField("lifting");
+    }
+    g.writeStringField("transform", "ortho");
+    SpectralGrid grid = new SpectralGrid(layerShape.height(), layerShape.width());
+    g.writeArrayFieldStart("bins");
+    for (int f = 0; f < grid.bins(); f++) {
+      g.writeStartArray();
+      g.writeNumber(grid.row(f));
+      g.writeNumber(grid.column(f));
+      g.writeEndArray();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("binWeights");
+    for (int f = 0; f < grid.bins(); f++) {
+      g.writeNumber(grid.weight(f));
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void shape(JsonGenerator g, SignalShape s) throws IOException {
+    g.writeStartArray();
+    g.writeNumber(s.channels());
+    if (!s.is1d()) {
+      g.writeNumber(s.height());
+    }
+    g.writeNumber(s.width());
+    g.writeEndArray();
+  }
+
+  /** The explicit C × C operator of one kept bin, {@code {re, im}} of C·C values. */
+  @FunctionalInterface
+  private interface PerBin {
+    double[][] at(int bin);
+  }
+
+  /**
+   * A spectral layer: its parameters and the explicit per-bin operators E(f) = α(I + αS(f))⁻¹ and
+   * Cʲ(f) = α_j(I + α_j S_j(f))⁻¹ of the kept bins, computed from the layer's own factors one bin
+   * at a time as they are written.
+   */
+  private static void spectralLayer(JsonGenerator g, SpectralLayer s) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("type", SpectralLayer.TAG);
+    g.writeNumberField("channels", s.channels());
+    g.writeArrayFieldStart("classes");
+    for (int c : s.classLabels()) {
+      g.writeNumber(c);
+    }
+    g.writeEndArray();
+    g.writeNumberField("epsSq", s.parameters().epsSq());
+    g.writeNumberField("eta", s.parameters().eta());
+    g.writeNumberField("lambda", s.parameters().lambda());
+    g.writeFieldName("gamma");
+    vector(g, s.gamma());
+    int bins = s.grid().bins();
+    g.writeFieldName("E");
+    complexMatrices(g, bins, s.channels(), s::expansionOperator);
+    g.writeArrayFieldStart("C");
+    for (int j = 0; j < s.classes(); j++) {
+      if (s.hasClass(j)) {
+        int cls = j;
+        complexMatrices(g, bins, s.channels(), f -> s.compressionOperator(cls, f));
+      } else {
+        g.writeNull();
+      }
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /**
+   * The spectral MICL: per class index its statistics (count m_j, DC sum s_j, and the scatter
+   * S_j(f) of every kept bin), from which the classifier is built.
+   *
+   * @return the total count M = Σ m_j
+   */
+  private static double spectralMicl(JsonGenerator g, SpectralMicl micl) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("epsSq", micl.epsSq());
+    g.writeStringField("mode", micl.mode().name().toLowerCase(Locale.ROOT));
+    g.writeArrayFieldStart("classes");
+    double total = 0;
+    int bins = micl.grid().bins();
+    for (SpectralStatistics s : micl.statistics()) {
+      g.writeStartObject();
+      g.writeNumberField("count", s.count());
+      total += s.count();
+      g.writeFieldName("dcSum");
+      vector(g, s.dcSum());
+      g.writeFieldName("scatter");
+      if (s.count() > 0) {
+        complexMatrices(g, bins, s.channels(), s::scatter);
+      } else {
+        g.writeNull();
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+    return total;
+  }
+
+  /**
+   * {@code {"re": B × C × C, "im": B × C × C}} of B row-major C × C complex matrices. Each bin's
+   * matrix is asked for twice (once for the real parts, once for the imaginary ones) rather than
+   * kept: only one C × C matrix is in memory at a time.
+   */
+  private static void complexMatrices(JsonGenerator g, int bins, int c, PerBin perBin)
+      throws IOException {
+    g.writeStartObject();
+    for (int part = 0; part < 2; part++) {
+      g.writeArrayFieldStart(part == 0 ? "re" : "im");
+      for (int f = 0; f < bins; f++) {
+        double[] a = perBin.at(f)[part];
+        g.writeStartArray();
+        for (int r = 0; r < c; r++) {
+          g.writeStartArray();
+          for (int q = 0; q < c; q++) {
+            g.writeNumber(a[r * c + q]);
+          }
+          g.writeEndArray();
+        }
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+  }
+
+  private static void statistics(JsonGenerator g, ModelStatistics s) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("labelled", s.labelled());
+    g.writeArrayFieldStart("depths");
     int d = s.dimension();
     for (int l = 0; l <= s.layers(); l++) {
       LayerStatistics depth = s.depth(l);
-      ArrayNode classes = depths.addArray();
+      g.writeStartArray();
       for (int j : depth.labels()) {
-        ObjectNode c = classes.addObject();
-        c.put("class", j);
-        c.put("count", depth.count(j));
+        g.writeStartObject();
+        g.writeNumberField("class", j);
+        g.writeNumberField("count", depth.count(j));
         double[] scatter = depth.scatter(j);
-        ArrayNode rows = c.putArray("scatter");
+        g.writeArrayFieldStart("scatter");
         for (int i = 0; i < d; i++) {
-          ArrayNode row = rows.addArray();
+          g.writeStartArray();
           for (int k = 0; k < d; k++) {
-            row.add(scatter[i * d + k]);
+            g.writeNumber(scatter[i * d + k]);
           }
+          g.writeEndArray();
         }
+        g.writeEndArray();
+        g.writeEndObject();
       }
+      g.writeEndArray();
     }
-    ArrayNode output = out.putArray("output");
+    g.writeEndArray();
+    g.writeArrayFieldStart("output");
     List<ClassStatistics> classes = s.output();
     for (int j = 0; j < classes.size(); j++) {
       ClassStatistics c = classes.get(j);
       if (c.isEmpty()) {
         continue;
       }
-      ObjectNode o = output.addObject();
-      o.put("class", j);
-      o.put("count", c.count());
-      vector(o.putArray("mean"), c.mean());
-      ArrayNode scatter = o.putArray("scatter");
-      for (double[] row : c.scatter()) {
-        vector(scatter.addArray(), row);
-      }
+      g.writeStartObject();
+      g.writeNumberField("class", j);
+      g.writeNumberField("count", c.count());
+      g.writeFieldName("mean");
+      vector(g, c.mean());
+      g.writeFieldName("scatter");
+      rows(g, c.scatter());
+      g.writeEndObject();
     }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void vector(JsonGenerator g, double[] v) throws IOException {
+    g.writeStartArray();
+    for (double x : v) {
+      g.writeNumber(x);
+    }
+    g.writeEndArray();
+  }
+
+  private static void rows(JsonGenerator g, double[][] rows) throws IOException {
+    g.writeStartArray();
+    for (double[] row : rows) {
+      vector(g, row);
+    }
+    g.writeEndArray();
+  }
+
+  private static void matrix(JsonGenerator g, Matrix a) throws IOException {
+    g.writeStartArray();
+    for (int i = 0; i < a.rows(); i++) {
+      g.writeStartArray();
+      for (int j = 0; j < a.cols(); j++) {
+        g.writeNumber(a.get(i, j));
+      }
+      g.writeEndArray();
+    }
+    g.writeEndArray();
   }
 
   // --- reading --------------------------------------------------------------------------------
@@ -297,7 +639,10 @@ public final class ModelJson {
     String network = text(root, "network");
     if (!network.equals("vector")) {
       throw new IllegalArgumentException(
-          "network \"" + network + "\": only vector models can be read back so far");
+          "network \""
+              + network
+              + "\": only vector models can be read back (a spectral export is for scoring"
+              + " outside the JVM)");
     }
     String modelName = text(root, "model");
     long version = integer(root, "version");
@@ -547,20 +892,5 @@ public final class ModelJson {
       out[i] = doubles(v.get(i), cols, at + "[" + i + "]");
     }
     return out;
-  }
-
-  private static void vector(ArrayNode out, double[] v) {
-    for (double x : v) {
-      out.add(x);
-    }
-  }
-
-  private static void matrix(ArrayNode out, Matrix a) {
-    for (int i = 0; i < a.rows(); i++) {
-      ArrayNode row = out.addArray();
-      for (int j = 0; j < a.cols(); j++) {
-        row.add(a.get(i, j));
-      }
-    }
   }
 }

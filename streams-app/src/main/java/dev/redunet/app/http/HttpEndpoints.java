@@ -11,8 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.redunet.avro.Prediction;
 import dev.redunet.stream.learning.LivePredictor;
 import dev.redunet.wire.JsonRecordWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -639,7 +641,7 @@ public final class HttpEndpoints implements AutoCloseable {
                 + " (redunet.http.max.request.bytes)"));
   }
 
-  private void export(Exchange exchange, Backend b) {
+  private void export(Exchange exchange, Backend b) throws IOException {
     if (!settings.exportEnabled()) {
       disabled(exchange, "redunet.http.export.enabled=false");
       return;
@@ -667,7 +669,7 @@ public final class HttpEndpoints implements AutoCloseable {
         version = OptionalLong.of(v);
       }
     }
-    Optional<String> text;
+    Optional<ModelExportSource.Body> text;
     try {
       text = b.export().export(version);
     } catch (RuntimeException e) {
@@ -695,7 +697,31 @@ public final class HttpEndpoints implements AutoCloseable {
         "attachment; filename=\"model"
             + (version.isPresent() ? "-v" + version.getAsLong() : "")
             + ".json\"");
-    send(exchange, 200, JSON_CONTENT_TYPE, text.get());
+    stream(exchange, 200, JSON_CONTENT_TYPE, text.get());
+  }
+
+  /**
+   * Answers with a body written as it is produced (chunked, no Content-Length). A failure while
+   * writing aborts the response (the caller fails the callback), so a client never takes a cut body
+   * for a whole one.
+   */
+  private static void stream(
+      Exchange exchange, int status, String contentType, ModelExportSource.Body body)
+      throws IOException {
+    exchange.discardUnreadBody();
+    exchange.sent = true;
+    Response response = exchange.response;
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+    if (exchange.method().equals("HEAD")) {
+      response.write(true, ByteBuffer.allocate(0), exchange.callback);
+      return;
+    }
+    OutputStream out = new BufferedOutputStream(Content.Sink.asOutputStream(response), 1 << 16);
+    body.writeTo(out);
+    out.close(); // flushes and ends the response; not on failure, which aborts it instead
+    exchange.callback.succeeded();
   }
 
   /** A file of the jar, next to this class. */

@@ -1,6 +1,7 @@
 package dev.redunet.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -105,20 +106,23 @@ class HttpEndpointsTest {
       };
 
   private HttpEndpoints startApi(HttpSettings settings) throws IOException {
+    return startApi(
+        settings,
+        v ->
+            v.isPresent() && v.getAsLong() != 2
+                ? Optional.empty()
+                : Optional.of(ModelExportSource.Body.text("{\"v\":2}")));
+  }
+
+  private HttpEndpoints startApi(HttpSettings settings, ModelExportSource export)
+      throws IOException {
     AppMetrics metrics = new AppMetrics(new IngressMetrics());
     open.add(metrics);
     HttpEndpoints http = HttpEndpoints.bind("127.0.0.1", 0, settings);
     open.add(0, http);
     http.start(
         new HttpEndpoints.Backend(
-            state::get,
-            metrics,
-            ModelSummarySource.none(),
-            List::of,
-            "self:1",
-            FAKE,
-            v ->
-                v.isPresent() && v.getAsLong() != 2 ? Optional.empty() : Optional.of("{\"v\":2}")));
+            state::get, metrics, ModelSummarySource.none(), List::of, "self:1", FAKE, export));
     return http;
   }
 
@@ -280,6 +284,51 @@ class HttpEndpointsTest {
     assertThat(gone.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(gone.body()).get("status").asText()).isEqualTo("no_version");
     assertThat(get(http, "/model/export?version=0").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void theExportIsStreamedAndAFailureWhileWritingAbortsTheResponse() throws Exception {
+    // 3 MB written in pieces: answered whole, chunked (no Content-Length).
+    String piece = "0.123456789012345,".repeat(1000);
+    HttpEndpoints streamed =
+        startApi(
+            HttpSettings.defaults(),
+            v ->
+                Optional.of(
+                    out -> {
+                      out.write('[');
+                      for (int i = 0; i < 170; i++) {
+                        out.write(piece.getBytes(StandardCharsets.UTF_8));
+                      }
+                      out.write("0]".getBytes(StandardCharsets.UTF_8));
+                    }));
+    HttpResponse<String> whole = get(streamed, "/model/export");
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.headers().firstValue("Content-Length")).isEmpty();
+    assertThat(whole.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    assertThat(JSON.readTree(whole.body())).hasSize(170 * 1000 + 1);
+    assertThat(
+            send(HttpRequest.newBuilder(uri(streamed, "/model/export"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .build())
+                .statusCode())
+        .isEqualTo(200);
+
+    // A failure after 3 MB: the client gets an error, not a 200 with a cut body.
+    HttpEndpoints failing =
+        startApi(
+            HttpSettings.defaults(),
+            v ->
+                Optional.of(
+                    out -> {
+                      for (int i = 0; i < 170; i++) {
+                        out.write(piece.getBytes(StandardCharsets.UTF_8));
+                      }
+                      throw new IOException("the model store went away");
+                    }));
+    assertThatThrownBy(() -> get(failing, "/model/export")).isInstanceOf(IOException.class);
+    assertThat(get(failing, "/health").statusCode()).as("the server still serves").isEqualTo(200);
   }
 
   private static HttpResponse<String> get(HttpEndpoints http, String path) throws Exception {
