@@ -19,9 +19,10 @@ import java.util.function.Consumer;
  * with respect to every layer's operators E(f), Cʲ(f) and the head (H, b). The gradient of L with
  * respect to the output coefficients is {@code G(f, c) = Σ_k δ_k w_f H_k(f, c)}, δ = (softmax − one
  * hot)/|B|; with respect to the head {@code G_H_k = Σ_i δ_k,i w_f v_i}, {@code G_b_k = Σ_i δ_k,i};
- * the layers' gradients come from {@link LayerMap#backward}, layer by layer from the top, each
- * layer's forward trace recomputed from its stored input (memory: the L + 1 activations of a
- * mini-batch, B·C complex values each).
+ * the layers' gradients come from {@link LayerMap#backward} (on a whole mini-batch, {@link
+ * LayerBatch#backward}), layer by layer from the top, from every layer's forward trace kept from
+ * the forward pass (memory: L traces and L + 1 activations of a mini-batch, (2k + 6)·|B|·B·C
+ * doubles per layer).
  *
  * <p>Adam ({@link Optimizer#ADAM}): {@code m ← β₁m + (1−β₁)G}, {@code s ← β₂s + (1−β₂)G²}, {@code θ
  * ← θ − lr·m̂/(√ŝ + ε)} with the bias corrections m̂ = m/(1−β₁ᵗ), ŝ = s/(1−β₂ᵗ), per real and
@@ -122,7 +123,11 @@ public final class FineTuning {
       grad.add(w.zerosLike());
     }
     int capacity = Math.min(settings.batch(), Math.max(m, 1));
-    LayerBatch.Workspace ws = new LayerBatch.Workspace(capacity, n, net.constants.get(0).classes());
+    // Every layer's forward trace of a mini-batch, kept for the backward pass.
+    List<LayerBatch.Workspace> traces = new ArrayList<>();
+    for (int l = 0; l < depth; l++) {
+      traces.add(new LayerBatch.Workspace(capacity, n, net.constants.get(l).classes()));
+    }
     // Every layer's inputs of a mini-batch (row 0 points at the training set), G_out and G_v.
     double[][][] actRe = new double[depth + 1][capacity][];
     double[][][] actIm = new double[depth + 1][capacity][];
@@ -130,8 +135,6 @@ public final class FineTuning {
       actRe[l] = new double[capacity][n];
       actIm[l] = new double[capacity][n];
     }
-    double[][] scratchRe = new double[capacity][n];
-    double[][] scratchIm = new double[capacity][n];
     double[][] gRe = new double[capacity][n];
     double[][] gIm = new double[capacity][n];
     double[][] nextRe = new double[capacity][n];
@@ -170,7 +173,7 @@ public final class FineTuning {
               actRe[l],
               actIm[l],
               size,
-              ws,
+              traces.get(l),
               actRe[l + 1],
               actIm[l + 1],
               math);
@@ -211,9 +214,8 @@ public final class FineTuning {
           Operators w = net.operators.get(l);
           Operators g = grad.get(l);
           zero(g);
-          LayerBatch.forward(c, w, actRe[l], actIm[l], size, ws, scratchRe, scratchIm, math);
           LayerBatch.backward(
-              c, w, actRe[l], actIm[l], size, ws, gRe, gIm, nextRe, nextIm, g, math);
+              c, w, actRe[l], actIm[l], size, traces.get(l), gRe, gIm, nextRe, nextIm, g, math);
           adam(w, g, firstMoment.get(l), secondMoment.get(l), step, settings);
           double[][] swap = gRe;
           gRe = nextRe;
@@ -227,7 +229,7 @@ public final class FineTuning {
           adam(net.headIm[j], gHeadIm[j], headM[k + j], headS[k + j], step, settings);
         }
         adam(net.bias, gBias, headM[2 * k], headS[2 * k], step, settings);
-        flops += size * layerFlops(net) * 3.0; // forward, recomputed forward, backward (≈ 1×)
+        flops += size * layerFlops(net) * 3.0; // forward (1×), backward (2×: G_v and G_W)
       }
       epochLoss[epoch] = lossSum / m;
       progress.accept(

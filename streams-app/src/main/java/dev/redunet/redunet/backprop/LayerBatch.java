@@ -1,7 +1,6 @@
 package dev.redunet.redunet.backprop;
 
 import dev.redunet.linalg.MathExecutor;
-import java.util.Arrays;
 
 /**
  * {@link LayerMap} applied to a batch of m samples at once: the same formulas (see {@link
@@ -136,19 +135,15 @@ public final class LayerBatch {
     int tasks = (bins + BINS_PER_TASK - 1) / BINS_PER_TASK;
     math.forEach(
         tasks,
-        () -> new double[2][c * c],
-        (tr, task) -> {
-          double[] tRe = tr[0];
-          double[] tIm = tr[1];
+        task -> {
           for (int f = task * BINS_PER_TASK; f < Math.min(bins, (task + 1) * BINS_PER_TASK); f++) {
             int base = f * c;
             int mat = f * c * c;
             for (int o = 0; o < ops; o++) {
-              transpose(w.re[o], w.im[o], mat, c, tRe, tIm);
               for (int s = 0; s < count; s++) {
                 double[] yRe = o == 0 ? ws.eRe[s] : ws.uRe[s][o - 1];
                 double[] yIm = o == 0 ? ws.eIm[s] : ws.uIm[s][o - 1];
-                multiply(tRe, tIm, c, base, vRe[s], vIm[s], yRe, yIm);
+                multiply(w.re[o], w.im[o], mat, c, base, vRe[s], vIm[s], yRe, yIm);
               }
             }
           }
@@ -173,16 +168,21 @@ public final class LayerBatch {
           double[] gIm = ws.gIm[s];
           double[] xRe = vRe[s];
           double[] xIm = vIm[s];
-          for (int q = 0; q < n; q++) {
-            double sr = eRe[q];
-            double si = eIm[q];
-            for (int j = 0; j < classes; j++) {
-              double a = k.gamma()[j] * pi[j];
-              sr -= a * uRe[j][q];
-              si -= a * uIm[j][q];
+          // g = v + η (e − Σ_j γ_j π_j u_j), the sum over j in order for every q (as LayerMap).
+          System.arraycopy(eRe, 0, gRe, 0, n);
+          System.arraycopy(eIm, 0, gIm, 0, n);
+          for (int j = 0; j < classes; j++) {
+            double a = k.gamma()[j] * pi[j];
+            double[] ur = uRe[j];
+            double[] ui = uIm[j];
+            for (int q = 0; q < n; q++) {
+              gRe[q] -= a * ur[q];
+              gIm[q] -= a * ui[q];
             }
-            gRe[q] = xRe[q] + eta * sr;
-            gIm[q] = xIm[q] + eta * si;
+          }
+          for (int q = 0; q < n; q++) {
+            gRe[q] = xRe[q] + eta * gRe[q];
+            gIm[q] = xIm[q] + eta * gIm[q];
           }
           double scale = Math.sqrt(LayerMap.weightedSquare(k, gRe, gIm));
           ws.scale[s] = scale;
@@ -294,74 +294,248 @@ public final class LayerBatch {
             }
           }
         });
-    // Per bin: the operators' gradients and G_v += W_oᴴ X_o.
+    // Per bin: G_v += W_oᴴ X_o, and the operators' gradients.
     int ops = w.count();
     int tasks = (bins + BINS_PER_TASK - 1) / BINS_PER_TASK;
     math.forEach(
         tasks,
-        task -> {
+        () -> new double[2][count][],
+        (rows, task) -> {
+          double[][] xRe = rows[0];
+          double[][] xIm = rows[1];
           for (int f = task * BINS_PER_TASK; f < Math.min(bins, (task + 1) * BINS_PER_TASK); f++) {
             int base = f * c;
             int mat = f * c * c;
             for (int o = 0; o < ops; o++) {
               for (int s = 0; s < count; s++) {
-                double[] xRe = o == 0 ? ws.eRe[s] : ws.uRe[s][o - 1];
-                double[] xIm = o == 0 ? ws.eIm[s] : ws.uIm[s][o - 1];
-                LayerMap.backOperator(
-                    w.re[o],
-                    w.im[o],
-                    grad.re[o],
-                    grad.im[o],
-                    c,
-                    base,
-                    mat,
-                    vRe[s],
-                    vIm[s],
-                    xRe,
-                    xIm,
-                    gInRe[s],
-                    gInIm[s]);
+                xRe[s] = o == 0 ? ws.eRe[s] : ws.uRe[s][o - 1];
+                xIm[s] = o == 0 ? ws.eIm[s] : ws.uIm[s][o - 1];
+                multiplyAdjoint(w.re[o], w.im[o], mat, c, base, xRe[s], xIm[s], gInRe[s], gInIm[s]);
               }
+              addOuterProducts(grad.re[o], grad.im[o], mat, c, base, count, xRe, xIm, vRe, vIm);
             }
           }
         });
   }
 
-  /** t(b, a) = W(a, b) of the C × C block at {@code mat}. */
-  private static void transpose(
-      double[] wRe, double[] wIm, int mat, int c, double[] tRe, double[] tIm) {
-    for (int a = 0; a < c; a++) {
-      for (int b = 0; b < c; b++) {
-        tRe[b * c + a] = wRe[mat + a * c + b];
-        tIm[b * c + a] = wIm[mat + a * c + b];
-      }
-    }
-  }
-
   /**
-   * y(f) = W(f) v(f) at the bin starting at {@code base}, from the transposed block t = Wᵀ, summed
-   * over b in order for every row a (the order of {@link LayerMap#apply}).
+   * y(f) = W(f) v(f) at one bin (coefficients from {@code base}, the C × C block W from {@code
+   * mat}), summed over b in order for every row a (the order of {@link LayerMap#apply}); four rows
+   * at a time, their sums kept in registers.
    */
   private static void multiply(
-      double[] tRe,
-      double[] tIm,
+      double[] wRe,
+      double[] wIm,
+      int mat,
       int c,
       int base,
       double[] vRe,
       double[] vIm,
       double[] yRe,
       double[] yIm) {
-    Arrays.fill(yRe, base, base + c, 0.0);
-    Arrays.fill(yIm, base, base + c, 0.0);
-    for (int b = 0; b < c; b++) {
-      double br = vRe[base + b];
-      double bi = vIm[base + b];
-      int col = b * c;
+    int a = 0;
+    for (; a + 4 <= c; a += 4) {
+      int r0 = mat + a * c;
+      int r1 = r0 + c;
+      int r2 = r1 + c;
+      int r3 = r2 + c;
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      double t0 = 0;
+      double t1 = 0;
+      double t2 = 0;
+      double t3 = 0;
+      for (int b = 0; b < c; b++) {
+        double br = vRe[base + b];
+        double bi = vIm[base + b];
+        double ar = wRe[r0 + b];
+        double ai = wIm[r0 + b];
+        s0 += ar * br - ai * bi;
+        t0 += ar * bi + ai * br;
+        ar = wRe[r1 + b];
+        ai = wIm[r1 + b];
+        s1 += ar * br - ai * bi;
+        t1 += ar * bi + ai * br;
+        ar = wRe[r2 + b];
+        ai = wIm[r2 + b];
+        s2 += ar * br - ai * bi;
+        t2 += ar * bi + ai * br;
+        ar = wRe[r3 + b];
+        ai = wIm[r3 + b];
+        s3 += ar * br - ai * bi;
+        t3 += ar * bi + ai * br;
+      }
+      yRe[base + a] = s0;
+      yIm[base + a] = t0;
+      yRe[base + a + 1] = s1;
+      yIm[base + a + 1] = t1;
+      yRe[base + a + 2] = s2;
+      yIm[base + a + 2] = t2;
+      yRe[base + a + 3] = s3;
+      yIm[base + a + 3] = t3;
+    }
+    for (; a < c; a++) {
+      int row = mat + a * c;
+      double sr = 0;
+      double si = 0;
+      for (int b = 0; b < c; b++) {
+        double ar = wRe[row + b];
+        double ai = wIm[row + b];
+        double br = vRe[base + b];
+        double bi = vIm[base + b];
+        sr += ar * br - ai * bi;
+        si += ar * bi + ai * br;
+      }
+      yRe[base + a] = sr;
+      yIm[base + a] = si;
+    }
+  }
+
+  /**
+   * g(f) += W(f)ᴴ x(f) at one bin: g_b += Σ_a conj(W_ab) x_a, over a in order (the order of {@link
+   * LayerMap#backOperator}); four columns at a time, their sums kept in registers.
+   */
+  private static void multiplyAdjoint(
+      double[] wRe,
+      double[] wIm,
+      int mat,
+      int c,
+      int base,
+      double[] xRe,
+      double[] xIm,
+      double[] gRe,
+      double[] gIm) {
+    int b = 0;
+    for (; b + 4 <= c; b += 4) {
+      double s0 = gRe[base + b];
+      double s1 = gRe[base + b + 1];
+      double s2 = gRe[base + b + 2];
+      double s3 = gRe[base + b + 3];
+      double t0 = gIm[base + b];
+      double t1 = gIm[base + b + 1];
+      double t2 = gIm[base + b + 2];
+      double t3 = gIm[base + b + 3];
       for (int a = 0; a < c; a++) {
-        double ar = tRe[col + a];
-        double ai = tIm[col + a];
-        yRe[base + a] += ar * br - ai * bi;
-        yIm[base + a] += ar * bi + ai * br;
+        double xr = xRe[base + a];
+        double xi = xIm[base + a];
+        int q = mat + a * c + b;
+        double ar = wRe[q];
+        double ai = wIm[q];
+        s0 += ar * xr + ai * xi;
+        t0 += ar * xi - ai * xr;
+        ar = wRe[q + 1];
+        ai = wIm[q + 1];
+        s1 += ar * xr + ai * xi;
+        t1 += ar * xi - ai * xr;
+        ar = wRe[q + 2];
+        ai = wIm[q + 2];
+        s2 += ar * xr + ai * xi;
+        t2 += ar * xi - ai * xr;
+        ar = wRe[q + 3];
+        ai = wIm[q + 3];
+        s3 += ar * xr + ai * xi;
+        t3 += ar * xi - ai * xr;
+      }
+      gRe[base + b] = s0;
+      gRe[base + b + 1] = s1;
+      gRe[base + b + 2] = s2;
+      gRe[base + b + 3] = s3;
+      gIm[base + b] = t0;
+      gIm[base + b + 1] = t1;
+      gIm[base + b + 2] = t2;
+      gIm[base + b + 3] = t3;
+    }
+    for (; b < c; b++) {
+      double sr = gRe[base + b];
+      double si = gIm[base + b];
+      for (int a = 0; a < c; a++) {
+        double xr = xRe[base + a];
+        double xi = xIm[base + a];
+        double ar = wRe[mat + a * c + b];
+        double ai = wIm[mat + a * c + b];
+        sr += ar * xr + ai * xi;
+        si += ar * xi - ai * xr;
+      }
+      gRe[base + b] = sr;
+      gIm[base + b] = si;
+    }
+  }
+
+  /**
+   * G(f) += Σ_s x_s(f) v_s(f)ᴴ at one bin: G_ab += x_s,a conj(v_s,b), over the samples s in order
+   * (the order of {@link LayerMap#backOperator} called sample after sample); four columns at a
+   * time, their sums kept in registers.
+   */
+  private static void addOuterProducts(
+      double[] gr,
+      double[] gi,
+      int mat,
+      int c,
+      int base,
+      int count,
+      double[][] xRe,
+      double[][] xIm,
+      double[][] vRe,
+      double[][] vIm) {
+    for (int a = 0; a < c; a++) {
+      int row = mat + a * c;
+      int b = 0;
+      for (; b + 4 <= c; b += 4) {
+        double s0 = gr[row + b];
+        double s1 = gr[row + b + 1];
+        double s2 = gr[row + b + 2];
+        double s3 = gr[row + b + 3];
+        double t0 = gi[row + b];
+        double t1 = gi[row + b + 1];
+        double t2 = gi[row + b + 2];
+        double t3 = gi[row + b + 3];
+        for (int s = 0; s < count; s++) {
+          double xr = xRe[s][base + a];
+          double xi = xIm[s][base + a];
+          double[] pr = vRe[s];
+          double[] pi = vIm[s];
+          int q = base + b;
+          double br = pr[q];
+          double bi = pi[q];
+          s0 += xr * br + xi * bi;
+          t0 += xi * br - xr * bi;
+          br = pr[q + 1];
+          bi = pi[q + 1];
+          s1 += xr * br + xi * bi;
+          t1 += xi * br - xr * bi;
+          br = pr[q + 2];
+          bi = pi[q + 2];
+          s2 += xr * br + xi * bi;
+          t2 += xi * br - xr * bi;
+          br = pr[q + 3];
+          bi = pi[q + 3];
+          s3 += xr * br + xi * bi;
+          t3 += xi * br - xr * bi;
+        }
+        gr[row + b] = s0;
+        gr[row + b + 1] = s1;
+        gr[row + b + 2] = s2;
+        gr[row + b + 3] = s3;
+        gi[row + b] = t0;
+        gi[row + b + 1] = t1;
+        gi[row + b + 2] = t2;
+        gi[row + b + 3] = t3;
+      }
+      for (; b < c; b++) {
+        double sr = gr[row + b];
+        double si = gi[row + b];
+        for (int s = 0; s < count; s++) {
+          double xr = xRe[s][base + a];
+          double xi = xIm[s][base + a];
+          double br = vRe[s][base + b];
+          double bi = vIm[s][base + b];
+          sr += xr * br + xi * bi;
+          si += xi * br - xr * bi;
+        }
+        gr[row + b] = sr;
+        gi[row + b] = si;
       }
     }
   }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  * outputs equal {@link LayerMap#forward} per sample, the input gradients {@link LayerMap#backward}
  * per sample, and the operators' gradient the sum of the per-sample gradients in batch order, on 1
  * and 3 threads. A 2D spectral layer on a 5 × 6 grid (bins of weight 1 and 2, 22 bins: more than
- * one task of bins) with 3 channels and 3 classes, non-Hermitian operators, λ = 5 so that the
- * membership is neither uniform nor one-hot.
+ * one task of bins) with 5 channels (blocks of four and a remainder in the kernels) and 3 classes,
+ * non-Hermitian operators, λ = 5 so that the membership is neither uniform nor one-hot.
  */
 class LayerBatchTest {
 
@@ -34,7 +34,7 @@ class LayerBatchTest {
 
   @Test
   void aBatchPassIsThePerSampleMapBitForBitOnAnyThreadCount() {
-    SignalShape shape = SignalShape.of2d(3, 5, 6);
+    SignalShape shape = SignalShape.of2d(5, 5, 6);
     SplittableRandom r = new SplittableRandom(21);
     int[] labels = new int[M];
     double[][] signals = new double[M][];
