@@ -19,8 +19,10 @@ import java.util.SplittableRandom;
  * Seconds per epoch and GFLOP/s of back-propagation through a 2D spectral ReduNet (28 × 28, k =
  * 10), the work of one row of {@code ./redunet experiment finetune}: one epoch of SGD over m random
  * samples through L layers whose operators are built from those samples. GFLOP/s counts the layers'
- * complex matrix-vector products (8 real flops per complex multiply-add; forward, recomputed
- * forward and backward) over the epoch's wall time.
+ * complex matrix-vector products (8 real flops per complex multiply-add; forward and backward, the
+ * backward counted as 2×) over the epoch's wall time. The process's CPU seconds of the epoch are
+ * printed beside the wall time: on a shared machine they change less with the other jobs' load than
+ * the wall time does.
  *
  * <p>Arguments: {@code [layers (30)] [samples (500)] [channels (16)] [threads (all)]}.
  */
@@ -64,9 +66,13 @@ public final class FineTuningBenchmark {
       re[i] = v[0];
       im[i] = v[1];
     }
+    var os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     try (MathExecutor math = MathExecutor.create(threads, "bench-math")) {
       for (int run = 0; run < 2; run++) { // the first run warms up
         Network net = new Network(cs, ws, binWeight, c, k);
+        long cpu0 = os.getProcessCpuTime();
         FineTuning.Result res =
             FineTuning.train(
                 net,
@@ -76,10 +82,11 @@ public final class FineTuningBenchmark {
                 new FineTuning.Settings(1, 25, 0.1, 3, FineTuning.Optimizer.SGD),
                 math,
                 line -> {});
+        double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
         System.out.println(
             String.format(
                 Locale.ROOT,
-                "%s: L=%d m=%d C=%d k=%d, %d thread(s): %.2f s per epoch, %.2f GFLOP/s",
+                "%s: L=%d m=%d C=%d k=%d, %d thread(s): %.2f s per epoch, %.2f GFLOP/s, %.2f CPU s",
                 run == 0 ? "warm-up" : "measured",
                 layers,
                 m,
@@ -87,7 +94,8 @@ public final class FineTuningBenchmark {
                 k,
                 threads,
                 res.seconds(),
-                res.flops() / res.seconds() / 1e9));
+                res.flops() / res.seconds() / 1e9,
+                cpu));
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.redunet.redunet.backprop;
 
 import dev.redunet.linalg.MathExecutor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -18,16 +19,18 @@ import java.util.function.Consumer;
  * with respect to every layer's operators E(f), Cʲ(f) and the head (H, b). The gradient of L with
  * respect to the output coefficients is {@code G(f, c) = Σ_k δ_k w_f H_k(f, c)}, δ = (softmax − one
  * hot)/|B|; with respect to the head {@code G_H_k = Σ_i δ_k,i w_f v_i}, {@code G_b_k = Σ_i δ_k,i};
- * the layers' gradients come from {@link LayerMap#backward}, layer by layer from the top, each
- * layer's forward trace recomputed from its stored input (memory: the L + 1 activations of a
- * mini-batch, B·C complex values each).
+ * the layers' gradients come from {@link LayerMap#backward} (on a whole mini-batch, {@link
+ * LayerBatch#backward}), layer by layer from the top, from every layer's forward trace kept from
+ * the forward pass (memory: L traces and L + 1 activations of a mini-batch, (2k + 6)·|B|·B·C
+ * doubles per layer).
  *
  * <p>Adam ({@link Optimizer#ADAM}): {@code m ← β₁m + (1−β₁)G}, {@code s ← β₂s + (1−β₂)G²}, {@code θ
  * ← θ − lr·m̂/(√ŝ + ε)} with the bias corrections m̂ = m/(1−β₁ᵗ), ŝ = s/(1−β₂ᵗ), per real and
  * imaginary part, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, a constant learning rate. The mini-batches are a
- * seeded shuffle of the training set every epoch. The samples of a mini-batch are split over the
- * executor in a fixed number of blocks whose gradients are summed in block order, so the result
- * does not depend on the thread count.
+ * seeded shuffle of the training set every epoch. Each layer passes a whole mini-batch at once
+ * ({@link LayerBatch}: per frequency bin, the operators applied to every sample; the work split
+ * over the executor by bins and by samples, every gradient summed over the samples in batch order),
+ * so the result does not depend on the thread count.
  */
 public final class FineTuning {
 
@@ -45,8 +48,8 @@ public final class FineTuning {
   private static final double BETA2 = 0.999;
   private static final double ADAM_EPS = 1e-8;
 
-  /** Blocks of a mini-batch's gradient sum (fixed, so any thread count gives the same sums). */
-  static final int BLOCKS = 4;
+  /** Samples per batch of the forward passes of {@link #predict} and {@link #forEachLayer}. */
+  static final int CHUNK = 64;
 
   /**
    * How to train.
@@ -115,7 +118,30 @@ public final class FineTuning {
     }
     double[][] headM = new double[3 * k][n];
     double[][] headS = new double[3 * k][n];
-    Operators[] blockGrad = new Operators[BLOCKS];
+    List<Operators> grad = new ArrayList<>();
+    for (Operators w : net.operators) {
+      grad.add(w.zerosLike());
+    }
+    int capacity = Math.min(settings.batch(), Math.max(m, 1));
+    // Every layer's forward trace of a mini-batch, kept for the backward pass.
+    List<LayerBatch.Workspace> traces = new ArrayList<>();
+    for (int l = 0; l < depth; l++) {
+      traces.add(new LayerBatch.Workspace(capacity, n, net.constants.get(l).classes()));
+    }
+    // Every layer's inputs of a mini-batch (row 0 points at the training set), G_out and G_v.
+    double[][][] actRe = new double[depth + 1][capacity][];
+    double[][][] actIm = new double[depth + 1][capacity][];
+    for (int l = 1; l <= depth; l++) {
+      actRe[l] = new double[capacity][n];
+      actIm[l] = new double[capacity][n];
+    }
+    double[][] gRe = new double[capacity][n];
+    double[][] gIm = new double[capacity][n];
+    double[][] nextRe = new double[capacity][n];
+    double[][] nextIm = new double[capacity][n];
+    double[][] gHeadRe = new double[k][n];
+    double[][] gHeadIm = new double[k][n];
+    double[] gBias = new double[k];
     SplittableRandom shuffle = new SplittableRandom(settings.seed());
     int[] order = new int[m];
     for (int i = 0; i < m; i++) {
@@ -134,39 +160,39 @@ public final class FineTuning {
       double lossSum = 0;
       for (int start = 0; start < m; start += settings.batch()) {
         int size = Math.min(settings.batch(), m - start);
-        int[] idx = new int[size];
-        System.arraycopy(order, start, idx, 0, size);
         step++;
-        // Forward, keeping every layer's input.
-        double[][][] actRe = new double[depth + 1][size][];
-        double[][][] actIm = new double[depth + 1][size][];
         for (int b = 0; b < size; b++) {
-          actRe[0][b] = re[idx[b]];
-          actIm[0][b] = im[idx[b]];
+          actRe[0][b] = re[order[start + b]];
+          actIm[0][b] = im[order[start + b]];
         }
+        // Forward, keeping every layer's input.
         for (int l = 0; l < depth; l++) {
-          LayerMap.Constants c = net.constants.get(l);
-          Operators w = net.operators.get(l);
-          int layer = l;
-          math.forEach(
+          LayerBatch.forward(
+              net.constants.get(l),
+              net.operators.get(l),
+              actRe[l],
+              actIm[l],
               size,
-              b -> {
-                LayerMap.Trace t = LayerMap.forward(c, w, actRe[layer][b], actIm[layer][b]);
-                actRe[layer + 1][b] = t.outRe();
-                actIm[layer + 1][b] = t.outIm();
-              });
+              traces.get(l),
+              actRe[l + 1],
+              actIm[l + 1],
+              math);
         }
         // The head: loss, δ, the gradients of the head and of the output.
-        double[][] gRe = new double[size][n];
-        double[][] gIm = new double[size][n];
-        double[][] gHeadRe = new double[k][n];
-        double[][] gHeadIm = new double[k][n];
-        double[] gBias = new double[k];
+        for (int b = 0; b < size; b++) {
+          Arrays.fill(gRe[b], 0);
+          Arrays.fill(gIm[b], 0);
+        }
+        for (int j = 0; j < k; j++) {
+          Arrays.fill(gHeadRe[j], 0);
+          Arrays.fill(gHeadIm[j], 0);
+        }
+        Arrays.fill(gBias, 0);
         for (int b = 0; b < size; b++) {
           double[] vr = actRe[depth][b];
           double[] vi = actIm[depth][b];
           double[] p = softmax(net.logits(vr, vi));
-          int y = labels[idx[b]];
+          int y = labels[order[start + b]];
           lossSum -= Math.log(Math.max(p[y], Double.MIN_NORMAL));
           for (int j = 0; j < k; j++) {
             double delta = (p[j] - (j == y ? 1 : 0)) / size;
@@ -183,46 +209,27 @@ public final class FineTuning {
           }
         }
         // Backward through the layers, top first; each layer is updated once its gradient is in.
-        int[] blocks = MathExecutor.blocks(size, BLOCKS);
         for (int l = depth - 1; l >= 0; l--) {
           LayerMap.Constants c = net.constants.get(l);
           Operators w = net.operators.get(l);
-          int layer = l;
-          int parts = blocks.length - 1;
-          double[][] nextRe = new double[size][];
-          double[][] nextIm = new double[size][];
-          math.forEach(
-              parts,
-              part -> {
-                if (blockGrad[part] == null
-                    || blockGrad[part].bins != w.bins
-                    || blockGrad[part].count() != w.count()) {
-                  blockGrad[part] = w.zerosLike();
-                } else {
-                  zero(blockGrad[part]);
-                }
-                for (int b = blocks[part]; b < blocks[part + 1]; b++) {
-                  LayerMap.Trace t = LayerMap.forward(c, w, actRe[layer][b], actIm[layer][b]);
-                  double[] inRe = new double[n];
-                  double[] inIm = new double[n];
-                  LayerMap.backward(c, w, t, gRe[b], gIm[b], inRe, inIm, blockGrad[part]);
-                  nextRe[b] = inRe;
-                  nextIm[b] = inIm;
-                }
-              });
-          for (int part = 1; part < parts; part++) {
-            blockGrad[0].add(blockGrad[part]);
-          }
-          adam(w, blockGrad[0], firstMoment.get(l), secondMoment.get(l), step, settings);
-          System.arraycopy(nextRe, 0, gRe, 0, size);
-          System.arraycopy(nextIm, 0, gIm, 0, size);
+          Operators g = grad.get(l);
+          zero(g);
+          LayerBatch.backward(
+              c, w, actRe[l], actIm[l], size, traces.get(l), gRe, gIm, nextRe, nextIm, g, math);
+          adam(w, g, firstMoment.get(l), secondMoment.get(l), step, settings);
+          double[][] swap = gRe;
+          gRe = nextRe;
+          nextRe = swap;
+          swap = gIm;
+          gIm = nextIm;
+          nextIm = swap;
         }
         for (int j = 0; j < k; j++) {
           adam(net.headRe[j], gHeadRe[j], headM[j], headS[j], step, settings);
           adam(net.headIm[j], gHeadIm[j], headM[k + j], headS[k + j], step, settings);
         }
         adam(net.bias, gBias, headM[2 * k], headS[2 * k], step, settings);
-        flops += size * layerFlops(net) * 3.0; // forward, recomputed forward, backward (≈ 1×)
+        flops += size * layerFlops(net) * 3.0; // forward (1×), backward (2×: G_v and G_W)
       }
       epochLoss[epoch] = lossSum / m;
       progress.accept(
@@ -258,25 +265,38 @@ public final class FineTuning {
    */
   public static int[] predict(Network net, double[][] re, double[][] im, MathExecutor math) {
     int[] out = new int[re.length];
-    math.forEach(
-        re.length,
-        i -> {
-          double[] vr = re[i];
-          double[] vi = im[i];
-          for (int l = 0; l < net.depth(); l++) {
-            LayerMap.Trace t = LayerMap.forward(net.constants.get(l), net.operators.get(l), vr, vi);
-            vr = t.outRe();
-            vi = t.outIm();
+    int n = net.size();
+    int capacity = Math.min(CHUNK, Math.max(re.length, 1));
+    LayerBatch.Workspace ws = new LayerBatch.Workspace(capacity, n, net.constants.get(0).classes());
+    double[][][] bufRe = {new double[capacity][n], new double[capacity][n]};
+    double[][][] bufIm = {new double[capacity][n], new double[capacity][n]};
+    double[][] inRe = new double[capacity][];
+    double[][] inIm = new double[capacity][];
+    for (int start = 0; start < re.length; start += capacity) {
+      int size = Math.min(capacity, re.length - start);
+      System.arraycopy(re, start, inRe, 0, size);
+      System.arraycopy(im, start, inIm, 0, size);
+      double[][] vr = inRe;
+      double[][] vi = inIm;
+      for (int l = 0; l < net.depth(); l++) {
+        double[][] or = bufRe[l % 2];
+        double[][] oi = bufIm[l % 2];
+        LayerBatch.forward(
+            net.constants.get(l), net.operators.get(l), vr, vi, size, ws, or, oi, math);
+        vr = or;
+        vi = oi;
+      }
+      for (int i = 0; i < size; i++) {
+        double[] y = net.logits(vr[i], vi[i]);
+        int best = 0;
+        for (int j = 1; j < y.length; j++) {
+          if (y[j] > y[best]) {
+            best = j;
           }
-          double[] y = net.logits(vr, vi);
-          int best = 0;
-          for (int j = 1; j < y.length; j++) {
-            if (y[j] > y[best]) {
-              best = j;
-            }
-          }
-          out[i] = best;
-        });
+        }
+        out[start + i] = best;
+      }
+    }
     return out;
   }
 
@@ -312,22 +332,28 @@ public final class FineTuning {
   /** Moves the inputs through every layer, handing each layer's outputs to {@code sink}. */
   public static void forEachLayer(
       Network net, double[][] re, double[][] im, MathExecutor math, LayerOutputs sink) {
+    int m = re.length;
+    int n = net.size();
+    int capacity = Math.min(CHUNK, Math.max(m, 1));
+    LayerBatch.Workspace ws = new LayerBatch.Workspace(capacity, n, net.constants.get(0).classes());
+    double[][] inRe = new double[capacity][];
+    double[][] inIm = new double[capacity][];
+    double[][] outRe = new double[capacity][];
+    double[][] outIm = new double[capacity][];
     double[][] vr = re;
     double[][] vi = im;
     for (int l = 0; l < net.depth(); l++) {
-      double[][] nr = new double[vr.length][];
-      double[][] ni = new double[vr.length][];
-      LayerMap.Constants c = net.constants.get(l);
-      Operators w = net.operators.get(l);
-      double[][] ar = vr;
-      double[][] ai = vi;
-      math.forEach(
-          vr.length,
-          i -> {
-            LayerMap.Trace t = LayerMap.forward(c, w, ar[i], ai[i]);
-            nr[i] = t.outRe();
-            ni[i] = t.outIm();
-          });
+      double[][] nr = new double[m][n];
+      double[][] ni = new double[m][n];
+      for (int start = 0; start < m; start += capacity) {
+        int size = Math.min(capacity, m - start);
+        System.arraycopy(vr, start, inRe, 0, size);
+        System.arraycopy(vi, start, inIm, 0, size);
+        System.arraycopy(nr, start, outRe, 0, size);
+        System.arraycopy(ni, start, outIm, 0, size);
+        LayerBatch.forward(
+            net.constants.get(l), net.operators.get(l), inRe, inIm, size, ws, outRe, outIm, math);
+      }
       sink.accept(l, nr, ni);
       vr = nr;
       vi = ni;
@@ -336,8 +362,8 @@ public final class FineTuning {
 
   private static void zero(Operators g) {
     for (int o = 0; o < g.count(); o++) {
-      java.util.Arrays.fill(g.re[o], 0);
-      java.util.Arrays.fill(g.im[o], 0);
+      Arrays.fill(g.re[o], 0);
+      Arrays.fill(g.im[o], 0);
     }
   }
 

@@ -299,29 +299,57 @@ public final class LayerMap {
       double[] xIm,
       double[] gvRe,
       double[] gvIm) {
-    double[] wr = w.re[o];
-    double[] wi = w.im[o];
-    double[] gr = grad.re[o];
-    double[] gi = grad.im[o];
     for (int f = 0; f < bins; f++) {
-      int base = f * c;
-      int mat = f * c * c;
-      for (int a = 0; a < c; a++) {
-        double xr = xRe[base + a];
-        double xi = xIm[base + a];
-        int row = mat + a * c;
-        for (int b = 0; b < c; b++) {
-          double br = vRe[base + b];
-          double bi = vIm[base + b];
-          // x_a · conj(v_b)
-          gr[row + b] += xr * br + xi * bi;
-          gi[row + b] += xi * br - xr * bi;
-          // conj(W_ab) · x_a, added to G_v[b]
-          double ar = wr[row + b];
-          double ai = wi[row + b];
-          gvRe[base + b] += ar * xr + ai * xi;
-          gvIm[base + b] += ar * xi - ai * xr;
-        }
+      backOperator(
+          w.re[o],
+          w.im[o],
+          grad.re[o],
+          grad.im[o],
+          c,
+          f * c,
+          f * c * c,
+          vRe,
+          vIm,
+          xRe,
+          xIm,
+          gvRe,
+          gvIm);
+    }
+  }
+
+  /**
+   * grad(f) += x(f) v(f)ᴴ and G_v(f) += W(f)ᴴ x(f) at one bin: its C coefficients start at {@code
+   * base}, its C × C operator block at {@code mat}.
+   */
+  static void backOperator(
+      double[] wr,
+      double[] wi,
+      double[] gr,
+      double[] gi,
+      int c,
+      int base,
+      int mat,
+      double[] vRe,
+      double[] vIm,
+      double[] xRe,
+      double[] xIm,
+      double[] gvRe,
+      double[] gvIm) {
+    for (int a = 0; a < c; a++) {
+      double xr = xRe[base + a];
+      double xi = xIm[base + a];
+      int row = mat + a * c;
+      for (int b = 0; b < c; b++) {
+        double br = vRe[base + b];
+        double bi = vIm[base + b];
+        // x_a · conj(v_b)
+        gr[row + b] += xr * br + xi * bi;
+        gi[row + b] += xi * br - xr * bi;
+        // conj(W_ab) · x_a, added to G_v[b]
+        double ar = wr[row + b];
+        double ai = wi[row + b];
+        gvRe[base + b] += ar * xr + ai * xi;
+        gvIm[base + b] += ar * xi - ai * xr;
       }
     }
   }
@@ -343,6 +371,12 @@ public final class LayerMap {
   /** softmax(−λ max(n, 1e-8)). */
   private static double[] softmin(double[] norms, double lambda) {
     double[] p = new double[norms.length];
+    softmin(norms, lambda, p);
+    return p;
+  }
+
+  /** p = softmax(−λ max(n, 1e-8)), into {@code p} (k values). */
+  static void softmin(double[] norms, double lambda, double[] p) {
     double best = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < norms.length; j++) {
       p[j] = -lambda * Math.max(norms[j], MIN_NORM);
@@ -356,6 +390,5 @@ public final class LayerMap {
     for (int j = 0; j < p.length; j++) {
       p[j] /= sum;
     }
-    return p;
   }
 }
