@@ -80,38 +80,8 @@ public final class GemmKernels {
       store(c3, c, co + 3 * ldc, add);
       return;
     }
-    DoubleVector c0 = DoubleVector.zero(S);
-    DoubleVector c1 = c0;
-    DoubleVector c2 = c0;
-    DoubleVector c3 = c0;
-    DoubleVector d0 = c0;
-    DoubleVector d1 = c0;
-    DoubleVector d2 = c0;
-    DoubleVector d3 = c0;
-    for (int p = 0, a = ao, b = bo; p < kc; p++, a += MR, b += NR) {
-      DoubleVector v = DoubleVector.fromArray(S, pb, b);
-      DoubleVector w = DoubleVector.fromArray(S, pb, b + 4);
-      DoubleVector a0 = DoubleVector.broadcast(S, pa[a]);
-      DoubleVector a1 = DoubleVector.broadcast(S, pa[a + 1]);
-      DoubleVector a2 = DoubleVector.broadcast(S, pa[a + 2]);
-      DoubleVector a3 = DoubleVector.broadcast(S, pa[a + 3]);
-      c0 = v.fma(a0, c0);
-      d0 = w.fma(a0, d0);
-      c1 = v.fma(a1, c1);
-      d1 = w.fma(a1, d1);
-      c2 = v.fma(a2, c2);
-      d2 = w.fma(a2, d2);
-      c3 = v.fma(a3, c3);
-      d3 = w.fma(a3, d3);
-    }
-    store(c0, c, co, add);
-    store(d0, c, co + 4, add);
-    store(c1, c, co + ldc, add);
-    store(d1, c, co + ldc + 4, add);
-    store(c2, c, co + 2 * ldc, add);
-    store(d2, c, co + 2 * ldc + 4, add);
-    store(c3, c, co + 3 * ldc, add);
-    store(d3, c, co + 3 * ldc + 4, add);
+    // Four doubles per vector: the tile's two halves are two vectors per row.
+    tilePair(kc, pa, ao, pb, bo, bo + 4, c, co, co + 4, ldc, add);
   }
 
   /**
@@ -133,6 +103,25 @@ public final class GemmKernels {
       int bo2,
       double[] c,
       int co,
+      int ldc,
+      boolean add) {
+    tilePair(kc, pa, ao, pb, bo, bo2, c, co, co + NR, ldc, add);
+  }
+
+  /**
+   * Two vectors of accumulators per tile row: the columns of B read at {@code bo} and at {@code
+   * bo2} (both advancing by {@value #NR} per inner step) go to C at {@code co} and at {@code co2}.
+   */
+  private static void tilePair(
+      int kc,
+      double[] pa,
+      int ao,
+      double[] pb,
+      int bo,
+      int bo2,
+      double[] c,
+      int co,
+      int co2,
       int ldc,
       boolean add) {
     DoubleVector c0 = DoubleVector.zero(S);
@@ -160,13 +149,13 @@ public final class GemmKernels {
       d3 = w.fma(a3, d3);
     }
     store(c0, c, co, add);
-    store(d0, c, co + NR, add);
+    store(d0, c, co2, add);
     store(c1, c, co + ldc, add);
-    store(d1, c, co + ldc + NR, add);
+    store(d1, c, co2 + ldc, add);
     store(c2, c, co + 2 * ldc, add);
-    store(d2, c, co + 2 * ldc + NR, add);
+    store(d2, c, co2 + 2 * ldc, add);
     store(c3, c, co + 3 * ldc, add);
-    store(d3, c, co + 3 * ldc + NR, add);
+    store(d3, c, co2 + 3 * ldc, add);
   }
 
   private static void store(DoubleVector t, double[] c, int o, boolean add) {

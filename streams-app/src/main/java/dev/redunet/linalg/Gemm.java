@@ -323,45 +323,6 @@ public final class Gemm {
         Simd.gemmKernels());
   }
 
-  /** As the public {@code gemm} and {@code syrkUpper} ({@code upperOnly}), choosing the tiles. */
-  static void gemm(
-      boolean transA,
-      boolean transB,
-      int m,
-      int n,
-      int k,
-      double[] a,
-      int aOff,
-      int lda,
-      double[] b,
-      int bOff,
-      int ldb,
-      double[] c,
-      int cOff,
-      int ldc,
-      boolean accumulate,
-      boolean upperOnly,
-      boolean vector) {
-    blocked(
-        transA,
-        transB,
-        m,
-        n,
-        k,
-        a,
-        aOff,
-        lda,
-        b,
-        bOff,
-        ldb,
-        c,
-        cOff,
-        ldc,
-        accumulate,
-        upperOnly,
-        vector);
-  }
-
   /**
    * The upper triangle of the Gram matrix C = Aᵀ·A (or C += Aᵀ·A), where A is k × n row-major: the
    * rows of A are k samples of dimension n, so C = Σ_p a_p a_pᵀ is their (uncentred) scatter. Tiles
@@ -402,7 +363,11 @@ public final class Gemm {
         Simd.gemmKernels());
   }
 
-  private static void blocked(
+  /**
+   * The blocked product behind {@code gemm} and {@code syrkUpper} ({@code upperOnly}: tiles wholly
+   * below the diagonal are skipped), with the Vector API tiles or the scalar ones ({@code vector}).
+   */
+  static void blocked(
       boolean transA,
       boolean transB,
       int m,

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
  * same bits on every shape, including widths that are not a multiple of the vector length and
  * factors whose order is not a multiple of the block. The test JVMs run with {@code --add-modules
  * jdk.incubator.vector} (the parent POM's {@code test.jvm.args}), so the suite runs the kernels the
- * launchers run.
+ * launchers run; a second run of this class with {@code -XX:MaxVectorSize=32} (streams-app's POM,
+ * execution {@code simd-four-lanes}) covers the four-doubles-per-vector (AVX2) path.
  */
 class SimdKernelsTest {
 
@@ -23,6 +24,12 @@ class SimdKernelsTest {
         .as("Vector API kernels on (%s)", Simd.describe())
         .isEqualTo(dev.redunet.simd.PanelKernels.lanes() >= 4);
     assertThat(Simd.describe()).startsWith(Simd.enabled() ? "Vector API" : "scalar");
+    String lanes = System.getProperty("redunet.test.lanes");
+    if (lanes != null) {
+      assertThat(dev.redunet.simd.PanelKernels.lanes())
+          .as("doubles per vector in the run that asks for them")
+          .isEqualTo(Integer.parseInt(lanes));
+    }
   }
 
   @Test
@@ -75,7 +82,7 @@ class SimdKernelsTest {
             double[] vector = scalar.clone();
             int lda = transA ? m : k;
             int ldb = transB ? k : n;
-            Gemm.gemm(
+            Gemm.blocked(
                 transA,
                 transB,
                 m,
@@ -93,7 +100,7 @@ class SimdKernelsTest {
                 accumulate,
                 false,
                 false);
-            Gemm.gemm(
+            Gemm.blocked(
                 transA,
                 transB,
                 m,
@@ -133,8 +140,8 @@ class SimdKernelsTest {
       double[] a = gaussian(rnd, k * n);
       double[] scalar = new double[n * n];
       double[] vector = new double[n * n];
-      Gemm.gemm(true, false, n, n, k, a, 0, n, a, 0, n, scalar, 0, n, false, true, false);
-      Gemm.gemm(true, false, n, n, k, a, 0, n, a, 0, n, vector, 0, n, false, true, true);
+      Gemm.blocked(true, false, n, n, k, a, 0, n, a, 0, n, scalar, 0, n, false, true, false);
+      Gemm.blocked(true, false, n, n, k, a, 0, n, a, 0, n, vector, 0, n, false, true, true);
       for (int i = 0; i < n; i++) {
         for (int j = i; j < n; j++) {
           assertThat(vector[i * n + j])
