@@ -1,6 +1,8 @@
 package dev.redunet.redunet.backprop;
 
 import dev.redunet.linalg.MathExecutor;
+import dev.redunet.linalg.Simd;
+import dev.redunet.simd.BinKernels;
 
 /**
  * {@link LayerMap} applied to a batch of m samples at once: the same formulas (see {@link
@@ -133,17 +135,27 @@ public final class LayerBatch {
     int bins = k.bins();
     int ops = w.count();
     int tasks = (bins + BINS_PER_TASK - 1) / BINS_PER_TASK;
+    boolean vector = Simd.enabled();
     math.forEach(
         tasks,
-        task -> {
+        () -> new double[2][vector ? c * c : 0],
+        (transposed, task) -> {
           for (int f = task * BINS_PER_TASK; f < Math.min(bins, (task + 1) * BINS_PER_TASK); f++) {
             int base = f * c;
             int mat = f * c * c;
             for (int o = 0; o < ops; o++) {
+              if (vector) {
+                transpose(w.re[o], w.im[o], mat, c, transposed[0], transposed[1]);
+              }
               for (int s = 0; s < count; s++) {
                 double[] yRe = o == 0 ? ws.eRe[s] : ws.uRe[s][o - 1];
                 double[] yIm = o == 0 ? ws.eIm[s] : ws.uIm[s][o - 1];
-                multiply(w.re[o], w.im[o], mat, c, base, vRe[s], vIm[s], yRe, yIm);
+                if (vector) {
+                  BinKernels.multiply(
+                      transposed[0], transposed[1], c, vRe[s], vIm[s], base, yRe, yIm);
+                } else {
+                  multiply(w.re[o], w.im[o], mat, c, base, vRe[s], vIm[s], yRe, yIm);
+                }
               }
             }
           }
@@ -295,6 +307,7 @@ public final class LayerBatch {
           }
         });
     // Per bin: G_v += W_oᴴ X_o, and the operators' gradients.
+    boolean vector = Simd.enabled();
     int ops = w.count();
     int tasks = (bins + BINS_PER_TASK - 1) / BINS_PER_TASK;
     math.forEach(
@@ -310,12 +323,34 @@ public final class LayerBatch {
               for (int s = 0; s < count; s++) {
                 xRe[s] = o == 0 ? ws.eRe[s] : ws.uRe[s][o - 1];
                 xIm[s] = o == 0 ? ws.eIm[s] : ws.uIm[s][o - 1];
-                multiplyAdjoint(w.re[o], w.im[o], mat, c, base, xRe[s], xIm[s], gInRe[s], gInIm[s]);
+                if (vector) {
+                  BinKernels.multiplyAdjoint(
+                      w.re[o], w.im[o], mat, c, base, xRe[s], xIm[s], gInRe[s], gInIm[s]);
+                } else {
+                  multiplyAdjoint(
+                      w.re[o], w.im[o], mat, c, base, xRe[s], xIm[s], gInRe[s], gInIm[s]);
+                }
               }
-              addOuterProducts(grad.re[o], grad.im[o], mat, c, base, count, xRe, xIm, vRe, vIm);
+              if (vector) {
+                BinKernels.addOuterProducts(
+                    grad.re[o], grad.im[o], mat, c, base, count, xRe, xIm, vRe, vIm);
+              } else {
+                addOuterProducts(grad.re[o], grad.im[o], mat, c, base, count, xRe, xIm, vRe, vIm);
+              }
             }
           }
         });
+  }
+
+  /** Wᵀ of the C × C block at {@code mat}, row-major from 0 (entry (b, a) = W_ab). */
+  private static void transpose(
+      double[] wRe, double[] wIm, int mat, int c, double[] tRe, double[] tIm) {
+    for (int a = 0; a < c; a++) {
+      for (int b = 0; b < c; b++) {
+        tRe[b * c + a] = wRe[mat + a * c + b];
+        tIm[b * c + a] = wIm[mat + a * c + b];
+      }
+    }
   }
 
   /**

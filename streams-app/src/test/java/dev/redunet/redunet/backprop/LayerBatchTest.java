@@ -11,14 +11,19 @@ import dev.redunet.redunet.spectral.SpectralStatistics;
 import dev.redunet.signal.SignalShape;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@link LayerBatch} is {@link LayerMap} on every sample of a batch, bit for bit: the forward
  * outputs equal {@link LayerMap#forward} per sample, the input gradients {@link LayerMap#backward}
  * per sample, and the operators' gradient the sum of the per-sample gradients in batch order, on 1
  * and 3 threads. A 2D spectral layer on a 5 × 6 grid (bins of weight 1 and 2, 22 bins: more than
- * one task of bins) with 5 channels (blocks of four and a remainder in the kernels) and 3 classes,
- * non-Hermitian operators, λ = 5 so that the membership is neither uniform nor one-hot.
+ * one task of bins) with 5, 11 and 16 channels (blocks of four and a remainder in the scalar
+ * kernels; with the Vector API, whole vectors and a scalar remainder, or whole vectors only: the
+ * suite runs this class with eight doubles per vector) and 3 classes, non-Hermitian operators, λ =
+ * 5 (2 with 16 channels, whose larger norms make 5 nearly one-hot) so that the membership is
+ * neither uniform nor one-hot.
  */
 class LayerBatchTest {
 
@@ -32,9 +37,10 @@ class LayerBatchTest {
     return x;
   }
 
-  @Test
-  void aBatchPassIsThePerSampleMapBitForBitOnAnyThreadCount() {
-    SignalShape shape = SignalShape.of2d(5, 5, 6);
+  @ParameterizedTest(name = "{0} channels, λ = {1}")
+  @CsvSource({"5, 5.0", "11, 5.0", "16, 2.0"})
+  void aBatchPassIsThePerSampleMapBitForBitOnAnyThreadCount(int channels, double lambda) {
+    SignalShape shape = SignalShape.of2d(channels, 5, 6);
     SplittableRandom r = new SplittableRandom(21);
     int[] labels = new int[M];
     double[][] signals = new double[M][];
@@ -46,7 +52,8 @@ class LayerBatchTest {
     SpectralBatch batch = SpectralBatch.fromSignals(shape, signals).normalized();
     SpectralLayer layer =
         SpectralLayer.build(
-            SpectralStatistics.perClass(batch, labels, 3), new SpectralParameters(0.5, 0.5, 5.0));
+            SpectralStatistics.perClass(batch, labels, 3),
+            new SpectralParameters(0.5, 0.5, lambda));
     LayerMap.Constants k = LayerMap.Constants.of(layer);
     assertThat(k.bins()).isGreaterThan(8);
     boolean[] selfConjugate = new boolean[k.bins()];
