@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The per-frequency-bin complex products of back-propagation through a spectral layer ({@code
  * dev.redunet.redunet.backprop.LayerBatch}) with the Vector API, the vectors running over the
  * contiguous index and every sum taken in the scalar kernels' order with the same operations, so
- * that the two give the same bits. Complex numbers are split into real and imaginary arrays; a
- * bin's operator W is a row-major C × C block.
+ * that the two give the same bits. Each computes the whole vectors of its index and returns where
+ * they end; the caller's scalar kernel does the rest. Complex numbers are split into real and
+ * imaginary arrays; a bin's operator W is a row-major C × C block.
  */
 public final class BinKernels {
 
@@ -29,8 +30,9 @@ public final class BinKernels {
    * @param base the bin's first entry in v and y
    * @param yRe receives y's real part (C entries from {@code base})
    * @param yIm receives y's imaginary part
+   * @return the first row a not computed: rows from it on (fewer than one vector) are the caller's
    */
-  public static void multiply(
+  public static int multiply(
       double[] wtRe,
       double[] wtIm,
       int c,
@@ -54,20 +56,7 @@ public final class BinKernels {
       s.intoArray(yRe, base + a);
       t.intoArray(yIm, base + a);
     }
-    for (; a < c; a++) {
-      double sr = 0;
-      double si = 0;
-      for (int b = 0; b < c; b++) {
-        double ar = wtRe[b * c + a];
-        double ai = wtIm[b * c + a];
-        double br = vRe[base + b];
-        double bi = vIm[base + b];
-        sr += ar * br - ai * bi;
-        si += ar * bi + ai * br;
-      }
-      yRe[base + a] = sr;
-      yIm[base + a] = si;
-    }
+    return a;
   }
 
   /**
@@ -83,8 +72,9 @@ public final class BinKernels {
    * @param xIm x's imaginary part
    * @param gRe g's real part, added to
    * @param gIm g's imaginary part, added to
+   * @return the first b not computed: those from it on (fewer than one vector) are the caller's
    */
-  public static void multiplyAdjoint(
+  public static int multiplyAdjoint(
       double[] wRe,
       double[] wIm,
       int mat,
@@ -109,20 +99,7 @@ public final class BinKernels {
       s.intoArray(gRe, base + b);
       t.intoArray(gIm, base + b);
     }
-    for (; b < c; b++) {
-      double sr = gRe[base + b];
-      double si = gIm[base + b];
-      for (int a = 0; a < c; a++) {
-        double xr = xRe[base + a];
-        double xi = xIm[base + a];
-        double ar = wRe[mat + a * c + b];
-        double ai = wIm[mat + a * c + b];
-        sr += ar * xr + ai * xi;
-        si += ar * xi - ai * xr;
-      }
-      gRe[base + b] = sr;
-      gIm[base + b] = si;
-    }
+    return b;
   }
 
   /**
@@ -139,8 +116,10 @@ public final class BinKernels {
    * @param xIm x_s's imaginary parts
    * @param vRe v_s's real parts
    * @param vIm v_s's imaginary parts
+   * @return the first column b not computed in any row: the columns from it on (fewer than one
+   *     vector) are the caller's
    */
-  public static void addOuterProducts(
+  public static int addOuterProducts(
       double[] gr,
       double[] gi,
       int mat,
@@ -151,10 +130,10 @@ public final class BinKernels {
       double[][] xIm,
       double[][] vRe,
       double[][] vIm) {
+    int end = c - c % LANES;
     for (int a = 0; a < c; a++) {
       int row = mat + a * c;
-      int b = 0;
-      for (; b + LANES <= c; b += LANES) {
+      for (int b = 0; b < end; b += LANES) {
         DoubleVector s = DoubleVector.fromArray(S, gr, row + b);
         DoubleVector t = DoubleVector.fromArray(S, gi, row + b);
         for (int k = 0; k < count; k++) {
@@ -168,20 +147,7 @@ public final class BinKernels {
         s.intoArray(gr, row + b);
         t.intoArray(gi, row + b);
       }
-      for (; b < c; b++) {
-        double sr = gr[row + b];
-        double si = gi[row + b];
-        for (int k = 0; k < count; k++) {
-          double xr = xRe[k][base + a];
-          double xi = xIm[k][base + a];
-          double br = vRe[k][base + b];
-          double bi = vIm[k][base + b];
-          sr += xr * br + xi * bi;
-          si += xi * br - xr * bi;
-        }
-        gr[row + b] = sr;
-        gi[row + b] = si;
-      }
     }
+    return end;
   }
 }

@@ -150,12 +150,12 @@ public final class LayerBatch {
               for (int s = 0; s < count; s++) {
                 double[] yRe = o == 0 ? ws.eRe[s] : ws.uRe[s][o - 1];
                 double[] yIm = o == 0 ? ws.eIm[s] : ws.uIm[s][o - 1];
-                if (vector) {
-                  BinKernels.multiply(
-                      transposed[0], transposed[1], c, vRe[s], vIm[s], base, yRe, yIm);
-                } else {
-                  multiply(w.re[o], w.im[o], mat, c, base, vRe[s], vIm[s], yRe, yIm);
-                }
+                int from =
+                    vector
+                        ? BinKernels.multiply(
+                            transposed[0], transposed[1], c, vRe[s], vIm[s], base, yRe, yIm)
+                        : 0;
+                multiply(w.re[o], w.im[o], mat, c, base, vRe[s], vIm[s], yRe, yIm, from);
               }
             }
           }
@@ -323,20 +323,21 @@ public final class LayerBatch {
               for (int s = 0; s < count; s++) {
                 xRe[s] = o == 0 ? ws.eRe[s] : ws.uRe[s][o - 1];
                 xIm[s] = o == 0 ? ws.eIm[s] : ws.uIm[s][o - 1];
-                if (vector) {
-                  BinKernels.multiplyAdjoint(
-                      w.re[o], w.im[o], mat, c, base, xRe[s], xIm[s], gInRe[s], gInIm[s]);
-                } else {
-                  multiplyAdjoint(
-                      w.re[o], w.im[o], mat, c, base, xRe[s], xIm[s], gInRe[s], gInIm[s]);
-                }
+                int from =
+                    vector
+                        ? BinKernels.multiplyAdjoint(
+                            w.re[o], w.im[o], mat, c, base, xRe[s], xIm[s], gInRe[s], gInIm[s])
+                        : 0;
+                multiplyAdjoint(
+                    w.re[o], w.im[o], mat, c, base, xRe[s], xIm[s], gInRe[s], gInIm[s], from);
               }
-              if (vector) {
-                BinKernels.addOuterProducts(
-                    grad.re[o], grad.im[o], mat, c, base, count, xRe, xIm, vRe, vIm);
-              } else {
-                addOuterProducts(grad.re[o], grad.im[o], mat, c, base, count, xRe, xIm, vRe, vIm);
-              }
+              int from =
+                  vector
+                      ? BinKernels.addOuterProducts(
+                          grad.re[o], grad.im[o], mat, c, base, count, xRe, xIm, vRe, vIm)
+                      : 0;
+              addOuterProducts(
+                  grad.re[o], grad.im[o], mat, c, base, count, xRe, xIm, vRe, vIm, from);
             }
           }
         });
@@ -356,7 +357,8 @@ public final class LayerBatch {
   /**
    * y(f) = W(f) v(f) at one bin (coefficients from {@code base}, the C × C block W from {@code
    * mat}), summed over b in order for every row a (the order of {@link LayerMap#apply}); four rows
-   * at a time, their sums kept in registers.
+   * at a time, their sums kept in registers. Only the rows from {@code from} on: the Vector API
+   * kernel did the ones before.
    */
   private static void multiply(
       double[] wRe,
@@ -367,8 +369,9 @@ public final class LayerBatch {
       double[] vRe,
       double[] vIm,
       double[] yRe,
-      double[] yIm) {
-    int a = 0;
+      double[] yIm,
+      int from) {
+    int a = from;
     for (; a + 4 <= c; a += 4) {
       int r0 = mat + a * c;
       int r1 = r0 + c;
@@ -430,7 +433,8 @@ public final class LayerBatch {
 
   /**
    * g(f) += W(f)ᴴ x(f) at one bin: g_b += Σ_a conj(W_ab) x_a, over a in order (the order of {@link
-   * LayerMap#backOperator}); four columns at a time, their sums kept in registers.
+   * LayerMap#backOperator}); four columns at a time, their sums kept in registers. Only the columns
+   * from {@code from} on: the Vector API kernel did the ones before.
    */
   private static void multiplyAdjoint(
       double[] wRe,
@@ -441,8 +445,9 @@ public final class LayerBatch {
       double[] xRe,
       double[] xIm,
       double[] gRe,
-      double[] gIm) {
-    int b = 0;
+      double[] gIm,
+      int from) {
+    int b = from;
     for (; b + 4 <= c; b += 4) {
       double s0 = gRe[base + b];
       double s1 = gRe[base + b + 1];
@@ -501,7 +506,8 @@ public final class LayerBatch {
   /**
    * G(f) += Σ_s x_s(f) v_s(f)ᴴ at one bin: G_ab += x_s,a conj(v_s,b), over the samples s in order
    * (the order of {@link LayerMap#backOperator} called sample after sample); four columns at a
-   * time, their sums kept in registers.
+   * time, their sums kept in registers. Only the columns from {@code from} on, in every row: the
+   * Vector API kernel did the ones before.
    */
   private static void addOuterProducts(
       double[] gr,
@@ -513,10 +519,11 @@ public final class LayerBatch {
       double[][] xRe,
       double[][] xIm,
       double[][] vRe,
-      double[][] vIm) {
+      double[][] vIm,
+      int from) {
     for (int a = 0; a < c; a++) {
       int row = mat + a * c;
-      int b = 0;
+      int b = from;
       for (; b + 4 <= c; b += 4) {
         double s0 = gr[row + b];
         double s1 = gr[row + b + 1];
