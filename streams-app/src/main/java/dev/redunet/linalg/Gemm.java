@@ -188,36 +188,53 @@ public final class Gemm {
     int np = panels(n, NR);
     boolean pairs = vector && dev.redunet.simd.GemmKernels.pairsPanels();
     for (int jp = 0; jp < np; ) {
-      int nr = Math.min(NR, n - jp * NR);
       int bo = jp * k * NR;
-      boolean pair = pairs && jp + 1 < np && n - (jp + 1) * NR >= NR;
+      boolean pair = pairs && fullPair(jp, np, n);
       for (int ip = 0; ip < mp; ip++) {
         int mr = Math.min(MR, m - ip * MR);
+        int ao = ip * k * MR;
         int co = cOff + ip * MR * ldc + jp * NR;
-        if (pair && mr == MR) {
-          dev.redunet.simd.GemmKernels.tile4x16(
-              k, pa, ip * k * MR, b.data, bo, bo + k * NR, c, co, ldc, accumulate);
+        if (pair) {
+          tilePair(k, pa, ao, b.data, bo, c, co, ldc, mr, true, accumulate);
         } else {
-          tile(k, pa, ip * k * MR, b.data, bo, c, co, ldc, mr, nr, accumulate, vector);
-          if (pair) {
-            tile(
-                k,
-                pa,
-                ip * k * MR,
-                b.data,
-                bo + k * NR,
-                c,
-                co + NR,
-                ldc,
-                mr,
-                NR,
-                accumulate,
-                vector);
-          }
+          tile(
+              k, pa, ao, b.data, bo, c, co, ldc, mr, Math.min(NR, n - jp * NR), accumulate, vector);
         }
       }
       jp += pair ? 2 : 1;
     }
+  }
+
+  /** Whether B panels jp and jp + 1 both exist and are full (NR columns each). */
+  private static boolean fullPair(int jp, int np, int n) {
+    return jp + 1 < np && n - (jp + 1) * NR >= NR;
+  }
+
+  /**
+   * The tiles of one A panel against the full B panels at {@code bo} and {@code bo + kc·NR} (C
+   * columns from {@code co} and {@code co + NR}), the first one only if {@code first}: one Vector
+   * API 4 × 16 tile when both are wanted and the A panel is full, else tile by tile.
+   */
+  private static void tilePair(
+      int kc,
+      double[] pa,
+      int ao,
+      double[] pb,
+      int bo,
+      double[] c,
+      int co,
+      int ldc,
+      int mr,
+      boolean first,
+      boolean add) {
+    if (first && mr == MR) {
+      dev.redunet.simd.GemmKernels.tile4x16(kc, pa, ao, pb, bo, bo + kc * NR, c, co, ldc, add);
+      return;
+    }
+    if (first) {
+      tile(kc, pa, ao, pb, bo, c, co, ldc, mr, NR, add, true);
+    }
+    tile(kc, pa, ao, pb, bo + kc * NR, c, co + NR, ldc, mr, NR, add, true);
   }
 
   /** One tile: the Vector API kernel for a full tile when {@code vector}, else {@link #kernel}. */
@@ -410,7 +427,7 @@ public final class Gemm {
         for (int jp = 0; jp < np; ) {
           int nr = Math.min(NR, n - jp * NR);
           int lastCol = jp * NR + nr - 1;
-          if (pairs && jp + 1 < np && n - (jp + 1) * NR >= NR) {
+          if (pairs && fullPair(jp, np, n)) {
             // Two full panels at once; below the diagonal (upperOnly) only what each one needs.
             int lastCol2 = lastCol + NR;
             for (int ip = 0; ip < mp; ip++) {
@@ -419,19 +436,18 @@ public final class Gemm {
                 break;
               }
               int mr = Math.min(MR, mc - ip * MR);
-              int ao = ip * kc * MR;
-              int bo = jp * kc * NR;
-              int co = cOff + row * ldc + jp * NR;
-              boolean first = !upperOnly || row <= lastCol;
-              if (first && mr == MR) {
-                dev.redunet.simd.GemmKernels.tile4x16(
-                    kc, pa, ao, pb, bo, bo + kc * NR, c, co, ldc, add);
-              } else {
-                if (first) {
-                  tile(kc, pa, ao, pb, bo, c, co, ldc, mr, NR, add, true);
-                }
-                tile(kc, pa, ao, pb, bo + kc * NR, c, co + NR, ldc, mr, NR, add, true);
-              }
+              tilePair(
+                  kc,
+                  pa,
+                  ip * kc * MR,
+                  pb,
+                  jp * kc * NR,
+                  c,
+                  cOff + row * ldc + jp * NR,
+                  ldc,
+                  mr,
+                  !upperOnly || row <= lastCol,
+                  add);
             }
             jp += 2;
             continue;
