@@ -1,6 +1,8 @@
 package dev.redunet.bench;
 
 import dev.redunet.learn.LearnerSettings;
+import dev.redunet.learn.ModelCodec;
+import dev.redunet.learn.WindowStatistics;
 import dev.redunet.learn.WindowedLearner;
 import dev.redunet.linalg.MathExecutor;
 import dev.redunet.linalg.Matrix;
@@ -8,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The builder's time per model version: {@link WindowedLearner} jobs on a seeded stream of d = 64
@@ -134,10 +138,42 @@ public final class BuilderBenchmark {
         WindowedLearner.Built built = job.compute();
         ms[v] = (System.nanoTime() - t0) / 1e6;
         cpu[v++] = (PROCESS.getProcessCpuTime() - c0) / 1e6;
+        if (v == windows) {
+          printBytes(built);
+        }
         learner.install(built);
       }
     }
     return new double[][] {ms, cpu};
+  }
+
+  /**
+   * What the builder writes for one version: the model parts with its statistics (model topic) and
+   * the statistics alone (the builder's store and its changelog), and the time to encode them.
+   */
+  private static void printBytes(WindowedLearner.Built built) {
+    long t0 = System.nanoTime();
+    Map<String, byte[]> parts =
+        ModelCodec.parts(
+            built.model(), Optional.of(WindowStatistics.of(built.windows())), 0L, built.seconds());
+    double encodeMs = (System.nanoTime() - t0) / 1e6;
+    long model = 0;
+    long statistics = 0;
+    for (Map.Entry<String, byte[]> p : parts.entrySet()) {
+      if (p.getKey().startsWith(ModelCodec.STATISTICS)) {
+        statistics += p.getValue().length;
+      } else {
+        model += p.getValue().length;
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "  bytes per version: model %,d + its statistics %,d on the model topic (%d parts, encoded"
+            + " in %.1f ms); the statistics again in the builder's store%n",
+        model,
+        statistics,
+        parts.size(),
+        encodeMs);
   }
 
   private static double median(double[] values) {

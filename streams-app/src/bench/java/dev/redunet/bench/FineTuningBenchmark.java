@@ -69,6 +69,11 @@ public final class FineTuningBenchmark {
     var os =
         (com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    Peak.Reference peak = Peak.measure();
+    System.out.println(peak.describe());
+    System.out.println(
+        "flops per epoch: 8 per complex multiply-add of the layers' operator products, forward"
+            + " (1 + k products of C × C per kept bin per sample and layer) plus backward (2×)");
     try (MathExecutor math = MathExecutor.create(threads, "bench-math")) {
       for (int run = 0; run < 2; run++) { // the first run warms up
         Network net = new Network(cs, ws, binWeight, c, k);
@@ -86,7 +91,8 @@ public final class FineTuningBenchmark {
         System.out.println(
             String.format(
                 Locale.ROOT,
-                "%s: L=%d m=%d C=%d k=%d, %d thread(s): %.2f s per epoch, %.2f GFLOP/s, %.2f CPU s",
+                "%s: L=%d m=%d C=%d k=%d, %d thread(s): %.2f s per epoch, %.2f GFLOP/s (%s),"
+                    + " %.2f CPU s",
                 run == 0 ? "warm-up" : "measured",
                 layers,
                 m,
@@ -95,6 +101,7 @@ public final class FineTuningBenchmark {
                 threads,
                 res.seconds(),
                 res.flops() / res.seconds() / 1e9,
+                peak.percentOf(res.flops() / res.seconds() / 1e9),
                 cpu));
       }
     }

@@ -50,13 +50,18 @@ public final class MiclScoringBenchmark {
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
         dev.redunet.linalg.Simd.describe());
+    Peak.Reference peak = Peak.measure();
+    System.out.println(peak.describe());
+    System.out.println(
+        "flops per sample: Σ_j m_j² (one forward triangular solve of order m_j per class j, m_j"
+            + " = order of class j's cached factor)");
 
     LabelledDataset mnist = ShippedDatasets.mnist10k().normalizedToUnitNorm();
     double[][] rows = mnist.toRows();
     int[] labels = mnist.classIndices();
     List<ClassStatistics> mnistClasses = classStatistics(rows, labels, 0, 5000, 10);
     double[][] mnistQueries = Arrays.copyOfRange(rows, 5000, 10000);
-    run("MNIST unit-norm, D=784, k=10", mnistClasses, mnistQueries, reps, naiveQueries);
+    run("MNIST unit-norm, D=784, k=10", mnistClasses, mnistQueries, reps, naiveQueries, peak);
 
     Random rnd = new Random(20240601L);
     int d = 784;
@@ -89,7 +94,8 @@ public final class MiclScoringBenchmark {
         classStatistics(synth, synthLabels, 0, synth.length, k),
         synthQueries,
         reps,
-        naiveQueries);
+        naiveQueries,
+        peak);
   }
 
   private static List<ClassStatistics> classStatistics(
@@ -109,7 +115,12 @@ public final class MiclScoringBenchmark {
   }
 
   private static void run(
-      String name, List<ClassStatistics> classes, double[][] queries, int reps, int naiveQueries) {
+      String name,
+      List<ClassStatistics> classes,
+      double[][] queries,
+      int reps,
+      int naiveQueries,
+      Peak.Reference peak) {
     System.out.println();
     System.out.println("== " + name);
     long tb = System.nanoTime();
@@ -187,10 +198,16 @@ public final class MiclScoringBenchmark {
     row("cached factor, batched (all processors)", parallel, naive);
     System.out.printf(
         Locale.ROOT,
-        "batched, 1 thread: %.1f GFLOP/s in the triangular solves (Σ_j m_j² = %.2f MFLOP per"
-            + " sample, m_j = order of class j's factor)%n",
+        "batched, 1 thread: %.1f GFLOP/s (%s) in the triangular solves (Σ_j m_j² = %.2f MFLOP per"
+            + " sample)%n",
         batched * flops / 1e9,
+        peak.percentOf(batched * flops / 1e9),
         flops / 1e6);
+    System.out.printf(
+        Locale.ROOT,
+        "batched, all processors: %.1f GFLOP/s (%s)%n",
+        parallel * flops / 1e9,
+        peak.percentOf(parallel * flops / 1e9));
     System.out.printf(
         Locale.ROOT,
         "batched, 1 thread, by thread CPU time: %.1f samples/s, %.1f GFLOP/s%n",

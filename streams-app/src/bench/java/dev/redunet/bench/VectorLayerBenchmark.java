@@ -83,13 +83,26 @@ public final class VectorLayerBenchmark {
         threads,
         System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
         dev.redunet.linalg.Simd.describe());
+    Peak.Reference peak = Peak.measure();
+    System.out.println(peak.describe());
+    System.out.println(
+        "flops per layer: 2(k+1)d²m (operator products) + d²m (class scatters, upper triangles)"
+            + " + (k+1)d³ (Cholesky and inverse) + k·d³/3 (factors of the predicted-class rates)");
     for (int d : dims) {
-      run(d, m, k, warmup, measured, threads, baseline, baselineReps);
+      run(d, m, k, warmup, measured, threads, baseline, baselineReps, peak);
     }
   }
 
   private static void run(
-      int d, int m, int k, int warmup, int measured, int threads, boolean baseline, int reps) {
+      int d,
+      int m,
+      int k,
+      int warmup,
+      int measured,
+      int threads,
+      boolean baseline,
+      int reps,
+      Peak.Reference peak) {
     int[] y = new int[m];
     Matrix z = data(d, m, k, y, 20240601L + d);
     double flops =
@@ -128,7 +141,7 @@ public final class VectorLayerBenchmark {
       double med = median(ms);
       System.out.printf(
           Locale.ROOT,
-          "d=%3d rates=%-15s  median %8.1f ms/layer  (min %.1f, max %.1f)  %6.2f GFLOP/s"
+          "d=%3d rates=%-15s  median %8.1f ms/layer  (min %.1f, max %.1f)  %6.2f GFLOP/s (%s)"
               + "  [%.2f GFLOP/layer]  process CPU %.1f ms/layer%n",
           d,
           eval,
@@ -136,6 +149,7 @@ public final class VectorLayerBenchmark {
           ms[0],
           ms[ms.length - 1],
           flops / (med * 1e6),
+          peak.percentOf(flops / (med * 1e6)),
           flops / 1e9,
           median(cpuMs));
       if (eval == RateEvaluation.PREDICTED_TORCH) {
@@ -162,10 +176,11 @@ public final class VectorLayerBenchmark {
           double bm = median(b);
           System.out.printf(
               Locale.ROOT,
-              "        EJML baseline (same run, 1 thread)        %8.1f ms/layer  %6.2f GFLOP/s:"
+              "        EJML baseline (same run, 1 thread)        %8.1f ms/layer  %6.2f GFLOP/s (%s):"
                   + " speed-up %.2fx  (process CPU %.1f ms/layer)%n",
               bm,
               flops / (bm * 1e6),
+              peak.percentOf(flops / (bm * 1e6)),
               bm / med,
               median(bc));
         }
