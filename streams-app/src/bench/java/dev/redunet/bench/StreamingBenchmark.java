@@ -198,9 +198,11 @@ public final class StreamingBenchmark {
     long timeoutS = 900;
     Map<String, String> extra = new HashMap<>();
     List<String> modes = List.of("passthrough", "consistent", "latest");
+    int rounds = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--modes" -> modes = List.of(args[++i].split(","));
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--samples" -> n = Integer.parseInt(args[++i]);
         case "--inflight" -> inflight = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -224,15 +226,19 @@ public final class StreamingBenchmark {
           default ->
               throw new IllegalArgumentException("--network is vector or spectral, got " + network);
         };
-    Result pass;
-    Result learn;
-    Result latest;
+    Result pass = null;
+    Result learn = null;
+    Result latest = null;
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      pass =
-          runIf(modes, "passthrough", broker.bootstrapServers(), work, inflight, timeoutS, extra);
-      learn =
-          runIf(modes, "consistent", broker.bootstrapServers(), work, inflight, timeoutS, extra);
-      latest = runIf(modes, "latest", broker.bootstrapServers(), work, inflight, timeoutS, extra);
+      for (int round = 1; round <= rounds; round++) {
+        if (round < rounds) {
+          System.err.printf(Locale.ROOT, "round %d of %d: warm-up, not reported%n", round, rounds);
+        }
+        String b = broker.bootstrapServers();
+        pass = runIf(modes, "passthrough", b, work, inflight, timeoutS, extra);
+        learn = runIf(modes, "consistent", b, work, inflight, timeoutS, extra);
+        latest = runIf(modes, "latest", b, work, inflight, timeoutS, extra);
+      }
     }
     double ratio = learn.samplesPerSec() / pass.samplesPerSec();
     double latestRatio = latest.samplesPerSec() / pass.samplesPerSec();
@@ -241,14 +247,16 @@ public final class StreamingBenchmark {
     System.out.printf(
         Locale.ROOT,
         "StreamingBenchmark: %s, d=%d L=%d k=%d N=%d (measured %d) inflight=%d exactly_once_v2,"
-            + " 1 partition%n",
+            + " 1 partition, round %d of %d reported%n",
         work.name(),
         work.dimension(),
         work.layers(),
         work.classes(),
         n,
         work.samples().size() - work.samples().size() / 10,
-        inflight);
+        inflight,
+        rounds,
+        rounds);
     System.out.printf(
         Locale.ROOT,
         "%-12s %12s %10s %10s %12s %14s %8s %10s %12s%n",
@@ -424,6 +432,7 @@ public final class StreamingBenchmark {
     long busyEnd = 0;
     long busyEndWall = 0;
     long t0 = System.nanoTime();
+    String commits = "";
     Thread producer =
         new Thread(
             () -> {
@@ -503,6 +512,7 @@ public final class StreamingBenchmark {
           }
         }
       }
+      commits = commitFigures(streams);
     } finally {
       predicted.set(Long.MAX_VALUE / 2);
       producer.join(TimeUnit.SECONDS.toMillis(60));
@@ -547,7 +557,33 @@ public final class StreamingBenchmark {
             wall,
             busy);
     System.err.println(mode + ": " + r);
+    System.err.println(mode + ": " + commits);
     return r;
+  }
+
+  /**
+   * The stream threads' commit figures (Kafka Streams' thread metrics): commits, mean and largest
+   * commit latency, and the poll latency.
+   */
+  private static String commitFigures(KafkaStreams streams) {
+    StringBuilder out = new StringBuilder("stream thread metrics:");
+    streams
+        .metrics()
+        .forEach(
+            (name, metric) -> {
+              if (name.group().equals("stream-thread-metrics")
+                  && List.of(
+                          "commit-total",
+                          "commit-latency-avg",
+                          "commit-latency-max",
+                          "poll-latency-avg",
+                          "process-latency-avg",
+                          "punctuate-latency-avg")
+                      .contains(name.name())) {
+                out.append(' ').append(name.name()).append('=').append(metric.metricValue());
+              }
+            });
+    return out.toString();
   }
 
   /** CPU time of the application's stream threads so far (their names hold "bench-MODE-"). */
