@@ -49,24 +49,7 @@ public final class BuilderBenchmark {
     int windows = args.length > 0 ? Integer.parseInt(args[0]) : 12;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : MathExecutor.availableProcessors();
-    LearnerSettings d = LearnerSettings.defaults();
-    LearnerSettings settings =
-        new LearnerSettings(
-            LAYERS,
-            d.epsSq(),
-            d.eta(),
-            d.lambda(),
-            d.membership(),
-            WINDOW,
-            d.referenceSize(),
-            d.combination(),
-            d.decay(),
-            d.slidingWindows(),
-            d.projection(),
-            d.projectionDimension(),
-            d.miclEpsSq(),
-            d.construction(),
-            d.noveltyQuantile());
+    LearnerSettings settings = settings(LAYERS);
     int[] y = new int[windows * WINDOW];
     Matrix z = VectorLayerBenchmark.data(D, windows * WINDOW, K, y, 20240917L);
     System.out.printf(
@@ -88,7 +71,7 @@ public final class BuilderBenchmark {
     List<Double> laterCpu = new ArrayList<>();
     MathExecutor math = MathExecutor.create(threads, "bench-math");
     for (int r = 0; r < rounds; r++) {
-      double[][] t = round(settings, z, y, windows, math);
+      double[][] t = round(settings, z, y, windows, math, true);
       double[] ms = t[0];
       double later = median(Arrays.copyOfRange(ms, 1, ms.length));
       double cpu = median(Arrays.copyOfRange(t[1], 1, ms.length));
@@ -121,9 +104,55 @@ public final class BuilderBenchmark {
         median(laterCpu.stream().mapToDouble(Double::doubleValue).toArray()));
   }
 
+  /** The defaults with L layers and windows of W = 500. */
+  static LearnerSettings settings(int layers) {
+    LearnerSettings d = LearnerSettings.defaults();
+    return new LearnerSettings(
+        layers,
+        d.epsSq(),
+        d.eta(),
+        d.lambda(),
+        d.membership(),
+        WINDOW,
+        d.referenceSize(),
+        d.combination(),
+        d.decay(),
+        d.slidingWindows(),
+        d.projection(),
+        d.projectionDimension(),
+        d.miclEpsSq(),
+        d.construction(),
+        d.noveltyQuantile());
+  }
+
+  /**
+   * The median wall and process-CPU milliseconds of versions 2 … {@code windows}, over the last of
+   * {@code rounds} fresh learners (the others warm up), on d features, k classes, L layers, W =
+   * 500.
+   *
+   * @return {wall ms, CPU ms}
+   */
+  static double[] laterVersionMillis(
+      int dim, int classes, int layers, int windows, int rounds, MathExecutor math) {
+    int[] y = new int[windows * WINDOW];
+    Matrix z = VectorLayerBenchmark.data(dim, windows * WINDOW, classes, y, 20240917L);
+    double[][] t = null;
+    for (int r = 0; r < rounds; r++) {
+      t = round(settings(layers), z, y, windows, math, false);
+    }
+    return new double[] {
+      median(Arrays.copyOfRange(t[0], 1, windows)), median(Arrays.copyOfRange(t[1], 1, windows))
+    };
+  }
+
   /** One learner over the stream: the wall and process CPU time of every version, ms. */
   private static double[][] round(
-      LearnerSettings settings, Matrix z, int[] y, int windows, MathExecutor math) {
+      LearnerSettings settings,
+      Matrix z,
+      int[] y,
+      int windows,
+      MathExecutor math,
+      boolean printBytes) {
     WindowedLearner learner = WindowedLearner.start(settings, 0, math);
     double[] ms = new double[windows];
     double[] cpu = new double[windows];
@@ -138,7 +167,7 @@ public final class BuilderBenchmark {
         WindowedLearner.Built built = job.compute();
         ms[v] = (System.nanoTime() - t0) / 1e6;
         cpu[v++] = (PROCESS.getProcessCpuTime() - c0) / 1e6;
-        if (v == windows) {
+        if (printBytes && v == windows) {
           printBytes(built);
         }
         learner.install(built);

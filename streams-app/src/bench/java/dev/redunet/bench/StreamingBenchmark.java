@@ -103,6 +103,12 @@ public final class StreamingBenchmark {
   private StreamingBenchmark() {}
 
   /**
+   * async-profiler's options for the application being measured ({@code --profile}), or null: set
+   * for the consistent application of the reported round only.
+   */
+  private static String profiling;
+
+  /**
    * What is streamed and how the learning applications are set up.
    *
    * @param name for the table
@@ -120,18 +126,18 @@ public final class StreamingBenchmark {
       List<Sample> samples,
       Map<String, String> settings) {}
 
-  static Workload vector(int n, long seed, double noise) {
+  static Workload vector(int n, long seed, double noise, int d, int layers, int k) {
     return new Workload(
-        "vector d=" + D,
-        D,
-        LAYERS,
-        K,
-        generate(n, seed, noise),
+        "vector d=" + d,
+        d,
+        layers,
+        k,
+        generate(n, seed, noise, d, k),
         Map.of(
             "redunet.feature.shape",
-            Integer.toString(D),
+            Integer.toString(d),
             "redunet.layers",
-            Integer.toString(LAYERS),
+            Integer.toString(layers),
             "redunet.projection",
             "off"));
   }
@@ -190,7 +196,21 @@ public final class StreamingBenchmark {
       double streamThreadBusy) {}
 
   public static void main(String[] args) throws Exception {
+    System.out.println(new ObjectMapper().writeValueAsString(measure(args)));
+  }
+
+  /**
+   * Runs the applications {@code args} ask for (the arguments of {@link #main}), prints the table,
+   * and returns the JSON summary (printed by {@link #main} as its last line).
+   */
+  static ObjectNode measure(String[] args) throws Exception {
     int n = 20_000;
+    int dim = D;
+    int layers = LAYERS;
+    int classes = K;
+    int partitions = 1;
+    int instances = 1;
+    String profile = null;
     int inflight = 1000;
     long seed = 42;
     Double noise = null;
@@ -203,6 +223,12 @@ public final class StreamingBenchmark {
       switch (args[i]) {
         case "--modes" -> modes = List.of(args[++i].split(","));
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--dim" -> dim = Integer.parseInt(args[++i]);
+        case "--layers" -> layers = Integer.parseInt(args[++i]);
+        case "--classes" -> classes = Integer.parseInt(args[++i]);
+        case "--partitions" -> partitions = Integer.parseInt(args[++i]);
+        case "--instances" -> instances = Integer.parseInt(args[++i]);
+        case "--profile" -> profile = args[++i];
         case "--samples" -> n = Integer.parseInt(args[++i]);
         case "--inflight" -> inflight = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
@@ -221,7 +247,7 @@ public final class StreamingBenchmark {
     }
     Workload work =
         switch (network) {
-          case "vector" -> vector(n, seed, noise == null ? 0.1 : noise);
+          case "vector" -> vector(n, seed, noise == null ? 0.1 : noise, dim, layers, classes);
           case "spectral" -> spectral(n, seed, noise == null ? 0.5 : noise);
           default ->
               throw new IllegalArgumentException("--network is vector or spectral, got " + network);
@@ -235,9 +261,13 @@ public final class StreamingBenchmark {
           System.err.printf(Locale.ROOT, "round %d of %d: warm-up, not reported%n", round, rounds);
         }
         String b = broker.bootstrapServers();
-        pass = runIf(modes, "passthrough", b, work, inflight, timeoutS, extra);
-        learn = runIf(modes, "consistent", b, work, inflight, timeoutS, extra);
-        latest = runIf(modes, "latest", b, work, inflight, timeoutS, extra);
+        pass =
+            runIf(modes, "passthrough", b, work, inflight, timeoutS, extra, partitions, instances);
+        profiling = round == rounds ? profile : null;
+        learn =
+            runIf(modes, "consistent", b, work, inflight, timeoutS, extra, partitions, instances);
+        profiling = null;
+        latest = runIf(modes, "latest", b, work, inflight, timeoutS, extra, partitions, instances);
       }
     }
     double ratio = learn.samplesPerSec() / pass.samplesPerSec();
@@ -247,7 +277,7 @@ public final class StreamingBenchmark {
     System.out.printf(
         Locale.ROOT,
         "StreamingBenchmark: %s, d=%d L=%d k=%d N=%d (measured %d) inflight=%d exactly_once_v2,"
-            + " 1 partition, round %d of %d reported%n",
+            + " %d partition(s), %d instance(s), round %d of %d reported%n",
         work.name(),
         work.dimension(),
         work.layers(),
@@ -255,6 +285,8 @@ public final class StreamingBenchmark {
         n,
         work.samples().size() - work.samples().size() / 10,
         inflight,
+        partitions,
+        instances,
         rounds,
         rounds);
     System.out.printf(
@@ -313,7 +345,9 @@ public final class StreamingBenchmark {
     out.set("latest", toJson(json, latest));
     out.put("ratio", ratio);
     out.put("latestRatio", latestRatio);
-    System.out.println(json.writeValueAsString(out));
+    out.put("partitions", partitions);
+    out.put("instances", instances);
+    return out;
   }
 
   private static ObjectNode toJson(ObjectMapper json, Result r) {
@@ -325,25 +359,25 @@ public final class StreamingBenchmark {
   }
 
   /** N samples: label j uniform in [0, k), features = unit centre c_j + N(0, σ²) per coordinate. */
-  static List<Sample> generate(int n, long seed, double noise) {
+  static List<Sample> generate(int n, long seed, double noise, int d, int k) {
     SplittableRandom rnd = new SplittableRandom(seed);
-    double[][] centres = new double[K][D];
+    double[][] centres = new double[k][d];
     for (double[] c : centres) {
       double norm = 0;
-      for (int a = 0; a < D; a++) {
+      for (int a = 0; a < d; a++) {
         c[a] = rnd.nextGaussian();
         norm += c[a] * c[a];
       }
       norm = Math.sqrt(norm);
-      for (int a = 0; a < D; a++) {
+      for (int a = 0; a < d; a++) {
         c[a] /= norm;
       }
     }
     List<Sample> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      int j = rnd.nextInt(K);
-      List<Float> f = new ArrayList<>(D);
-      for (int a = 0; a < D; a++) {
+      int j = rnd.nextInt(k);
+      List<Float> f = new ArrayList<>(d);
+      for (int a = 0; a < d; a++) {
         f.add((float) (centres[j][a] + noise * rnd.nextGaussian()));
       }
       out.add(
@@ -365,13 +399,15 @@ public final class StreamingBenchmark {
       Workload work,
       int inflight,
       long timeoutS,
-      Map<String, String> extra)
+      Map<String, String> extra,
+      int partitions,
+      int instances)
       throws Exception {
     if (!modes.contains(mode)) {
       double nan = Double.NaN;
       return new Result(mode, 0, 0, 0, nan, nan, nan, -1, 0, 0, nan, nan, nan);
     }
-    return run(mode, bootstrap, work, inflight, timeoutS, extra);
+    return run(mode, bootstrap, work, inflight, timeoutS, extra, partitions, instances);
   }
 
   private static Result run(
@@ -380,7 +416,9 @@ public final class StreamingBenchmark {
       Workload work,
       int inflight,
       long timeoutS,
-      Map<String, String> extra)
+      Map<String, String> extra,
+      int partitions,
+      int instances)
       throws Exception {
     List<Sample> stream = work.samples();
     int n = stream.size();
@@ -392,7 +430,7 @@ public final class StreamingBenchmark {
     settings.put("redunet.application.id", "bench-" + mode + "-" + nonce);
     settings.put("redunet.topic.prefix", "bench-" + mode + "-" + nonce + ".");
     settings.put("redunet.state.dir", stateDir.toString());
-    settings.put("redunet.partitions", "1");
+    settings.put("redunet.partitions", Integer.toString(partitions));
     settings.put("redunet.replication.factor", "1");
     settings.putAll(work.settings());
     settings.put("redunet.window", Integer.toString(WINDOW));
@@ -404,18 +442,25 @@ public final class StreamingBenchmark {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       TopicProvisioner.ensure(admin, config, List.of(), Duration.ofSeconds(60));
     }
-    IngressMetrics metrics = new IngressMetrics();
-    // the application's math executor, as run creates it (redunet.math.threads)
-    MathExecutor math = MathExecutor.create(LearnerConfig.mathThreads(config), "redunet-math");
-    Topology topology =
-        !mode.equals("passthrough")
-            ? RedunetTopology.build(
-                config,
-                new LearningPlugin(
-                    config, LearnerConfig.settings(config), new LearningListener() {}, math),
-                metrics)
-            : RedunetTopology.build(config, ScoringPlugin.identity(), metrics);
-    KafkaStreams streams = new KafkaStreams(topology, StreamsProperties.of(config, metrics));
+    List<KafkaStreams> apps = new ArrayList<>();
+    List<MathExecutor> maths = new ArrayList<>();
+    for (int a = 0; a < instances; a++) {
+      Map<String, String> own = new HashMap<>(settings);
+      own.put("redunet.state.dir", stateDir.resolve("instance-" + a).toString());
+      AppConfig c = AppConfig.of(own);
+      IngressMetrics metrics = new IngressMetrics();
+      // the application's math executor, as run creates it (redunet.math.threads)
+      MathExecutor math = MathExecutor.create(LearnerConfig.mathThreads(c), "redunet-math");
+      maths.add(math);
+      Topology topology =
+          !mode.equals("passthrough")
+              ? RedunetTopology.build(
+                  c,
+                  new LearningPlugin(c, LearnerConfig.settings(c), new LearningListener() {}, math),
+                  metrics)
+              : RedunetTopology.build(c, ScoringPlugin.identity(), metrics);
+      apps.add(new KafkaStreams(topology, StreamsProperties.of(c, metrics)));
+    }
     long[] sentNanos = new long[n];
     long[] readNanos = new long[n];
     AtomicLong predicted = new AtomicLong();
@@ -445,13 +490,15 @@ public final class StreamingBenchmark {
             },
             "bench-producer-" + mode);
     try {
-      streams.start();
-      while (streams.state() != KafkaStreams.State.RUNNING) {
-        if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
-          throw new IllegalStateException(
-              mode + ": streams did not reach RUNNING: " + streams.state());
+      apps.forEach(KafkaStreams::start);
+      for (KafkaStreams streams : apps) {
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+          if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+            throw new IllegalStateException(
+                mode + ": streams did not reach RUNNING: " + streams.state());
+          }
+          TimeUnit.MILLISECONDS.sleep(50);
         }
-        TimeUnit.MILLISECONDS.sleep(50);
       }
       System.err.printf(
           Locale.ROOT,
@@ -467,10 +514,16 @@ public final class StreamingBenchmark {
       cc.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       try (KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(cc, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-        TopicPartition tp = new TopicPartition(topics.predictions(), 0);
-        consumer.assign(List.of(tp));
-        consumer.seekToBeginning(List.of(tp));
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int q = 0; q < partitions; q++) {
+          tps.add(new TopicPartition(topics.predictions(), q));
+        }
+        consumer.assign(tps);
+        consumer.seekToBeginning(tps);
         consumer.poll(Duration.ZERO);
+        if (profiling != null) {
+          one.profiler.AsyncProfiler.getInstance().execute("start," + profiling);
+        }
         producer.start();
         long lastLog = System.nanoTime();
         while (count < n && System.nanoTime() < deadline && producerError.get() == null) {
@@ -512,15 +565,22 @@ public final class StreamingBenchmark {
           }
         }
       }
-      commits = commitFigures(streams);
+      commits = commitFigures(apps.get(0));
+      if (profiling != null) {
+        System.err.println(
+            mode
+                + ": profile "
+                + one.profiler.AsyncProfiler.getInstance().execute("stop," + profiling));
+      }
     } finally {
       predicted.set(Long.MAX_VALUE / 2);
       producer.join(TimeUnit.SECONDS.toMillis(60));
-      boolean closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(30)));
-      if (!closed) {
-        System.err.println(mode + ": KafkaStreams did not close within 30 s");
+      for (KafkaStreams streams : apps) {
+        if (!streams.close(CloseOptions.timeout(Duration.ofSeconds(30)))) {
+          System.err.println(mode + ": KafkaStreams did not close within 30 s");
+        }
       }
-      math.close();
+      maths.forEach(MathExecutor::close);
       deleteRecursively(stateDir);
     }
     if (producerError.get() != null) {
