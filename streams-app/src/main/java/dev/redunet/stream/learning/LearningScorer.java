@@ -119,6 +119,15 @@ final class LearningScorer implements SampleScorer {
   private final List<Long> batchTimestamps = new ArrayList<>();
   private StreamingModel batchModel;
   private long releasedAtVersion = -1;
+
+  /**
+   * The key of the last sample released (or dropped) since this task started, or null: every sample
+   * still held has a larger key (keys grow with the partition's offsets, and samples leave in key
+   * order), so a release reads the store from there rather than over the deleted entries before it,
+   * which RocksDB would step through on every read until it compacts them.
+   */
+  private String releasedThrough;
+
   private long firstReleasedWith = -1;
 
   LearningScorer(
@@ -292,8 +301,9 @@ final class LearningScorer implements SampleScorer {
     OptionalLong latest = models.latestVersion();
     List<String> done = new ArrayList<>();
     long now = context.currentSystemTimeMs();
+    String from = HELD_PREFIX + (releasedThrough == null ? "" : releasedThrough);
     try (KeyValueIterator<String, byte[]> it =
-        held.range(HELD_PREFIX, HELD_PREFIX + StreamKey.upTo(watermark))) {
+        held.range(from, HELD_PREFIX + StreamKey.upTo(watermark))) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
         String key = kv.key.substring(HELD_PREFIX.length());
@@ -341,6 +351,9 @@ final class LearningScorer implements SampleScorer {
     flushBatch();
     done.forEach(held::delete);
     heldCount -= done.size();
+    if (!done.isEmpty()) {
+      releasedThrough = done.get(done.size() - 1).substring(HELD_PREFIX.length());
+    }
   }
 
   /**
