@@ -104,7 +104,7 @@ public final class BuilderBenchmark {
         median(laterCpu.stream().mapToDouble(Double::doubleValue).toArray()));
   }
 
-  /** The defaults with L layers and windows of W = 500. */
+  /** The defaults with L layers, windows of W = 500, and no projection (whatever d is). */
   static LearnerSettings settings(int layers) {
     LearnerSettings d = LearnerSettings.defaults();
     return new LearnerSettings(
@@ -118,7 +118,7 @@ public final class BuilderBenchmark {
         d.combination(),
         d.decay(),
         d.slidingWindows(),
-        d.projection(),
+        LearnerSettings.ProjectionMode.OFF,
         d.projectionDimension(),
         d.miclEpsSq(),
         d.construction(),
