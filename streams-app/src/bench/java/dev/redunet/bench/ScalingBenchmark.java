@@ -136,47 +136,37 @@ public final class ScalingBenchmark {
     StringBuilder csv =
         new StringBuilder(
             "axis,d,layers,k,partitions,instances,passthrough_per_s,consistent_per_s,ratio,"
-                + "version_ms,version_cpu_ms,builder_gflops,builder_percent_of_peak\n");
+                + "version_ms,version_cpu_ms,builder_gflops,builder_percent_of_peak,builder_per_s\n");
     System.out.println(
         "| axis | d | L | k | partitions | instances | pass-through /s | consistent /s | ratio |"
-            + " ms per version (CPU) | builder GFLOP/s (share of peak) | W / version time /s |");
+            + " ms per version (CPU) | builder GFLOP/s (share of peak) | W / version time, /s |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (Figures f : rows) {
       Point p = f.point();
+      Object[] columns = {
+        p.axis(),
+        p.d(),
+        p.layers(),
+        p.k(),
+        p.partitions(),
+        p.instances(),
+        f.passthrough(),
+        f.consistent(),
+        f.consistent() / f.passthrough(),
+        f.versionMs(),
+        f.versionCpuMs(),
+        f.builderGflops(),
+        100 * f.builderGflops() / peak.gflops(),
+        WINDOW / (f.versionMs() / 1000)
+      };
       csv.append(
           String.format(
-              Locale.ROOT,
-              "%s,%d,%d,%d,%d,%d,%.1f,%.1f,%.3f,%.1f,%.1f,%.2f,%.1f%n",
-              p.axis(),
-              p.d(),
-              p.layers(),
-              p.k(),
-              p.partitions(),
-              p.instances(),
-              f.passthrough(),
-              f.consistent(),
-              f.consistent() / f.passthrough(),
-              f.versionMs(),
-              f.versionCpuMs(),
-              f.builderGflops(),
-              100 * f.builderGflops() / peak.gflops()));
+              Locale.ROOT, "%s,%d,%d,%d,%d,%d,%.1f,%.1f,%.3f,%.1f,%.1f,%.2f,%.1f,%.0f%n", columns));
       System.out.printf(
           Locale.ROOT,
-          "| %s | %d | %d | %d | %d | %d | %,.0f | %,.0f | %.3f | %.1f (%.1f) | %.1f (%s) | %,.0f |%n",
-          p.axis(),
-          p.d(),
-          p.layers(),
-          p.k(),
-          p.partitions(),
-          p.instances(),
-          f.passthrough(),
-          f.consistent(),
-          f.consistent() / f.passthrough(),
-          f.versionMs(),
-          f.versionCpuMs(),
-          f.builderGflops(),
-          peak.percentOf(f.builderGflops()),
-          WINDOW / (f.versionMs() / 1000));
+          "| %s | %d | %d | %d | %d | %d | %,.0f | %,.0f | %.3f | %.1f (%.1f) | %.1f (%.0f %%) |"
+              + " %,.0f |%n",
+          columns);
     }
     Files.writeString(out.resolve("scaling.csv"), csv, StandardCharsets.UTF_8);
     plot(rows, out.resolve("scaling.png"));

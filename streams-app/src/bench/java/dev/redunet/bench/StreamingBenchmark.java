@@ -260,14 +260,14 @@ public final class StreamingBenchmark {
         if (round < rounds) {
           System.err.printf(Locale.ROOT, "round %d of %d: warm-up, not reported%n", round, rounds);
         }
-        String b = broker.bootstrapServers();
-        pass =
-            runIf(modes, "passthrough", b, work, inflight, timeoutS, extra, partitions, instances);
+        Setup setup =
+            new Setup(
+                broker.bootstrapServers(), work, inflight, timeoutS, extra, partitions, instances);
+        pass = runIf(modes, "passthrough", setup);
         profiling = round == rounds ? profile : null;
-        learn =
-            runIf(modes, "consistent", b, work, inflight, timeoutS, extra, partitions, instances);
+        learn = runIf(modes, "consistent", setup);
         profiling = null;
-        latest = runIf(modes, "latest", b, work, inflight, timeoutS, extra, partitions, instances);
+        latest = runIf(modes, "latest", setup);
       }
     }
     double ratio = learn.samplesPerSec() / pass.samplesPerSec();
@@ -391,35 +391,42 @@ public final class StreamingBenchmark {
     return out;
   }
 
-  /** Runs the application of {@code mode} if {@code --modes} names it; otherwise a row of NaN. */
-  private static Result runIf(
-      List<String> modes,
-      String mode,
+  /**
+   * How every application of a run is fed and deployed.
+   *
+   * @param bootstrap the broker
+   * @param work the stream and the learner's settings
+   * @param inflight the most samples sent and not yet predicted
+   * @param timeoutS per application
+   * @param extra settings for every application ({@code --set})
+   * @param partitions input partitions
+   * @param instances KafkaStreams instances of the application
+   */
+  record Setup(
       String bootstrap,
       Workload work,
       int inflight,
       long timeoutS,
       Map<String, String> extra,
       int partitions,
-      int instances)
-      throws Exception {
+      int instances) {}
+
+  /** Runs the application of {@code mode} if {@code --modes} names it; otherwise a row of NaN. */
+  private static Result runIf(List<String> modes, String mode, Setup setup) throws Exception {
     if (!modes.contains(mode)) {
       double nan = Double.NaN;
       return new Result(mode, 0, 0, 0, nan, nan, nan, -1, 0, 0, nan, nan, nan);
     }
-    return run(mode, bootstrap, work, inflight, timeoutS, extra, partitions, instances);
+    return run(mode, setup);
   }
 
-  private static Result run(
-      String mode,
-      String bootstrap,
-      Workload work,
-      int inflight,
-      long timeoutS,
-      Map<String, String> extra,
-      int partitions,
-      int instances)
-      throws Exception {
+  private static Result run(String mode, Setup setup) throws Exception {
+    String bootstrap = setup.bootstrap();
+    Workload work = setup.work();
+    int inflight = setup.inflight();
+    long timeoutS = setup.timeoutS();
+    int partitions = setup.partitions();
+    int instances = setup.instances();
     List<Sample> stream = work.samples();
     int n = stream.size();
     int warm = n / 10;
@@ -435,7 +442,7 @@ public final class StreamingBenchmark {
     settings.putAll(work.settings());
     settings.put("redunet.window", Integer.toString(WINDOW));
     settings.put("redunet.scoring", mode.equals("latest") ? "latest" : "consistent");
-    settings.putAll(extra);
+    settings.putAll(setup.extra());
     AppConfig config = AppConfig.of(settings);
     RedunetTopics topics = RedunetTopics.of(config);
     try (Admin admin =
