@@ -25,8 +25,8 @@ import javax.imageio.ImageIO;
  * version ({@link BuilderBenchmark}), grow with the feature dimension d (64, 128, 256), the layers
  * L (2, 10, 30), the classes k (10, 100), and the input partitions (1 to 4) with one and two
  * instances. One parameter moves at a time from d = 64, L = 10, k = 10, one partition, one
- * instance; all in one JVM, after two warm-up measurements of the base point (JIT), each point on a
- * fresh broker.
+ * instance; all in one JVM, after two warm-up measurements of the base point and four warm-up
+ * builds (JIT), each point on a fresh broker.
  *
  * <p>The builder's GFLOP/s counts a later version's nominal work, L·(2(k+1)d²W + d²W + (k+1)d³) +
  * k·d³/3 (the window of W = 500 through each layer of the previous version, its class scatters, the
@@ -101,6 +101,9 @@ public final class ScalingBenchmark {
     List<Figures> rows = new ArrayList<>();
     try (MathExecutor math =
         MathExecutor.create(MathExecutor.availableProcessors(), "bench-math")) {
+      System.err.println("scaling: warm-up of the builder (JIT) on the base point");
+      Point base = grid.get(0);
+      BuilderBenchmark.laterVersionMillis(base.d(), base.k(), base.layers(), 8, 4, math);
       for (Point p : grid) {
         Figures f = done.get(p.key());
         if (f == null) {
