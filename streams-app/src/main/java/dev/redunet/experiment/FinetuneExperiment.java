@@ -33,9 +33,10 @@ import java.util.function.Consumer;
  * back-propagation (row 3). Rows 2 and 3 train every layer's E(f), Cʲ(f) and a linear soft-max head
  * on the cross-entropy, with the same optimizer, epochs and schedule ({@link FineTuning}); their
  * classifier is the head, a linear classifier, so the forward row's figure is the linear SVM's on
- * its features (nearest subspace and kNN are reported beside it, and all three are refitted on the
- * fine-tuned features too). ΔR of every layer's training output (true labels) is reported before
- * and after fine-tuning.
+ * its features (nearest subspace, kNN and the shift-invariant {@link SpectralMicl} are reported
+ * beside it, and the first three are refitted on the fine-tuned features too). {@link
+ * Settings#backPropagation()} false runs row 1 alone. ΔR of every layer's training output (true
+ * labels) is reported before and after fine-tuning.
  */
 public final class FinetuneExperiment {
 
@@ -154,7 +155,7 @@ public final class FinetuneExperiment {
     List<Operators> constructed = new ArrayList<>();
     List<Operators> random = new ArrayList<>();
     SplittableRandom init = new SplittableRandom(o.initSeed());
-    for (SpectralLayer layer : layers) {
+    for (SpectralLayer layer : o.backPropagation() ? layers : List.<SpectralLayer>of()) {
       constants.add(LayerMap.Constants.of(layer));
       Operators w = Operators.of(layer);
       constructed.add(w);
