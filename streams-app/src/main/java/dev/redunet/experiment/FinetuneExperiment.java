@@ -1,6 +1,7 @@
 package dev.redunet.experiment;
 
 import dev.redunet.linalg.MathExecutor;
+import dev.redunet.micl.CodingMode;
 import dev.redunet.rate.Rates;
 import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import dev.redunet.redunet.backprop.FineTuning;
@@ -11,6 +12,7 @@ import dev.redunet.redunet.spectral.SpectralBatch;
 import dev.redunet.redunet.spectral.SpectralConstruction;
 import dev.redunet.redunet.spectral.SpectralGrid;
 import dev.redunet.redunet.spectral.SpectralLayer;
+import dev.redunet.redunet.spectral.SpectralMicl;
 import dev.redunet.redunet.spectral.SpectralNetwork;
 import dev.redunet.redunet.spectral.SpectralParameters;
 import dev.redunet.redunet.spectral.SpectralRates;
@@ -31,9 +33,10 @@ import java.util.function.Consumer;
  * back-propagation (row 3). Rows 2 and 3 train every layer's E(f), Cʲ(f) and a linear soft-max head
  * on the cross-entropy, with the same optimizer, epochs and schedule ({@link FineTuning}); their
  * classifier is the head, a linear classifier, so the forward row's figure is the linear SVM's on
- * its features (nearest subspace and kNN are reported beside it, and all three are refitted on the
- * fine-tuned features too). ΔR of every layer's training output (true labels) is reported before
- * and after fine-tuning.
+ * its features (nearest subspace, kNN and the shift-invariant {@link SpectralMicl} are reported
+ * beside it, and the first three are refitted on the fine-tuned features too). {@link
+ * Settings#backPropagation()} false runs row 1 alone. ΔR of every layer's training output (true
+ * labels) is reported before and after fine-tuning.
  */
 public final class FinetuneExperiment {
 
@@ -53,6 +56,8 @@ public final class FinetuneExperiment {
    * @param training the optimizer's settings, the same for both initialisations
    * @param initSeed seed of the random initialisation
    * @param classifierSeed seed of the linear SVM
+   * @param miclEpsSq ε² of the spectral MICL classifier on the forward features
+   * @param backPropagation whether rows 2 and 3 run (false: the forward row alone)
    */
   public record Settings(
       double epsSq,
@@ -61,7 +66,9 @@ public final class FinetuneExperiment {
       int layers,
       FineTuning.Settings training,
       long initSeed,
-      long classifierSeed) {}
+      long classifierSeed,
+      double miclEpsSq,
+      boolean backPropagation) {}
 
   /**
    * Runs the three rows.
@@ -118,6 +125,15 @@ public final class FinetuneExperiment {
             identity.postprocess(built.trainFeatures()), labels, o.classifierSeed());
     Map<String, Object> forward =
         fitted.accuracies(identity.postprocess(built.passengerFeatures().get(0)), in.testClasses());
+    SpectralMicl micl =
+        SpectralMicl.build(
+            SpectralStatistics.perClass(built.trainFeatures(), labels, classes, math),
+            o.miclEpsSq(),
+            CodingMode.AFFINE,
+            math);
+    forward.put(
+        "spectral_micl",
+        accuracy(micl.classify(built.passengerFeatures().get(0), math), in.testClasses()));
     double forwardSeconds = (System.nanoTime() - f0) / 1e9;
     progress.accept("finetune: forward construction " + forward);
     List<Double> before = new ArrayList<>();
@@ -139,7 +155,7 @@ public final class FinetuneExperiment {
     List<Operators> constructed = new ArrayList<>();
     List<Operators> random = new ArrayList<>();
     SplittableRandom init = new SplittableRandom(o.initSeed());
-    for (SpectralLayer layer : layers) {
+    for (SpectralLayer layer : o.backPropagation() ? layers : List.<SpectralLayer>of()) {
       constants.add(LayerMap.Constants.of(layer));
       Operators w = Operators.of(layer);
       constructed.add(w);
@@ -154,7 +170,8 @@ public final class FinetuneExperiment {
     seconds.put("forward", forwardSeconds);
     double flops = 0;
     double trainingSeconds = 0;
-    for (String row : List.of("bp_random_init", "bp_redunet_init")) {
+    for (String row :
+        o.backPropagation() ? List.of("bp_random_init", "bp_redunet_init") : List.<String>of()) {
       List<Operators> start = row.equals("bp_random_init") ? random : constructed;
       Network net = new Network(constants, start, binWeight, shape.channels(), classes);
       long b0 = System.nanoTime();
@@ -222,9 +239,8 @@ public final class FinetuneExperiment {
     json.put("bp_random_init", rows.get("bp_random_init"));
     json.put("bp_redunet_init", rows.get("bp_redunet_init"));
     json.put("forward_classifiers", forward);
-    json.put(
-        "forward_classifier",
-        "nearest_subspace (" + SpectralExperiment.COMPONENTS + " components)");
+    json.put("forward_classifier", "linear");
+    json.put("micl_eps_sq", o.miclEpsSq());
     json.put("bp_classifier", "the linear soft-max head trained with the layers (cross-entropy)");
     json.put("bp_features_classifiers", tunedClassifiers);
     json.put(
@@ -246,8 +262,11 @@ public final class FinetuneExperiment {
     json.put("seconds", (System.nanoTime() - t0) / 1e9);
     json.put("row_seconds", seconds);
     int epochs = 2 * o.training().epochs();
-    json.put("seconds_per_epoch", epochs == 0 ? null : trainingSeconds / epochs);
-    json.put("gflops_per_second", trainingSeconds == 0 ? null : flops / trainingSeconds / 1e9);
+    json.put(
+        "seconds_per_epoch", epochs == 0 || !o.backPropagation() ? null : trainingSeconds / epochs);
+    json.put(
+        "gflops_per_second",
+        trainingSeconds == 0 || !o.backPropagation() ? null : flops / trainingSeconds / 1e9);
     Map<String, Object> dr = new LinkedHashMap<>();
     dr.put("forward", before);
     dr.put("after_bp_redunet_init", after.get("bp_redunet_init"));

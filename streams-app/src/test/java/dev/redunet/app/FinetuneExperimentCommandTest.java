@@ -53,4 +53,66 @@ class FinetuneExperimentCommandTest {
     assertThat(json.get("seconds_per_epoch").asDouble()).isPositive();
     assertThat(json.get("gflops_per_second").asDouble()).isPositive();
   }
+
+  @Test
+  void forwardRowAloneAndTheSpectralMiclIgnoresTheTestTranslations() throws Exception {
+    JsonNode plain = run("--quick", "--rows", "forward", "--threads", "1");
+    JsonNode moved =
+        run(
+            "--quick",
+            "--rows",
+            "forward",
+            "--translate",
+            "test",
+            "--max-shift",
+            "14",
+            "--threads",
+            "1");
+
+    for (JsonNode json : List.of(plain, moved)) {
+      assertThat(json.get("bp_random_init").isNull()).isTrue();
+      assertThat(json.get("bp_redunet_init").isNull()).isTrue();
+      assertThat(json.get("training_loss").size()).isZero();
+      assertThat(json.get("layer_delta_r").get("forward").size()).isEqualTo(4);
+    }
+    assertThat(plain.get("translate").asText()).isEqualTo("none");
+    assertThat(plain.get("max_shift").asInt()).isZero();
+    assertThat(moved.get("max_shift").asInt()).isEqualTo(14);
+    // The training images are not translated in either run, so the network is the same one.
+    assertThat(moved.get("layer_delta_r").get("forward"))
+        .isEqualTo(plain.get("layer_delta_r").get("forward"));
+    // The spectral MICL scores are invariant to cyclic shifts: the same accuracy on the moved
+    // test images; the linear SVM on the (shift-equivariant) features loses accuracy.
+    JsonNode a = plain.get("forward_classifiers");
+    JsonNode b = moved.get("forward_classifiers");
+    assertThat(a.get("spectral_micl").asDouble()).isGreaterThan(0.1);
+    assertThat(b.get("spectral_micl").asDouble()).isEqualTo(a.get("spectral_micl").asDouble());
+    assertThat(b.get("linear").asDouble()).isLessThan(a.get("linear").asDouble());
+  }
+
+  @Test
+  void anUnknownTranslationReadingIsAUsageError() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute("experiment", "finetune", "--quick", "--translate", "train");
+    assertThat(code).isEqualTo(CommandSupport.USAGE);
+    assertThat(err.toString()).contains("--translate must be none, test or both, got train");
+  }
+
+  private static JsonNode run(String... options) throws Exception {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    String[] args = new String[options.length + 2];
+    args[0] = "experiment";
+    args[1] = "finetune";
+    System.arraycopy(options, 0, args, 2, options.length);
+    assertThat(cl.execute(args)).as(err.toString()).isZero();
+    List<String> lines = out.toString().strip().lines().toList();
+    return new ObjectMapper().readTree(lines.get(lines.size() - 1));
+  }
 }
