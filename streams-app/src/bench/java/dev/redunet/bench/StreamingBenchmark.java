@@ -326,7 +326,7 @@ public final class StreamingBenchmark {
         latest.maxModelVersion());
     System.out.printf(
         Locale.ROOT,
-        "ratio to pass-through: consistent %.3f (goal >= 0.25, no stale prediction), latest %.3f%n",
+        "ratio to pass-through: consistent %.3f (goal of #18 >= 0.5, no stale prediction), latest %.3f%n",
         ratio,
         latestRatio);
     ObjectMapper json = new ObjectMapper();
