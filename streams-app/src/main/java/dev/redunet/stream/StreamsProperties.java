@@ -52,14 +52,6 @@ public final class StreamsProperties {
   private static final long DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
 
   /**
-   * {@code num.stream.threads} unless {@code kafka.num.stream.threads} is given: 2 rather than
-   * Kafka's 1, so that the builder's task and a scoring task run on different threads. Consistent
-   * scoring waits for both in turn; on one thread each waits for the other's commits. Measured with
-   * {@code StreamingBenchmark --rounds 2}: 1 thread 0.23 of the pass-through rate, 2 threads 0.35.
-   */
-  static final int DEFAULT_STREAM_THREADS = 2;
-
-  /**
    * The consumers' {@code max.partition.fetch.bytes} unless set: 16 MiB rather than Kafka's 1 MiB,
    * so that one fetch brings the builder a window's deltas (hundreds of KiB each) and an instance a
    * model version, instead of three records. Measured with {@code StreamingBenchmark}: at 1 MiB the
@@ -103,9 +95,6 @@ public final class StreamsProperties {
     // and would warn that the setting is missing: hand it to the main consumer too.
     p.put(StreamsConfig.mainConsumerPrefix(PROCESSING_HANDLER_GLOBAL), "true");
 
-    // Two stream threads: the builder's task and the scoring tasks commit separate transactions,
-    // so a version's commit (megabytes) does not hold up the predictions' (docs/PERFORMANCE.md).
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(DEFAULT_STREAM_THREADS));
     Map<String, String> passThrough = config.kafkaProperties();
     p.putAll(passThrough);
 

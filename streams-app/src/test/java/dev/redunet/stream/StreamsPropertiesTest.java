@@ -47,8 +47,6 @@ class StreamsPropertiesTest {
         .containsEntry("producer.buffer.memory", Long.toString((32L << 20) + (1 << 20)))
         .containsEntry("main.consumer.max.partition.fetch.bytes", Integer.toString(16 << 20))
         .containsEntry("global.consumer.max.partition.fetch.bytes", Integer.toString(16 << 20))
-        // the builder's task and a scoring task on different threads
-        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "2")
         .doesNotContainKey(StreamsConfig.STATE_DIR_CONFIG);
     assertThat(
             new StreamsConfig(p)
@@ -88,7 +86,7 @@ class StreamsPropertiesTest {
             config(
                 Map.of(
                     "kafka.security.protocol", "SASL_SSL",
-                    "kafka.num.stream.threads", "3",
+                    "kafka.num.stream.threads", "2",
                     "kafka.processing.guarantee", "at_least_once",
                     "kafka.max.request.size", "99999999",
                     "redunet.application.id", "app-7",
@@ -97,7 +95,7 @@ class StreamsPropertiesTest {
             new IngressMetrics());
     assertThat(p)
         .containsEntry("security.protocol", "SASL_SSL")
-        .containsEntry("num.stream.threads", "3")
+        .containsEntry("num.stream.threads", "2")
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
         .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "app-7")
         .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/tmp/x")
