@@ -103,12 +103,6 @@ public final class StreamingBenchmark {
   private StreamingBenchmark() {}
 
   /**
-   * async-profiler's options for the application being measured ({@code --profile}), or null: set
-   * for the consistent application of the reported round only.
-   */
-  private static String profiling;
-
-  /**
    * What is streamed and how the learning applications are set up.
    *
    * @param name for the table
@@ -262,11 +256,16 @@ public final class StreamingBenchmark {
         }
         Setup setup =
             new Setup(
-                broker.bootstrapServers(), work, inflight, timeoutS, extra, partitions, instances);
+                broker.bootstrapServers(),
+                work,
+                inflight,
+                timeoutS,
+                extra,
+                partitions,
+                instances,
+                null);
         pass = runIf(modes, "passthrough", setup);
-        profiling = round == rounds ? profile : null;
-        learn = runIf(modes, "consistent", setup);
-        profiling = null;
+        learn = runIf(modes, "consistent", round == rounds ? setup.profiled(profile) : setup);
         latest = runIf(modes, "latest", setup);
       }
     }
@@ -401,6 +400,7 @@ public final class StreamingBenchmark {
    * @param extra settings for every application ({@code --set})
    * @param partitions input partitions
    * @param instances KafkaStreams instances of the application
+   * @param profile async-profiler's options ({@code --profile}) for this application, or null
    */
   record Setup(
       String bootstrap,
@@ -409,7 +409,14 @@ public final class StreamingBenchmark {
       long timeoutS,
       Map<String, String> extra,
       int partitions,
-      int instances) {}
+      int instances,
+      String profile) {
+
+    /** The same setup, profiled with {@code options} (null: not profiled). */
+    Setup profiled(String options) {
+      return new Setup(bootstrap, work, inflight, timeoutS, extra, partitions, instances, options);
+    }
+  }
 
   /** Runs the application of {@code mode} if {@code --modes} names it; otherwise a row of NaN. */
   private static Result runIf(List<String> modes, String mode, Setup setup) throws Exception {
@@ -528,8 +535,8 @@ public final class StreamingBenchmark {
         consumer.assign(tps);
         consumer.seekToBeginning(tps);
         consumer.poll(Duration.ZERO);
-        if (profiling != null) {
-          one.profiler.AsyncProfiler.getInstance().execute("start," + profiling);
+        if (setup.profile() != null) {
+          one.profiler.AsyncProfiler.getInstance().execute("start," + setup.profile());
         }
         producer.start();
         long lastLog = System.nanoTime();
@@ -573,11 +580,11 @@ public final class StreamingBenchmark {
         }
       }
       commits = commitFigures(apps.get(0));
-      if (profiling != null) {
+      if (setup.profile() != null) {
         System.err.println(
             mode
                 + ": profile "
-                + one.profiler.AsyncProfiler.getInstance().execute("stop," + profiling));
+                + one.profiler.AsyncProfiler.getInstance().execute("stop," + setup.profile()));
       }
     } finally {
       predicted.set(Long.MAX_VALUE / 2);
