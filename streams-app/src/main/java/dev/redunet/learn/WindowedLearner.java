@@ -36,8 +36,10 @@ import java.util.Optional;
  * <p>Computing a version is a pure {@link Job}, so that a caller may run it on another thread while
  * it adds further samples: {@link #add} closes windows into a queue (of at most the caller's
  * choosing), {@link #nextJob} hands out the job of the oldest closed window once the version before
- * it is installed, and {@link #install} makes the computed version the model in force. Not
- * thread-safe (a {@link Job} is). A job's kernels run on the learner's {@link MathExecutor}; the
+ * it is installed, {@link #nextChained} the job of the next closed window to compute on top of the
+ * one handed out before it (before that one is installed: the same inputs, so the same version),
+ * and {@link #install} makes the computed version the model in force. Not thread-safe (a {@link
+ * Job} and a {@link Chained} are). A job's kernels run on the learner's {@link MathExecutor}; the
  * versions do not depend on its threads.
  */
 public final class WindowedLearner {
@@ -312,6 +314,42 @@ public final class WindowedLearner {
     }
   }
 
+  /**
+   * The job of a closed window whose previous version is handed out but not installed: computed
+   * with that version's result ({@link #after}), it is the job {@link #nextJob} would hand out once
+   * that version is installed.
+   */
+  public static final class Chained {
+    private final LearnerSettings settings;
+    private final MathExecutor math;
+    private final Window window;
+
+    private Chained(LearnerSettings settings, MathExecutor math, Window window) {
+      this.settings = settings;
+      this.math = math;
+      this.window = window;
+    }
+
+    /** The version it builds. */
+    public long version() {
+      return window.version();
+    }
+
+    /**
+     * The job on top of {@code built}, the previous version's result.
+     *
+     * @throws IllegalArgumentException if {@code built} is not the previous version
+     */
+    public Job after(Built built) {
+      if (built.model().version() != window.version() - 1) {
+        throw new IllegalArgumentException(
+            "v" + window.version() + " cannot follow v" + built.model().version());
+      }
+      return new Job(
+          settings, math, window, Optional.of(built.model()), built.windows(), built.clusters());
+    }
+  }
+
   private static Matrix appendColumns(Matrix a, Matrix b) {
     double[][] columns = new double[a.cols() + b.cols()][];
     for (int i = 0; i < a.cols(); i++) {
@@ -343,7 +381,9 @@ public final class WindowedLearner {
   private long openFirst;
   private long openLast;
   private final Deque<Window> closed = new ArrayDeque<>();
-  private boolean jobOut;
+
+  /** How many of the first {@link #closed} windows have their jobs handed out. */
+  private int handedOut;
 
   private WindowedLearner(
       LearnerSettings settings,
@@ -510,16 +550,33 @@ public final class WindowedLearner {
    * is out; empty otherwise. Call {@link #install} with its result (or {@link #jobFailed}).
    */
   public Optional<Job> nextJob() {
-    if (jobOut || closed.isEmpty()) {
+    if (handedOut > 0 || closed.isEmpty()) {
       return Optional.empty();
     }
-    jobOut = true;
+    handedOut = 1;
     return Optional.of(new Job(settings, math, closed.peekFirst(), model, windows, clusters));
   }
 
-  /** The job handed out failed: the same window's job is handed out again by {@link #nextJob}. */
+  /**
+   * The job of the closed window after the last one handed out, while that one is not installed: to
+   * compute once that one's result is known ({@link Chained#after}), without waiting for its
+   * install. Empty when no job is out or no further window is closed. Install the results in order.
+   */
+  public Optional<Chained> nextChained() {
+    if (handedOut == 0 || closed.size() <= handedOut) {
+      return Optional.empty();
+    }
+    Window w = closed.stream().skip(handedOut).findFirst().orElseThrow();
+    handedOut++;
+    return Optional.of(new Chained(settings, math, w));
+  }
+
+  /**
+   * The jobs handed out failed (or were abandoned): the oldest closed window's job is handed out
+   * again by {@link #nextJob}.
+   */
   public void jobFailed() {
-    jobOut = false;
+    handedOut = 0;
   }
 
   /**
@@ -541,7 +598,7 @@ public final class WindowedLearner {
     model = Optional.of(built.model());
     windows = built.windows();
     clusters = built.clusters();
-    jobOut = false;
+    handedOut = Math.max(0, handedOut - 1);
   }
 
   /** The model in force, if a version is installed. */

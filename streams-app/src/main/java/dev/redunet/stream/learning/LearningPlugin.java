@@ -202,7 +202,7 @@ public final class LearningPlugin implements ScoringPlugin {
    * The number of windows the model's builder has closed (its progress record in a model store,
    * e.g. the global store {@value #MODEL_STORE} through an interactive query); empty before the
    * builder published one. Version v is built from window v, so this minus the newest version is
-   * how many closed windows wait for their versions (at most two: the builder stops reading then).
+   * how many closed windows wait for their versions (at most four: the builder stops feeding then).
    */
   public static OptionalLong windowsClosed(
       ReadOnlyKeyValueStore<String, byte[]> store, String modelName) {
@@ -228,6 +228,9 @@ public final class LearningPlugin implements ScoringPlugin {
   /** This instance's builder's publications, for this instance's scorers. */
   private final LocalVersions local = new LocalVersions();
 
+  /** This instance's scorers' learning records, for this instance's builder. */
+  private final LocalLearningRecords handed = new LocalLearningRecords();
+
   /** Where scorers reject samples of another shape; set by {@link #extend}. */
   private volatile LearningScorer.Rejecting rejecting;
 
@@ -240,6 +243,7 @@ public final class LearningPlugin implements ScoringPlugin {
         idleTimeoutMs,
         listener,
         local,
+        handed,
         () -> Objects.requireNonNull(rejecting, "the plugin is not part of a topology (extend)"),
         math,
         settings.keepsUnlabelled());
@@ -296,6 +300,7 @@ public final class LearningPlugin implements ScoringPlugin {
                 idleTimeoutMs,
                 retainedVersions,
                 local,
+                handed,
                 inlineRebuild ? null : () -> ModelBuilderProcessor.builderThread(modelName),
                 math,
                 clusterMembers,

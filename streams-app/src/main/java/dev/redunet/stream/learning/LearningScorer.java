@@ -99,6 +99,7 @@ final class LearningScorer implements SampleScorer {
   private final long maxWaiting;
   private final LearningListener listener;
   private final LocalVersions local;
+  private final LocalLearningRecords handed;
   private final MathExecutor math;
   private final boolean sendUnlabelled;
   private final Throttled warnings = new Throttled(LOG, 10_000);
@@ -111,6 +112,14 @@ final class LearningScorer implements SampleScorer {
   private long effectiveTime = Long.MIN_VALUE;
   private String lastKey;
   private String reportedKey;
+
+  /**
+   * The key of the last learning record this task sent since it started (a sample's key, or the key
+   * a progress record reported), null before the first: handed to the builder with the next record
+   * ({@link LocalLearningRecords.Handed#previous}).
+   */
+  private String sentKey;
+
   private long reportedAt = Long.MIN_VALUE / 2;
   private long loadedVersion;
 
@@ -137,6 +146,7 @@ final class LearningScorer implements SampleScorer {
       long idleTimeoutMs,
       LearningListener listener,
       LocalVersions local,
+      LocalLearningRecords handed,
       Supplier<Rejecting> rejecting,
       MathExecutor math,
       boolean sendUnlabelled) {
@@ -149,6 +159,7 @@ final class LearningScorer implements SampleScorer {
     this.maxWaiting = maxWaiting;
     this.listener = listener;
     this.local = local;
+    this.handed = handed;
     this.math = math;
   }
 
@@ -190,6 +201,8 @@ final class LearningScorer implements SampleScorer {
       // Unlabelled samples too when the builder learns from them (self-training) or clusters the
       // novel ones: either way under the version they are owed, in the window they fall in.
       send(
+          partition,
+          key,
           LearningSample.newBuilder()
               .setKey(key)
               .setPartition(partition)
@@ -240,21 +253,31 @@ final class LearningScorer implements SampleScorer {
     boolean mayBeat = lastKey != null || reportedKey != null || now - startedAt >= idleTimeoutMs;
     if (moved || (mayBeat && now - reportedAt >= heartbeatMs)) {
       String key = moved ? lastKey : reportedKey == null ? "" : reportedKey;
+      int partition = context.taskId().partition();
       send(
-          PartitionProgress.newBuilder()
-              .setPartition(context.taskId().partition())
-              .setKey(key)
-              .build());
+          partition,
+          key,
+          PartitionProgress.newBuilder().setPartition(partition).setKey(key).build());
       reportedKey = key.isEmpty() ? null : key;
       reportedAt = now;
     }
   }
 
-  private void send(Object body) {
+  /**
+   * Sends a learning record to the builder: over the learning topic, and handed to this instance's
+   * builder at once ({@link LocalLearningRecords}) when it has one. A heartbeat (a progress record
+   * that reports no new key) goes by the topic only.
+   */
+  private void send(int partition, String key, Object body) {
     byte[] value = MESSAGES.encode(LearningMessage.newBuilder().setBody(body).build());
     context.forward(
         new Record<>(modelName, (Object) value, Math.max(0, effectiveTime)),
         LearningPlugin.LEARNING_SINK);
+    if (key.isEmpty() || key.equals(sentKey)) {
+      return;
+    }
+    handed.offer(new LocalLearningRecords.Handed(partition, sentKey, key, body, value));
+    sentKey = key;
   }
 
   /**

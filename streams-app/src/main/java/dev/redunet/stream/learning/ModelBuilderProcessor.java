@@ -29,10 +29,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -60,7 +63,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Every labelled sample the scoring tasks send is stored under its {@link StreamKey} in
- *       {@value LearningPlugin#BUILDER_STORE}, whatever order the records arrive in.
+ *       {@value LearningPlugin#BUILDER_STORE}, whatever order the records arrive in. The scoring
+ *       tasks of this instance also hand their records over at once ({@link LocalLearningRecords}),
+ *       before their transactions commit: one is applied when it follows the last record of its
+ *       partition the builder has, and a record at or before that (the same record by the other
+ *       path) is dropped.
  *   <li>The watermark: every input partition reports how far it has got (its samples' keys, and
  *       {@link PartitionProgress} records); the watermark is the smallest of those, so every
  *       labelled sample at or before it is stored. A partition whose task is heard from (it sends
@@ -74,7 +81,10 @@ import org.slf4j.LoggerFactory;
  *       ModelProgress} under {@code <model>/progress}. Scorers hold each sample until the watermark
  *       passes it, then score it with the version it is owed.
  *   <li>The version's computation (a pure {@link WindowedLearner.Job}) runs on the builder's own
- *       thread ({@code redunet.rebuild=background}, the default) or inline. The stream thread
+ *       thread ({@code redunet.rebuild=background}, the default) or inline. In the background, the
+ *       job of a window that closes while the version before it is computed is chained on that
+ *       version's result ({@link WindowedLearner#nextChained}), and a version is handed to this
+ *       instance's scorers as soon as it is computed ({@link LocalVersions}). The stream thread
  *       installs and publishes it: parts, then the version's header, then the newest-version
  *       header; versions older than {@code redunet.model.retained.versions} are deleted. The
  *       samples of its window leave the store in the same transaction as the statistics that hold
@@ -95,7 +105,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private static final AvroCodec<ModelProgress> PROGRESS = AvroCodec.of(ModelProgress.class);
 
   /** Closed windows the core may hold before their versions are installed. */
-  static final int MAX_QUEUED_WINDOWS = 2;
+  static final int MAX_QUEUED_WINDOWS = 4;
 
   private static final String SAMPLES = "s/";
   private static final String PARTITION_PROGRESS = "p/";
@@ -119,6 +129,15 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final int clusterMembers;
   private final ModelCache cache;
   private final LocalVersions local;
+  private final LocalLearningRecords handed;
+
+  /**
+   * Handed records that cannot be applied yet, per partition, by key: a record before them has not
+   * come (it comes by the topic).
+   */
+  private final Map<Integer, NavigableMap<String, LocalLearningRecords.Handed>> parked =
+      new HashMap<>();
+
   private final InputBacklog backlog;
   private final Throttled warnings = new Throttled(LOG, 10_000);
 
@@ -170,7 +189,13 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private String shapeFixedAt;
   private long installedVersion;
   private List<String> installedClassNames = List.of();
-  private Future<WindowedLearner.Built> building;
+
+  /**
+   * The versions being computed on the executor, oldest first: the first on the installed version,
+   * each next one chained on the result of the one before it.
+   */
+  private final Deque<Future<WindowedLearner.Built>> building = new ArrayDeque<>();
+
   private long retryAt;
   private long retryDelayMs = 1_000;
 
@@ -184,6 +209,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       long idleTimeoutMs,
       int retainedVersions,
       LocalVersions local,
+      LocalLearningRecords handed,
       Supplier<ExecutorService> executors) {
     this(
         modelName,
@@ -194,6 +220,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
         idleTimeoutMs,
         retainedVersions,
         local,
+        handed,
         executors,
         MathExecutor.sequential(),
         DEFAULT_CLUSTER_MEMBERS,
@@ -212,6 +239,8 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
    *     too)
    * @param idleTimeoutMs a partition silent this long no longer holds the watermark back
    * @param retainedVersions model versions kept in the model topic (≥ 2)
+   * @param local where this instance's scorers find what the builder publishes
+   * @param handed the learning records this instance's scorers hand over before they commit
    * @param executors creates the executor versions are computed on (one per task), or null to
    *     compute them inline, on the stream thread
    * @param math the threads the computation of a version splits its kernels over
@@ -230,6 +259,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       long idleTimeoutMs,
       int retainedVersions,
       LocalVersions local,
+      LocalLearningRecords handed,
       Supplier<ExecutorService> executors,
       MathExecutor math,
       int clusterMembers,
@@ -248,6 +278,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     this.executors = executors;
     this.math = math;
     this.local = local;
+    this.handed = handed;
     this.cache = new ModelCache(modelName);
   }
 
@@ -293,6 +324,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     installedVersion = cursor.getInstalledVersion();
     installedClassNames = List.copyOf(cursor.getClassNames());
     core = restoreCore();
+    handed.attach();
     // Nothing is forwarded here (Kafka Streams initializes the sinks after this processor): the
     // first punctuation feeds the restored samples again.
     context.schedule(Duration.ofMillis(TICK_MS), PunctuationType.WALL_CLOCK_TIME, this::tick);
@@ -390,12 +422,31 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       return;
     }
     long now = context.currentSystemTimeMs();
-    if (message.getBody() instanceof LearningSample s) {
+    receive(message.getBody(), record.value(), now);
+    takeHanded(now);
+    advanceWatermark(now);
+    if (storedSinceFeed >= core.untilClose()) {
+      feed(); // enough samples may have come to close the open window: build without delay
+    }
+    // otherwise the samples the watermark passes are fed at the next punctuation
+  }
+
+  /**
+   * Receives one learning record, from the topic or handed over: stores a labelled sample and
+   * advances its partition. A sample at or before its partition's progress is one this builder
+   * already has (it came the other way), and is dropped.
+   */
+  private void receive(Object body, byte[] value, long now) {
+    if (body instanceof LearningSample s) {
       if (s.getPartition() < 0) {
         skipRecord("has a negative partition " + s.getPartition());
         return;
       }
+      boolean had = has(s.getPartition(), s.getKey());
       advance(s.getPartition(), s.getKey(), now);
+      if (had) {
+        return;
+      }
       String key = s.getKey();
       if (watermark != null && key.compareTo(watermark) <= 0) {
         key = StreamKey.late(watermark, lateCount++);
@@ -409,22 +460,57 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
             s.getPartition(),
             s.getKey());
       }
-      state.put(SAMPLES + key, record.value());
+      state.put(SAMPLES + key, value);
       if (s.getLabel() != null) {
         storedSinceFeed++;
       }
-    } else if (message.getBody() instanceof PartitionProgress p) {
+    } else if (body instanceof PartitionProgress p) {
       if (p.getPartition() < 0) {
         skipRecord("has a negative partition " + p.getPartition());
         return;
       }
       advance(p.getPartition(), p.getKey(), now);
     }
-    advanceWatermark(now);
-    if (storedSinceFeed >= core.untilClose()) {
-      feed(); // enough samples may have come to close the open window: build without delay
+  }
+
+  /** Whether the builder has partition {@code p}'s records up to {@code key}. */
+  private boolean has(int p, String key) {
+    String at = p < progress.size() ? progress.get(p) : null;
+    return at != null && key.compareTo(at) <= 0;
+  }
+
+  /**
+   * Applies the records this instance's scorers handed over that follow, each, the last record the
+   * builder has of its partition; keeps the others until the topic brings the records before them;
+   * drops those it already has.
+   */
+  private void takeHanded(long now) {
+    for (LocalLearningRecords.Handed h : handed.take()) {
+      NavigableMap<String, LocalLearningRecords.Handed> waiting =
+          parked.computeIfAbsent(h.partition(), p -> new TreeMap<>());
+      waiting.put(h.key(), h);
+      if (waiting.size() > LocalLearningRecords.CAPACITY) {
+        waiting.clear(); // the topic brings them all
+      }
     }
-    // otherwise the samples the watermark passes are fed at the next punctuation
+    for (Map.Entry<Integer, NavigableMap<String, LocalLearningRecords.Handed>> e :
+        parked.entrySet()) {
+      int p = e.getKey();
+      NavigableMap<String, LocalLearningRecords.Handed> waiting = e.getValue();
+      while (!waiting.isEmpty()) {
+        LocalLearningRecords.Handed first = waiting.firstEntry().getValue();
+        if (has(p, first.key())) {
+          waiting.pollFirstEntry();
+          continue;
+        }
+        String at = p < progress.size() ? progress.get(p) : null;
+        if (first.previous() == null || !first.previous().equals(at)) {
+          break; // a record before it has not come yet
+        }
+        waiting.pollFirstEntry();
+        receive(first.body(), first.value(), now);
+      }
+    }
   }
 
   private void skipRecord(String why) {
@@ -674,13 +760,29 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private void tick(long now) {
     publishInitial();
     publishIfBuilt();
+    takeHanded(now);
     advanceWatermark(now);
     feed();
   }
 
-  /** Submits the next version's job, if any; returns true if it computed and installed it. */
+  /**
+   * Submits the next version's job, if any, and the jobs of the closed windows after it, each
+   * chained on the result of the one before (so that the executor goes on to the next version
+   * without waiting for this thread to install the last); returns true if it computed and installed
+   * a version (inline).
+   */
   private boolean submitNext() {
-    if (building != null || context.currentSystemTimeMs() < retryAt) {
+    if (context.currentSystemTimeMs() < retryAt) {
+      return false;
+    }
+    if (executor != null && !building.isEmpty()) {
+      for (Optional<WindowedLearner.Chained> c = core.nextChained();
+          c.isPresent();
+          c = core.nextChained()) {
+        WindowedLearner.Chained next = c.get();
+        Future<WindowedLearner.Built> previous = building.peekLast();
+        building.addLast(executor.submit(() -> computed(next.after(previous.get()).compute())));
+      }
       return false;
     }
     Optional<WindowedLearner.Job> job = core.nextJob();
@@ -688,8 +790,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
       return false;
     }
     if (executor != null) {
-      building = executor.submit(job.get()::compute);
-      return false;
+      WindowedLearner.Job first = job.get();
+      building.addLast(executor.submit(() -> computed(first.compute())));
+      return submitNext();
     }
     WindowedLearner.Built built;
     try {
@@ -702,20 +805,36 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     return true;
   }
 
-  /** Installs the version being computed if it is ready (from process() and the punctuation). */
+  /**
+   * A version just computed on the executor, handed at once to this instance's scorers (it is a
+   * function of the learning records read, like the boundaries: {@link LocalVersions}); the stream
+   * thread installs and publishes it next.
+   */
+  private WindowedLearner.Built computed(WindowedLearner.Built built) {
+    local.built(built.model());
+    return built;
+  }
+
+  /** Installs the versions computed, in order (from process() and the punctuation). */
   private void publishIfBuilt() {
-    if (building == null || !building.isDone()) {
-      return;
+    boolean installed = false;
+    while (!building.isEmpty() && building.peekFirst().isDone()) {
+      Future<WindowedLearner.Built> done = building.removeFirst();
+      try {
+        install(done.get());
+        installed = true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | CancellationException e) {
+        building.forEach(f -> f.cancel(false)); // chained on the failed one
+        building.clear();
+        failed(core.lastVersion() + 1, e.getCause() == null ? e : e.getCause());
+        return;
+      }
     }
-    Future<WindowedLearner.Built> done = building;
-    building = null;
-    try {
-      install(done.get());
+    if (installed) {
       feed();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | CancellationException e) {
-      failed(core.lastVersion() + 1, e.getCause() == null ? e : e.getCause());
     }
   }
 
@@ -845,6 +964,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   @Override
   public void close() {
+    handed.detach();
     backlog.close();
     if (executor != null) {
       executor.shutdownNow(); // a build still running is computed again by the next owner
