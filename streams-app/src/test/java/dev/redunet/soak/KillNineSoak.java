@@ -69,7 +69,7 @@ class KillNineSoak {
   private static final Logger LOG = LoggerFactory.getLogger(KillNineSoak.class);
 
   static final int SAMPLES = 6_000;
-  static final int RATE = 250;
+  static final int RATE = 100;
   static final int PARTITIONS = 3;
   static final long BASE_EVENT_TIME = 1_700_000_000_000L;
 
