@@ -3,9 +3,6 @@ package dev.redunet.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.redunet.learn.LearnerSettings.Combination;
-import dev.redunet.learn.LearnerSettings.Construction;
-import dev.redunet.learn.LearnerSettings.ProjectionMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,25 +19,8 @@ class ChainedJobsTest {
   private static final int WINDOWS = 4;
   private static final int W = 50;
 
-  /** Three layers, windows of W, no projection: the other settings the defaults. */
   private static LearnerSettings settings() {
-    LearnerSettings d = LearnerSettings.defaults();
-    return new LearnerSettings(
-        3,
-        0.5,
-        0.5,
-        500,
-        d.membership(),
-        W,
-        0,
-        Combination.CUMULATIVE,
-        0.9,
-        3,
-        ProjectionMode.OFF,
-        d.projectionDimension(),
-        0.5,
-        Construction.STATISTICS,
-        d.noveltyQuantile());
+    return TestSettings.vector(3, W);
   }
 
   /** {@code WINDOWS} windows of a seeded stream (D = 12, 3 classes), fed to a new core. */

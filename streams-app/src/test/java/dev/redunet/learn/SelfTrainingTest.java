@@ -2,12 +2,8 @@ package dev.redunet.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.redunet.learn.LearnerSettings.Combination;
-import dev.redunet.learn.LearnerSettings.Construction;
-import dev.redunet.learn.LearnerSettings.ProjectionMode;
 import dev.redunet.linalg.Matrix;
 import dev.redunet.micl.ClassStatistics;
-import dev.redunet.redunet.ForwardConstruction.TrainingMembership;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,23 +20,7 @@ class SelfTrainingTest {
   private static final int W = 60;
 
   private static LearnerSettings ignoring() {
-    LearnerSettings d = LearnerSettings.defaults();
-    return new LearnerSettings(
-        2,
-        0.5,
-        0.5,
-        500,
-        TrainingMembership.SOFTMAX,
-        W,
-        0,
-        Combination.CUMULATIVE,
-        0.9,
-        3,
-        ProjectionMode.OFF,
-        d.projectionDimension(),
-        0.5,
-        Construction.STATISTICS,
-        d.noveltyQuantile());
+    return TestSettings.vector(2, W);
   }
 
   /** Unlabelled samples per labelled one in window 2. */

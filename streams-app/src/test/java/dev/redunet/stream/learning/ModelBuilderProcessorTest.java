@@ -342,6 +342,14 @@ class ModelBuilderProcessorTest {
     assertThat(actual.score(probe).deltaL()).isDeepEqualTo(expected.score(probe).deltaL());
   }
 
+  /** Window v of the stream ends at its (v·W)-th sample in key order, for v = 1…{@code n}. */
+  private static void assertBoundaries(Task task, List<Labelled> stream, int n) {
+    List<String> keys = stream.stream().map(Labelled::key).sorted().toList();
+    for (int v = 1; v <= n; v++) {
+      assertThat(task.boundary(v)).as("boundary of v%d", v).isEqualTo(keys.get(v * W - 1));
+    }
+  }
+
   @Test
   void samplesArrivingInAnyOrderGiveTheVersionsOfTheCoreFedInKeyOrder() {
     List<Labelled> stream = stream(3 * W + 5, 1);
@@ -355,9 +363,8 @@ class ModelBuilderProcessorTest {
       for (StreamingModel e : expected) {
         assertSameModel(task.version(e.version()).orElseThrow(), e);
       }
-      List<String> keys = stream.stream().map(Labelled::key).sorted().toList();
+      assertBoundaries(task, stream, 3);
       for (int v = 1; v <= 3; v++) {
-        assertThat(task.boundary(v)).as("boundary of v%d", v).isEqualTo(keys.get(v * W - 1));
         assertThat(task.local.boundary(v))
             .as("this instance's scorers see the boundary the model topic gets")
             .contains(task.boundary(v));
@@ -422,10 +429,7 @@ class ModelBuilderProcessorTest {
     for (StreamingModel e : expected) {
       assertSameModel(task.version(e.version()).orElseThrow(), e);
     }
-    List<String> keys = stream.stream().map(Labelled::key).sorted().toList();
-    for (int v = 1; v <= 3; v++) {
-      assertThat(task.boundary(v)).as("boundary of v%d", v).isEqualTo(keys.get(v * W - 1));
-    }
+    assertBoundaries(task, stream, 3);
     assertThat(task.skipped).hasValue(0);
   }
 
