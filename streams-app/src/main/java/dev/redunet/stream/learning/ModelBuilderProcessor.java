@@ -138,6 +138,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   private final Map<Integer, NavigableMap<String, LocalLearningRecords.Handed>> parked =
       new HashMap<>();
 
+  /** Whether this builder takes the records of {@link #handed} (between init and close). */
+  private boolean attached;
+
   private final InputBacklog backlog;
   private final Throttled warnings = new Throttled(LOG, 10_000);
 
@@ -325,6 +328,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     installedClassNames = List.copyOf(cursor.getClassNames());
     core = restoreCore();
     handed.attach();
+    attached = true;
     // Nothing is forwarded here (Kafka Streams initializes the sinks after this processor): the
     // first punctuation feeds the restored samples again.
     context.schedule(Duration.ofMillis(TICK_MS), PunctuationType.WALL_CLOCK_TIME, this::tick);
@@ -964,7 +968,10 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   @Override
   public void close() {
-    handed.detach();
+    if (attached) {
+      attached = false;
+      handed.detach();
+    }
     backlog.close();
     if (executor != null) {
       executor.shutdownNow(); // a build still running is computed again by the next owner
