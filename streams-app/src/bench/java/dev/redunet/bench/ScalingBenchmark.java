@@ -207,30 +207,9 @@ public final class ScalingBenchmark {
     new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)
   };
 
-  /** A curve of one panel. */
-  private static final class Series {
-    private final String name;
-    private final double[] x;
-    private final double[] y;
-
-    Series(String name, double[] x, double[] y) {
-      this.name = name;
-      this.x = x.clone();
-      this.y = y.clone();
-    }
-
-    String name() {
-      return name;
-    }
-
-    double[] x() {
-      return x;
-    }
-
-    double[] y() {
-      return y;
-    }
-  }
+  /** A curve of one panel (its arrays made for it, not shared). */
+  @SuppressWarnings("ArrayRecordComponent") // plotted once, never modified
+  private record Series(String name, double[] x, double[] y) {}
 
   private static void plot(List<Figures> rows, Path png) throws IOException {
     BufferedImage img = new BufferedImage(2 * PANEL_W, 2 * PANEL_H, BufferedImage.TYPE_INT_RGB);

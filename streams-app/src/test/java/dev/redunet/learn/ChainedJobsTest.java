@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -78,8 +77,8 @@ class ChainedJobsTest {
       for (String part : eb.keySet()) {
         assertThat(ab.get(part)).as("v%d part %s", i + 1, part).isEqualTo(eb.get(part));
       }
-      assertThat(a.predicted()).isEqualTo(e.predicted());
-      assertThat(Arrays.equals(a.noveltyBits(), e.noveltyBits())).isTrue();
+      assertThat(a.predicted()).as("v%d predictions", i + 1).isEqualTo(e.predicted());
+      assertThat(a.noveltyBits()).as("v%d novelty", i + 1).isEqualTo(e.noveltyBits());
       chained.install(a);
     }
     assertThat(chained.lastVersion()).isEqualTo(WINDOWS);

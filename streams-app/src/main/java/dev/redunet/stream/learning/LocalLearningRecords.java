@@ -76,6 +76,9 @@ final class LocalLearningRecords {
 
   /** The records handed since the last call, in the order they were handed. */
   List<Handed> take() {
+    if (size.get() == 0) {
+      return List.of(); // the builder asks on every record it processes
+    }
     List<Handed> out = new ArrayList<>();
     for (Handed h; (h = queue.poll()) != null; ) {
       size.decrementAndGet();

@@ -479,8 +479,13 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
 
   /** Whether the builder has partition {@code p}'s records up to {@code key}. */
   private boolean has(int p, String key) {
-    String at = p < progress.size() ? progress.get(p) : null;
+    String at = progressOf(p);
     return at != null && key.compareTo(at) <= 0;
+  }
+
+  /** The key partition {@code p} has got to, null: none yet. */
+  private String progressOf(int p) {
+    return p < progress.size() ? progress.get(p) : null;
   }
 
   /**
@@ -507,8 +512,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
           waiting.pollFirstEntry();
           continue;
         }
-        String at = p < progress.size() ? progress.get(p) : null;
-        if (first.previous() == null || !first.previous().equals(at)) {
+        if (first.previous() == null || !first.previous().equals(progressOf(p))) {
           break; // a record before it has not come yet
         }
         waiting.pollFirstEntry();
