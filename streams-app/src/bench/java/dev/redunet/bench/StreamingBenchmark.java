@@ -52,7 +52,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 
@@ -590,7 +589,7 @@ public final class StreamingBenchmark {
       predicted.set(Long.MAX_VALUE / 2);
       producer.join(TimeUnit.SECONDS.toMillis(60));
       for (KafkaStreams streams : apps) {
-        if (!streams.close(CloseOptions.timeout(Duration.ofSeconds(30)))) {
+        if (!streams.close(StreamsProperties.closeOptions(config, Duration.ofSeconds(30)))) {
           System.err.println(mode + ": KafkaStreams did not close within 30 s");
         }
       }

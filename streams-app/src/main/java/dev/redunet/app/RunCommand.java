@@ -47,7 +47,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -580,7 +579,9 @@ public final class RunCommand implements Callable<Integer> {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } finally {
-        closed = streams.close(CloseOptions.timeout(Duration.ofSeconds(CLOSE_TIMEOUT_SECONDS)));
+        closed =
+            streams.close(
+                StreamsProperties.closeOptions(config, Duration.ofSeconds(CLOSE_TIMEOUT_SECONDS)));
         if (!closed) {
           LOG.error("Kafka Streams did not close within {} s", CLOSE_TIMEOUT_SECONDS);
         }

@@ -4,10 +4,12 @@ import dev.redunet.config.AppConfig;
 import dev.redunet.config.ConfigException;
 import dev.redunet.config.ConfigKeys;
 import dev.redunet.wire.OutputSerdes;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -22,8 +24,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *       block cache of {@code redunet.rocksdb.cache.bytes}, memtables included, unless {@code
  *       kafka.rocksdb.config.setter} names another), and the producer size limits below;
  *   <li>the {@code kafka.*} pass-through settings, without the prefix (security, client tuning,
- *       {@code num.stream.threads}, {@code commit.interval.ms}, or other handlers); Kafka Streams
- *       hands each to the clients it concerns;
+ *       {@code num.stream.threads}, 2 unless set, {@code commit.interval.ms}, or other handlers);
+ *       Kafka Streams hands each to the clients it concerns;
  *   <li>the settings that have their own {@code redunet.*} key: {@code application.id}, {@code
  *       bootstrap.servers}, {@code processing.guarantee} ({@code exactly_once_v2} by default),
  *       {@code replication.factor} of internal topics, {@code state.dir}.
@@ -58,6 +60,16 @@ public final class StreamsProperties {
    * builder fell a third of the stream behind the scorers sharing its thread.
    */
   static final int PARTITION_FETCH_BYTES = 16 * 1024 * 1024;
+
+  /**
+   * {@code num.stream.threads} unless {@code kafka.num.stream.threads} is given: 2 rather than
+   * Kafka's 1, so that the builder's task and a scoring task run on different threads and commit
+   * separate transactions. On one thread the scorer's predictions wait for the builder's version
+   * (megabytes) to be installed and committed, and the builder for the scorer's commits: {@code
+   * StreamingBenchmark --samples 40000 --rounds 3}, consistent scoring 0.42 of the pass-through
+   * rate on one thread against 0.54 on two (docs/PERFORMANCE.md).
+   */
+  static final int DEFAULT_STREAM_THREADS = 2;
 
   private StreamsProperties() {}
 
@@ -95,6 +107,7 @@ public final class StreamsProperties {
     // and would warn that the setting is missing: hand it to the main consumer too.
     p.put(StreamsConfig.mainConsumerPrefix(PROCESSING_HANDLER_GLOBAL), "true");
 
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(DEFAULT_STREAM_THREADS));
     Map<String, String> passThrough = config.kafkaProperties();
     p.putAll(passThrough);
 
@@ -161,6 +174,36 @@ public final class StreamsProperties {
             metrics,
             OutputSerdes.of(config).rejected().serializer()));
     return p;
+  }
+
+  /**
+   * How {@code KafkaStreams.close} should leave the consumer group: {@code LEAVE_GROUP}, unless a
+   * {@code group.instance.id} is configured (static membership, whose point is to stay in the group
+   * across a restart; then {@code REMAIN_IN_GROUP}).
+   *
+   * <p>Kafka Streams' own default keeps a stopping thread in the group until its {@code
+   * session.timeout.ms} (45 s) passes. A thread that is still joining when the others stop then
+   * cannot finish its rebalance without them, and Kafka Streams keeps it polling until the
+   * rebalance completes, so {@code close} took 45 s whenever it came before every thread had its
+   * first assignment (seen with two stream threads). Leaving at once also hands a stopped
+   * instance's partitions to the others without waiting for the session timeout.
+   */
+  public static CloseOptions.GroupMembershipOperation membershipOnClose(AppConfig config) {
+    for (String key : config.kafkaProperties().keySet()) {
+      if (key.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
+          || key.endsWith("." + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+        return CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP;
+      }
+    }
+    return CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
+  }
+
+  /**
+   * The options for closing the application's {@code KafkaStreams}: wait up to {@code timeout}, and
+   * leave the group as {@link #membershipOnClose} says.
+   */
+  public static CloseOptions closeOptions(AppConfig config, Duration timeout) {
+    return CloseOptions.timeout(timeout).withGroupMembershipOperation(membershipOnClose(config));
   }
 
   private static long bytes(String key, String value) {

@@ -33,7 +33,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -215,7 +214,7 @@ class ClustersIT {
             .hasSizeGreaterThanOrEqualTo(2);
       }
     } finally {
-      assertThat(streams.close(CloseOptions.timeout(Duration.ofSeconds(30)))).isTrue();
+      StreamsClosing.closeWithin30s(streams, config);
     }
   }
 

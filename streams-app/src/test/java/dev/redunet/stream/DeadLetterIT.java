@@ -31,7 +31,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -127,7 +126,7 @@ class DeadLetterIT {
         }
       }
     } finally {
-      assertThat(streams.close(CloseOptions.timeout(Duration.ofSeconds(30)))).isTrue();
+      StreamsClosing.closeWithin30s(streams, config);
     }
     assertThat(rejected).as("rejected records read").hasSize(expected);
     return rejected;

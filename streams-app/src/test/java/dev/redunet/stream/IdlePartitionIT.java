@@ -28,7 +28,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -119,7 +118,7 @@ class IdlePartitionIT {
       }
       assertThat(idle.get()).as("partition 2 skipped, and counted").isGreaterThanOrEqualTo(1);
     } finally {
-      assertThat(streams.close(CloseOptions.timeout(Duration.ofSeconds(30)))).isTrue();
+      StreamsClosing.closeWithin30s(streams, config);
     }
   }
 }

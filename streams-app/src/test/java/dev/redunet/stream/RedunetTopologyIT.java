@@ -33,7 +33,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -232,7 +231,7 @@ class RedunetTopologyIT {
           invalid.size(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     } finally {
-      assertThat(streams.close(CloseOptions.timeout(Duration.ofSeconds(30)))).isTrue();
+      StreamsClosing.closeWithin30s(streams, config);
     }
 
     assertThat(predictions.keySet()).isEqualTo(valid.keySet());

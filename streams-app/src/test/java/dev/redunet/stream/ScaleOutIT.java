@@ -31,7 +31,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -138,12 +137,7 @@ class ScaleOutIT {
           predicted.set(count.size());
           if (!secondStopped && count.size() >= N / 2) {
             LOG.info("stopping the second instance after {} predictions", count.size());
-            assertThat(
-                    second.close(
-                        CloseOptions.groupMembershipOperation(
-                                CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                            .withTimeout(Duration.ofSeconds(30))))
-                .isTrue();
+            StreamsClosing.closeWithin30s(second, b);
             secondStopped = true;
           }
         }
@@ -157,9 +151,9 @@ class ScaleOutIT {
       }
     } finally {
       producer.join(TimeUnit.SECONDS.toMillis(30));
-      first.close(CloseOptions.timeout(Duration.ofSeconds(30)));
+      first.close(StreamsProperties.closeOptions(a, Duration.ofSeconds(30)));
       if (!secondStopped) {
-        second.close(CloseOptions.timeout(Duration.ofSeconds(30)));
+        second.close(StreamsProperties.closeOptions(b, Duration.ofSeconds(30)));
       }
     }
     LOG.info(

@@ -48,7 +48,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -183,7 +182,7 @@ class SpectralLearningIT {
       whileRunning.accept(streams);
       return read;
     } finally {
-      assertThat(streams.close(CloseOptions.timeout(Duration.ofSeconds(30)))).isTrue();
+      StreamsClosing.closeWithin30s(streams, config);
     }
   }
 

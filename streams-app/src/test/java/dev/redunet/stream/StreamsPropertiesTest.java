@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,7 @@ class StreamsPropertiesTest {
         .containsEntry("producer.buffer.memory", Long.toString((32L << 20) + (1 << 20)))
         .containsEntry("main.consumer.max.partition.fetch.bytes", Integer.toString(16 << 20))
         .containsEntry("global.consumer.max.partition.fetch.bytes", Integer.toString(16 << 20))
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "2")
         .doesNotContainKey(StreamsConfig.STATE_DIR_CONFIG);
     assertThat(
             new StreamsConfig(p)
@@ -101,6 +103,33 @@ class StreamsPropertiesTest {
         .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/tmp/x")
         .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, "3")
         .containsEntry("producer.max.request.size", "99999999");
+  }
+
+  @Test
+  void oneStreamThreadWhenTheUserSaysSo() {
+    assertThat(
+            StreamsProperties.of(
+                config(Map.of("kafka.num.stream.threads", "1")), new IngressMetrics()))
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+  }
+
+  @Test
+  void closingLeavesTheGroupUnlessTheMembershipIsStatic() {
+    assertThat(StreamsProperties.membershipOnClose(config(Map.of())))
+        .isEqualTo(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+    assertThat(
+            StreamsProperties.membershipOnClose(
+                config(Map.of("kafka.client.id", "group.instance.id"))))
+        .isEqualTo(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+    for (String key :
+        List.of(
+            "kafka.group.instance.id",
+            "kafka.consumer.group.instance.id",
+            "kafka.main.consumer.group.instance.id")) {
+      assertThat(StreamsProperties.membershipOnClose(config(Map.of(key, "pod-0"))))
+          .as(key)
+          .isEqualTo(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+    }
   }
 
   @Test
