@@ -804,7 +804,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     }
     WindowedLearner.Built built;
     try {
-      built = job.get().compute();
+      built = computed(job.get().compute());
     } catch (RuntimeException e) {
       failed(job.get().version(), e);
       return false;
@@ -814,9 +814,9 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
   }
 
   /**
-   * A version just computed on the executor, handed at once to this instance's scorers (it is a
-   * function of the learning records read, like the boundaries: {@link LocalVersions}); the stream
-   * thread installs and publishes it next.
+   * A version just computed (on the executor, or inline), handed at once to this instance's scorers
+   * (it is a function of the learning records read, like the boundaries: {@link LocalVersions});
+   * the stream thread installs and publishes it next.
    */
   private WindowedLearner.Built computed(WindowedLearner.Built built) {
     local.built(built.model());
@@ -884,8 +884,7 @@ final class ModelBuilderProcessor implements Processor<String, byte[], String, O
     installedClassNames = List.copyOf(built.window().classNames());
     saveCursor();
     emitMetrics(built, now);
-    cache.put(next);
-    local.built(next);
+    cache.put(next); // this instance's scorers have it already (computed)
     core.install(built);
     retryDelayMs = 1_000;
     retryAt = 0;

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -688,11 +689,33 @@ class ModelBuilderProcessorTest {
     List<StreamingModel> expected = offline(stream);
     assertThat(expected).hasSize(4);
     Task task = new Task();
-    task.executors = Executors::newSingleThreadExecutor;
+    CountDownLatch gate = new CountDownLatch(1);
+    task.executors =
+        () -> {
+          ExecutorService e = Executors.newSingleThreadExecutor();
+          e.execute( // v1's job waits behind this until every window has closed
+              () -> {
+                try {
+                  gate.await();
+                } catch (InterruptedException x) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+          return e;
+        };
     task.restart();
-    stream.forEach(task::process); // windows close faster than versions: jobs chain
+    stream.forEach(task::process);
     task.finish();
+    assertThat(task.latest()).as("nothing computed yet").isZero();
+    gate.countDown();
     long deadline = System.nanoTime() + 60_000_000_000L;
+    while (task.local.version(4).isEmpty()) {
+      assertThat(System.nanoTime()).as("v4 computed within 60 s").isLessThan(deadline);
+      Thread.sleep(5);
+    }
+    assertThat(task.latest())
+        .as("v2 to v4 were computed, each on the one before, with no install between: chained")
+        .isZero();
     while (task.latest() < 4) {
       assertThat(System.nanoTime()).as("v4 within 60 s").isLessThan(deadline);
       Thread.sleep(5);
