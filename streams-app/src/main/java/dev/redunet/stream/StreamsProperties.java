@@ -66,8 +66,8 @@ public final class StreamsProperties {
    * Kafka's 1, so that the builder's task and a scoring task run on different threads and commit
    * separate transactions. On one thread the scorer's predictions wait for the builder's version
    * (megabytes) to be installed and committed, and the builder for the scorer's commits: {@code
-   * StreamingBenchmark --samples 40000 --rounds 3}, consistent scoring 0.42 of the pass-through
-   * rate on one thread against 0.54 on two (docs/PERFORMANCE.md).
+   * StreamingBenchmark --samples 40000 --rounds 3}, consistent scoring 0.40–0.42 of the
+   * pass-through rate on one thread against 0.54–0.59 on two (docs/PERFORMANCE.md).
    */
   static final int DEFAULT_STREAM_THREADS = 2;
 
@@ -184,9 +184,10 @@ public final class StreamsProperties {
    * <p>Kafka Streams' own default keeps a stopping thread in the group until its {@code
    * session.timeout.ms} (45 s) passes. A thread that is still joining when the others stop then
    * cannot finish its rebalance without them, and Kafka Streams keeps it polling until the
-   * rebalance completes, so {@code close} took 45 s whenever it came before every thread had its
-   * first assignment (seen with two stream threads). Leaving at once also hands a stopped
-   * instance's partitions to the others without waiting for the session timeout.
+   * rebalance completes, so {@code close} waited for that session timeout whenever it came before
+   * every thread had its first assignment (seen with two stream threads; {@code StreamsCloseIT}).
+   * Leaving at once also hands a stopped instance's partitions to the others without waiting for
+   * the session timeout.
    */
   public static CloseOptions.GroupMembershipOperation membershipOnClose(AppConfig config) {
     for (String key : config.kafkaProperties().keySet()) {

@@ -214,7 +214,7 @@ class ClustersIT {
             .hasSizeGreaterThanOrEqualTo(2);
       }
     } finally {
-      StreamsClosing.closeWithin30s(streams, config);
+      TestStreams.closeWithin30s(streams, config);
     }
   }
 

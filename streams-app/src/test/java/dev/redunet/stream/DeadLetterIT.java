@@ -126,7 +126,7 @@ class DeadLetterIT {
         }
       }
     } finally {
-      StreamsClosing.closeWithin30s(streams, config);
+      TestStreams.closeWithin30s(streams, config);
     }
     assertThat(rejected).as("rejected records read").hasSize(expected);
     return rejected;

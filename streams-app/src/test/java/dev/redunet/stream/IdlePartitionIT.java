@@ -118,7 +118,7 @@ class IdlePartitionIT {
       }
       assertThat(idle.get()).as("partition 2 skipped, and counted").isGreaterThanOrEqualTo(1);
     } finally {
-      StreamsClosing.closeWithin30s(streams, config);
+      TestStreams.closeWithin30s(streams, config);
     }
   }
 }

@@ -203,7 +203,7 @@ class LearningIT {
           String.format("%.1f", (System.nanoTime() - t0) / 1e9));
       return read;
     } finally {
-      StreamsClosing.closeWithin30s(streams, config);
+      TestStreams.closeWithin30s(streams, config);
     }
   }
 

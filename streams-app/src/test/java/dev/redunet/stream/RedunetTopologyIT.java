@@ -231,7 +231,7 @@ class RedunetTopologyIT {
           invalid.size(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     } finally {
-      StreamsClosing.closeWithin30s(streams, config);
+      TestStreams.closeWithin30s(streams, config);
     }
 
     assertThat(predictions.keySet()).isEqualTo(valid.keySet());

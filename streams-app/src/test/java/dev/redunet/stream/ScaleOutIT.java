@@ -55,26 +55,14 @@ class ScaleOutIT {
   @TempDir Path stateB;
 
   private static AppConfig config(KafkaCluster kafka, String prefix, String appId, Path state) {
-    Map<String, String> s = new HashMap<>();
-    s.put("redunet.bootstrap.servers", kafka.bootstrapServers());
-    s.put("redunet.application.id", appId);
-    s.put("redunet.topic.prefix", prefix);
-    s.put("redunet.state.dir", state.toString());
+    Map<String, String> s = TestStreams.settings(kafka, prefix, appId, state);
     s.put("redunet.partitions", Integer.toString(PARTITIONS));
-    s.put("redunet.replication.factor", "1");
     s.put("redunet.window", "300");
     return AppConfig.of(s);
   }
 
   private static KafkaStreams start(AppConfig config) {
-    IngressMetrics metrics = new IngressMetrics();
-    KafkaStreams streams =
-        new KafkaStreams(
-            RedunetTopology.build(
-                config, new LearningPlugin(config, LearnerConfig.settings(config)), metrics),
-            StreamsProperties.of(config, metrics));
-    streams.start();
-    return streams;
+    return TestStreams.start(config, new LearningPlugin(config, LearnerConfig.settings(config)));
   }
 
   @Test
@@ -137,7 +125,7 @@ class ScaleOutIT {
           predicted.set(count.size());
           if (!secondStopped && count.size() >= N / 2) {
             LOG.info("stopping the second instance after {} predictions", count.size());
-            StreamsClosing.closeWithin30s(second, b);
+            TestStreams.closeWithin30s(second, b);
             secondStopped = true;
           }
         }

@@ -182,7 +182,7 @@ class SpectralLearningIT {
       whileRunning.accept(streams);
       return read;
     } finally {
-      StreamsClosing.closeWithin30s(streams, config);
+      TestStreams.closeWithin30s(streams, config);
     }
   }
 

@@ -7,7 +7,6 @@ import dev.redunet.testing.KafkaBrokerExtension;
 import dev.redunet.testing.KafkaCluster;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,13 +39,13 @@ class StreamsCloseIT {
     try (Admin admin = kafka.admin()) {
       TopicProvisioner.ensure(admin, a, List.of(), Duration.ofSeconds(60));
     }
-    KafkaStreams first = start(a);
+    KafkaStreams first = TestStreams.start(a, ScoringPlugin.identity());
     KafkaStreams second = null;
     boolean firstClosed = false;
     boolean secondClosed = false;
     try {
-      awaitState(first, KafkaStreams.State.RUNNING, 60);
-      second = start(b);
+      TestStreams.awaitState(first, KafkaStreams.State.RUNNING, 60);
+      second = TestStreams.start(b, ScoringPlugin.identity());
       // The second instance's thread joins; the first hears of the rebalance only at its next
       // heartbeat, so the second is still joining when both stop.
       Thread.sleep(1000);
@@ -71,37 +70,11 @@ class StreamsCloseIT {
   }
 
   private static AppConfig config(KafkaCluster kafka, String prefix, Path stateDir) {
-    Map<String, String> s = new HashMap<>();
-    s.put("redunet.bootstrap.servers", kafka.bootstrapServers());
-    s.put("redunet.application.id", prefix + "app");
-    s.put("redunet.topic.prefix", prefix);
-    s.put("redunet.state.dir", stateDir.toString());
-    s.put("redunet.replication.factor", "1");
+    Map<String, String> s = TestStreams.settings(kafka, prefix, prefix + "app", stateDir);
     s.put("redunet.partitions", "3");
     s.put("redunet.feature.shape", "4");
     s.put("kafka.num.stream.threads", "1");
     s.put("kafka.main.consumer.heartbeat.interval.ms", "10000");
     return AppConfig.of(s);
-  }
-
-  private static KafkaStreams start(AppConfig config) {
-    IngressMetrics metrics = new IngressMetrics();
-    KafkaStreams streams =
-        new KafkaStreams(
-            RedunetTopology.build(config, ScoringPlugin.identity(), metrics),
-            StreamsProperties.of(config, metrics));
-    streams.start();
-    return streams;
-  }
-
-  private static void awaitState(KafkaStreams streams, KafkaStreams.State want, int seconds)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (streams.state() != want) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not " + want + " within " + seconds + " s: " + streams.state());
-      }
-      Thread.sleep(50);
-    }
   }
 }
